@@ -1,0 +1,44 @@
+# physio — two commands matter: `make run` (JupyterLab with the example workspace) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Where the example workspace is built (patients, issued plans, returned logs). Override freely.
+WORKSPACE ?= $(CURDIR)/workspace
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: run test app venv system-deps workspace bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+## Debian packages the tests use (poppler-utils, LibreOffice Calc, Chromium); installs only what is missing.
+system-deps:
+	bash scripts/system-deps.sh
+
+## Build the example workspace from patients_example/ (kept if it already exists).
+workspace: venv
+	$(BIN)/physio workspace example "$(WORKSPACE)"
+
+## The main job: JupyterLab on notebooks/, with the example workspace ready.
+run: workspace
+	PHYSIO_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks
+
+## The notebooks as a web app (Voilà) for therapists who never want to see code.
+app: workspace
+	PHYSIO_WORKSPACE="$(WORKSPACE)" $(BIN)/voila $(ROOT_FLAG) --no-browser notebooks/01_build_home_plan.ipynb
+
+## The whole test suite, notebooks and browser test included.
+test: venv system-deps
+	$(BIN)/python -m pytest
+
+## Speed figures (printed, not asserted).
+bench: venv
+	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) workspace .pytest_cache

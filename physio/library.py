@@ -1,0 +1,330 @@
+"""Read protocols/ into models, and refuse a broken or unsafe file with file, line and field.
+
+Layout of the folder:
+  sources.yaml      source keys → citations (every clinical number names one of these keys)
+  exercises.yaml    the exercise library
+  poses.yaml        start and end poses of each exercise, for the drawings (optional here)
+  <protocol>.yaml   one file per protocol (any other *.yaml with a top-level `phases` key)
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ProtocolError, UnknownId
+from .models import DOSE_PARAMS, Exercise, Protocol
+
+#: The folder shipped with the project; PHYSIO_PROTOCOLS points elsewhere (e.g. a clinic's own copy).
+DEFAULT_PROTOCOLS_DIR = Path(__file__).resolve().parent.parent / "protocols"
+
+MAX_BOARD_SESSION_S = 20 * 60
+"""No session on the inclined board may last longer than 20 minutes.
+
+Why: the article sets "a maximum of 20 minutes" per class on the board, and the inversion studies
+measured blood-pressure rises over sessions of that length [G1]."""
+
+#: A source field starts with one or more keys, e.g. "TE1, TE2: manufacturer advice; article: Cat".
+TEAM_DEFAULT = "team-default"
+_SOURCE_KEYS = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*(?:\s*,\s*[A-Za-z][A-Za-z0-9-]*)*)\s*(?::|$)")
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+
+def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
+    """Map every path in a YAML document (keys and list indexes) to its 1-based line."""
+    out = {} if out is None else out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value
+            out[path + (key,)] = k.start_mark.line + 1
+            _lines(v, path + (key,), out)
+            out[path + (key,)] = k.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _lines(v, path + (i,), out)
+    return out
+
+
+@dataclass
+class _Doc:
+    file: Path
+    data: Any
+    lines: dict[tuple, int]
+
+    def where(self, path: tuple) -> str:
+        """'file:line field.path', using the deepest part of the path that exists in the file."""
+        p = tuple(path)
+        while p and p not in self.lines:
+            p = p[:-1]
+        line = self.lines.get(p, 1)
+        return f"{self.file.name}:{line} {_dotted(path)}".rstrip()
+
+
+def _dotted(path: tuple) -> str:
+    s = ""
+    for part in path:
+        s += f"[{part}]" if isinstance(part, int) else (f".{part}" if s else str(part))
+    return s
+
+
+def _read(file: Path) -> _Doc:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise ProtocolError(f"{file.name}: not UTF-8 text ({e.reason} at byte {e.start}); save it as UTF-8") from e
+    except OSError as e:
+        raise ProtocolError(f"{file}: cannot be read ({e.strerror})") from e
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        line = mark.line + 1 if mark else "?"
+        raise ProtocolError(f"{file.name}:{line} is not valid YAML: {e.problem}") from e
+    if node is None:
+        raise ProtocolError(f"{file.name}:1 the file is empty")
+    return _Doc(file, data, _lines(node))
+
+
+def _validate(model: type[BaseModel], data: Any, doc: _Doc, base: tuple, problems: list[str]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = base + tuple(err["loc"])
+            given = err.get("input")
+            shown = "" if isinstance(given, (dict, list)) or err["type"] == "missing" else f" (given: {given!r})"
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field; check its spelling"
+            elif err["type"] == "literal_error":
+                msg = msg.replace("Input should be", "allowed values are")
+            problems.append(f"{doc.where(loc)}: {msg}{shown}")
+        return None
+
+
+# ---------------------------------------------------------------- the library
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything in protocols/: exercises, protocols, sources and (when present) poses."""
+
+    folder: Path
+    exercises: dict[str, Exercise]
+    protocols: dict[str, Protocol]
+    sources: dict[str, str]
+    poses: dict[str, Any] = field(default_factory=dict)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        try:
+            return self.exercises[exercise_id]
+        except KeyError:
+            raise UnknownId(
+                f"there is no exercise '{exercise_id}' in {self.folder / 'exercises.yaml'}; "
+                f"{_closest(exercise_id, self.exercises)}"
+            ) from None
+
+    def protocol(self, protocol_id: str) -> Protocol:
+        try:
+            return self.protocols[protocol_id]
+        except KeyError:
+            raise UnknownId(
+                f"there is no protocol '{protocol_id}'; the protocols are: {', '.join(sorted(self.protocols))}"
+            ) from None
+
+    def cite(self, source: str) -> str:
+        """The full citations behind a source field."""
+        return "; ".join(f"{k}: {self.sources.get(k, '?')}" for k in source_keys(source))
+
+
+def _closest(wanted: str, known: dict) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(wanted, list(known), n=3)
+    return f"did you mean {', '.join(near)}?" if near else f"{len(known)} exercises are known"
+
+
+def source_keys(source: str) -> list[str]:
+    """Keys named by a source field: "KEY: note", "KEY1, KEY2: note", or several such parts joined by ';'.
+
+    Returns [] when any part does not start with a key, so the caller can report the field."""
+    keys: list[str] = []
+    for part in source.split(";"):
+        m = _SOURCE_KEYS.match(part)
+        if not m:
+            return []
+        keys += [k.strip() for k in m.group(1).split(",")]
+    return keys
+
+
+def _walk_sources(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k in ("source", "weeks_source") and isinstance(v, str):
+                yield path + (k,), v
+            else:
+                yield from _walk_sources(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _walk_sources(v, path + (i,))
+
+
+def _check_sources(doc: _Doc, known: dict[str, str], problems: list[str]) -> None:
+    for path, src in _walk_sources(doc.data):
+        keys = source_keys(src)
+        if not keys:
+            problems.append(
+                f"{doc.where(path)}: '{src}' does not start with a source key; write e.g. 'article: Cat' or "
+                f"'{TEAM_DEFAULT}: why'"
+            )
+        for k in keys:
+            if k != TEAM_DEFAULT and k not in known:
+                problems.append(f"{doc.where(path)}: unknown source key '{k}'; add it to sources.yaml")
+
+
+def load_library(folder: str | Path | None = None) -> Library:
+    """Read and check the whole folder. Raises ProtocolError listing every problem found."""
+    folder = Path(folder or os.environ.get("PHYSIO_PROTOCOLS") or DEFAULT_PROTOCOLS_DIR)
+    if not folder.is_dir():
+        raise ProtocolError(f"{folder}: the protocols folder does not exist")
+    problems: list[str] = []
+
+    src_doc = _read(folder / "sources.yaml")
+    sources = (src_doc.data or {}).get("sources") if isinstance(src_doc.data, dict) else None
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        raise ProtocolError(f"{src_doc.where(('sources',))}: expected a mapping of source key → citation")
+    sources = {str(k): v for k, v in sources.items()}
+
+    ex_doc = _read(folder / "exercises.yaml")
+    _check_sources(ex_doc, sources, problems)
+    exercises: dict[str, Exercise] = {}
+    items = ex_doc.data.get("exercises") if isinstance(ex_doc.data, dict) else None
+    if not isinstance(items, list):
+        raise ProtocolError(f"{ex_doc.where(())}: expected a top-level 'exercises:' list")
+    for i, item in enumerate(items):
+        ex = _validate(Exercise, item, ex_doc, ("exercises", i), problems)
+        if ex is None:
+            continue
+        if ex.id in exercises:
+            problems.append(f"{ex_doc.where(('exercises', i, 'id'))}: duplicate exercise id '{ex.id}'")
+        exercises[ex.id] = ex
+
+    protocols: dict[str, Protocol] = {}
+    protocol_docs: dict[str, _Doc] = {}
+    for file in sorted(folder.glob("*.yaml")):
+        if file.name in ("sources.yaml", "exercises.yaml", "poses.yaml"):
+            continue
+        doc = _read(file)
+        if not isinstance(doc.data, dict) or "phases" not in doc.data:
+            continue
+        _check_sources(doc, sources, problems)
+        proto = _validate(Protocol, doc.data, doc, (), problems)
+        if proto is None:
+            continue
+        if proto.id in protocols:
+            problems.append(f"{doc.where(('id',))}: duplicate protocol id '{proto.id}' (also in {protocol_docs[proto.id].file.name})")
+        protocols[proto.id] = proto
+        protocol_docs[proto.id] = doc
+        problems.extend(check_protocol(proto, exercises, doc))
+
+    poses: dict[str, Any] = {}
+    if (folder / "poses.yaml").exists():
+        poses = _load_poses(folder / "poses.yaml", exercises, problems)
+
+    if problems:
+        raise ProtocolError(problems)
+    return Library(folder, exercises, protocols, sources, poses)
+
+
+def _load_poses(file: Path, exercises: dict[str, Exercise], problems: list[str]) -> dict[str, Any]:
+    """Poses are checked by the drawing package, which knows the body model."""
+    try:
+        from .figures.poses import load_poses
+    except ImportError:
+        return {}
+    return load_poses(file, exercises, problems)
+
+
+def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | None = None) -> list[str]:
+    """The safety invariants every protocol must keep; each problem names file, line and field."""
+    where = doc.where if doc else (lambda p: _dotted(p))
+    problems: list[str] = []
+    phase_ids: set[str] = set()
+    for pi, phase in enumerate(proto.phases):
+        if phase.id in phase_ids:
+            problems.append(f"{where(('phases', pi, 'id'))}: duplicate phase id '{phase.id}'")
+        phase_ids.add(phase.id)
+        seen: set[str] = set()
+        for ei, rx in enumerate(phase.exercises):
+            at = ("phases", pi, "exercises", ei)
+            if rx.exercise in seen:
+                problems.append(f"{where(at + ('exercise',))}: '{rx.exercise}' is listed twice in this phase")
+            seen.add(rx.exercise)
+            ex = exercises.get(rx.exercise)
+            if ex is None:
+                problems.append(f"{where(at + ('exercise',))}: no exercise '{rx.exercise}' in exercises.yaml")
+                continue
+            bad = sorted(set(ex.tags) & set(proto.forbidden_tags))
+            if bad:
+                problems.append(
+                    f"{where(at + ('exercise',))}: '{ex.id}' is tagged {', '.join(bad)}, which this protocol forbids"
+                )
+            for param, value in rx.dose.values().items():
+                limit = proto.limit(rx, param)
+                if limit is None:
+                    problems.append(
+                        f"{where(at + ('dose', param))}: {param} has no limit; add one under 'limits' of the protocol or this exercise"
+                    )
+                    continue
+                if not limit.in_hard(value):
+                    problems.append(
+                        f"{where(at + ('dose', param))}: {value} is outside the hard limit {limit.hard[0]}–{limit.hard[1]}"
+                    )
+                elif not limit.in_usual(value):
+                    problems.append(
+                        f"{where(at + ('dose', param))}: {value} is outside the usual range {limit.usual[0]}–{limit.usual[1]}"
+                    )
+            if "board" in ex.tags:
+                total = rx.dose.duration_s or 0
+                lim = proto.limit(rx, "duration_s")
+                if total > MAX_BOARD_SESSION_S or (lim and lim.hard[1] > MAX_BOARD_SESSION_S):
+                    problems.append(
+                        f"{where(at + ('dose', 'duration_s'))}: a board session may last at most "
+                        f"{MAX_BOARD_SESSION_S // 60} minutes (the article); duration or its hard limit is above"
+                    )
+        if pi > 0 and not phase.deload:
+            before = {rx.exercise: rx.dose for rx in proto.phases[pi - 1].exercises}
+            for ei, rx in enumerate(phase.exercises):
+                prev = before.get(rx.exercise)
+                if prev is None:
+                    continue
+                for param in DOSE_PARAMS:
+                    a, b = getattr(prev, param), getattr(rx.dose, param)
+                    if a is not None and b is not None and b < a:
+                        problems.append(
+                            f"{where(('phases', pi, 'exercises', ei, 'dose', param))}: {param} falls from {a} to {b} "
+                            f"after phase '{proto.phases[pi - 1].id}'; mark the phase 'deload: true' if that is meant"
+                        )
+    return problems
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(folder: str) -> Library:
+    return load_library(folder)
+
+
+def default_library() -> Library:
+    """The shipped (or PHYSIO_PROTOCOLS) library, read once per process."""
+    folder = os.environ.get("PHYSIO_PROTOCOLS") or str(DEFAULT_PROTOCOLS_DIR)
+    return _cached(folder)

@@ -1,0 +1,35 @@
+"""The data model: pure, frozen, and unaware of files, widgets or databases."""
+
+from .exercise import DOSE_PARAMS, PARAM_LABELS, REGIONS, TAGS, Dose, DoseParam, Exercise, Limit, Region, Tag
+from .log import LOG_COLUMNS, META_SHEET, WORKBOOK_SCHEMA_VERSION, LogEntry, Rejection, ReasonCode
+from .patient import Clearance, Condition, Patient
+from .plan import (
+    AddedExercise,
+    ExerciseChange,
+    Overrides,
+    PatientRef,
+    Plan,
+    PlannedExercise,
+    ScheduledSession,
+)
+from .protocol import (
+    AdvanceWhen,
+    Contraindication,
+    Phase,
+    Prescription,
+    Progression,
+    Protocol,
+    RedFlag,
+    ScreeningWarning,
+    StepBackWhen,
+    StopRule,
+)
+
+__all__ = [
+    "DOSE_PARAMS", "PARAM_LABELS", "REGIONS", "TAGS", "Dose", "DoseParam", "Exercise", "Limit", "Region", "Tag",
+    "LOG_COLUMNS", "META_SHEET", "WORKBOOK_SCHEMA_VERSION", "LogEntry", "Rejection", "ReasonCode",
+    "Clearance", "Condition", "Patient",
+    "AddedExercise", "ExerciseChange", "Overrides", "PatientRef", "Plan", "PlannedExercise", "ScheduledSession",
+    "AdvanceWhen", "Contraindication", "Phase", "Prescription", "Progression", "Protocol", "RedFlag",
+    "ScreeningWarning", "StepBackWhen", "StopRule",
+]

@@ -1,0 +1,161 @@
+"""Exercises, doses and the limits a dose must respect."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from pydantic import Field, model_validator
+
+from ._base import Frozen
+
+Tag = Literal[
+    # what the movement does to the spine: protocols forbid these
+    "twist", "flexion", "extension", "side-bend", "inversion", "hanging", "axial-load", "traction",
+    # the position it is done in
+    "prone", "supine", "standing", "seated", "quadruped", "kneeling", "side-lying", "board",
+    # what it is for
+    "breathing", "stretch", "strength", "mobility", "isometric", "warm-up", "relaxation", "posture",
+]
+TAGS: tuple[str, ...] = get_args(Tag)
+
+Region = Literal[
+    "neck", "thoracic", "lumbar", "pelvis", "hips", "shoulders", "abdomen", "legs", "whole-spine",
+]
+REGIONS: tuple[str, ...] = get_args(Region)
+
+DoseParam = Literal[
+    "sets", "reps", "hold_s", "duration_s", "angle_deg", "rest_s", "sessions_per_day", "days_per_week",
+]
+DOSE_PARAMS: tuple[str, ...] = get_args(DoseParam)
+
+#: How each parameter is called on screen and on paper.
+PARAM_LABELS: dict[str, str] = {
+    "sets": "sets",
+    "reps": "repetitions",
+    "hold_s": "hold (s)",
+    "duration_s": "duration (s)",
+    "angle_deg": "board angle (°)",
+    "rest_s": "rest between sets (s)",
+    "sessions_per_day": "sessions a day",
+    "days_per_week": "days a week",
+}
+
+_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Exercise(Frozen):
+    """One exercise as the patient will read it: plain steps in our own words."""
+
+    id: str = Field(pattern=_ID)
+    name: str = Field(min_length=1)
+    aim: str = Field(min_length=1)
+    starting_position: str = Field(min_length=1)
+    regions: list[Region] = Field(min_length=1)
+    equipment: list[str] = []
+    steps: list[str] = Field(min_length=1)
+    breathing: str = Field(min_length=1)
+    cautions: list[str] = []
+    tags: list[Tag] = Field(min_length=1)
+    #: What the article says of the dose, in our words ("10 to 15 alternations"), if it says anything.
+    article_dose: str | None = None
+    #: Where the exercise comes from: a source key and the place in it, e.g. "article: Cat, no. 5".
+    source: str = Field(min_length=1)
+
+
+def _fmt_seconds(s: int) -> str:
+    if s >= 60 and s % 60 == 0:
+        return f"{s // 60} min"
+    if s > 60:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s} s"
+
+
+def _times(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+class Dose(Frozen):
+    """How much of an exercise: any of the eight parameters a therapist sets."""
+
+    sets: int | None = Field(default=None, ge=1)
+    reps: int | None = Field(default=None, ge=1)
+    hold_s: int | None = Field(default=None, ge=1)
+    duration_s: int | None = Field(default=None, ge=1)
+    angle_deg: int | None = Field(default=None, ge=0, le=90)
+    rest_s: int | None = Field(default=None, ge=0)
+    sessions_per_day: int | None = Field(default=None, ge=1)
+    days_per_week: int | None = Field(default=None, ge=1, le=7)
+    #: The count is for each side (left and right), as in twists and side bends.
+    per_side: bool = False
+
+    @model_validator(mode="after")
+    def _says_how_much(self) -> "Dose":
+        if self.reps is None and self.hold_s is None and self.duration_s is None:
+            raise ValueError("a dose needs at least one of reps, hold_s or duration_s")
+        return self
+
+    def values(self) -> dict[str, int]:
+        """The parameters that are set, in the canonical order."""
+        return {p: getattr(self, p) for p in DOSE_PARAMS if getattr(self, p) is not None}
+
+    def summary(self) -> str:
+        """One plain line for the patient: "3 × 10, hold 5 s, 2 sessions a day, 5 days a week".
+
+        Every output (PDF, workbook, widgets, CLI) uses this line, so a dose reads the same everywhere.
+        """
+        parts: list[str] = []
+        side = " each side" if self.per_side else ""
+        duration_said = False
+        if self.sets and self.reps:
+            parts.append(f"{self.sets} × {self.reps}{side}")
+        elif self.reps:
+            parts.append(f"{_times(self.reps, 'time', 'times')}{side}")
+        elif self.sets and self.duration_s:
+            parts.append(f"{self.sets} × {_fmt_seconds(self.duration_s)}{side}")
+            duration_said = True
+        elif self.sets:
+            parts.append(f"{_times(self.sets, 'set', 'sets')}{side}")
+        if self.hold_s:
+            parts.append(f"hold {_fmt_seconds(self.hold_s)}")
+        if self.duration_s and not duration_said:
+            parts.append(_fmt_seconds(self.duration_s) + ("" if (self.reps or self.sets) else side))
+        if self.angle_deg is not None:
+            parts.append(f"board at {self.angle_deg}°")
+        if self.rest_s:
+            parts.append(f"rest {_fmt_seconds(self.rest_s)} between sets")
+        if self.sessions_per_day:
+            parts.append(_times(self.sessions_per_day, "session a day", "sessions a day"))
+        if self.days_per_week:
+            parts.append("every day" if self.days_per_week == 7 else _times(self.days_per_week, "day a week", "days a week"))
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+class Limit(Frozen):
+    """The bounds of one dose parameter.
+
+    `hard` is never crossed by any path (widget, API, file). `usual` is the range a therapist normally
+    prescribes; leaving it is allowed only with a written reason, stored on the plan.
+    """
+
+    hard: tuple[int, int]
+    usual: tuple[int, int]
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Limit":
+        lo, hi = self.hard
+        ulo, uhi = self.usual
+        if not (lo <= ulo <= uhi <= hi):
+            raise ValueError(
+                f"limits must satisfy hard min ≤ usual min ≤ usual max ≤ hard max; got hard {list(self.hard)}, usual {list(self.usual)}"
+            )
+        return self
+
+    def in_hard(self, value: int) -> bool:
+        return self.hard[0] <= value <= self.hard[1]
+
+    def in_usual(self, value: int) -> bool:
+        return self.usual[0] <= value <= self.usual[1]

@@ -1,0 +1,148 @@
+"""Protocols: phases of prescribed exercises, the rules to move between them, and the safety screen."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from ._base import Frozen
+from .exercise import Dose, DoseParam, Limit, Tag
+
+_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class Prescription(Frozen):
+    """An exercise in a phase, with its default dose."""
+
+    exercise: str = Field(pattern=_ID)
+    dose: Dose
+    #: Where the dose numbers come from (a source key, or "team-default: why").
+    source: str = Field(min_length=1)
+    #: Limits for this exercise that replace the protocol's defaults for the same parameter.
+    limits: dict[DoseParam, Limit] = {}
+    note: str | None = None
+
+
+class AdvanceWhen(Frozen):
+    """All of these must hold to move to the next phase."""
+
+    min_adherence: float = Field(ge=0, le=1)
+    #: Highest mean pain (0-10) over the last week that still allows advancing.
+    max_pain: float = Field(ge=0, le=10)
+    min_weeks: int = Field(ge=0)
+    source: str = Field(min_length=1)
+
+
+class StepBackWhen(Frozen):
+    """Any one of these steps the patient back to the previous phase (or a lighter dose)."""
+
+    #: Mean pain (0-10) over the last week at or above this.
+    min_pain: float = Field(ge=0, le=10)
+    #: Rise in mean weekly pain, in points, at or above this (2 = the clinically important difference).
+    pain_rise: float = Field(ge=0, le=10)
+    #: Adherence below this means the dose is too much to keep up.
+    adherence_below: float | None = Field(default=None, ge=0, le=1)
+    source: str = Field(min_length=1)
+
+
+class Progression(Frozen):
+    """When to advance, step back, hold or refer. Hold is what remains when nothing else applies."""
+
+    advance: AdvanceWhen
+    step_back: StepBackWhen
+    #: Staying in a phase longer than its max_weeks without advancing asks for a therapist review.
+    refer_after_max_weeks: bool = True
+
+
+class Phase(Frozen):
+    id: str = Field(pattern=_ID)
+    name: str = Field(min_length=1)
+    goal: str = Field(min_length=1)
+    min_weeks: int = Field(ge=1)
+    max_weeks: int = Field(ge=1)
+    weeks_source: str = Field(min_length=1)
+    exercises: list[Prescription] = Field(min_length=1)
+    progression: Progression
+    #: A deload phase may lower doses on purpose; any other phase may not lower them.
+    deload: bool = False
+
+    @model_validator(mode="after")
+    def _weeks_ordered(self) -> "Phase":
+        if self.min_weeks > self.max_weeks:
+            raise ValueError(f"min_weeks {self.min_weeks} is above max_weeks {self.max_weeks}")
+        return self
+
+
+class Contraindication(Frozen):
+    """A condition that rules the protocol out, unless a clearance covers it (when `clearable`)."""
+
+    id: str = Field(pattern=_ID)
+    text: str = Field(min_length=1)
+    #: True: a doctor's clearance can allow the protocol anyway. False: never.
+    clearable: bool = True
+    source: str = Field(min_length=1)
+
+
+class RedFlag(Frozen):
+    """A sign that means "stop and call / refer"; the words are searched in patients' notes."""
+
+    id: str = Field(pattern=_ID)
+    text: str = Field(min_length=1)
+    words_en: list[str] = []
+    words_ru: list[str] = []
+    source: str = Field(min_length=1)
+
+
+class StopRule(Frozen):
+    """What the patient must do, in plain words, when something goes wrong during a session."""
+
+    text: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class ScreeningWarning(Frozen):
+    """A patient property that does not refuse the protocol but must be shown wherever the plan is."""
+
+    id: str = Field(pattern=_ID)
+    when: Literal["age_under", "age_over", "cobb_over", "cobb_under"]
+    value: float
+    message: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class Protocol(Frozen):
+    id: str = Field(pattern=_ID)
+    title: str = Field(min_length=1)
+    condition: str = Field(min_length=1)
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    summary: str = Field(min_length=1)
+    #: Source keys used anywhere in the protocol (each defined in protocols/sources.yaml).
+    sources: list[str] = Field(min_length=1)
+    #: Default limits for each dose parameter; a prescription may narrow or replace them.
+    limits: dict[DoseParam, Limit]
+    phases: list[Phase] = Field(min_length=1)
+    contraindications: list[Contraindication] = []
+    forbidden_tags: list[Tag] = []
+    stop_rules: list[StopRule] = Field(min_length=1)
+    red_flags: list[RedFlag] = Field(min_length=1)
+    warnings: list[ScreeningWarning] = []
+
+    def phase(self, phase_id: str) -> Phase:
+        for ph in self.phases:
+            if ph.id == phase_id:
+                return ph
+        from ..errors import UnknownId
+
+        raise UnknownId(
+            f"protocol '{self.id}' has no phase '{phase_id}'; its phases are: {', '.join(p.id for p in self.phases)}"
+        )
+
+    def phase_index(self, phase_id: str) -> int:
+        return self.phases.index(self.phase(phase_id))
+
+    def limit(self, prescription: Prescription | None, param: str) -> Limit | None:
+        """The limit in force for one parameter: the prescription's own, else the protocol's."""
+        if prescription is not None and param in prescription.limits:
+            return prescription.limits[param]  # type: ignore[index]
+        return self.limits.get(param)  # type: ignore[arg-type]

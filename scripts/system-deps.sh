@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need, and only those missing:
+#   poppler-utils (pdftotext, pdftoppm)  - re-read the PDF handouts
+#   libreoffice-calc-nogui (soffice)     - open the workbooks as a second, independent reader
+#   chromium                             - the real-browser test (Playwright drives Debian's Chromium)
+set -euo pipefail
+need=()
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v soffice   >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v chromium  >/dev/null 2>&1 || need+=(chromium)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+echo "Installing Debian packages the tests need: ${need[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  echo "Cannot install ${need[*]}: run 'make system-deps' as root, or install them with your package manager." >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
