@@ -1,0 +1,525 @@
+"""Turn a protocol into one patient's plan, safely, and lay it out on the calendar.
+
+Everything here is pure: models in, models out, no files. Every limit lives in the protocol file and
+is enforced here; every other layer (widgets, CLI, workbook) asks these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from .errors import Contraindicated, LimitExceeded, PlanError, UnknownId
+from .models import (
+    DOSE_PARAMS,
+    PARAM_LABELS,
+    AddedExercise,
+    Dose,
+    ExerciseChange,
+    Limit,
+    Overrides,
+    Patient,
+    PatientRef,
+    Phase,
+    Plan,
+    PlannedExercise,
+    Prescription,
+    Protocol,
+    ScheduledSession,
+)
+from .models._base import Frozen
+
+if TYPE_CHECKING:
+    from .library import Library
+
+__all__ = [
+    "Screening",
+    "screen",
+    "parse_date",
+    "personalise",
+    "schedule",
+    "change_phase",
+    "advance",
+    "step_back",
+    "check_plan",
+]
+
+DAYS_PER_WEEK_DEFAULT = 7
+"""An exercise whose dose does not say how many days a week is done every day.
+
+Why: home programmes in the protocols are daily unless the phase says otherwise (L1: daily; the
+article's exercises are meant "every day")."""
+
+SESSIONS_PER_DAY_DEFAULT = 1
+"""An exercise whose dose does not say how many sessions a day is done once a day (team-default)."""
+
+
+# ---------------------------------------------------------------- screening
+
+
+class Screening(Frozen):
+    """The outcome of checking one patient against one protocol, every reason in plain words."""
+
+    allowed: bool
+    #: Every reason the protocol is refused (a contraindication not lifted, a red flag).
+    refusals: list[str] = []
+    #: Contraindications that a clearance lifted: which, by whom, when.
+    cleared: list[str] = []
+    #: Shown wherever the plan is shown (age, Cobb angle...), never a refusal.
+    warnings: list[str] = []
+
+
+def _fmt_num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def screen(protocol: Protocol, patient: Patient, on: dt.date) -> Screening:
+    """Check contraindications, red flags and warnings of `protocol` for `patient` on a date.
+
+    A clearance lifts a contraindication only when the protocol marks it clearable, the ids match,
+    and the clearance is for this protocol (or for any protocol). Red flags noted at intake always refuse:
+    they mean "refer", never "exercise at home".
+    """
+    refusals: list[str] = []
+    cleared: list[str] = []
+    warnings: list[str] = []
+    by_id = {c.id: c for c in protocol.contraindications}
+    for cid in patient.contraindications:
+        ci = by_id.get(cid)
+        if ci is None:
+            continue  # the protocol does not list it, so it does not rule this protocol out
+        covering = [
+            c for c in patient.clearances
+            if c.contraindication == cid and (c.protocol is None or c.protocol == protocol.id)
+        ]
+        if not ci.clearable:
+            refusals.append(
+                f"Contraindication '{cid}' ({ci.text}): {protocol.title} is never allowed with it, "
+                "even with a doctor's clearance."
+            )
+        elif covering:
+            c = covering[0]
+            cleared.append(f"{ci.text} ('{cid}'): cleared by {c.by} on {c.on:%d %b %Y}" + (f" ({c.note})" if c.note else ""))
+        else:
+            other = [c for c in patient.clearances if c.contraindication == cid]
+            hint = (
+                f"; the recorded clearance is for protocol '{other[0].protocol}', not '{protocol.id}'"
+                if other else "; a doctor's written clearance for this protocol would allow it"
+            )
+            refusals.append(f"Contraindication '{cid}' ({ci.text}): no clearance recorded{hint}.")
+    flags = {f.id: f for f in protocol.red_flags}
+    for fid in patient.red_flags:
+        text = flags[fid].text if fid in flags else "noted at intake"
+        refusals.append(f"Red flag '{fid}' ({text}): refer the patient to a doctor before any home programme.")
+    age = patient.age(on)
+    cobb = patient.cobb_deg()
+    for w in protocol.warnings:
+        v = _fmt_num(w.value)
+        if w.when == "age_under" and age < w.value:
+            warnings.append(f"{w.message} (age {age}, under {v})")
+        elif w.when == "age_over" and age > w.value:
+            warnings.append(f"{w.message} (age {age}, over {v})")
+        elif w.when == "cobb_over" and cobb is not None and cobb > w.value:
+            warnings.append(f"{w.message} (Cobb angle {_fmt_num(cobb)}°, over {v}°)")
+        elif w.when == "cobb_under" and cobb is not None and cobb < w.value:
+            warnings.append(f"{w.message} (Cobb angle {_fmt_num(cobb)}°, under {v}°)")
+    return Screening(allowed=not refusals, refusals=refusals, cleared=cleared, warnings=warnings)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: dt.date | str, what: str = "start date") -> dt.date:
+    """A date object, or text written YYYY-MM-DD; anything else is a PlanError naming the value."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass  # e.g. 2026-02-30: the right shape, but no such day
+    return _bad_date(value, what)
+
+
+def _bad_date(value: object, what: str) -> dt.date:
+    raise PlanError(f"{what} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-07")
+
+
+def _limit_range(lim: tuple[int, int]) -> str:
+    return f"{lim[0]}–{lim[1]}"
+
+
+def _check_value(name: str, param: str, value: int, limit: Limit | None, reason: str | None) -> str | None:
+    """Refuse a value outside the hard limit, or outside the usual range without a reason.
+
+    Returns the reason to keep with the plan (only for a value outside the usual range)."""
+    label = PARAM_LABELS.get(param, param)
+    if limit is None:
+        raise LimitExceeded(
+            f"{name}: {label} cannot be set, because the protocol gives no limit for it; "
+            "ask for a limit to be added to the protocol file"
+        )
+    if not limit.in_hard(value):
+        side = "above" if value > limit.hard[1] else "below"
+        raise LimitExceeded(f"{name}: {param} {value} is {side} the hard limit {_limit_range(limit.hard)}")
+    if limit.in_usual(value):
+        return None
+    if not (reason and reason.strip()):
+        raise LimitExceeded(
+            f"{name}: {param} {value} is outside the usual range {_limit_range(limit.usual)}; "
+            f"a written reason is required (hard limit {_limit_range(limit.hard)})"
+        )
+    return reason.strip()
+
+
+def _make_dose(name: str, values: dict) -> Dose:
+    try:
+        return Dose.model_validate(values)
+    except ValidationError as e:
+        msgs = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'dose'}: {err['msg'].removeprefix('Value error, ')}"
+            for err in e.errors()
+        )
+        raise PlanError(f"{name}: the dose is not valid ({msgs})") from None
+
+
+def _limits_for(protocol: Protocol, rx: Prescription | None) -> dict:
+    out = {}
+    for p in DOSE_PARAMS:
+        lim = protocol.limit(rx, p)
+        if lim is not None:
+            out[p] = lim
+    return out
+
+
+def _board_cap(name: str, ex_tags: list[str], dose: Dose) -> None:
+    from .library import MAX_BOARD_SESSION_S
+
+    if "board" in ex_tags and dose.duration_s and dose.duration_s > MAX_BOARD_SESSION_S:
+        raise LimitExceeded(
+            f"{name}: duration_s {dose.duration_s} is above the board maximum of "
+            f"{MAX_BOARD_SESSION_S} s ({MAX_BOARD_SESSION_S // 60} minutes)"
+        )
+
+
+# ---------------------------------------------------------------- personalise
+
+
+def personalise(
+    protocol: Protocol,
+    patient: Patient,
+    phase_id: str,
+    start: dt.date | str,
+    overrides: Overrides | None = None,
+    *,
+    library: "Library",
+    weeks: int | None = None,
+) -> Plan:
+    """Make a draft plan (version 0) of one phase of `protocol` for `patient`.
+
+    Screening runs first and refuses with every reason at once. Overrides may change dose values of
+    the phase's exercises, remove some, add library exercises and add notes; each value is checked
+    against the hard limit and the usual range. `weeks` defaults to the phase's min_weeks: that is the
+    first moment the protocol allows a review (advance/step back), so the log covers exactly the time
+    until the next decision.
+    """
+    overrides = overrides or Overrides()
+    phase = protocol.phase(phase_id)
+    start_d = parse_date(start)
+    result = screen(protocol, patient, start_d)
+    if not result.allowed:
+        raise Contraindicated(
+            f"{protocol.title} is not allowed for {patient.name} ({patient.id}):\n- " + "\n- ".join(result.refusals),
+            result.refusals,
+        )
+    if weeks is None:
+        weeks = phase.min_weeks
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= phase.max_weeks:
+        raise PlanError(
+            f"weeks {weeks!r} is not allowed for phase '{phase.id}'; use a whole number from 1 to "
+            f"{phase.max_weeks} (the phase's maximum)"
+        )
+
+    exercises = _personalised_exercises(protocol, phase, overrides, library)
+    return Plan(
+        id=f"{patient.id}-{protocol.id}",
+        version=0,
+        patient=PatientRef(id=patient.id, name=patient.name, birth_year=patient.birth_year),
+        therapist=patient.therapist,
+        protocol_id=protocol.id,
+        protocol_title=protocol.title,
+        protocol_version=protocol.version,
+        condition=protocol.condition,
+        phase_id=phase.id,
+        phase_name=phase.name,
+        phase_goal=phase.goal,
+        phase_index=protocol.phase_index(phase.id),
+        phase_count=len(protocol.phases),
+        start=start_d,
+        weeks=weeks,
+        exercises=exercises,
+        overrides=overrides,
+        notes=[n for n in overrides.notes if n.strip()],
+        warnings=result.warnings,
+        cleared=result.cleared,
+        stop_rules=protocol.stop_rules,
+        red_flags=protocol.red_flags,
+        progression=phase.progression,
+    )
+
+
+def _personalised_exercises(
+    protocol: Protocol, phase: Phase, overrides: Overrides, library: "Library"
+) -> list[PlannedExercise]:
+    in_phase = [rx.exercise for rx in phase.exercises]
+    listing = ", ".join(in_phase)
+
+    def not_in_phase(ex_id: str, what: str) -> PlanError:
+        return PlanError(
+            f"{what} '{ex_id}', but it is not in phase '{phase.id}' of {protocol.id}; "
+            f"the phase's exercises are: {listing}"
+        )
+
+    for ex_id in overrides.change:
+        if ex_id not in in_phase:
+            raise not_in_phase(ex_id, "the overrides change")
+        if ex_id in overrides.remove:
+            raise PlanError(f"the overrides both change and remove '{ex_id}'; choose one")
+    for ex_id in overrides.remove:
+        if ex_id not in in_phase:
+            raise not_in_phase(ex_id, "the overrides remove")
+
+    planned: list[PlannedExercise] = []
+    for rx in phase.exercises:
+        if rx.exercise in overrides.remove:
+            continue
+        ex = library.exercise(rx.exercise)
+        change = overrides.change.get(rx.exercise, ExerciseChange())
+        for p in change.reasons:
+            if p not in change.set:
+                raise PlanError(
+                    f"{ex.name}: a reason is given for {p}, but no new value for it; "
+                    f"values changed: {', '.join(change.set) or 'none'}"
+                )
+        reasons: dict = {}
+        for p, v in change.set.items():
+            kept = _check_value(ex.name, p, v, protocol.limit(rx, p), change.reasons.get(p))
+            if kept:
+                reasons[p] = kept
+        dose = _make_dose(ex.name, {**rx.dose.model_dump(), **change.set})
+        _board_cap(ex.name, list(ex.tags), dose)
+        planned.append(
+            PlannedExercise(
+                exercise=ex,
+                dose=dose,
+                protocol_dose=rx.dose,
+                dose_source=rx.source,
+                limits=_limits_for(protocol, rx),
+                reasons=reasons,
+                note=change.note or rx.note,
+            )
+        )
+
+    seen = set(in_phase)
+    for add in overrides.add:
+        ex = library.exercise(add.exercise)
+        if add.exercise in seen:
+            raise PlanError(
+                f"'{add.exercise}' is added, but it is already in the plan; change its dose instead"
+            )
+        seen.add(add.exercise)
+        bad = sorted(set(ex.tags) & set(protocol.forbidden_tags))
+        if bad:
+            raise PlanError(
+                f"{ex.name} ('{ex.id}') cannot be added: it is tagged {', '.join(bad)}, which "
+                f"{protocol.title} forbids (forbidden tags: {', '.join(protocol.forbidden_tags)})"
+            )
+        for p in add.reasons:
+            if p not in add.dose.values():
+                raise PlanError(f"{ex.name}: a reason is given for {p}, but the added dose does not set it")
+        reasons = {}
+        for p, v in add.dose.values().items():
+            kept = _check_value(ex.name, p, v, protocol.limit(None, p), add.reasons.get(p))
+            if kept:
+                reasons[p] = kept
+        _board_cap(ex.name, list(ex.tags), add.dose)
+        planned.append(
+            PlannedExercise(
+                exercise=ex,
+                dose=add.dose,
+                protocol_dose=None,
+                dose_source="added by the therapist; limits: the protocol's",
+                limits=_limits_for(protocol, None),
+                reasons=reasons,
+                added=True,
+                note=add.note,
+            )
+        )
+    if not planned:
+        raise PlanError(f"the overrides remove every exercise of phase '{phase.id}'; a plan needs at least one")
+    return planned
+
+
+def check_plan(plan: Plan, protocol: Protocol) -> list[str]:
+    """Safety problems in a plan, as sentences; [] for a safe plan.
+
+    Used by tests and by the workspace before issuing: no value outside its hard limit, no value
+    outside the usual range without a reason, no exercise with a forbidden tag."""
+    problems: list[str] = []
+    for pe in plan.exercises:
+        bad = sorted(set(pe.exercise.tags) & set(protocol.forbidden_tags))
+        if bad:
+            problems.append(f"{pe.exercise.name}: tagged {', '.join(bad)}, forbidden by {protocol.id}")
+        for p, v in pe.dose.values().items():
+            lim = pe.limits.get(p)
+            if lim is None:
+                problems.append(f"{pe.exercise.name}: {p} {v} has no limit")
+            elif not lim.in_hard(v):
+                problems.append(f"{pe.exercise.name}: {p} {v} is outside the hard limit {_limit_range(lim.hard)}")
+            elif not lim.in_usual(v) and not pe.reasons.get(p):
+                problems.append(f"{pe.exercise.name}: {p} {v} is outside the usual range and has no reason")
+    return problems
+
+
+# ---------------------------------------------------------------- schedule
+
+
+def _days_of_week(days_per_week: int) -> list[int]:
+    """Spread n training days over a 7-day week: 3 → days 0, 2, 4; 5 → 0, 1, 2, 4, 5."""
+    return sorted({(i * 7) // days_per_week for i in range(days_per_week)})
+
+
+def schedule(plan: Plan) -> list[ScheduledSession]:
+    """Every dated session of every exercise, sorted by (date, session, exercise order).
+
+    Weeks start on the plan's start date, whatever the weekday."""
+    out: list[tuple[tuple, ScheduledSession]] = []
+    for order, pe in enumerate(plan.exercises):
+        days = _days_of_week(pe.dose.days_per_week or DAYS_PER_WEEK_DEFAULT)
+        per_day = pe.dose.sessions_per_day or SESSIONS_PER_DAY_DEFAULT
+        for w in range(plan.weeks):
+            for d in days:
+                date = plan.start + dt.timedelta(days=7 * w + d)
+                for s in range(1, per_day + 1):
+                    out.append(
+                        ((date, s, order), ScheduledSession(date=date, week=w + 1, session=s, exercise_id=pe.exercise.id))
+                    )
+    out.sort(key=lambda t: t[0])
+    return [s for _, s in out]
+
+
+# ---------------------------------------------------------------- moving between phases
+
+
+def change_phase(
+    plan: Plan,
+    protocol: Protocol,
+    patient: Patient,
+    to_phase_id: str,
+    start: dt.date | str | None = None,
+    *,
+    library: "Library",
+    weeks: int | None = None,
+) -> Plan:
+    """A new draft of the same plan in another phase, carrying the therapist's overrides where still safe.
+
+    An override carries over when its exercise is still in the new phase and its value is within the
+    hard limit and the usual range (or keeps its reason). Anything else is dropped and listed in
+    `changes`, so nothing disappears without the therapist being told. `start` defaults to the day
+    after the current plan ends.
+    """
+    if plan.protocol_id != protocol.id:
+        raise PlanError(f"plan {plan.label} follows protocol '{plan.protocol_id}', not '{protocol.id}'")
+    if plan.patient.id != patient.id:
+        raise PlanError(f"plan {plan.label} is for patient '{plan.patient.id}', not '{patient.id}'")
+    phase = protocol.phase(to_phase_id)
+    start_d = parse_date(start) if start is not None else plan.end + dt.timedelta(days=1)
+    carried, changes = _carry_overrides(plan.overrides, protocol, phase, library)
+    new = personalise(protocol, patient, phase.id, start_d, carried, library=library, weeks=weeks)
+    return new.model_copy(update={"changes": changes})
+
+
+def _carry_overrides(
+    old: Overrides, protocol: Protocol, phase: Phase, library: "Library"
+) -> tuple[Overrides, list[str]]:
+    rx_by_id = {rx.exercise: rx for rx in phase.exercises}
+    changes: list[str] = []
+
+    def name(ex_id: str) -> str:
+        ex = library.exercises.get(ex_id)
+        return ex.name if ex else ex_id
+
+    def keep(ex_name: str, p: str, v: int, lim: Limit | None, reason: str | None) -> bool:
+        label = PARAM_LABELS.get(p, p)
+        if lim is None or not lim.in_hard(v):
+            allowed = f"the hard limit is {_limit_range(lim.hard)}" if lim else "it has no limit there"
+            changes.append(f"{ex_name}: your {label} of {v} was not carried over: in {phase.name} {allowed}.")
+            return False
+        if not lim.in_usual(v) and not (reason and reason.strip()):
+            changes.append(
+                f"{ex_name}: your {label} of {v} was not carried over: it is outside the usual range "
+                f"{_limit_range(lim.usual)} of {phase.name} and has no written reason."
+            )
+            return False
+        return True
+
+    change: dict[str, ExerciseChange] = {}
+    for ex_id, ch in old.change.items():
+        if ex_id not in rx_by_id:
+            changes.append(f"{name(ex_id)}: your changes were not carried over: it is not part of {phase.name}.")
+            continue
+        kept = {p: v for p, v in ch.set.items() if keep(name(ex_id), p, v, protocol.limit(rx_by_id[ex_id], p), ch.reasons.get(p))}
+        reasons = {p: r for p, r in ch.reasons.items() if p in kept}
+        if kept or ch.note:
+            change[ex_id] = ExerciseChange(set=kept, reasons=reasons, note=ch.note)
+    remove: list[str] = []
+    for ex_id in old.remove:
+        if ex_id in rx_by_id:
+            remove.append(ex_id)
+        else:
+            changes.append(f"{name(ex_id)}: was removed before; it is not part of {phase.name} anyway.")
+    add: list[AddedExercise] = []
+    for a in old.add:
+        if a.exercise in rx_by_id:
+            changes.append(
+                f"{name(a.exercise)}: was added by you; {phase.name} includes it, so it now has the phase's dose."
+            )
+            continue
+        vals = a.dose.values()
+        if all(keep(name(a.exercise), p, v, protocol.limit(None, p), a.reasons.get(p)) for p, v in vals.items()):
+            add.append(a)
+        else:
+            changes.append(f"{name(a.exercise)}: the exercise you added was left out; add it again with a dose in range.")
+    return Overrides(change=change, remove=remove, add=add, notes=old.notes), changes
+
+
+def advance(
+    plan: Plan, protocol: Protocol, patient: Patient, start: dt.date | str | None = None, *, library: "Library"
+) -> Plan:
+    """A draft for the next phase; refused when the plan is already in the last phase."""
+    i = protocol.phase_index(plan.phase_id)
+    if i + 1 >= len(protocol.phases):
+        raise PlanError(
+            f"plan {plan.label} is in '{plan.phase_id}', the last phase of {protocol.id}; there is no next phase"
+        )
+    return change_phase(plan, protocol, patient, protocol.phases[i + 1].id, start, library=library)
+
+
+def step_back(
+    plan: Plan, protocol: Protocol, patient: Patient, start: dt.date | str | None = None, *, library: "Library"
+) -> Plan:
+    """A draft for the previous phase; refused when the plan is already in the first phase."""
+    i = protocol.phase_index(plan.phase_id)
+    if i == 0:
+        raise PlanError(
+            f"plan {plan.label} is in '{plan.phase_id}', the first phase of {protocol.id}; there is no earlier phase"
+        )
+    return change_phase(plan, protocol, patient, protocol.phases[i - 1].id, start, library=library)
