@@ -1,0 +1,406 @@
+"""Read a returned log into plain rows: our workbook, any other xlsx, or a CSV from any spreadsheet program.
+
+The reader is chosen by the file's content, not its name (a ".csv" that is really a workbook is read as a
+workbook). Nothing here judges the values: that is physio.validate. The reader only finds the sheet and the
+header row, maps the columns onto our fields, and keeps each row with the row number the spreadsheet shows.
+A file that cannot be read at all raises LogImportError saying why and what to do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import python_calamine as pc
+
+from ..errors import LogImportError
+from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION
+from .columns import FIELD_HEADER, guess_mapping, resolve_mapping
+
+MAX_LOG_BYTES = 100 * 1024 * 1024
+"""Largest returned log we read (100 MiB). A year of daily logging for one patient is well under 1 MB; a file
+a hundred times larger is almost certainly the wrong file, and reading it would stall the notebook."""
+
+#: How far down a sheet we look for the header row (patients often put a title above the table).
+HEADER_SEARCH_ROWS = 20
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+_NOT_SPREADSHEETS = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG picture",
+    b"\xff\xd8\xff": "a JPEG picture",
+    b"GIF8": "a GIF picture",
+    b"{\\rtf": "a rich-text (RTF) document",
+}
+
+
+@dataclass(frozen=True)
+class RawLog:
+    """The rows of a returned log, mapped onto our fields but not yet judged."""
+
+    #: File name as the therapist knows it (no folders), used in every message.
+    file: str
+    #: "workbook" (ours, with the hidden plan sheet), "xlsx" (any other workbook) or "csv".
+    kind: str
+    sheet: str | None
+    #: Header texts as found in the file.
+    headers: tuple[str, ...]
+    #: Our fields present in the file, in the order of the values in each row.
+    fields: tuple[str, ...]
+    #: (row number as the spreadsheet shows it, values in `fields` order; blank cells are None).
+    rows: list[tuple[int, tuple]]
+    #: Our field → the header it was read from.
+    mapping: dict[str, str]
+    #: Key/value pairs of the hidden sheet of our workbook; None for any other file.
+    meta: dict[str, str] | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    #: Headers that were not mapped to any field (shown to the therapist, never silently used).
+    unmapped: tuple[str, ...] = field(default=())
+
+    @property
+    def plan_id(self) -> str | None:
+        return self.meta.get("plan_id") if self.meta else None
+
+    @property
+    def plan_version(self) -> int | None:
+        v = self.meta.get("plan_version") if self.meta else None
+        return int(v) if v not in (None, "") else None
+
+    @property
+    def patient_id(self) -> str | None:
+        return self.meta.get("patient_id") if self.meta else None
+
+
+def read_log(
+    path: str | Path, *, mapping: Mapping[str, str] | None = None, max_bytes: int = MAX_LOG_BYTES
+) -> RawLog:
+    """Read a returned log from disk. The size is checked before a single byte is read."""
+    content = read_bytes(path, max_bytes=max_bytes)
+    return read_log_bytes(content, Path(path).name, mapping=mapping)
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = MAX_LOG_BYTES) -> bytes:
+    """The file's bytes, refusing a missing, unreadable or oversized file with a plain message."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise LogImportError(f"{p}: there is no such file; check the name and the folder") from None
+    except OSError as e:
+        raise LogImportError(f"{p}: cannot be opened ({e.strerror or e})") from None
+    if p.is_dir():
+        raise LogImportError(f"{p} is a folder, not a file; choose the log file itself")
+    if size > max_bytes:
+        raise LogImportError(
+            f"{p.name} is {size / 1024 / 1024:.1f} MB, more than the {max_bytes / 1024 / 1024:.0f} MB we read; "
+            "a patient's log is far smaller, so this is probably the wrong file (the limit is the max_bytes setting)"
+        )
+    try:
+        return p.read_bytes()
+    except OSError as e:
+        raise LogImportError(f"{p}: cannot be read ({e.strerror or e})") from None
+
+
+def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] | None = None) -> RawLog:
+    """Read a returned log from its bytes; the reader is chosen by what the bytes are."""
+    if not content:
+        raise LogImportError(f"{filename} is empty (0 bytes); ask the patient to send the file again")
+    head = content[:8]
+    if head.startswith(_OLE2):
+        if _ENCRYPTED_MARK in content[:1 << 20] or _ENCRYPTED_MARK in content:
+            raise LogImportError(
+                f"{filename}: this workbook is password-protected; open it, save it without a password "
+                "(File → Info → Protect → remove the password) and import that copy"
+            )
+        return _read_workbook(content, filename, mapping)  # an old .xls (Excel 97-2003)
+    if head.startswith(_ZIP):
+        return _read_workbook(content, filename, mapping)
+    for magic, what in _NOT_SPREADSHEETS.items():
+        if head.startswith(magic):
+            raise LogImportError(
+                f"{filename} is {what}, not a spreadsheet; import the log as .xlsx or .csv"
+            )
+    return _read_csv(content, filename, mapping)
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def _read_workbook(content: bytes, filename: str, mapping: Mapping[str, str] | None) -> RawLog:
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except pc.PasswordError:
+        raise LogImportError(
+            f"{filename}: this workbook is password-protected; save it without a password and import that copy"
+        ) from None
+    except Exception as e:  # calamine reports zip/xml damage with several exception types
+        raise LogImportError(
+            f"{filename} cannot be opened as a workbook: it is damaged or incomplete (perhaps cut off while "
+            f"sending). Ask for the file again, or open and re-save it in Excel or LibreOffice. Detail: {e}"
+        ) from None
+    try:
+        meta = _read_meta(wb, filename)
+        sheet_name, grid = _choose_sheet(wb, filename)
+    except LogImportError:
+        raise
+    except Exception as e:
+        raise LogImportError(f"{filename}: a sheet could not be read; the file may be damaged. Detail: {e}") from None
+    _refuse_uncalculated_formulas(content, sheet_name, filename)
+    where = f"{filename}, sheet '{sheet_name}'"
+    return _mapped(grid, filename, "workbook" if meta else "xlsx", sheet_name, where, mapping, meta=meta)
+
+
+def _read_meta(wb: pc.CalamineWorkbook, filename: str) -> dict[str, str] | None:
+    if META_SHEET not in wb.sheet_names:
+        return None
+    meta: dict[str, str] = {}
+    for row in wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False):
+        if len(row) >= 2 and str(row[0]).strip():
+            v = row[1]
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            meta[str(row[0]).strip()] = str(v).strip()
+    version = meta.get("schema_version")
+    if version != str(WORKBOOK_SCHEMA_VERSION):
+        raise LogImportError(
+            f"{filename}: the hidden sheet '{META_SHEET}' says schema_version {version!r}, but this version of "
+            f"physio reads schema_version {WORKBOOK_SCHEMA_VERSION}; export a fresh workbook for the patient"
+        )
+    missing = [k for k in ("plan_id", "plan_version", "patient_id") if not meta.get(k)]
+    if missing:
+        raise LogImportError(
+            f"{filename}: the hidden sheet '{META_SHEET}' lacks {', '.join(missing)}; the workbook was changed "
+            "after export. Import it as a plain spreadsheet by naming the plan (plan_id=...)"
+        )
+    return meta
+
+
+def _choose_sheet(wb: pc.CalamineWorkbook, filename: str) -> tuple[str, list[list]]:
+    """The "Log" sheet if there is one; else the first visible sheet that has a header row we recognise."""
+    if "Log" in wb.sheet_names:
+        sheet = wb.get_sheet_by_name("Log")
+        return "Log", _with_merged_filled(sheet)
+    looked: list[str] = []
+    for md in wb.sheets_metadata:
+        if md.name == META_SHEET or md.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        if md.visible != pc.SheetVisibleEnum.Visible:
+            continue
+        sheet = wb.get_sheet_by_name(md.name)
+        grid = _with_merged_filled(sheet)
+        if _header_row(grid) is not None:
+            return md.name, grid
+        looked.append(md.name)
+    if not looked:
+        raise LogImportError(f"{filename} has no visible sheet with data; the workbook is empty")
+    raise LogImportError(
+        f"{filename}: no sheet has a header row with a date column and an exercise column "
+        f"(looked in: {', '.join(looked)}); expected headers such as {FIELD_HEADER['date']}, "
+        f"{FIELD_HEADER['exercise']}, {FIELD_HEADER['done']} (or Дата, Упражнение, Выполнено)"
+    )
+
+
+def _with_merged_filled(sheet: pc.CalamineSheet) -> list[list]:
+    """The sheet's cells, with each merged area's value repeated in every cell it covers.
+
+    A patient who merges the date cell over a day's three exercises means that date for all three rows.
+    """
+    grid = sheet.to_python(skip_empty_area=False)
+    ranges = sheet.merged_cell_ranges or []
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(grid):
+            continue
+        top = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = top
+    return grid
+
+
+_SHEET_REL = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
+_REL_REV = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+_FORMULA_CELL = re.compile(rb'<c\b([^>]*?)(?<!/)>(.*?)</c>', re.S)
+_CELL_REF = re.compile(rb'r="([A-Z]+[0-9]+)"')
+
+
+def _refuse_uncalculated_formulas(content: bytes, sheet_name: str, filename: str) -> None:
+    """Refuse a sheet whose formulas were never calculated (no stored result): we would read them as blank.
+
+    Excel and LibreOffice store each formula's result, which we read; only files made by scripts lack it.
+    """
+    if not content.startswith(_ZIP):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            workbook = z.read("xl/workbook.xml")
+            rels = z.read("xl/_rels/workbook.xml.rels")
+            rid = None
+            for name, r in _SHEET_REL.findall(workbook):
+                if name.decode("utf-8", "replace") == sheet_name:
+                    rid = r
+            targets = dict(_REL.findall(rels)) or {i: t for t, i in _REL_REV.findall(rels)}
+            target = targets.get(rid) if rid else None
+            if target is None:
+                return
+            target_s = target.decode()
+            path = target_s.lstrip("/") if target_s.startswith("/") else "xl/" + target_s
+            xml = z.read(path)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return  # not a standard xlsx layout (e.g. .ods); calamine has already read it
+    if b"<f" not in xml:
+        return
+    missing: list[str] = []
+    for attrs, inner in _FORMULA_CELL.findall(xml):
+        if b"<f" in inner and b"<v>" not in inner and b"<is>" not in inner:
+            m = _CELL_REF.search(attrs)
+            missing.append(m.group(1).decode() if m else "?")
+    if missing:
+        cells = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        raise LogImportError(
+            f"{filename}, sheet '{sheet_name}': cells {cells} hold formulas whose results were never calculated, "
+            "so we cannot read them; open the file in Excel or LibreOffice, save it, and import it again"
+        )
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _decode(content: bytes, filename: str) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) or Windows Cyrillic (cp1251), the encodings spreadsheet programs save."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16"), "utf-16"
+    try:
+        return content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    text = content.decode("cp1251", errors="replace")
+    return text, "cp1251"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if "\x00" in sample:
+        return True
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    return bad > max(4, len(sample) // 50)
+
+
+def _delimiter(text: str) -> str:
+    """Semicolon (Russian and most European Excel), comma, or tab: whichever splits the header lines best."""
+    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS] if ln.strip()]
+    best, best_score = ",", -1
+    for d in (";", ",", "\t"):
+        counts = [len(next(csv.reader([ln], delimiter=d))) for ln in lines[:10]]
+        score = max(counts, default=0)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _read_csv(content: bytes, filename: str, mapping: Mapping[str, str] | None) -> RawLog:
+    text, encoding = _decode(content, filename)
+    if _looks_binary(text):
+        raise LogImportError(
+            f"{filename} is not a spreadsheet or a text (CSV) file we can read; import the log as .xlsx or .csv"
+        )
+    if not text.strip():
+        raise LogImportError(f"{filename} has no text in it; ask the patient to send the file again")
+    delim = _delimiter(text)
+    try:
+        grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    except csv.Error as e:
+        raise LogImportError(f"{filename} is not a well-formed CSV file ({e}); re-save it from the spreadsheet program") from None
+    return _mapped(grid, filename, "csv", None, filename, mapping, encoding=encoding, delimiter=delim)
+
+
+# ---------------------------------------------------------------- shared: header row and mapping
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _header_row(grid: list[list], mapping: Mapping[str, str] | None = None) -> int | None:
+    """Index of the first row (within the top rows) that names a date column and an exercise column."""
+    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        found = guess_mapping(row)
+        if "date" in found and ("exercise" in found or "exercise_id" in found):
+            return i
+        if mapping:
+            texts = {str(c).strip() for c in row}
+            if sum(1 for v in mapping.values() if v and str(v).strip() in texts) >= 2:
+                return i
+    return None
+
+
+def _mapped(
+    grid: list[list],
+    filename: str,
+    kind: str,
+    sheet: str | None,
+    where: str,
+    correction: Mapping[str, str] | None,
+    *,
+    meta: dict[str, str] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> RawLog:
+    if not any(not _blank(v) for row in grid for v in row):
+        raise LogImportError(f"{where} is empty: there is nothing to import")
+    h = _header_row(grid, correction)
+    if h is None:
+        raise LogImportError(
+            f"{where}: no header row with a date column and an exercise column in the first "
+            f"{HEADER_SEARCH_ROWS} rows; expected headers such as {FIELD_HEADER['date']}, "
+            f"{FIELD_HEADER['exercise']}, {FIELD_HEADER['done']} (or Дата, Упражнение, Выполнено), "
+            "or name the columns with mapping={'date': 'their header', ...}"
+        )
+    headers = [str(c).strip() if not _blank(c) else "" for c in grid[h]]
+    cols = resolve_mapping(headers, correction, where=where)
+    missing = [f for f in ("date",) if f not in cols]
+    if "exercise" not in cols and "exercise_id" not in cols:
+        missing.append("exercise")
+    if missing:
+        raise LogImportError(
+            f"{where}: no column for {', '.join(missing)} in the header row (row {h + 1}: "
+            f"{', '.join(x for x in headers if x) or 'empty'}); name it with mapping={{'{missing[0]}': 'their header'}}"
+        )
+    fields = tuple(sorted(cols, key=cols.get))
+    idx = [cols[f] for f in fields]
+    rows: list[tuple[int, tuple]] = []
+    for r in range(h + 1, len(grid)):
+        row = grid[r]
+        n = len(row)
+        values = tuple(
+            (None if _blank(row[i]) else (row[i].strip() if isinstance(row[i], str) else row[i])) if i < n else None
+            for i in idx
+        )
+        if any(v is not None for v in values):
+            rows.append((r + 1, values))
+    used = set(idx)
+    unmapped = tuple(x for i, x in enumerate(headers) if x and i not in used)
+    return RawLog(
+        file=filename,
+        kind=kind,
+        sheet=sheet,
+        headers=tuple(headers),
+        fields=fields,
+        rows=rows,
+        mapping={f: headers[cols[f]] for f in fields},
+        meta=meta,
+        encoding=encoding,
+        delimiter=delimiter,
+        unmapped=unmapped,
+    )
