@@ -1,0 +1,9 @@
+"""Widgets for the notebooks and the Voilà app: thin layers over the public API, no clinical logic.
+
+Each widget has `.widget` (what a notebook displays) and plain methods that tests call. Callbacks never
+raise into the kernel: errors appear as a clear message inside the widget.
+"""
+
+from .protocols import ProtocolBrowser
+
+__all__ = ["ProtocolBrowser"]

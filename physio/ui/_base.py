@@ -1,0 +1,146 @@
+"""What every widget shares: a message line, callbacks that never crash the kernel, and the look.
+
+Therapists read these messages, so an error is shown as one plain sentence in the widget, never as a
+traceback. A PhysioError already says what was wrong, where and what is allowed; anything else is a
+bug, and we say so plainly (the traceback still goes to the widget's hidden log for whoever debugs).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import traceback
+from typing import Any, Callable
+
+import ipywidgets as w
+
+from ..errors import PhysioError
+
+#: One stylesheet for all widgets, so the notebooks and the Voilà app look the same.
+CSS = """
+<style>
+.physio-title { font-size: 1.35em; font-weight: 600; color: #1f3b57; margin: 4px 0 2px 0; }
+.physio-hint { color: #51606f; font-size: 0.92em; margin: 0 0 6px 0; }
+.physio-msg { padding: 8px 12px; border-radius: 6px; margin: 6px 0; font-size: 0.95em; line-height: 1.4; }
+.physio-msg ul { margin: 4px 0 0 0; padding-left: 20px; }
+.physio-ok { background: #e8f5e9; border-left: 5px solid #2e7d32; color: #1b3d1e; }
+.physio-info { background: #e8f0fa; border-left: 5px solid #2f6db5; color: #17324f; }
+.physio-warn { background: #fff6e0; border-left: 5px solid #c98a00; color: #4d3800; }
+.physio-error { background: #fdecea; border-left: 5px solid #c62828; color: #5f1414; }
+.physio-table { border-collapse: collapse; margin: 4px 0 10px 0; font-size: 0.92em; }
+.physio-table th { background: #eef2f6; color: #1f3b57; text-align: left; padding: 5px 9px;
+                   border-bottom: 2px solid #c9d3dd; }
+.physio-table td { padding: 4px 9px; border-bottom: 1px solid #e3e8ee; vertical-align: top; }
+.physio-table tr:hover td { background: #f7f9fb; }
+.physio-dose { font-weight: 600; color: #1f3b57; }
+.physio-source { color: #6b7885; font-size: 0.85em; }
+.physio-card { border: 1px solid #d5dde5; border-radius: 8px; padding: 8px 12px; margin: 6px 0;
+               background: #ffffff; }
+.physio-phase h4 { margin: 8px 0 2px 0; color: #1f3b57; }
+.physio-tag { display: inline-block; background: #eef2f6; border-radius: 10px; padding: 0 7px; margin: 1px 2px;
+              font-size: 0.82em; color: #34495e; }
+.physio-figure svg { max-width: 260px; height: auto; }
+.physio-row { border-bottom: 1px solid #e3e8ee; padding: 6px 0; }
+</style>
+"""
+
+
+def esc(text: Any) -> str:
+    """Everything shown comes from files or people, so it is escaped before it becomes HTML."""
+    return html.escape("" if text is None else str(text))
+
+
+def style() -> w.HTML:
+    return w.HTML(CSS)
+
+
+def title(text: str, hint: str | None = None) -> w.HTML:
+    body = f'<div class="physio-title">{esc(text)}</div>'
+    if hint:
+        body += f'<div class="physio-hint">{esc(hint)}</div>'
+    return w.HTML(body)
+
+
+def message_html(kind: str, text: str, items: list[str] | None = None) -> str:
+    """kind is ok, info, warn or error; `items` become a bullet list under the sentence."""
+    body = esc(text)
+    if items:
+        body += "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+    return f'<div class="physio-msg physio-{kind}">{body}</div>'
+
+
+def table_html(columns: list[str], rows: list[list[Any]], *, raw: set[int] | None = None) -> str:
+    """A plain HTML table; cells in `raw` columns are already HTML (made by us), others are escaped."""
+    raw = raw or set()
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{c if i in raw else esc(c)}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
+    )
+    return f'<table class="physio-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+class Messages:
+    """The message line of a widget; also remembers the last message so tests can read it."""
+
+    def __init__(self) -> None:
+        self.widget = w.HTML("")
+        self.kind: str | None = None
+        self.text: str = ""
+        self.items: list[str] = []
+
+    def show(self, kind: str, text: str, items: list[str] | None = None) -> None:
+        self.kind, self.text, self.items = kind, text, list(items or [])
+        self.widget.value = message_html(kind, text, items)
+
+    def clear(self) -> None:
+        self.kind, self.text, self.items = None, "", []
+        self.widget.value = ""
+
+    @property
+    def full_text(self) -> str:
+        """The sentence and its items, as one string (what a person reads)."""
+        return "\n".join([self.text, *self.items])
+
+
+def guarded(method: Callable) -> Callable:
+    """Run a widget callback so that no exception reaches the kernel.
+
+    The object must have `messages` (Messages) and `log` (an Output widget, hidden from view). A
+    PhysioError is shown as it is; any other exception is shown as a plain sentence and its traceback
+    goes to the log.
+    """
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        # The try sits inside the capture: in a kernel, Output.__exit__ would swallow the exception itself.
+        with self.log:
+            try:
+                return method(self, *args, **kwargs)
+            except PhysioError as e:
+                items = list(getattr(e, "reasons", []) or [])
+                self.messages.show("error", str(e), items)
+            except Exception as e:  # a bug: say so without a traceback, keep the details in the log
+                self.log.append_stdout(traceback.format_exc())
+                self.messages.show(
+                    "error",
+                    f"Something unexpected went wrong ({type(e).__name__}: {e}). Nothing was saved by this step. "
+                    "Please tell whoever looks after this tool.",
+                )
+        return None
+
+    return run
+
+
+def hidden_log() -> w.Output:
+    """Where tracebacks of unexpected errors go: kept for debugging, not shown to the therapist."""
+    return w.Output(layout=w.Layout(display="none"))
+
+
+def dropdown(description: str, options: list, *, width: str = "320px", **kw) -> w.Dropdown:
+    return w.Dropdown(
+        description=description,
+        options=options,
+        style={"description_width": "110px"},
+        layout=w.Layout(width=width),
+        **kw,
+    )

@@ -1,0 +1,57 @@
+"""Shared fixtures: the shipped library, an example workspace in tmp, and a Jupyter setup that writes
+nothing into $HOME. Kept small; each test file builds what only it needs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def library():
+    import physio
+
+    return physio.default_library()
+
+
+def build_workspace(folder: Path) -> Path:
+    """The example workspace (patients from patients_example/, their plans and returned logs)."""
+    example = pytest.importorskip("physio.example", reason="physio.example (the example workspace) is not built yet")
+    example.build_example_workspace(folder)
+    return folder
+
+
+@pytest.fixture
+def example_workspace(tmp_path: Path) -> Path:
+    """A fresh example workspace folder for one test."""
+    return build_workspace(tmp_path / "workspace")
+
+
+def isolated_env(root: Path) -> dict[str, str]:
+    """Environment variables that keep Jupyter, IPython, matplotlib and Chromium out of the real $HOME."""
+    dirs = {
+        "HOME": root / "home",
+        "JUPYTER_CONFIG_DIR": root / "jupyter" / "config",
+        "JUPYTER_DATA_DIR": root / "jupyter" / "data",
+        "JUPYTER_RUNTIME_DIR": root / "jupyter" / "runtime",
+        "IPYTHONDIR": root / "ipython",
+        "MPLCONFIGDIR": root / "mpl",
+    }
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True)
+    env = {k: str(v) for k, v in dirs.items()}
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    return env
+
+
+@pytest.fixture
+def jupyter_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Apply isolated_env to this process (kernels started from here inherit it)."""
+    env = isolated_env(tmp_path / "jupyter-home")
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return env

@@ -1,0 +1,137 @@
+"""The Voilà app in a real browser: Debian's Chromium driven by Playwright, on loopback only.
+
+Run with `pytest -m browser`; it is part of `make test`. Each app gets its own Voilà server, with HOME and
+the Jupyter folders in tmp, stopped at the end whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build_workspace, isolated_env
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+HINT = "Chromium is missing: run `make system-deps` (installs Debian's chromium)"
+
+
+def _need_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(HINT)
+        pytest.skip(HINT)
+    pytest.importorskip("playwright.sync_api", reason="playwright is missing: run `make venv`")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class VoilaApp:
+    """One Voilà server for one notebook, on 127.0.0.1 and a free port."""
+
+    def __init__(self, notebook: str, root: Path, workspace: Path | None) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        env = {**os.environ, **isolated_env(root)}
+        if workspace is not None:
+            env["PHYSIO_WORKSPACE"] = str(workspace)
+        self.log_path = root / "voila.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", "--no-browser", f"--port={self.port}", "--Voila.ip=127.0.0.1",
+             str(REPO / "notebooks" / notebook)],
+            cwd=root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voilà stopped early:\n{self.log()}")
+            try:  # a TCP connection is enough: asking for a page would start a kernel
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"Voilà did not answer within {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def voila(tmp_path, request):
+    """Start Voilà on a notebook: `app = voila("01_build_home_plan.ipynb", workspace)`; stopped at teardown."""
+    apps: list[VoilaApp] = []
+
+    def start(notebook: str, workspace: Path | None = None) -> VoilaApp:
+        app = VoilaApp(notebook, tmp_path / f"voila-{len(apps)}", workspace)
+        apps.append(app)
+        app.wait_ready()
+        return app
+
+    (tmp_path / "voila-0").mkdir()
+    (tmp_path / "voila-1").mkdir()
+    yield start
+    for app in apps:
+        app.stop()
+
+
+@pytest.fixture
+def page(tmp_path):
+    """A Chromium page (Debian's browser, never a downloaded one)."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 1000})
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def screenshot(page, tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_protocol_browser_filters_in_the_browser(voila, page, tmp_path, library):
+    app = voila("03_browse_protocols.ipynb")
+    page.goto(app.url, timeout=30_000)
+    page.get_by_text("Protocols and exercises").wait_for(timeout=30_000)
+    total = len(library.exercises)
+    page.get_by_text(f"{total} of {total} exercises match").wait_for()
+    position = page.locator(".widget-dropdown", has_text="Position").locator("select")
+    position.select_option("quadruped")
+    expected = sum(1 for ex in library.exercises.values() if "quadruped" in ex.tags)
+    page.get_by_text(f"{expected} of {total} exercises match").wait_for(timeout=10_000)
+    screenshot(page, tmp_path, "protocol-browser")
