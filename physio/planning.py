@@ -368,16 +368,18 @@ def _personalised_exercises(
     return planned
 
 
-def check_plan(plan: Plan, protocol: Protocol) -> list[str]:
+def check_plan(plan: Plan, protocol: Protocol | None = None) -> list[str]:
     """Safety problems in a plan, as sentences; [] for a safe plan.
 
-    Used by tests and by the workspace before issuing: no value outside its hard limit, no value
-    outside the usual range without a reason, no exercise with a forbidden tag."""
+    Used by tests and by the workspace before issuing: no value outside its hard limit (the limits
+    the plan carries), no value outside the usual range without a reason, and, when the protocol is
+    given, no exercise with a tag it forbids."""
     problems: list[str] = []
+    forbidden = set(protocol.forbidden_tags) if protocol else set()
     for pe in plan.exercises:
-        bad = sorted(set(pe.exercise.tags) & set(protocol.forbidden_tags))
+        bad = sorted(set(pe.exercise.tags) & forbidden)
         if bad:
-            problems.append(f"{pe.exercise.name}: tagged {', '.join(bad)}, forbidden by {protocol.id}")
+            problems.append(f"{pe.exercise.name}: tagged {', '.join(bad)}, forbidden by {plan.protocol_id}")
         for p, v in pe.dose.values().items():
             lim = pe.limits.get(p)
             if lim is None:
