@@ -1,0 +1,376 @@
+"""The patient's handout: an A4 PDF built in memory from a plan, then written all at once.
+
+Reading order matters (screen readers, pdftotext, a patient skimming): who and when, safety first, then
+each exercise with its dose in large type, then the tick-box calendar and the therapist's notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .._atomic import write_atomic
+from ..errors import ExportError
+from ..models import PARAM_LABELS, Plan, PlannedExercise, ScheduledSession
+from ..planning import schedule
+from . import _fonts
+from ._text import para
+
+PAGE_W, PAGE_H = A4
+MARGIN = 18 * mm
+FOOTER_H = 16 * mm
+TEXT_W = PAGE_W - 2 * MARGIN
+
+#: Size of the space kept for an exercise's picture: fits a start and an end pose side by side.
+ILLUSTRATION_W = 62 * mm
+ILLUSTRATION_H = 42 * mm
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+BOX = "\u2610"  # ☐, one per session to tick
+_SAFETY_RED = colors.HexColor("#b00020")
+_GRID = colors.HexColor("#9e9e9e")
+_SHADE = colors.HexColor("#eeeeee")
+
+
+def long_date(d: dt.date) -> str:
+    """'3 March 2025': spelt out, so no reader confuses day and month."""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def issue_moment(plan: Plan) -> dt.datetime:
+    """The fixed moment stamped into the files' metadata: when the plan was issued, else its start."""
+    if plan.issued_at is not None:
+        return plan.issued_at.replace(tzinfo=None, microsecond=0)
+    return dt.datetime.combine(plan.start, dt.time())
+
+
+@functools.cache
+def _styles() -> dict[str, ParagraphStyle]:
+    """Every style names a DejaVu face, so the PDF holds no font that is not embedded."""
+    sans = _fonts.register_fonts()
+    bold = _fonts.SANS_BOLD
+    body = ParagraphStyle("body", fontName=sans, fontSize=10, leading=13.5, spaceAfter=3,
+                          bulletFontName=sans)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=18, leading=22, spaceAfter=2),
+        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=11, leading=14, spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=13, leading=16, spaceBefore=10, spaceAfter=4,
+                             keepWithNext=1),
+        "h3": ParagraphStyle("h3", parent=body, fontName=bold, fontSize=10.5, leading=13.5, spaceBefore=4, spaceAfter=2,
+                             keepWithNext=1),
+        "body": body,
+        "cell": ParagraphStyle("cell", parent=body, spaceAfter=0),
+        "step": ParagraphStyle("step", parent=body, leftIndent=14, firstLineIndent=-14, spaceAfter=2),
+        "bullet": ParagraphStyle("bullet", parent=body, leftIndent=10, firstLineIndent=-10, spaceAfter=2),
+        "dose": ParagraphStyle("dose", parent=body, fontName=bold, fontSize=15, leading=19, spaceBefore=2, spaceAfter=6),
+        "safety_head": ParagraphStyle("safety_head", parent=body, fontName=bold, fontSize=13, leading=16,
+                                      textColor=_SAFETY_RED, spaceAfter=4),
+        "footer": ParagraphStyle("footer", parent=body, fontSize=7.5, leading=9.5, spaceAfter=0,
+                                 textColor=colors.HexColor("#444444")),
+    }
+
+
+def _table_style(*commands: tuple) -> TableStyle:
+    """A table style whose cells use DejaVu: reportlab sets each cell's font, even for paragraph cells."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), _fonts.SANS), *commands])
+
+
+class _EmptyFrame(Flowable):
+    """A thin-bordered empty box that holds the place of a picture."""
+
+    def __init__(self, width: float, height: float):
+        super().__init__()
+        self.width, self.height = width, height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setStrokeColor(_GRID)
+        self.canv.setLineWidth(0.6)
+        self.canv.rect(0, 0, self.width, self.height)
+
+
+def _illustration(pe: PlannedExercise, width: float, height: float) -> Flowable:
+    """The picture of one exercise, `width` × `height` points. For now the frame it will be drawn in."""
+    return _EmptyFrame(width, height)
+
+
+# ------------------------------------------------------------------ story parts
+
+
+def _header(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    version = f"version {plan.version}" if plan.version else "draft (not yet issued)"
+    rows = [
+        ("Patient", f"{plan.patient.name} (born {plan.patient.birth_year})"),
+        ("Therapist", plan.therapist),
+        ("Plan", f"{plan.id}, {version}"),
+        ("Programme", plan.protocol_title),
+        ("Phase", f"{plan.phase_name} (phase {plan.phase_index + 1} of {plan.phase_count})"),
+        ("Dates", f"{long_date(plan.start)} to {long_date(plan.end)} ({plan.weeks} week{'s' if plan.weeks != 1 else ''})"),
+    ]
+    table = Table(
+        [[Paragraph(f"<b>{k}</b>", st["cell"]), Paragraph(para(v), st["cell"])] for k, v in rows],
+        colWidths=[30 * mm, TEXT_W - 30 * mm],
+        hAlign="LEFT",
+    )
+    table.setStyle(_table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, _GRID),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ))
+    return [
+        Paragraph("Your home exercise plan", st["title"]),
+        Paragraph(para(f"Aim of this phase: {plan.phase_goal}"), st["subtitle"]),
+        table,
+    ]
+
+
+def _safety_box(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    inner: list[Flowable] = [Paragraph("Safety: read this first", st["safety_head"])]
+    inner.append(Paragraph("<b>Stop the exercise when:</b>", st["h3"]))
+    inner += [Paragraph("• " + para(r.text), st["bullet"]) for r in plan.stop_rules]
+    inner.append(Paragraph("<b>Stop and call your therapist or doctor straight away if you notice:</b>", st["h3"]))
+    inner += [Paragraph("• " + para(f.text), st["bullet"]) for f in plan.red_flags]
+    box = Table([[inner]], colWidths=[TEXT_W])
+    box.setStyle(_table_style(
+        ("BOX", (0, 0), (-1, -1), 1.6, _SAFETY_RED),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ))
+    return [Spacer(1, 8), box]
+
+
+def _attention(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Warnings, lifted contraindications, reasons for unusual doses and changes since the last version."""
+    out: list[Flowable] = []
+    if plan.warnings:
+        out.append(Paragraph("Please note", st["h2"]))
+        out += [Paragraph("• " + para(w), st["bullet"]) for w in plan.warnings]
+    if plan.cleared:
+        out.append(Paragraph("Cleared by your doctor", st["h2"]))
+        out += [Paragraph("• " + para(c), st["bullet"]) for c in plan.cleared]
+    reasons = [(pe, p, r) for pe in plan.exercises for p, r in pe.reasons.items()]
+    if reasons:
+        out.append(Paragraph("Doses chosen for you on purpose", st["h2"]))
+        out += [
+            Paragraph("• " + para(f"{pe.exercise.name}, {PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}"), st["bullet"])
+            for pe, p, r in reasons
+        ]
+    if plan.changes:
+        out.append(Paragraph("What has changed since your last plan", st["h2"]))
+        out += [Paragraph("• " + para(c), st["bullet"]) for c in plan.changes]
+    return out
+
+
+def _exercise_block(n: int, pe: PlannedExercise, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Name, dose in large type and the picture together at the top; then the steps at full width."""
+    ex = pe.exercise
+    intro: list[Flowable] = [
+        Paragraph(para(pe.dose.summary()), st["dose"]),
+        Paragraph(f"<b>Aim:</b> {para(ex.aim)}", st["body"]),
+        Paragraph(f"<b>Starting position:</b> {para(ex.starting_position)}", st["body"]),
+    ]
+    if ex.equipment:
+        intro.append(Paragraph(f"<b>You need:</b> {para(', '.join(ex.equipment))}", st["body"]))
+    top = Table(
+        [[intro, _illustration(pe, ILLUSTRATION_W, ILLUSTRATION_H)]],
+        colWidths=[TEXT_W - ILLUSTRATION_W - 6 * mm, ILLUSTRATION_W + 6 * mm],
+        hAlign="LEFT",
+    )
+    top.setStyle(_table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (0, 0), 0),
+        ("LEFTPADDING", (1, 0), (1, 0), 6 * mm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ))
+    rest: list[Flowable] = [Paragraph("How to do it", st["h3"])]
+    rest += [Paragraph(f"{i}. {para(s)}", st["step"]) for i, s in enumerate(ex.steps, 1)]
+    rest.append(Paragraph(f"<b>Breathing:</b> {para(ex.breathing)}", st["body"]))
+    if ex.cautions:
+        rest.append(Paragraph("Take care", st["h3"]))
+        rest += [Paragraph("• " + para(c), st["bullet"]) for c in ex.cautions]
+    for p, r in pe.reasons.items():
+        rest.append(Paragraph(f"<b>Reason for this dose ({para(PARAM_LABELS[p])}):</b> {para(r)}", st["body"]))
+    if pe.note:
+        rest.append(Paragraph(f"<b>Your therapist's note:</b> {para(pe.note)}", st["body"]))
+    return [KeepTogether([Paragraph(f"{n}. {para(ex.name)}", st["h2"]), top]), *rest]
+
+
+def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """One table per week: a row per day, a column per exercise, a box per session to tick."""
+    order = {pe.exercise.id: i for i, pe in enumerate(plan.exercises)}
+    per_day: dict[dt.date, list[int]] = defaultdict(lambda: [0] * len(order))
+    week_of: dict[dt.date, int] = {}
+    for s in sessions:
+        per_day[s.date][order[s.exercise_id]] += 1
+        week_of[s.date] = s.week
+    out: list[Flowable] = [
+        Paragraph("Your tick-box calendar", st["h2"]),
+        Paragraph(
+            "Tick a box each time you finish a session. The numbers at the top are the exercises above: "
+            + "; ".join(f"{i}&nbsp;=&nbsp;{para(pe.exercise.name)}" for i, pe in enumerate(plan.exercises, 1))
+            + ".",
+            st["body"],
+        ),
+    ]
+    n = len(plan.exercises)
+    day_w = 34 * mm
+    col_w = (TEXT_W - day_w) / n
+    style = _table_style(
+        ("FONTNAME", (0, 0), (-1, 0), _fonts.SANS_BOLD),
+        ("FONTSIZE", (0, 0), (-1, -1), 10),
+        ("FONTSIZE", (1, 1), (-1, -1), 13),
+        ("LEADING", (1, 1), (-1, -1), 15),
+        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), _SHADE),
+    )
+    weeks: dict[int, list[dt.date]] = defaultdict(list)
+    for day in sorted(per_day):
+        weeks[week_of[day]].append(day)
+    for week, days in sorted(weeks.items()):
+        rows: list[list[str]] = [["Day"] + [str(i) for i in range(1, n + 1)]]
+        for day in days:
+            rows.append([f"{_DAYS[day.weekday()]} {day:%d.%m.%Y}"] + [" ".join(BOX * c) for c in per_day[day]])
+        table = Table(rows, colWidths=[day_w] + [col_w] * n, repeatRows=1, hAlign="LEFT")
+        table.setStyle(style)
+        title = f"Week {week}: {long_date(days[0])} to {long_date(days[-1])}"
+        out.append(KeepTogether([Paragraph(title, st["h3"]), table, Spacer(1, 4)]))
+    return out
+
+
+def _notes(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph("Notes from your therapist", st["h2"])]
+    if plan.notes:
+        out += [Paragraph("• " + para(n), st["bullet"]) for n in plan.notes]
+    else:
+        out.append(Paragraph("No extra notes for this plan.", st["body"]))
+    return out
+
+
+def footer_text(plan: Plan) -> str:
+    """The line on every page saying whose plan this is and that it does not replace the therapist."""
+    return (
+        f"Prescribed by {plan.therapist} for {plan.patient.name} only. "
+        "This plan supports, and does not replace, your therapist's judgement."
+    )
+
+
+def _story(plan: Plan, sessions: list[ScheduledSession]) -> list[Flowable]:
+    st = _styles()
+    story: list[Flowable] = []
+    story += _header(plan, st)
+    story += _safety_box(plan, st)
+    story += _attention(plan, st)
+    story.append(Paragraph("Your exercises", st["h2"]))
+    for n, pe in enumerate(plan.exercises, 1):
+        story += _exercise_block(n, pe, st)
+    story += _calendar(plan, sessions, st)
+    story += _notes(plan, st)
+    return story
+
+
+# ------------------------------------------------------------------ the document
+
+
+def _canvas_maker(plan: Plan):
+    """A canvas that stamps the plan's own date and draws "page N of M" once the page count is known."""
+    stamp = issue_moment(plan).strftime("D:%Y%m%d%H%M%S+00'00'")
+    footer = Paragraph(para(footer_text(plan)), _styles()["footer"])
+    label = para(f"{plan.patient.name} · {plan.label}")
+
+    class _Canvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("initialFontName", _fonts.SANS)
+            super().__init__(*args, **kwargs)
+            self.setDateFormatter(lambda *_: stamp)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                self._draw_footer(number, total)
+                super().showPage()
+            super().save()
+
+        def _draw_footer(self, number: int, total: int) -> None:
+            self.saveState()
+            self.setStrokeColor(_GRID)
+            self.setLineWidth(0.4)
+            self.line(MARGIN, FOOTER_H + 2 * mm, PAGE_W - MARGIN, FOOTER_H + 2 * mm)
+            w, h = footer.wrap(TEXT_W - 28 * mm, FOOTER_H)
+            footer.drawOn(self, MARGIN, FOOTER_H - h)
+            self.setFont(_fonts.SANS, 8)
+            self.drawRightString(PAGE_W - MARGIN, FOOTER_H - 9, f"page {number} of {total}")
+            self.restoreState()
+
+    return _Canvas
+
+
+def handout_bytes(plan: Plan) -> bytes:
+    """The handout PDF for `plan`, complete, in memory. The same plan always gives the same bytes."""
+    return _handout(plan, schedule(plan))
+
+
+def _handout(plan: Plan, sessions: list[ScheduledSession]) -> bytes:
+    if not plan.exercises:
+        raise ExportError(
+            f"plan {plan.label} for patient {plan.patient.id} has no exercises, so there is no handout to make; "
+            "add at least one exercise to the plan first"
+        )
+    _fonts.register_fonts()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + FOOTER_H,
+        title=f"Home exercise plan: {plan.patient.name}",
+        author=plan.therapist,
+        subject=f"{plan.protocol_title}, {plan.phase_name}, {plan.label}",
+        creator="physio",
+        producer="physio",
+        invariant=1,
+        initialFontName=_fonts.SANS,
+        lang="en",
+    )
+    doc.build(_story(plan, sessions), canvasmaker=_canvas_maker(plan))
+    return buf.getvalue()
+
+
+def write_handout(plan: Plan, path: str | Path) -> Path:
+    """Build the handout in memory, then write it to `path` in one step (nothing is left half-written)."""
+    return write_atomic(path, handout_bytes(plan), error=ExportError)

@@ -1,0 +1,366 @@
+"""The home-plan workbook: the plan to read, a log to fill in, and a hidden sheet that ties it to its plan.
+
+The layout is a contract with physio/io/logs.py (see LOG_COLUMNS, META_SHEET, WORKBOOK_SCHEMA_VERSION in
+physio/models/log.py): the importer finds the Log sheet, its header and the plan id written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from .._atomic import write_atomic
+from ..errors import ExportError
+from ..models import LOG_COLUMNS, META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
+from ..planning import schedule
+from ._text import clean, looks_like_formula
+from .pdf import footer_text, issue_moment, long_date
+
+PLAN_SHEET = "Plan"
+LOG_SHEET = "Log"
+
+#: How the Date column shows a day: weekday first, then day.month.year, read the same in every country.
+DATE_FORMAT = "ddd dd.mm.yyyy"
+
+#: The most characters a spreadsheet cell holds (Excel's limit; LibreOffice's is higher).
+MAX_CELL_CHARS = 32767
+
+#: Validations also cover this many rows below the schedule, for sessions the patient adds.
+EXTRA_LOG_ROWS = 100
+
+#: Rows kept free beside each exercise for its picture (about 5 cm at the default row height).
+PICTURE_ROWS = 9
+
+_LOG_WIDTHS = {
+    "Date": 16, "Session": 8, "Exercise": 30, "Exercise ID": 20, "Prescribed": 34, "Done": 8,
+    "Sets done": 10, "Reps done": 10, "Minutes": 9, "Angle (°)": 9, "Pain before (0-10)": 11,
+    "Pain after (0-10)": 11, "Notes": 40,
+}
+
+_BOLD = Font(name="Calibri", bold=True, size=11)
+_TITLE = Font(name="Calibri", bold=True, size=16)
+_HEAD = Font(name="Calibri", bold=True, size=13)
+_DOSE = Font(name="Calibri", bold=True, size=15)
+_SAFETY_HEAD = Font(name="Calibri", bold=True, size=13, color="B00020")
+_SAFETY_FILL = PatternFill("solid", fgColor="FDECEE")
+_HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+
+
+def _text(value: object, where: str) -> str:
+    s = clean(value)
+    if len(s) > MAX_CELL_CHARS:
+        raise ExportError(
+            f"{where} is {len(s)} characters long; a spreadsheet cell holds at most {MAX_CELL_CHARS}. "
+            "Shorten it and export again"
+        )
+    return s
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object, where: str) -> Cell:
+    """Write one value; text is cleaned and never left for a spreadsheet to run as a formula."""
+    if isinstance(value, str):
+        value = _text(value, where)
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+# ------------------------------------------------------------------ the Plan sheet
+
+
+def _plan_sheet_picture(pe: PlannedExercise) -> Image | None:
+    """The picture of one exercise for the Plan sheet; none yet (the rows beside each block are kept free)."""
+    return None
+
+
+class _PlanWriter:
+    """Writes the Plan sheet top to bottom: a label in column A, its text in column B, pictures in C."""
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.row = 1
+
+    def line(self, label: str | None, text: object = None, *, where: str, font: Font | None = None,
+             text_font: Font | None = None, fill: PatternFill | None = None) -> int:
+        r = self.row
+        if label is not None:
+            c = _put(self.ws, r, 1, label, where)
+            c.alignment = _WRAP
+            c.font = font or _BOLD
+            if fill:
+                c.fill = fill
+        if text is not None:
+            c = _put(self.ws, r, 2, text, where)
+            c.alignment = _WRAP
+            if text_font:
+                c.font = text_font
+            if fill:
+                c.fill = fill
+        elif fill:
+            self.ws.cell(row=r, column=2).fill = fill
+        self.row += 1
+        return r
+
+    def gap(self, n: int = 1) -> None:
+        self.row += n
+
+
+def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 64
+    ws.column_dimensions["C"].width = 32
+    w = _PlanWriter(ws)
+    w.line("Your home exercise plan", where="title", font=_TITLE)
+    w.line("Aim of this phase", plan.phase_goal, where="phase goal")
+    w.gap()
+    version = f"version {plan.version}" if plan.version else "draft (not yet issued)"
+    w.line("Patient", f"{plan.patient.name} (born {plan.patient.birth_year})", where="patient name")
+    w.line("Therapist", plan.therapist, where="therapist")
+    w.line("Plan", f"{plan.id}, {version}", where="plan id")
+    w.line("Programme", plan.protocol_title, where="protocol title")
+    w.line("Phase", f"{plan.phase_name} (phase {plan.phase_index + 1} of {plan.phase_count})", where="phase name")
+    w.line("Dates", f"{long_date(plan.start)} to {long_date(plan.end)} ({plan.weeks} week{'s' if plan.weeks != 1 else ''})",
+           where="dates")
+    w.gap()
+
+    w.line("Safety: read this first", where="safety", font=_SAFETY_HEAD, fill=_SAFETY_FILL)
+    for i, rule in enumerate(plan.stop_rules):
+        w.line("Stop the exercise when:" if i == 0 else None, rule.text, where=f"stop rule {i + 1}", fill=_SAFETY_FILL)
+    for i, flag in enumerate(plan.red_flags):
+        w.line("Stop and call your therapist or doctor straight away if you notice:" if i == 0 else None, flag.text,
+               where=f"red flag '{flag.id}'", fill=_SAFETY_FILL)
+    w.gap()
+
+    for title, items in (("Please note", plan.warnings), ("Cleared by your doctor", plan.cleared),
+                         ("What has changed since your last plan", plan.changes)):
+        for i, item in enumerate(items):
+            w.line(title if i == 0 else None, item, where=f"{title.lower()} {i + 1}")
+    reasons = [(pe, p, r) for pe in plan.exercises for p, r in pe.reasons.items()]
+    for i, (pe, p, r) in enumerate(reasons):
+        w.line("Doses chosen for you on purpose" if i == 0 else None,
+               f"{pe.exercise.name}, {PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}",
+               where=f"reason for {pe.exercise.id} {p}")
+    if plan.warnings or plan.cleared or plan.changes or reasons:
+        w.gap()
+
+    w.line("Your exercises", where="exercises", font=_HEAD)
+    for n, pe in enumerate(plan.exercises, 1):
+        _exercise_block(ws, w, n, pe)
+        w.gap()
+
+    for i, note in enumerate(plan.notes or ["No extra notes for this plan."]):
+        w.line("Notes from your therapist" if i == 0 else None, note, where=f"therapist note {i + 1}")
+    w.gap()
+    w.line(None, footer_text(plan), where="footer")
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.oddFooter.right.text = "page &P of &N"
+    ws.oddFooter.left.text = _header_footer_safe(f"{plan.patient.name}, {plan.label}")
+
+
+def _header_footer_safe(text: str) -> str:
+    """Header/footer text where '&' starts a code: double it so names print as written."""
+    return clean(text).replace("\n", " ").replace("&", "&&")[:200]
+
+
+def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise) -> None:
+    ex = pe.exercise
+    first = w.line(f"{n}. {ex.name}", pe.dose.summary(), where=f"exercise '{ex.id}' name", font=_HEAD,
+                   text_font=_DOSE)
+    w.line("Aim", ex.aim, where=f"exercise '{ex.id}' aim")
+    w.line("Starting position", ex.starting_position, where=f"exercise '{ex.id}' starting position")
+    if ex.equipment:
+        w.line("You need", ", ".join(ex.equipment), where=f"exercise '{ex.id}' equipment")
+    for i, step in enumerate(ex.steps, 1):
+        w.line("How to do it" if i == 1 else None, f"{i}. {step}", where=f"exercise '{ex.id}' step {i}")
+    w.line("Breathing", ex.breathing, where=f"exercise '{ex.id}' breathing")
+    for i, caution in enumerate(ex.cautions):
+        w.line("Take care" if i == 0 else None, caution, where=f"exercise '{ex.id}' caution {i + 1}")
+    for p, r in pe.reasons.items():
+        w.line(f"Reason for this dose ({PARAM_LABELS[p]})", r, where=f"exercise '{ex.id}' reason for {p}")
+    if pe.note:
+        w.line("Your therapist's note", pe.note, where=f"exercise '{ex.id}' note")
+    if w.row - first < PICTURE_ROWS:
+        w.gap(PICTURE_ROWS - (w.row - first))
+    picture = _plan_sheet_picture(pe)
+    if picture is not None:
+        ws.add_image(picture, f"C{first}")
+
+
+# ------------------------------------------------------------------ the Log sheet
+
+
+def _col(name: str) -> str:
+    return get_column_letter(LOG_COLUMNS.index(name) + 1)
+
+
+def _validation(kind: str, title: str, prompt: str, error: str, **kwargs) -> DataValidation:
+    return DataValidation(
+        type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop",
+        promptTitle=title, prompt=prompt, errorTitle="Not allowed here", error=error, **kwargs,
+    )
+
+
+def _validations() -> list[tuple[DataValidation, list[str]]]:
+    """The rules of each column a patient fills in, with the message they see when they break one."""
+    pain_error = "Pain is a whole number from 0 (none) to 10 (worst imaginable)."
+    return [
+        (_validation("list", "Done?", "Choose yes or no from the list.", "Please choose yes or no from the list.",
+                     formula1='"yes,no"'), ["Done"]),
+        (_validation("whole", "Count", "How many you did: a whole number, 0 or more.",
+                     "Please type a whole number, 0 or more (for example 3).",
+                     operator="greaterThanOrEqual", formula1="0"), ["Sets done", "Reps done"]),
+        (_validation("decimal", "Minutes", "How many minutes you spent: 0 or more, for example 5 or 2.5.",
+                     "Please type the minutes as a number, 0 or more (for example 5 or 2.5).",
+                     operator="greaterThanOrEqual", formula1="0"), ["Minutes"]),
+        (_validation("whole", "Board angle", "The board's angle in degrees: a whole number from 0 to 90.",
+                     "The angle is a whole number of degrees from 0 to 90.",
+                     operator="between", formula1="0", formula2="90"), ["Angle (°)"]),
+        (_validation("whole", "Pain 0-10", "0 means no pain, 10 the worst pain you can imagine.", pain_error,
+                     operator="between", formula1="0", formula2="10"), ["Pain before (0-10)", "Pain after (0-10)"]),
+    ]
+
+
+def _fill_log_sheet(ws: Worksheet, plan: Plan) -> int:
+    """Header and one row per scheduled session; returns the number of session rows."""
+    for c, name in enumerate(LOG_COLUMNS, 1):
+        cell = ws.cell(row=1, column=c, value=name)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+        cell.alignment = _HEADER_ALIGN
+        ws.column_dimensions[get_column_letter(c)].width = _LOG_WIDTHS.get(name, 12)
+    ws.column_dimensions[_col("Notes")].number_format = "@"  # what the patient types stays text
+
+    by_id = {pe.exercise.id: pe for pe in plan.exercises}
+    names = {i: _text(pe.exercise.name, f"exercise '{i}' name") for i, pe in by_id.items()}
+    doses = {i: pe.dose.summary() for i, pe in by_id.items()}
+    formulaish = {i for i in by_id if looks_like_formula(names[i])}
+    c_date, c_session, c_name, c_id, c_dose = (LOG_COLUMNS.index(n) + 1 for n in
+                                              ("Date", "Session", "Exercise", "Exercise ID", "Prescribed"))
+    sessions = schedule(plan)
+    for r, s in enumerate(sessions, 2):
+        ws.cell(row=r, column=c_date, value=s.date).number_format = DATE_FORMAT
+        ws.cell(row=r, column=c_session, value=s.session)
+        name_cell = ws.cell(row=r, column=c_name, value=names[s.exercise_id])
+        if s.exercise_id in formulaish:
+            name_cell.data_type = "s"
+            name_cell.quotePrefix = True
+        ws.cell(row=r, column=c_id, value=s.exercise_id)
+        ws.cell(row=r, column=c_dose, value=doses[s.exercise_id])
+
+    last = len(sessions) + 1
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(LOG_COLUMNS))}{last}"
+    for dv, columns in _validations():
+        for name in columns:
+            dv.add(f"{_col(name)}2:{_col(name)}{last + EXTRA_LOG_ROWS}")
+        ws.add_data_validation(dv)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    return len(sessions)
+
+
+# ------------------------------------------------------------------ the hidden sheet
+
+
+def meta_values(plan: Plan) -> list[tuple[str, object]]:
+    """What ties a returned workbook to its plan, in the order written to the hidden sheet."""
+    return [
+        ("schema_version", WORKBOOK_SCHEMA_VERSION),
+        ("plan_id", plan.id),
+        ("plan_version", plan.version),
+        ("patient_id", plan.patient.id),
+        ("protocol_id", plan.protocol_id),
+        ("protocol_version", plan.protocol_version),
+        ("phase_id", plan.phase_id),
+        ("start", plan.start.isoformat()),
+        ("weeks", plan.weeks),
+    ]
+
+
+def _fill_meta_sheet(ws: Worksheet, plan: Plan) -> None:
+    for r, (key, value) in enumerate(meta_values(plan), 1):
+        _put(ws, r, 1, key, f"hidden sheet key {key}")
+        _put(ws, r, 2, value, f"hidden sheet value {key}")
+    ws.sheet_state = "hidden"
+
+
+# ------------------------------------------------------------------ the file
+
+
+class _FixedTimeZip(ZipFile):
+    """A zip whose entries all carry one fixed time, so the same plan gives the same bytes."""
+
+    def __init__(self, file: io.BytesIO, stamp: dt.datetime):
+        super().__init__(file, "w", ZIP_DEFLATED)
+        self._stamp = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # noqa: ANN001
+        if isinstance(zinfo_or_arcname, str):
+            info = ZipInfo(zinfo_or_arcname, date_time=self._stamp)
+            info.compress_type = ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: ANN001
+        # openpyxl streams each worksheet through a temporary file; stamp it like every other entry.
+        with open(filename, "rb") as f:
+            self.writestr(arcname or Path(filename).name, f.read(), compress_type, compresslevel)
+
+
+def workbook_bytes(plan: Plan) -> bytes:
+    """The workbook for `plan`, complete, in memory. The same plan always gives the same bytes."""
+    if not plan.exercises:
+        raise ExportError(
+            f"plan {plan.label} for patient {plan.patient.id} has no exercises, so there is no log to fill in; "
+            "add at least one exercise to the plan first"
+        )
+    wb = Workbook()
+    plan_ws = wb.active
+    plan_ws.title = PLAN_SHEET
+    _fill_plan_sheet(plan_ws, plan)
+    _fill_log_sheet(wb.create_sheet(LOG_SHEET), plan)
+    _fill_meta_sheet(wb.create_sheet(META_SHEET), plan)
+    wb.active = 0
+
+    moment = issue_moment(plan)
+    wb.properties.creator = "physio"
+    wb.properties.lastModifiedBy = "physio"
+    wb.properties.title = _text(f"Home exercise plan: {plan.patient.name}", "patient name")
+    wb.properties.created = moment
+    wb.properties.modified = moment
+
+    buf = io.BytesIO()
+    # ExcelWriter directly: openpyxl's save_workbook would stamp the current time as "modified".
+    ExcelWriter(wb, _FixedTimeZip(buf, moment)).save()
+    return buf.getvalue()
+
+
+def write_workbook(plan: Plan, path: str | Path) -> Path:
+    """Build the workbook in memory, then write it to `path` in one step (nothing is left half-written)."""
+    return write_atomic(path, workbook_bytes(plan), error=ExportError)
