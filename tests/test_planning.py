@@ -309,3 +309,24 @@ def test_no_sequence_of_overrides_and_phase_changes_breaks_a_limit(steps):
             assert not set(pe.exercise.tags) & set(PROTO.forbidden_tags)
             for p, v in pe.dose.values().items():
                 assert p in DOSE_PARAMS and pe.limits[p].in_hard(v)
+
+
+# ---------------------------------------------------------------- notebook display
+
+
+def test_plan_html_shows_doses_reasons_warnings_and_escapes_text():
+    from physio.models import Clearance
+
+    pat = patient(name="Anna <Test>", birth_year=2016, contraindications=["hypertension"],
+                  clearances=[Clearance(contraindication="hypertension", by="Dr Gray", on=START)])
+    ov = Overrides(change={"glute-bridge": ExerciseChange(set={"reps": 18}, reasons={"reps": "athlete & keen"})},
+                   notes=["Walk daily."])
+    html = personalise(PROTO, pat, "one", START, ov, library=LIB)._repr_html_()
+    assert "Anna &lt;Test&gt;" in html and "<Test>" not in html
+    assert "2 × 18, 3 days a week" in html and "athlete &amp; keen" in html
+    assert "Young child: supervise" in html and "cleared by Dr Gray" in html
+    assert "Walk daily." in html and "Stop if pain reaches 6" in html and "draft, not issued" in html
+    ph = pat._repr_html_()
+    assert "Anna &lt;Test&gt;" in ph and "hypertension: cleared by Dr Gray" in ph
+    proto_html = PROTO._repr_html_()
+    assert "Phase 2" in proto_html and "1–20" in proto_html and "twist" in proto_html

@@ -146,3 +146,8 @@ class Protocol(Frozen):
         if prescription is not None and param in prescription.limits:
             return prescription.limits[param]  # type: ignore[index]
         return self.limits.get(param)  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        from ..render import protocol_html
+
+        return protocol_html(self)

@@ -1,0 +1,130 @@
+"""Readable HTML for a Patient, a Plan and a Protocol in a notebook (their _repr_html_ call these).
+
+Plain tables with inline styles only, so the output looks the same in JupyterLab, Voilà and an
+exported notebook. Everything shown comes from the models; every text is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Iterable
+
+from .models.exercise import PARAM_LABELS
+
+if TYPE_CHECKING:
+    from .models import Patient, Plan, Protocol
+
+__all__ = ["patient_html", "plan_html", "protocol_html"]
+
+_TABLE = "border-collapse:collapse;margin:4px 0 10px 0;font-size:13px"
+_CELL = "border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top"
+_WARN = "background:#fff4e0;border-left:4px solid #e69500;padding:4px 8px;margin:4px 0"
+_STOP = "background:#fdecea;border-left:4px solid #c62828;padding:4px 8px;margin:4px 0"
+_OK = "background:#eaf5ea;border-left:4px solid #2e7d32;padding:4px 8px;margin:4px 0"
+
+
+def _e(x: object) -> str:
+    return escape("" if x is None else str(x))
+
+
+def _table(header: list[str] | None, rows: Iterable[list[str]]) -> str:
+    """Rows are already-escaped HTML fragments."""
+    head = ""
+    if header:
+        ths = "".join(f'<th style="{_CELL};background:#f3f3f3">{_e(h)}</th>' for h in header)
+        head = f"<thead><tr>{ths}</tr></thead>"
+    body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in r) + "</tr>" for r in rows)
+    return f'<table style="{_TABLE}">{head}<tbody>{body}</tbody></table>'
+
+
+def _boxes(items: Iterable[str], style: str, title: str) -> str:
+    items = list(items)
+    if not items:
+        return ""
+    lis = "".join(f"<li>{_e(i)}</li>" for i in items)
+    return f'<div style="{style}"><b>{_e(title)}</b><ul style="margin:2px 0">{lis}</ul></div>'
+
+
+def patient_html(p: "Patient") -> str:
+    rows = [
+        ["Patient", f"{_e(p.name)} ({_e(p.id)})"],
+        ["Born", _e(p.birth_year) + (f", {_e(p.sex)}" if p.sex else "")],
+        ["Therapist", _e(p.therapist)],
+        ["Language", _e(p.language)],
+    ]
+    for c in p.conditions:
+        details = [c.details, c.disc_level, c.side, f"Cobb {c.cobb_deg:g}°" if c.cobb_deg is not None else None,
+                   c.curve_type, f"Risser {c.risser}" if c.risser is not None else None]
+        rows.append(["Condition", f"{_e(c.kind)}: " + _e(", ".join(d for d in details if d))])
+    if p.notes:
+        rows.append(["Notes", _e(p.notes)])
+    out = _table(None, rows)
+    out += _boxes(p.red_flags, _STOP, "Red flags noted at intake")
+    out += _boxes(p.contraindications, _WARN, "Contraindications noted at intake")
+    out += _boxes(
+        [f"{c.contraindication}: cleared by {c.by} on {c.on:%d %b %Y}"
+         + (f" for {c.protocol}" if c.protocol else " for any protocol") + (f" ({c.note})" if c.note else "")
+         for c in p.clearances],
+        _OK, "Clearances",
+    )
+    return f"<div>{out}</div>"
+
+
+def plan_html(plan: "Plan") -> str:
+    issued = (
+        f"issued by {_e(plan.issued_by)} on {plan.issued_at:%d %b %Y %H:%M}" if plan.issued_at and plan.issued_by
+        else "draft, not issued"
+    )
+    head = (
+        f"<h4 style='margin:4px 0'>{_e(plan.protocol_title)} — {_e(plan.phase_name)} "
+        f"(phase {plan.phase_index + 1} of {plan.phase_count})</h4>"
+        f"<div>{_e(plan.patient.name)} ({_e(plan.patient.id)}) · plan {_e(plan.label)} · {issued}</div>"
+        f"<div>{plan.start:%d %b %Y} to {plan.end:%d %b %Y}, {plan.weeks} week{'s' if plan.weeks != 1 else ''}"
+        f" · goal: {_e(plan.phase_goal)}</div>"
+    )
+    rows = []
+    for pe in plan.exercises:
+        why = "; ".join(f"{PARAM_LABELS.get(k, k)}: {v}" for k, v in pe.reasons.items())
+        changed = pe.protocol_dose is not None and pe.dose != pe.protocol_dose
+        origin = "added by the therapist" if pe.added else (
+            f"changed (protocol: {_e(pe.protocol_dose.summary())})" if changed else "as in the protocol"
+        )
+        rows.append([
+            _e(pe.exercise.name),
+            _e(pe.dose.summary()),
+            origin,
+            _e(why) if why else "",
+            _e(pe.note or ""),
+        ])
+    out = head
+    out += _boxes(plan.warnings, _WARN, "Warnings")
+    out += _boxes(plan.cleared, _OK, "Cleared by a doctor")
+    out += _table(["Exercise", "Dose", "", "Reason outside the usual range", "Note"], rows)
+    out += _boxes(plan.notes, _OK, "Notes for the patient")
+    out += _boxes(plan.changes, _WARN, "Changed on the way from the previous version")
+    out += _boxes([s.text for s in plan.stop_rules], _WARN, "When to stop")
+    out += _boxes([f.text for f in plan.red_flags], _STOP, "Red flags: seek help")
+    return f"<div>{out}</div>"
+
+
+def protocol_html(proto: "Protocol") -> str:
+    out = (
+        f"<h4 style='margin:4px 0'>{_e(proto.title)} (v{_e(proto.version)})</h4>"
+        f"<div>{_e(proto.summary)}</div>"
+    )
+    for i, ph in enumerate(proto.phases, 1):
+        out += (
+            f"<div style='margin-top:6px'><b>{_e(ph.name)}</b> — {_e(ph.goal)} "
+            f"({ph.min_weeks}–{ph.max_weeks} weeks)</div>"
+        )
+        out += _table(["Exercise", "Dose", "Source"],
+                      [[_e(rx.exercise), _e(rx.dose.summary()), _e(rx.source)] for rx in ph.exercises])
+    limits = [[_e(PARAM_LABELS.get(k, k)), f"{v.usual[0]}–{v.usual[1]}", f"{v.hard[0]}–{v.hard[1]}", _e(v.source)]
+              for k, v in proto.limits.items()]
+    out += "<div><b>Limits</b></div>" + _table(["Parameter", "Usual", "Hard limit", "Source"], limits)
+    if proto.forbidden_tags:
+        out += f"<div>Never in this protocol: {_e(', '.join(proto.forbidden_tags))}</div>"
+    out += _boxes([f"{c.text}" + ("" if c.clearable else " (never, even with clearance)")
+                   for c in proto.contraindications], _WARN, "Contraindications")
+    out += _boxes([f.text for f in proto.red_flags], _STOP, "Red flags")
+    return f"<div>{out}</div>"
