@@ -4,6 +4,7 @@ Each widget has `.widget` (what a notebook displays) and plain methods that test
 raise into the kernel: errors appear as a clear message inside the widget.
 """
 
+from .plan_builder import PlanBuilder
 from .protocols import ProtocolBrowser
 
-__all__ = ["ProtocolBrowser"]
+__all__ = ["PlanBuilder", "ProtocolBrowser"]

@@ -1,0 +1,149 @@
+"""Dose controls bounded by a protocol's Limit: the widget clamps, and the row says why."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+import traitlets
+
+from ..models import PARAM_LABELS, Dose, Limit, PlannedExercise
+from . import _base as b
+
+
+class LimitSlider(w.IntSlider):
+    """An IntSlider with an editable readout, bounded by the HARD limit.
+
+    A value beyond the bounds (typed into the readout, or set from code) is clamped like any bounded
+    widget, and remembered in `refused` so the row can explain what happened.
+    """
+
+    refused: int | None = None
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        value = proposal["value"]
+        if value < self.min or value > self.max:
+            self.refused = value
+        return min(max(value, self.min), self.max)
+
+
+def _range(r: tuple[int, int]) -> str:
+    return f"{r[0]}–{r[1]}"
+
+
+class ExerciseRow:
+    """One exercise of the plan: a slider per dose value, a reason box when a value leaves the usual range."""
+
+    def __init__(self, planned: PlannedExercise, on_change: Callable[[], None], on_remove: Callable[["ExerciseRow"], None]):
+        self.exercise_id = planned.exercise.id
+        self.name = planned.exercise.name
+        self.added = planned.added
+        self.per_side = planned.dose.per_side
+        self.limits: dict[str, Limit] = dict(planned.limits)
+        #: The values the protocol's phase prescribes; a change is whatever differs from these.
+        self.default: dict[str, int] = (planned.protocol_dose or planned.dose).values()
+        self.removed = False
+        self._on_change = on_change
+        self.sliders: dict[str, LimitSlider] = {}
+        self.hints: dict[str, w.HTML] = {}
+        self.reasons: dict[str, w.Textarea] = {}
+        self.fixed: dict[str, int] = {}
+        lines = []
+        for param, value in planned.dose.values().items():
+            limit = self.limits.get(param)
+            label = PARAM_LABELS.get(param, param)
+            if limit is None:  # no limit, so planning allows no change: show the value only
+                self.fixed[param] = value
+                lines.append(w.HTML(f"<span class='physio-hint'>{b.esc(label)}: {value} (fixed by the protocol)</span>"))
+                continue
+            slider = LimitSlider(
+                value=value, min=limit.hard[0], max=limit.hard[1], step=1, description=label,
+                continuous_update=False, style={"description_width": "150px"}, layout=w.Layout(width="430px"),
+            )
+            hint = w.HTML(layout=w.Layout(width="auto"))
+            reason = w.Textarea(
+                value=planned.reasons.get(param, ""), placeholder=f"Why {label} outside the usual range {_range(limit.usual)}?",
+                layout=w.Layout(width="560px", height="48px", display="none", margin="0 0 4px 154px"),
+            )
+            slider.observe(self._changed, names="value")
+            reason.observe(self._changed, names="value")
+            self.sliders[param], self.hints[param], self.reasons[param] = slider, hint, reason
+            lines.append(w.VBox([w.HBox([slider, hint]), reason]))
+        self.summary = w.HTML()
+        self.remove_button = w.Button(
+            description="Remove", icon="trash", tooltip="Leave this exercise out of the plan",
+            layout=w.Layout(width="110px"),
+        )
+        self.remove_button.on_click(lambda _: on_remove(self))
+        source = "added by you" if self.added else planned.dose_source
+        header = w.HTML(
+            f"<b>{b.esc(self.name)}</b> <span class='physio-source'>({b.esc(source)})</span>",
+            layout=w.Layout(flex="1"),
+        )
+        self.body = w.VBox(lines)
+        self.widget = w.VBox(
+            [w.HBox([header, self.remove_button]), self.summary, self.body],
+            layout=w.Layout(border="1px solid #d5dde5", padding="6px 10px", margin="4px 0"),
+        )
+        self._update_hints()
+
+    # ------------------------------------------------------------ state read by the builder
+
+    def values(self) -> dict[str, int]:
+        return {**self.fixed, **{p: s.value for p, s in self.sliders.items()}}
+
+    def changed(self) -> dict[str, int]:
+        """Values that differ from the phase's prescription."""
+        return {p: v for p, v in self.values().items() if self.default.get(p) != v}
+
+    def reasons_needed(self) -> dict[str, str]:
+        """Reason text for every value outside its usual range (blank when the therapist wrote none)."""
+        out = {}
+        for p, s in self.sliders.items():
+            if not self.limits[p].in_usual(s.value):
+                out[p] = self.reasons[p].value.strip()
+        return out
+
+    def dose(self) -> Dose:
+        return Dose(**self.values(), per_side=self.per_side)
+
+    def set_removed(self, removed: bool) -> None:
+        self.removed = removed
+        self.body.layout.display = "none" if removed else ""
+        self.remove_button.description = "Put back" if removed else "Remove"
+        self.remove_button.icon = "undo" if removed else "trash"
+        self.widget.layout.opacity = "0.55" if removed else "1"
+
+    # ------------------------------------------------------------ callbacks
+
+    def _changed(self, change=None) -> None:
+        self._update_hints()
+        self._on_change()
+
+    def _update_hints(self) -> None:
+        for p, s in self.sliders.items():
+            lim = self.limits[p]
+            label = PARAM_LABELS.get(p, p)
+            reason = self.reasons[p]
+            if s.refused is not None:
+                side = "above" if s.refused > lim.hard[1] else "below"
+                text = (
+                    f"<span style='color:#c62828'>{s.refused} is {side} the hard limit {_range(lim.hard)}, "
+                    f"so it was set to {s.value}.</span>"
+                )
+                s.refused = None
+            elif not lim.in_usual(s.value):
+                text = (
+                    f"<span style='color:#9a6700'>Outside the usual range {_range(lim.usual)}: "
+                    "write why below.</span>"
+                )
+            elif s.value in (lim.hard[0], lim.hard[1]):
+                text = f"<span class='physio-hint'>at the hard limit {_range(lim.hard)}</span>"
+            else:
+                text = f"<span class='physio-hint'>usual {_range(lim.usual)}</span>"
+            self.hints[p].value = text
+            reason.layout.display = "" if not lim.in_usual(s.value) else "none"
+            if lim.in_usual(s.value):
+                continue
+            reason.placeholder = f"Why {label} {s.value}? (usual {_range(lim.usual)}; stored with the plan)"

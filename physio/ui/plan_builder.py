@@ -1,0 +1,437 @@
+"""PlanBuilder: choose patient, protocol and phase, adjust doses within the limits, issue and export.
+
+All checking is done by planning.personalise (limits, reasons, forbidden exercises) and screen
+(contraindications); this widget only collects the therapist's choices into Overrides and shows
+what planning answers.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from ..errors import LimitExceeded, PhysioError, PlanError
+from ..library import Library, default_library
+from ..models import AddedExercise, Dose, ExerciseChange, Overrides, Patient, Plan, PlannedExercise, Protocol
+from ..planning import personalise, screen
+from ..store import Workspace
+from . import _base as b
+from ._controls import ExerciseRow
+
+#: Sub-folder of the workspace where handouts and workbooks are written.
+EXPORT_FOLDER = "export"
+
+
+def _export(plan: Plan, folder: Path) -> tuple[Path, Path]:
+    """Write the handout PDF and the log workbook; both are written atomically by the io layer."""
+    try:
+        from ..io.export import export_plan
+    except ImportError:  # the batch exporter is optional; the two writers are the contract
+        from ..io.pdf import write_handout
+        from ..io.xlsx import write_workbook
+
+        stem = f"{plan.id}-v{plan.version}"
+        return write_handout(plan, folder / f"{stem}-handout.pdf"), write_workbook(plan, folder / f"{stem}-log.xlsx")
+    result = export_plan(plan, folder)
+    return Path(result.handout), Path(result.workbook)
+
+
+def download_link(path: Path, mime: str, label: str) -> str:
+    """A link that downloads the file itself; works in JupyterLab and in Voilà, where the workspace
+    folder is not served."""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (
+        f"<a download='{b.esc(path.name)}' href='data:{mime};base64,{data}' "
+        f"style='margin-right:18px;font-weight:600'>⬇ {b.esc(label)}</a>"
+    )
+
+
+def _default_start(today: dt.date) -> dt.date:
+    return today
+
+
+class PlanBuilder:
+    """Build one patient's home plan. `.widget` is what a notebook displays."""
+
+    def __init__(
+        self, workspace: Workspace | str | Path | None = None, library: Library | None = None, *,
+        today: dt.date | None = None,
+    ) -> None:
+        self.workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+        self.library = library or default_library()
+        self.today = today or dt.date.today()
+        self.messages = b.Messages()  # results of buttons
+        self.status = b.Messages()  # is the draft ready to issue?
+        self.log = b.hidden_log()
+        self.rows: list[ExerciseRow] = []
+        #: The current draft (None while planning refuses the choices), and planning's refusal.
+        self.plan: Plan | None = None
+        self.problem: str | None = None
+        self.issued: Plan | None = None
+        self._issued_from: Plan | None = None
+        self.files: tuple[Path, Path] | None = None
+        self._quiet = False
+
+        patients = self.workspace.patients()
+        self.patient = b.dropdown("Patient", [(f"{p.name} ({p.id})", p.id) for p in patients], width="420px")
+        self.protocol = b.dropdown("Protocol", [(p.title, p.id) for p in self.library.protocols.values()], width="420px")
+        self.phase = b.dropdown("Phase", [], width="420px")
+        self.start = w.DatePicker(
+            description="Start", value=_default_start(self.today), style={"description_width": "110px"},
+            layout=w.Layout(width="260px"),
+        )
+        self.weeks = w.BoundedIntText(
+            description="Weeks", min=1, max=1, value=1, style={"description_width": "60px"}, layout=w.Layout(width="150px")
+        )
+        self.issued_by = w.Text(
+            description="Issued by", style={"description_width": "110px"}, layout=w.Layout(width="420px")
+        )
+        self.note = w.Textarea(
+            description="Note", placeholder="A note for the patient, printed on the handout (optional)",
+            style={"description_width": "110px"}, layout=w.Layout(width="700px", height="56px"),
+        )
+        self.screening = w.HTML()
+        self.rows_box = w.VBox()
+        self.add_choice = b.dropdown("Add exercise", [], width="420px")
+        self.add_button = w.Button(description="Add", icon="plus", layout=w.Layout(width="90px"))
+        self.preview = w.HTML()
+        self.issue_button = w.Button(description="Issue plan", icon="check", button_style="primary",
+                                     layout=w.Layout(width="160px"))
+        self.export_button = w.Button(description="Export PDF + Excel", icon="file", button_style="success",
+                                      layout=w.Layout(width="200px"))
+        self.links = w.HTML()
+
+        self.patient.observe(self._on_patient, names="value")
+        self.protocol.observe(self._on_protocol, names="value")
+        self.phase.observe(self._on_phase, names="value")
+        self.start.observe(self._on_dates, names="value")
+        self.weeks.observe(self._on_dates, names="value")
+        self.note.observe(self._on_dates, names="value")
+        self.add_button.on_click(lambda _: self.add_exercise())
+        self.issue_button.on_click(lambda _: self.issue())
+        self.export_button.on_click(lambda _: self.export())
+
+        self.editor = w.VBox(
+            [
+                w.HTML("<div class='physio-title' style='font-size:1.1em'>Exercises</div>"),
+                self.rows_box,
+                w.HBox([self.add_choice, self.add_button]),
+                self.note,
+                w.HTML("<div class='physio-title' style='font-size:1.1em'>The plan as the patient will get it</div>"),
+                self.preview,
+                self.status.widget,
+                self.issued_by,
+                w.HBox([self.issue_button, self.export_button]),
+                self.links,
+            ]
+        )
+        self.widget = w.VBox(
+            [
+                b.style(),
+                b.title("Build a home plan", "Choose the patient, protocol and phase; adjust the doses; issue and export."),
+                w.HBox([w.VBox([self.patient, self.protocol, self.phase]), w.VBox([self.start, self.weeks])]),
+                self.screening,
+                self.editor,
+                self.messages.widget,
+                self.log,
+            ]
+        )
+        if not patients:
+            self.messages.show(
+                "warn",
+                f"There are no patients in the workspace {self.workspace.folder}. Build the example workspace "
+                "with `make workspace`, or add patients first.",
+            )
+            self.editor.layout.display = "none"
+            return
+        self._on_patient()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    # ------------------------------------------------------------ helpers
+
+    def _patient(self) -> Patient:
+        return self.workspace.patient(self.patient.value)
+
+    def _protocol(self) -> Protocol:
+        return self.library.protocol(self.protocol.value)
+
+    def overrides(self) -> Overrides:
+        """The therapist's choices as planning's Overrides."""
+        change: dict[str, ExerciseChange] = {}
+        remove: list[str] = []
+        add: list[AddedExercise] = []
+        for row in self.rows:
+            if row.added:
+                if not row.removed:
+                    add.append(AddedExercise(exercise=row.exercise_id, dose=row.dose(), reasons=row.reasons_needed()))
+                continue
+            if row.removed:
+                remove.append(row.exercise_id)
+                continue
+            changed = row.changed()
+            if changed:
+                reasons = {p: r for p, r in row.reasons_needed().items() if p in changed}
+                change[row.exercise_id] = ExerciseChange(set=changed, reasons=reasons)
+        notes = [self.note.value.strip()] if self.note.value.strip() else []
+        return Overrides(change=change, remove=remove, add=add, notes=notes)
+
+    # ------------------------------------------------------------ choosing patient, protocol, phase
+
+    @b.guarded
+    def _on_patient(self, change: Any = None) -> None:
+        patient = self._patient()
+        self.issued_by.value = patient.therapist
+        kinds = {c.kind for c in patient.conditions}
+        match = [p.id for p in self.library.protocols.values() if p.condition in kinds]
+        self._quiet = True
+        try:
+            if match and self.protocol.value not in match:
+                self.protocol.value = match[0]
+        finally:
+            self._quiet = False
+        self._on_protocol()
+
+    @b.guarded
+    def _on_protocol(self, change: Any = None) -> None:
+        if self._quiet:
+            return
+        proto = self._protocol()
+        self._quiet = True
+        try:
+            self.phase.options = [(ph.name, ph.id) for ph in proto.phases]
+            self.phase.value = proto.phases[0].id
+        finally:
+            self._quiet = False
+        self._on_phase()
+
+    @b.guarded
+    def _on_phase(self, change: Any = None) -> None:
+        if self._quiet:
+            return
+        proto = self._protocol()
+        phase = proto.phase(self.phase.value)
+        self._quiet = True
+        try:
+            self.weeks.max = phase.max_weeks
+            self.weeks.value = phase.min_weeks
+        finally:
+            self._quiet = False
+        self._load_phase()
+
+    def _load_phase(self) -> None:
+        """Screen the patient, then lay out one row per exercise of the phase's default plan."""
+        self.messages.clear()
+        self.links.value = ""
+        self.issued, self._issued_from, self.files = None, None, None
+        proto, patient = self._protocol(), self._patient()
+        start = self.start.value or self.today
+        result = screen(proto, patient, start)
+        if not result.allowed:
+            self.screening.value = b.message_html(
+                "error", f"{proto.title} is not allowed for {patient.name}:", result.refusals
+            )
+            self.rows, self.rows_box.children = [], ()
+            self.plan, self.problem = None, "screening refused the protocol"
+            self.editor.layout.display = "none"
+            return
+        self.editor.layout.display = ""
+        notes = []
+        if result.cleared:
+            notes.append(b.message_html("info", "Allowed because of a recorded clearance:", result.cleared))
+        if result.warnings:
+            notes.append(b.message_html("warn", "Keep in mind (printed on the handout):", result.warnings))
+        self.screening.value = "".join(notes)
+        base = personalise(proto, patient, self.phase.value, start, library=self.library, weeks=self.weeks.value)
+        self.rows = [ExerciseRow(pe, self._refresh, self._toggle_remove) for pe in base.exercises]
+        self.rows_box.children = [r.widget for r in self.rows]
+        self._update_add_choices()
+        self._refresh()
+
+    @b.guarded
+    def _on_dates(self, change: Any = None) -> None:
+        if self._quiet or not self.rows:
+            return
+        self._refresh()
+
+    # ------------------------------------------------------------ editing
+
+    def _update_add_choices(self) -> None:
+        present = {r.exercise_id for r in self.rows}
+        forbidden = set(self._protocol().forbidden_tags)
+        options = []
+        for ex in self.library.exercises.values():
+            if ex.id in present:
+                continue
+            bad = sorted(set(ex.tags) & forbidden)
+            label = f"{ex.name} — not allowed: {', '.join(bad)}" if bad else ex.name
+            options.append((label, ex.id))
+        self.add_choice.options = options
+
+    def _toggle_remove(self, row: ExerciseRow) -> None:
+        if row.added:  # an added exercise is simply taken away again
+            self.rows.remove(row)
+            self.rows_box.children = [r.widget for r in self.rows]
+            self._update_add_choices()
+        else:
+            row.set_removed(not row.removed)
+        self._refresh()
+
+    def _starting_dose(self, exercise_id: str) -> tuple[Dose, str]:
+        """Where an added exercise starts, and where that start comes from.
+
+        Its dose in a protocol that prescribes it (the current one first); otherwise the lowest usual
+        values of this protocol's limits, for the therapist to set."""
+        protocols = [self._protocol(), *[p for p in self.library.protocols.values() if p.id != self.protocol.value]]
+        for proto in protocols:
+            for ph in proto.phases:
+                for rx in ph.exercises:
+                    if rx.exercise == exercise_id:
+                        return rx.dose, f"the dose of {ph.name} in {proto.title}"
+        limits = self._protocol().limits
+        values = {p: limits[p].usual[0] for p in ("reps", "sessions_per_day", "days_per_week") if p in limits}
+        if "reps" not in values:
+            raise PlanError(
+                f"no protocol prescribes a dose for '{exercise_id}' and this protocol has no limit for repetitions; "
+                "add it to a protocol file first"
+            )
+        return Dose(**values), "the lowest usual values of this protocol"
+
+    @b.guarded
+    def add_exercise(self, exercise_id: str | None = None) -> None:
+        """Add a library exercise; planning refuses one the protocol forbids, and the message says why."""
+        exercise_id = exercise_id or self.add_choice.value
+        if not exercise_id:
+            self.messages.show("info", "Choose an exercise to add first.")
+            return
+        proto = self._protocol()
+        ex = self.library.exercise(exercise_id)
+        dose, origin = self._starting_dose(exercise_id)
+        # planning decides whether this exercise may join this protocol (forbidden tags); a value outside
+        # this protocol's usual range is fine here: the row asks for the reason
+        alone = Overrides(add=[AddedExercise(exercise=exercise_id, dose=dose)])
+        try:
+            personalise(proto, self._patient(), self.phase.value, self.start.value or self.today, alone,
+                        library=self.library, weeks=self.weeks.value)
+        except LimitExceeded:
+            pass
+        planned = PlannedExercise(
+            exercise=ex, dose=dose, protocol_dose=None, dose_source="added by you", limits=proto.limits, added=True
+        )
+        self.rows.append(ExerciseRow(planned, self._refresh, self._toggle_remove))
+        self.rows_box.children = [r.widget for r in self.rows]
+        self._update_add_choices()
+        self._refresh()
+        hint = f" The article suggests: {ex.article_dose}." if ex.article_dose else ""
+        self.messages.show("ok", f"Added {ex.name}, starting from {origin}. Set its dose below.{hint}")
+
+    # ------------------------------------------------------------ the live draft
+
+    def _refresh(self) -> None:
+        """Ask planning for the draft with the current choices and show it, or show why not."""
+        start = self.start.value
+        try:
+            if start is None:
+                raise PlanError("the start date is empty; choose the day the patient begins")
+            self.plan = personalise(
+                self._protocol(), self._patient(), self.phase.value, start, self.overrides(),
+                library=self.library, weeks=self.weeks.value,
+            )
+            self.problem = None
+        except PhysioError as e:
+            self.plan, self.problem = None, str(e)
+        for row in self.rows:
+            if row.removed:
+                row.summary.value = "<span class='physio-hint'>left out of this plan</span>"
+            else:
+                row.summary.value = f"<span class='physio-dose'>{b.esc(row.dose().summary())}</span>"
+        if self.plan is None:
+            self.preview.value = ""
+            self.status.show("warn", f"Not ready to issue: {self.problem}")
+        else:
+            self.preview.value = self._preview_html(self.plan)
+            if self.issued is not None and self.plan == self._issued_from:
+                self.status.show("ok", f"Issued as version {self.issued.version}.")
+            else:
+                self.status.show("info", "Ready to issue.")
+
+    @staticmethod
+    def _preview_html(plan: Plan) -> str:
+        rows = []
+        for pe in plan.exercises:
+            reasons = "; ".join(f"{p}: {r}" for p, r in pe.reasons.items())
+            rows.append([pe.exercise.name, pe.dose.summary(), reasons])
+        end = plan.end
+        head = (
+            f"<div class='physio-hint'>{b.esc(plan.patient.name)} · {b.esc(plan.phase_name)} · "
+            f"{plan.start:%d %b %Y} to {end:%d %b %Y} ({plan.weeks} week{'s' if plan.weeks != 1 else ''})</div>"
+        )
+        out = head + b.table_html(["Exercise", "Dose", "Reason for an unusual value"], rows)
+        if plan.warnings:
+            out += b.message_html("warn", "Warnings on this plan:", plan.warnings)
+        return out
+
+    # ------------------------------------------------------------ buttons
+
+    def _issue_current(self) -> Plan:
+        """Issue the draft unless exactly this draft was issued already (so double clicks add no version)."""
+        if self.plan is None:
+            raise PlanError(f"the plan cannot be issued yet: {self.problem}")
+        if self.issued is not None and self.plan == self._issued_from:
+            return self.issued
+        issued = self.workspace.issue(self.plan, self.issued_by.value)
+        self.issued, self._issued_from = issued, self.plan
+        return issued
+
+    @b.guarded
+    def issue(self) -> Plan | None:
+        """Store the draft as the next version of the patient's plan."""
+        already = self.issued is not None and self.plan is not None and self.plan == self._issued_from
+        self.issue_button.disabled = True
+        try:
+            plan = self._issue_current()
+        finally:
+            self.issue_button.disabled = False
+        if already:
+            self.messages.show("info", f"This plan is already issued as {plan.id} version {plan.version}; "
+                               "nothing new was stored. Change something to issue a new version.")
+        else:
+            self.messages.show("ok", f"Issued {plan.id} version {plan.version} by {plan.issued_by}.")
+        self._refresh()
+        return plan
+
+    @b.guarded
+    def export(self) -> tuple[Path, Path] | None:
+        """Issue if needed, then write the handout PDF and the log workbook into the workspace's export folder."""
+        if self.export_button.disabled:
+            return None  # already working: a second click does nothing
+        self.export_button.disabled = True
+        self.issue_button.disabled = True
+        try:
+            plan = self._issue_current()
+            folder = self.workspace.folder / EXPORT_FOLDER
+            folder.mkdir(exist_ok=True)
+            handout, workbook = _export(plan, folder)
+        finally:
+            self.export_button.disabled = False
+            self.issue_button.disabled = False
+        self.files = (handout, workbook)
+        self.links.value = (
+            "<div class='physio-card'>"
+            + download_link(handout, "application/pdf", f"Handout (PDF) — {handout.name}")
+            + download_link(
+                workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                f"Log workbook (Excel) — {workbook.name}",
+            )
+            + f"<div class='physio-source'>Saved in {b.esc(folder)}</div></div>"
+        )
+        self.messages.show("ok", f"Exported {plan.id} version {plan.version}: {handout.name} and {workbook.name}.")
+        self._refresh()
+        return handout, workbook
