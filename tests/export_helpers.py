@@ -49,7 +49,13 @@ _DOSES = [
     Dose(duration_s=120),
 ]
 
-_LIMITS = {"reps": Limit(hard=(1, 30), usual=(5, 15), source="team-default: test")}
+_LIMITS = {
+    "sets": Limit(hard=(1, 5), usual=(1, 4), source="team-default: test"),
+    "reps": Limit(hard=(1, 30), usual=(5, 15), source="team-default: test"),
+    "duration_s": Limit(hard=(10, 600), usual=(30, 300), source="team-default: test"),
+    "sessions_per_day": Limit(hard=(1, 6), usual=(1, 4), source="team-default: test"),
+    "days_per_week": Limit(hard=(1, 7), usual=(3, 7), source="team-default: test"),
+}
 
 
 def _extra(i: int) -> Exercise:

@@ -1,0 +1,118 @@
+"""Export a plan as its two files (handout and log workbook), for one patient or a whole workspace."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tqdm.auto import tqdm
+
+from .._atomic import check_writable_folder, write_atomic
+from ..errors import ExportError, PhysioError
+from ..models import Plan
+from .pdf import handout_bytes
+from .xlsx import workbook_bytes
+
+if TYPE_CHECKING:
+    from ..store import Workspace
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The two files written for one plan."""
+
+    handout: Path
+    workbook: Path
+
+
+@dataclass(frozen=True)
+class PatientExport:
+    """What happened to one patient's plan in a batch: its files, or the reason it could not be exported."""
+
+    patient_id: str
+    plan_id: str | None
+    result: ExportResult | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchExport:
+    """Every patient's outcome, in workspace order; failures never stop the others."""
+
+    folder: Path
+    items: list[PatientExport] = field(default_factory=list)
+
+    @property
+    def exported(self) -> list[PatientExport]:
+        return [i for i in self.items if i.result is not None]
+
+    @property
+    def failed(self) -> list[PatientExport]:
+        return [i for i in self.items if i.error is not None]
+
+    def __str__(self) -> str:
+        lines = [f"Exported {len(self.exported)} plan(s) to {self.folder}; {len(self.failed)} could not be exported."]
+        lines += [f"- {i.patient_id}" + (f" ({i.plan_id})" if i.plan_id else "") + f": {i.error}" for i in self.failed]
+        return "\n".join(lines)
+
+
+def file_stem(plan: Plan) -> str:
+    """'<patient_id>_<plan_id>_v<version>': sorts by patient, and says which version the patient holds."""
+    return "_".join(_UNSAFE.sub("-", part) for part in (plan.patient.id, plan.id, f"v{plan.version}"))
+
+
+def export_plan(plan: Plan, folder: str | Path) -> ExportResult:
+    """Write the handout and the workbook of `plan` into `folder`; both are built before either is written.
+
+    If the second file cannot be written, the first is removed again (unless it was already there from
+    an earlier export), so a folder never holds half of an export."""
+    folder = Path(folder)
+    check_writable_folder(folder, error=ExportError)
+    pdf = handout_bytes(plan)
+    xlsx = workbook_bytes(plan)
+    stem = file_stem(plan)
+    handout = folder / f"{stem}_handout.pdf"
+    workbook = folder / f"{stem}_log.xlsx"
+    handout_existed = handout.exists()
+    write_atomic(handout, pdf, error=ExportError)
+    try:
+        write_atomic(workbook, xlsx, error=ExportError)
+    except BaseException:
+        if not handout_existed:
+            handout.unlink(missing_ok=True)
+        raise
+    return ExportResult(handout=handout, workbook=workbook)
+
+
+def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True) -> BatchExport:
+    """Export the latest version of every plan of every patient in `workspace` into `folder`.
+
+    A patient whose plan cannot be exported is reported with the reason and the batch goes on.
+    A patient with no issued plan is reported too, so nobody is silently left out."""
+    folder = Path(folder)
+    check_writable_folder(folder, error=ExportError)
+    patients = workspace.patients()
+    items: list[PatientExport] = []
+    bar = tqdm(patients, desc="Exporting plans", unit="patient", disable=not progress)
+    for patient in bar:
+        try:
+            plans = workspace.plans_for(patient.id)
+        except PhysioError as e:
+            items.append(PatientExport(patient.id, None, error=str(e)))
+            continue
+        if not plans:
+            items.append(PatientExport(patient.id, None, error="no plan has been issued for this patient yet"))
+            continue
+        for plan in plans:
+            try:
+                items.append(PatientExport(patient.id, plan.id, result=export_plan(plan, folder)))
+            except PhysioError as e:
+                items.append(PatientExport(patient.id, plan.id, error=str(e)))
+            except Exception as e:  # a fault in one plan must not cost the therapist the other exports
+                items.append(PatientExport(patient.id, plan.id, error=f"unexpected problem ({type(e).__name__}: {e})"))
+    bar.close()
+    return BatchExport(folder=folder, items=items)

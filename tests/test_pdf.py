@@ -1,0 +1,162 @@
+"""The handout PDF, reopened the way a patient's reader or a screen reader sees it: extracted text, pages, fonts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from export_helpers import make_plan, need_tool
+from pypdf import PdfReader
+
+from physio.errors import ExportError
+from physio.io.pdf import BOX, handout_bytes, write_handout
+from physio.planning import schedule
+
+GOLDEN = Path(__file__).parent / "data" / "golden" / "handout_text.txt"
+
+
+def pdf_text(path: Path) -> str:
+    exe = need_tool("pdftotext", "it extracts the handout's text")
+    return subprocess.run([exe, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace made one space, so wrapped lines compare as sentences."""
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return make_plan(n_exercises=3, weeks=2)
+
+
+@pytest.fixture(scope="module")
+def written(plan, tmp_path_factory) -> tuple[Path, str]:
+    path = write_handout(plan, tmp_path_factory.mktemp("pdf") / "handout.pdf")
+    return path, pdf_text(path)
+
+
+def test_each_exercise_name_and_its_dose_line_are_in_the_text(plan, written):
+    text = flat(written[1])
+    for n, pe in enumerate(plan.exercises, 1):
+        assert f"{n}. {pe.exercise.name}" in text
+        assert pe.dose.summary() in text
+        for step in pe.exercise.steps:
+            assert step in text
+
+
+def test_safety_box_comes_first_with_every_stop_rule_and_red_flag(plan, written):
+    text = flat(written[1])
+    safety = text.index("Safety: read this first")
+    first_exercise = text.index(f"1. {plan.exercises[0].exercise.name}")
+    for item in [r.text for r in plan.stop_rules] + [f.text for f in plan.red_flags]:
+        assert safety < text.index(item) < first_exercise
+
+
+def test_header_names_patient_in_cyrillic_therapist_version_and_dates(plan, written):
+    text = flat(written[1])
+    assert "Анна Петрова (born 1970)" in text
+    assert "Dr. Maria Ivanova" in text
+    assert "p001-test-back, version 2" in text
+    assert "3 March 2025 to 16 March 2025 (2 weeks)" in text
+
+
+def test_reason_and_therapist_note_are_shown(plan, written):
+    text = flat(written[1])
+    assert "Reason for this dose (repetitions): Strong and used to this exercise." in text
+    assert "Your therapist's note: Go gently in the first week." in text
+    assert "Walk every day for 20 minutes." in text  # the plan's notes
+
+
+def test_calendar_has_a_box_for_every_scheduled_session_week_by_week(plan, written):
+    text = written[1]
+    sessions = schedule(plan)
+    assert text.count(BOX) == len(sessions)
+    assert "Week 1: 3 March 2025 to 9 March 2025" in text
+    assert "Week 2: 10 March 2025 to 16 March 2025" in text
+    for day in sorted({s.date for s in sessions}):
+        assert f"{day:%d.%m.%Y}" in text
+
+
+def test_every_page_has_its_number_and_the_prescribed_by_line(plan, written):
+    path, text = written
+    pages = len(PdfReader(path).pages)
+    assert pages >= 2
+    page_texts = text.split("\f")[:pages]
+    for n, page in enumerate(page_texts, 1):
+        assert f"page {n} of {pages}" in page
+        assert (
+            "Prescribed by Dr. Maria Ivanova for Анна Петрова only. This plan supports, and does not replace, "
+            "your therapist's judgement." in flat(page)
+        )
+
+
+def test_all_fonts_are_embedded_dejavu(written):
+    exe = need_tool("pdffonts", "it lists the fonts a PDF uses")
+    out = subprocess.run([exe, str(written[0])], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    assert rows, "the handout uses no fonts at all"
+    for row in rows:
+        name, emb = row[0], row[-5]
+        assert "DejaVu" in name, f"font {name} is not ours"
+        assert emb == "yes", f"font {name} is not embedded"
+
+
+def test_same_plan_gives_identical_bytes_dated_from_the_plan(plan):
+    first = handout_bytes(plan)
+    assert handout_bytes(plan) == first
+    info = PdfReader(__import__("io").BytesIO(first)).metadata
+    assert info.creation_date.replace(tzinfo=None) == dt.datetime(2025, 3, 1, 10, 30)
+    later = plan.model_copy(update={"issued_at": dt.datetime(2025, 4, 1, 9, 0)})
+    assert handout_bytes(later) != first
+
+
+def test_text_matches_golden_file(written):
+    """The extracted text of a fixed plan; regenerate with UPDATE_GOLDEN=1 after a deliberate change."""
+    text = written[1]
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert GOLDEN.exists(), f"{GOLDEN} is missing; run the tests once with UPDATE_GOLDEN=1"
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_plan_without_exercises_is_refused_and_nothing_is_written(tmp_path):
+    empty = make_plan().model_copy(update={"exercises": []})
+    with pytest.raises(ExportError, match="has no exercises"):
+        write_handout(empty, tmp_path / "handout.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "name, readable",
+    [
+        ("Анна-Мария Петрова-Водкина", "Анна-Мария Петрова-Водкина"),
+        ("Ζωή Παπαδοπούλου", "Ζωή Παπαδοπούλου"),
+        ("Ólafur Þórsson", "Ólafur Þórsson"),
+        ("王小明", None),  # no glyphs in DejaVu: must still make a handout
+        ("Sam 😀", "Sam"),
+        ("فاطمة الزهراء", None),  # letters exist; right-to-left order is the reader's business
+    ],
+)
+def test_patient_name_in_any_script_gives_a_handout(tmp_path, name, readable):
+    plan = make_plan(n_exercises=1, weeks=1, patient_name=name)
+    path = write_handout(plan, tmp_path / "h.pdf")
+    text = pdf_text(path)
+    assert "Your home exercise plan" in text
+    assert "page 1 of" in text
+    if readable:
+        assert readable in text
+
+
+def test_markup_and_control_characters_in_notes_print_as_typed(tmp_path):
+    note = "<b>not bold</b> & =SUM(A1)\x07 \x1bdone"
+    plan = make_plan(n_exercises=1, weeks=1, notes=[note], note="Use 2 < 3 > 1 & rest")
+    text = flat(pdf_text(write_handout(plan, tmp_path / "h.pdf")))
+    assert "<b>not bold</b> & =SUM(A1) done" in text
+    assert "Use 2 < 3 > 1 & rest" in text
+    assert "\x07" not in text and "\x1b" not in text
