@@ -189,6 +189,7 @@ def _choose_sheet(wb: pc.CalamineWorkbook, filename: str) -> tuple[str, list[lis
         sheet = wb.get_sheet_by_name("Log")
         return "Log", _with_merged_filled(sheet)
     looked: list[str] = []
+    empty = 0
     for md in wb.sheets_metadata:
         if md.name == META_SHEET or md.typ != pc.SheetTypeEnum.WorkSheet:
             continue
@@ -199,8 +200,9 @@ def _choose_sheet(wb: pc.CalamineWorkbook, filename: str) -> tuple[str, list[lis
         if _header_row(grid) is not None:
             return md.name, grid
         looked.append(md.name)
-    if not looked:
-        raise LogImportError(f"{filename} has no visible sheet with data; the workbook is empty")
+        empty += not any(not _blank(v) for row in grid for v in row)
+    if not looked or empty == len(looked):
+        raise LogImportError(f"{filename} has no data: every sheet is empty; ask the patient to send the filled log")
     raise LogImportError(
         f"{filename}: no sheet has a header row with a date column and an exercise column "
         f"(looked in: {', '.join(looked)}); expected headers such as {FIELD_HEADER['date']}, "

@@ -1,0 +1,201 @@
+"""Import a returned log into the workspace: read it, judge every row, keep the original and what was accepted.
+
+One function, import_log(), does the whole path and returns an ImportReport the therapist can read:
+rows read = rows accepted + rows rejected (physio.validate explains the counting), how many schedule rows were
+left blank, whether the file was already imported, and which earlier entries a corrected re-send replaced.
+Nothing is stored unless the whole file could be read; storing is one transaction (physio.store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from .errors import LogImportError, UnknownId
+from .io.logs import MAX_LOG_BYTES, RawLog, read_bytes, read_log_bytes
+from .models import Plan, Rejection
+from .planning import schedule
+from .validate import validate
+
+#: Folder of the example patients' returned logs; file names are "<patient id>--<what it shows>.<ext>".
+EXAMPLE_LOGS = Path(__file__).resolve().parent.parent / "patients_example" / "logs"
+
+_KIND = {"workbook": "our home-plan workbook", "xlsx": "a workbook", "csv": "a CSV file"}
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What one import did, in numbers and in words."""
+
+    file: str
+    patient_id: str
+    plan_id: str
+    plan_version: int
+    #: "workbook" (ours), "xlsx" (another workbook) or "csv".
+    kind: str
+    sheet: str | None
+    #: Our field → the file's header it was read from.
+    mapping: dict[str, str]
+    #: Headers of the file that were not used.
+    unmapped: tuple[str, ...]
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    #: Schedule rows with nothing filled in: sessions not reported (yet).
+    blank_rows: int
+    extra_sessions: int
+    rejections: list[Rejection] = field(default_factory=list)
+    #: The same file was imported before for this patient: nothing was added.
+    duplicate: bool = False
+    added: int = 0
+    replaced: int = 0
+    import_id: int | None = None
+    original_path: Path | None = None
+    encoding: str | None = None
+
+    def lines(self) -> list[str]:
+        out = [f"{self.file} ({_KIND.get(self.kind, self.kind)}) → patient {self.patient_id}, plan {self.plan_id} "
+               f"v{self.plan_version}."]
+        if self.duplicate:
+            out.append("This exact file was imported before: nothing was added or changed.")
+        out.append(f"Rows read: {self.rows_read} = {self.rows_accepted} accepted + {self.rows_rejected} rejected.")
+        out.append(f"Schedule rows left blank (not reported yet): {self.blank_rows}.")
+        if self.extra_sessions:
+            out.append(f"Extra sessions the patient added: {self.extra_sessions}.")
+        if not self.duplicate and self.replaced:
+            out.append(f"This corrected copy replaced {self.replaced} entries from an earlier import of the same sessions.")
+        if self.unmapped:
+            out.append("Columns not used: " + ", ".join(self.unmapped) + ".")
+        for r in self.rejections:
+            out.append(f"Rejected: {r.message}")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def rejections_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [(r.row, r.column, r.given, r.reason, r.message) for r in self.rejections],
+            columns=["row", "column", "given", "reason", "message"],
+        )
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<p>{html.escape(x)}</p>" for x in self.lines()[: -len(self.rejections) or None])
+        if self.rejections:
+            head += "<p><b>Rejected rows</b></p>" + self.rejections_frame().to_html(index=False)
+        return head
+
+
+def _plan_for(ws, patient_id: str, raw: RawLog, plan_id: str | None) -> Plan:
+    """The plan the file belongs to: named by our workbook's hidden sheet, else `plan_id`, else the latest."""
+    if raw.meta is not None:
+        if raw.patient_id != patient_id:
+            raise LogImportError(
+                f"{raw.file} is the workbook of patient '{raw.patient_id}' (plan {raw.plan_id} v{raw.plan_version}), "
+                f"not of patient '{patient_id}'; nothing was imported. Import it for '{raw.patient_id}', or choose "
+                f"{patient_id}'s own file"
+            )
+        if plan_id is not None and plan_id != raw.plan_id:
+            raise LogImportError(
+                f"{raw.file} is the workbook of plan {raw.plan_id} v{raw.plan_version}, not of plan {plan_id}; "
+                "nothing was imported"
+            )
+        try:
+            return ws.plan(raw.plan_id, raw.plan_version)
+        except UnknownId as e:
+            raise LogImportError(
+                f"{raw.file} belongs to plan {raw.plan_id} v{raw.plan_version}, which this workspace does not hold "
+                f"({e}); nothing was imported"
+            ) from None
+    if plan_id is not None:
+        plan = ws.plan(plan_id)
+        if plan.patient.id != patient_id:
+            raise LogImportError(
+                f"plan {plan_id} belongs to patient '{plan.patient.id}', not to '{patient_id}'; nothing was imported"
+            )
+        return plan
+    plans = ws.plans_for(patient_id)
+    if not plans:
+        raise LogImportError(
+            f"patient '{patient_id}' has no issued plan to match {raw.file} against; issue a plan first"
+        )
+    return max(plans, key=lambda p: (p.start, p.issued_at or dt.datetime.min, p.id))
+
+
+def import_log(
+    workspace,
+    patient_id: str,
+    path: str | Path,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    plan_id: str | None = None,
+    max_bytes: int = MAX_LOG_BYTES,
+    imported_at: dt.datetime | None = None,
+) -> ImportReport:
+    """Read, validate and store one returned log for `patient_id`.
+
+    mapping: corrections to the guessed columns, {our field or our header: their header}.
+    plan_id: the plan a file other than our workbook belongs to (default: the patient's latest plan).
+    Raises LogImportError (nothing stored) when the file cannot be read or belongs to someone else.
+    """
+    workspace.patient(patient_id)  # an unknown patient is refused before the file is even opened
+    name = Path(path).name
+    content = read_bytes(path, max_bytes=max_bytes)
+    raw = read_log_bytes(content, name, mapping=mapping)
+    plan = _plan_for(workspace, patient_id, raw, plan_id)
+    checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
+    result = workspace.record_import(
+        patient_id, plan.id, plan.version, name, content, checked.entries, checked.rejections, imported_at
+    )
+    return ImportReport(
+        file=name,
+        patient_id=patient_id,
+        plan_id=plan.id,
+        plan_version=plan.version,
+        kind=raw.kind,
+        sheet=raw.sheet,
+        mapping=dict(raw.mapping),
+        unmapped=raw.unmapped,
+        rows_read=checked.rows_read,
+        rows_accepted=checked.rows_accepted,
+        rows_rejected=checked.rows_rejected,
+        blank_rows=checked.blank_rows,
+        extra_sessions=checked.extra_sessions,
+        rejections=checked.rejections,
+        duplicate=result.duplicate,
+        added=result.added,
+        replaced=result.replaced,
+        import_id=result.import_id,
+        original_path=result.original_path,
+        encoding=raw.encoding,
+    )
+
+
+def example_log_files(folder: str | Path = EXAMPLE_LOGS) -> list[tuple[str, Path]]:
+    """(patient id, file) for every example log, in name order (so a corrected re-send comes after the first)."""
+    folder = Path(folder)
+    out = []
+    for f in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if f.is_file() and "--" in f.name and f.suffix.lower() in (".xlsx", ".csv"):
+            out.append((f.name.split("--", 1)[0], f))
+    return out
+
+
+def import_example_logs(ws, folder: str | Path = EXAMPLE_LOGS) -> list[ImportReport]:
+    """Import the example patients' returned logs into the example workspace (same file twice adds nothing)."""
+    known = {p.id for p in ws.patients()}
+    reports = []
+    for patient_id, f in example_log_files(folder):
+        if patient_id in known:
+            reports.append(import_log(ws, patient_id, f, imported_at=_example_time(f)))
+    return reports
+
+
+def _example_time(f: Path) -> dt.datetime:
+    """A fixed import time per example file, so the example workspace is the same on every build."""
+    return dt.datetime(2026, 10, 1, 9, 0) + dt.timedelta(minutes=sum(f.name.encode()) % 600)
