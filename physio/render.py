@@ -14,7 +14,7 @@ from .models.exercise import PARAM_LABELS
 if TYPE_CHECKING:
     from .models import Patient, Plan, Protocol
 
-__all__ = ["patient_html", "plan_html", "protocol_html"]
+__all__ = ["patient_html", "plan_html", "protocol_html", "plan_text"]
 
 _TABLE = "border-collapse:collapse;margin:4px 0 10px 0;font-size:13px"
 _CELL = "border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top"
@@ -128,3 +128,31 @@ def protocol_html(proto: "Protocol") -> str:
                    for c in proto.contraindications], _WARN, "Contraindications")
     out += _boxes([f.text for f in proto.red_flags], _STOP, "Red flags")
     return f"<div>{out}</div>"
+
+
+def plan_text(plan: "Plan") -> str:
+    """The same plan as plain text, for the command line."""
+    issued = (f"issued by {plan.issued_by} on {plan.issued_at:%d %b %Y %H:%M}"
+              if plan.issued_at and plan.issued_by else "draft, not issued")
+    lines = [
+        f"{plan.label} — {plan.patient.name} ({plan.patient.id}) — {issued}",
+        f"{plan.protocol_title}: {plan.phase_name} (phase {plan.phase_index + 1} of {plan.phase_count})",
+        f"{plan.start:%d %b %Y} to {plan.end:%d %b %Y}, {plan.weeks} week{'s' if plan.weeks != 1 else ''}",
+    ]
+    for w in plan.warnings:
+        lines.append(f"WARNING: {w}")
+    for c in plan.cleared:
+        lines.append(f"Cleared: {c}")
+    lines.append("Exercises:")
+    for pe in plan.exercises:
+        extra = " (added)" if pe.added else ""
+        lines.append(f"  - {pe.exercise.name} [{pe.exercise.id}]{extra}: {pe.dose.summary()}")
+        for k, v in pe.reasons.items():
+            lines.append(f"      reason for {PARAM_LABELS.get(k, k)}: {v}")
+        if pe.note:
+            lines.append(f"      note: {pe.note}")
+    for n in plan.notes:
+        lines.append(f"Note: {n}")
+    for c in plan.changes:
+        lines.append(f"Changed: {c}")
+    return "\n".join(lines)

@@ -1,0 +1,244 @@
+"""The `physio` command: the same functions as the notebooks, for the terminal.
+
+Each group of subcommands is registered by one function in COMMANDS, so export, import or pictures
+can be added later by writing one more `_add_...(subparsers)` function. Errors print one plain
+message to stderr and exit with status 2; no traceback reaches the therapist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Callable
+
+from pydantic import ValidationError
+
+from .errors import PhysioError, PlanError
+from .library import Library, default_library, load_library
+from .models import DOSE_PARAMS, AddedExercise, Dose, ExerciseChange, Overrides, Plan
+from .planning import advance, personalise, step_back
+from .render import plan_text
+from .store import Workspace
+
+__all__ = ["main", "COMMANDS"]
+
+EXIT_ERROR = 2
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    return Workspace(args.workspace)
+
+
+def _library(args: argparse.Namespace) -> Library:
+    return load_library(args.protocols) if args.protocols else default_library()
+
+
+def _out(text: str) -> None:
+    print(text)
+
+
+_SET = re.compile(r"^(?P<ex>[a-z0-9-]+)\.(?P<param>[a-z_]+)=(?P<value>.*)$", re.S)
+
+
+def _split(item: str, flag: str, example: str) -> tuple[str, str, str]:
+    m = _SET.match(item)
+    if not m:
+        raise PlanError(f"{flag} {item!r} is not understood; write it as {example}")
+    ex, param, value = m.group("ex"), m.group("param"), m.group("value")
+    if param not in DOSE_PARAMS:
+        raise PlanError(f"{flag} {item!r}: '{param}' is not a dose parameter; use one of: {', '.join(DOSE_PARAMS)}")
+    return ex, param, value
+
+
+def overrides_from_args(sets: list[str], reasons: list[str], removes: list[str], adds: list[str],
+                        notes: list[str]) -> Overrides:
+    """Turn --set/--reason/--remove/--add/--note into Overrides; --set on an added exercise gives its dose."""
+    values: dict[str, dict[str, int]] = {}
+    for item in sets:
+        ex, param, value = _split(item, "--set", "EXERCISE.PARAM=NUMBER, e.g. glute-bridge.reps=12")
+        try:
+            values.setdefault(ex, {})[param] = int(value)
+        except ValueError:
+            raise PlanError(f"--set {item!r}: {value!r} is not a whole number") from None
+    why: dict[str, dict[str, str]] = {}
+    for item in reasons:
+        ex, param, text = _split(item, "--reason", 'EXERCISE.PARAM="why", e.g. glute-bridge.reps="athlete"')
+        why.setdefault(ex, {})[param] = text
+    added = []
+    for ex in adds:
+        if ex not in values:
+            raise PlanError(f"--add {ex}: give its dose too, e.g. --set {ex}.reps=10 --set {ex}.sets=2")
+        try:
+            dose = Dose.model_validate(values.pop(ex))
+        except ValidationError as e:
+            msg = e.errors()[0]["msg"].removeprefix("Value error, ")
+            raise PlanError(f"--add {ex}: the dose is not valid: {msg}") from None
+        added.append(AddedExercise(exercise=ex, dose=dose, reasons=why.pop(ex, {})))
+    for ex in why:
+        if ex not in values:
+            raise PlanError(f"--reason for '{ex}' has no --set for that exercise; a reason explains a changed value")
+    change = {ex: ExerciseChange(set=v, reasons=why.get(ex, {})) for ex, v in values.items()}
+    return Overrides(change=change, remove=list(removes), add=added, notes=list(notes))
+
+
+def _issue_or_show(args: argparse.Namespace, ws: Workspace, plan: Plan, issued_by: str | None) -> None:
+    if args.dry_run:
+        _out(plan_text(plan))
+        _out("(dry run: nothing was stored)")
+        return
+    stored = ws.issue(plan, issued_by or plan.therapist)
+    _out(plan_text(stored))
+    _out(f"Stored as {stored.label} in {ws.folder}")
+
+
+# ---------------------------------------------------------------- patients
+
+
+def _patients_list(args: argparse.Namespace) -> None:
+    ws = _workspace(args)
+    patients = ws.patients()
+    if not patients:
+        _out(f"No patients in {ws.folder} yet.")
+        return
+    for p in patients:
+        plans = ", ".join(pl.label for pl in ws.plans_for(p.id)) or "no plan"
+        _out(f"{p.id}\t{p.name}\tborn {p.birth_year}\t{p.therapist}\t{plans}")
+
+
+def _add_patients(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("patients", help="the patients in the workspace")
+    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s.add_parser("list", help="list every patient with their latest plans").set_defaults(func=_patients_list)
+
+
+# ---------------------------------------------------------------- plans
+
+
+def _plan_new(args: argparse.Namespace) -> None:
+    ws = _workspace(args)
+    lib = _library(args)
+    patient = ws.patient(args.patient)
+    protocol = lib.protocol(args.protocol)
+    overrides = overrides_from_args(args.set, args.reason, args.remove, args.add, args.note)
+    plan = personalise(protocol, patient, args.phase, args.start, overrides, library=lib, weeks=args.weeks)
+    _issue_or_show(args, ws, plan, args.issued_by)
+
+
+def _plan_show(args: argparse.Namespace) -> None:
+    ws = _workspace(args)
+    plan = ws.plan(args.plan_id, args.version)
+    _out(plan_text(plan))
+    versions = ws.plan_versions(args.plan_id)
+    if len(versions) > 1:
+        _out("Versions: " + ", ".join(f"v{v.version} ({v.issued_at:%d %b %Y}, {v.issued_by})" for v in versions))
+    if plan.version > 1:
+        before = ws.plan(args.plan_id, plan.version - 1)
+        diff = before.diff(plan)
+        _out(f"Since v{before.version}: " + (" ".join(diff) if diff else "no change"))
+
+
+def _plan_move(step: Callable) -> Callable[[argparse.Namespace], None]:
+    def run(args: argparse.Namespace) -> None:
+        ws = _workspace(args)
+        lib = _library(args)
+        current = ws.plan(args.plan_id)
+        patient = ws.patient(current.patient.id)
+        new = step(current, lib.protocol(current.protocol_id), patient, args.start, library=lib)
+        _issue_or_show(args, ws, new, args.issued_by)
+        for line in current.diff(new):
+            _out(f"  {line}")
+
+    return run
+
+
+def _add_plans(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan", help="make, show and progress patients' plans")
+    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    new = s.add_parser("new", help="personalise a protocol phase for a patient and issue it")
+    new.add_argument("--patient", required=True, metavar="ID")
+    new.add_argument("--protocol", required=True, metavar="ID")
+    new.add_argument("--phase", required=True, metavar="ID")
+    new.add_argument("--start", required=True, metavar="YYYY-MM-DD")
+    new.add_argument("--weeks", type=int, default=None, help="default: the phase's minimum weeks")
+    new.add_argument("--set", action="append", default=[], metavar="EXERCISE.PARAM=VALUE")
+    new.add_argument("--reason", action="append", default=[], metavar='EXERCISE.PARAM="text"')
+    new.add_argument("--remove", action="append", default=[], metavar="EXERCISE")
+    new.add_argument("--add", action="append", default=[], metavar="EXERCISE")
+    new.add_argument("--note", action="append", default=[], metavar="TEXT")
+    new.add_argument("--issued-by", default=None, metavar="NAME", help="default: the patient's therapist")
+    new.add_argument("--dry-run", action="store_true", help="show the plan without storing it")
+    new.set_defaults(func=_plan_new)
+
+    show = s.add_parser("show", help="show an issued plan (latest version unless --version)")
+    show.add_argument("plan_id", metavar="PLAN_ID")
+    show.add_argument("--version", type=int, default=None)
+    show.set_defaults(func=_plan_show)
+
+    for name, fn, what in [("advance", advance, "next"), ("step-back", step_back, "previous")]:
+        m = s.add_parser(name, help=f"issue a new version of the plan in the {what} phase")
+        m.add_argument("plan_id", metavar="PLAN_ID")
+        m.add_argument("--start", default=None, metavar="YYYY-MM-DD", help="default: the day after the plan ends")
+        m.add_argument("--issued-by", default=None, metavar="NAME")
+        m.add_argument("--dry-run", action="store_true")
+        m.set_defaults(func=_plan_move(fn))
+
+
+# ---------------------------------------------------------------- workspace
+
+
+def _workspace_example(args: argparse.Namespace) -> None:
+    from .example import build_example_workspace
+
+    folder = args.folder or args.workspace
+    existed = folder is not None and (Path(folder) / "workspace.sqlite").exists()
+    ws = build_example_workspace(folder, library=_library(args) if args.protocols else None)
+    if existed:
+        _out(f"{ws.folder} already holds a workspace; it was kept as it is.")
+    else:
+        _out(f"Example workspace built in {ws.folder}:")
+    for p in ws.patients():
+        _out(f"  {p.id}\t{p.name}\t" + (", ".join(pl.label for pl in ws.plans_for(p.id)) or "no plan"))
+
+
+def _add_workspace(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("workspace", help="the folder holding patients, plans and returned logs")
+    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    ex = s.add_parser("example", help="build the example workspace from patients_example/ (kept if it exists)")
+    ex.add_argument("folder", nargs="?", default=None, metavar="FOLDER")
+    ex.set_defaults(func=_workspace_example)
+
+
+#: One function per group of subcommands; append to add more (export, import, pictures...).
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_patients, _add_plans, _add_workspace]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="physio", description="Home-exercise plans for back problems.")
+    parser.add_argument("--workspace", default=None, metavar="FOLDER",
+                        help="workspace folder (default: $PHYSIO_WORKSPACE, else ./workspace)")
+    parser.add_argument("--protocols", default=None, metavar="FOLDER",
+                        help="protocols folder (default: $PHYSIO_PROTOCOLS, else the shipped protocols)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except PhysioError as e:
+        print(f"physio: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
