@@ -87,7 +87,7 @@ def screen(protocol: Protocol, patient: Patient, on: dt.date) -> Screening:
     cleared: list[str] = []
     warnings: list[str] = []
     by_id = {c.id: c for c in protocol.contraindications}
-    for cid in patient.contraindications:
+    for cid in dict.fromkeys(patient.contraindications):  # each once, in the order noted
         ci = by_id.get(cid)
         if ci is None:
             continue  # the protocol does not list it, so it does not rule this protocol out
@@ -111,7 +111,7 @@ def screen(protocol: Protocol, patient: Patient, on: dt.date) -> Screening:
             )
             refusals.append(f"Contraindication '{cid}' ({ci.text}): no clearance recorded{hint}.")
     flags = {f.id: f for f in protocol.red_flags}
-    for fid in patient.red_flags:
+    for fid in dict.fromkeys(patient.red_flags):
         text = flags[fid].text if fid in flags else "noted at intake"
         refusals.append(f"Red flag '{fid}' ({text}): refer the patient to a doctor before any home programme.")
     age = patient.age(on)

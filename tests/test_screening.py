@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from physio.errors import Contraindicated
@@ -96,3 +98,22 @@ def test_clearance_without_date_is_refused_naming_the_field():
         Patient.model_validate({"id": "P9", "name": "X", "birth_year": 1970, "therapist": "T",
                                 "clearances": [{"contraindication": "hypertension", "by": "Dr Gray"}]})
     assert "clearances.0.on" in str(e.value)
+
+
+CIDS = st.sampled_from(["tumour", "hypertension", "recent-surgery", "glaucoma"])
+CLEARANCES = st.lists(st.tuples(CIDS, st.sampled_from([None, "test-back", "scoliosis"])), max_size=4)
+
+
+@given(cids=st.lists(CIDS, max_size=4, unique=True), clearances=CLEARANCES, flags=st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_screening_property_refuses_exactly_what_is_not_covered(cids, clearances, flags):
+    pat = patient(contraindications=cids, red_flags=["cauda-equina"] if flags else [],
+                  clearances=[Clearance(contraindication=c, protocol=p, **GP) for c, p in clearances])
+    clearable = {c.id: c.clearable for c in PROTO.contraindications}
+    covered = {c for c, p in clearances if p in (None, "test-back")}
+    must_refuse = [c for c in cids if c in clearable and not (clearable[c] and c in covered)]
+    must_clear = [c for c in cids if c in clearable and clearable[c] and c in covered]
+    s = screen(PROTO, pat, START)
+    assert s.allowed == (not must_refuse and not flags)
+    assert [r.split("'")[1] for r in s.refusals] == must_refuse + (["cauda-equina"] if flags else [])
+    assert [c.split("('")[1].split("')")[0] for c in s.cleared] == must_clear
