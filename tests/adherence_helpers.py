@@ -28,7 +28,7 @@ def _ex(ex_id: str, name: str) -> Exercise:
     )
 
 
-_LIMIT = Limit(hard=(1, 900), usual=(1, 600), source="team-default: test")
+_LIMIT = Limit(hard=(1, 900), usual=(1, 900), source="team-default: test")
 
 
 def make_plan(*, weeks: int = 3, version: int = 1, patient_id: str = PATIENT, refer_after_max_weeks: bool = True,
@@ -58,7 +58,7 @@ def make_plan(*, weeks: int = 3, version: int = 1, patient_id: str = PATIENT, re
         weeks=weeks,
         exercises=[
             PlannedExercise(exercise=_ex(i, names[i]), dose=d, protocol_dose=d, dose_source="article: test",
-                            limits={"reps": _LIMIT})
+                            limits={k: _LIMIT for k in d.values()})
             for i, d in doses.items()
         ],
         stop_rules=[StopRule(text="Stop if pain reaches 6.", source="T1: test")],
