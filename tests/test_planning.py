@@ -330,3 +330,10 @@ def test_plan_html_shows_doses_reasons_warnings_and_escapes_text():
     assert "Anna &lt;Test&gt;" in ph and "hypertension: cleared by Dr Gray" in ph
     proto_html = PROTO._repr_html_()
     assert "Phase 2" in proto_html and "1–20" in proto_html and "twist" in proto_html
+
+
+def test_diff_names_a_new_reason():
+    before = make()
+    after = make(overrides=Overrides(change={"glute-bridge": ExerciseChange(set={"reps": 18},
+                                                                           reasons={"reps": "athlete"})}))
+    assert before.diff(after) == ["Bridge: repetitions 10 → 18.", "Bridge: reason for the repetitions: athlete"]

@@ -148,6 +148,9 @@ class Plan(Frozen):
                     out.append(f"{pe.exercise.name}: {label} {a_txt} → {b_txt}.")
             if mine[ex_id].note != pe.note:
                 out.append(f"{pe.exercise.name}: note changed.")
+            for p, why in pe.reasons.items():
+                if mine[ex_id].reasons.get(p) != why:
+                    out.append(f"{pe.exercise.name}: reason for the {PARAM_LABELS[p]}: {why}")
         for n in other.notes:
             if n not in self.notes:
                 out.append(f"New note: {n}")
