@@ -56,6 +56,7 @@ _SAFETY_HEAD = Font(name="Calibri", bold=True, size=13, color="B00020")
 _SAFETY_FILL = PatternFill("solid", fgColor="FDECEE")
 _HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 
 
@@ -100,7 +101,8 @@ class _PlanWriter:
         r = self.row
         if label is not None:
             c = _put(self.ws, r, 1, label, where)
-            c.alignment = _WRAP
+            # A label alone on its row (a title) runs on across the empty columns instead of wrapping.
+            c.alignment = _WRAP if text is not None else _TOP
             c.font = font or _BOLD
             if fill:
                 c.fill = fill
@@ -121,7 +123,7 @@ class _PlanWriter:
 
 
 def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
-    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 64
     ws.column_dimensions["C"].width = 32
     w = _PlanWriter(ws)
@@ -142,17 +144,17 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
     for i, rule in enumerate(plan.stop_rules):
         w.line("Stop the exercise when:" if i == 0 else None, rule.text, where=f"stop rule {i + 1}", fill=_SAFETY_FILL)
     for i, flag in enumerate(plan.red_flags):
-        w.line("Stop and call your therapist or doctor straight away if you notice:" if i == 0 else None, flag.text,
+        w.line("Stop and call your therapist if you notice:" if i == 0 else None, flag.text,
                where=f"red flag '{flag.id}'", fill=_SAFETY_FILL)
     w.gap()
 
     for title, items in (("Please note", plan.warnings), ("Cleared by your doctor", plan.cleared),
-                         ("What has changed since your last plan", plan.changes)):
+                         ("Changes since your last plan", plan.changes)):
         for i, item in enumerate(items):
             w.line(title if i == 0 else None, item, where=f"{title.lower()} {i + 1}")
     reasons = [(pe, p, r) for pe in plan.exercises for p, r in pe.reasons.items()]
     for i, (pe, p, r) in enumerate(reasons):
-        w.line("Doses chosen for you on purpose" if i == 0 else None,
+        w.line("Doses set on purpose" if i == 0 else None,
                f"{pe.exercise.name}, {PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}",
                where=f"reason for {pe.exercise.id} {p}")
     if plan.warnings or plan.cleared or plan.changes or reasons:
@@ -185,8 +187,8 @@ def _header_footer_safe(text: str) -> str:
 
 def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise) -> None:
     ex = pe.exercise
-    first = w.line(f"{n}. {ex.name}", pe.dose.summary(), where=f"exercise '{ex.id}' name", font=_HEAD,
-                   text_font=_DOSE)
+    first = w.line(f"{n}. {ex.name}", where=f"exercise '{ex.id}' name", font=_HEAD)
+    w.line("Dose", pe.dose.summary(), where=f"exercise '{ex.id}' dose", text_font=_DOSE)
     w.line("Aim", ex.aim, where=f"exercise '{ex.id}' aim")
     w.line("Starting position", ex.starting_position, where=f"exercise '{ex.id}' starting position")
     if ex.equipment:
@@ -197,14 +199,14 @@ def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise) 
     for i, caution in enumerate(ex.cautions):
         w.line("Take care" if i == 0 else None, caution, where=f"exercise '{ex.id}' caution {i + 1}")
     for p, r in pe.reasons.items():
-        w.line(f"Reason for this dose ({PARAM_LABELS[p]})", r, where=f"exercise '{ex.id}' reason for {p}")
+        w.line("Why this dose", f"{PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}", where=f"exercise '{ex.id}' reason for {p}")
     if pe.note:
         w.line("Your therapist's note", pe.note, where=f"exercise '{ex.id}' note")
     if w.row - first < PICTURE_ROWS:
         w.gap(PICTURE_ROWS - (w.row - first))
     picture = _plan_sheet_picture(pe)
     if picture is not None:
-        ws.add_image(picture, f"C{first}")
+        ws.add_image(picture, f"C{first + 1}")
 
 
 # ------------------------------------------------------------------ the Log sheet
