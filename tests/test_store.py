@@ -291,3 +291,10 @@ def test_read_patients_reports_every_bad_file(tmp_path):
     with pytest.raises(PhysioError) as e:
         read_patients(tmp_path)
     assert "b.yaml therapist: missing" in str(e.value) and "c.yaml:" in str(e.value)
+
+
+def test_a_file_that_is_not_a_workspace_database_is_refused_and_left_alone(tmp_path):
+    (tmp_path / "workspace.sqlite").write_bytes(b"my shopping list, not a database" * 4)
+    with pytest.raises(WorkspaceError, match="not a workspace database"):
+        Workspace(tmp_path)
+    assert (tmp_path / "workspace.sqlite").read_bytes() == b"my shopping list, not a database" * 4
