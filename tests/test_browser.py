@@ -111,7 +111,7 @@ def page(tmp_path):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 1000})
+            context = browser.new_context(viewport={"width": 1280, "height": 2400})
             yield context.new_page()
         finally:
             browser.close()
@@ -135,3 +135,38 @@ def test_protocol_browser_filters_in_the_browser(voila, page, tmp_path, library)
     expected = sum(1 for ex in library.exercises.values() if "quadruped" in ex.tags)
     page.get_by_text(f"{expected} of {total} exercises match").wait_for(timeout=10_000)
     screenshot(page, tmp_path, "protocol-browser")
+
+
+def test_plan_builder_app_moves_a_slider_and_exports(voila, page, tmp_path):
+    from physio.store import Workspace
+
+    workspace = build_workspace(tmp_path / "workspace")
+    ws = Workspace(workspace)
+    app = voila("01_build_home_plan.ipynb", workspace)
+    page.goto(app.url, timeout=30_000)
+    page.get_by_text("Ready to issue.").wait_for(timeout=30_000)
+
+    patient = ws.patients()[0]
+    first_row = page.locator(".widget-slider").first
+    label = first_row.locator(".widget-label").first.inner_text()
+    readout = first_row.locator(".widget-readout")
+    before = int(readout.inner_text() or readout.input_value())
+    first_row.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([el, v]) => parseInt(el.textContent || el.value) !== v", arg=[readout.element_handle(), before], timeout=10_000
+    )
+    screenshot(page, tmp_path, "plan-builder-edited")
+
+    page.get_by_role("button", name="Export PDF + Excel").click()
+    page.get_by_text("Exported ").wait_for(timeout=30_000)
+    screenshot(page, tmp_path, "plan-builder-exported")
+
+    plan = max(ws.plans_for(patient.id), key=lambda p: p.issued_at)  # the one just issued
+    exported = sorted(p.name for p in (workspace / "export").iterdir())
+    assert any(n.endswith(".pdf") for n in exported) and any(n.endswith(".xlsx") for n in exported), exported
+    from physio.models import PARAM_LABELS
+
+    param = next(p for p, text in PARAM_LABELS.items() if text == label)
+    moved = [getattr(pe.dose, param) for pe in plan.exercises if getattr(pe.dose, param) is not None][0]
+    assert moved == before + 1, f"the exported plan has the value set in the browser ({label})"

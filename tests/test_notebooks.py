@@ -90,3 +90,16 @@ def test_03_browse_protocols_shows_the_library_and_its_sources(tmp_path, jupyter
     out = printed(nb)
     for key in library.sources:
         assert f"{key}: " in out
+
+
+def test_01_build_home_plan_shows_the_builder_ready_to_issue(tmp_path, jupyter_env, example_workspace, monkeypatch):
+    monkeypatch.setenv("PHYSIO_WORKSPACE", str(example_workspace))
+    from physio.store import Workspace
+
+    nb = run_notebook("01_build_home_plan.ipynb", tmp_path)
+    assert shows_widget(nb)
+    texts = widget_texts(nb)
+    first = Workspace(example_workspace).patients()[0]
+    assert f"{first.name} ({first.id})" in texts, "the patient list comes from the workspace"
+    assert "Ready to issue." in texts
+    assert "Export PDF + Excel" in texts

@@ -28,9 +28,9 @@ CSS = """
 .physio-warn { background: #fff6e0; border-left: 5px solid #c98a00; color: #4d3800; }
 .physio-error { background: #fdecea; border-left: 5px solid #c62828; color: #5f1414; }
 .physio-table { border-collapse: collapse; margin: 4px 0 10px 0; font-size: 0.92em; }
-.physio-table th { background: #eef2f6; color: #1f3b57; text-align: left; padding: 5px 9px;
+.physio-table th { background: #eef2f6; color: #1f3b57; text-align: left !important; padding: 5px 9px;
                    border-bottom: 2px solid #c9d3dd; }
-.physio-table td { padding: 4px 9px; border-bottom: 1px solid #e3e8ee; vertical-align: top; }
+.physio-table td { text-align: left !important; padding: 4px 9px; border-bottom: 1px solid #e3e8ee; vertical-align: top; }
 .physio-table tr:hover td { background: #f7f9fb; }
 .physio-dose { font-weight: 600; color: #1f3b57; }
 .physio-source { color: #6b7885; font-size: 0.85em; }
@@ -72,7 +72,7 @@ def message_html(kind: str, text: str, items: list[str] | None = None) -> str:
 def table_html(columns: list[str], rows: list[list[Any]], *, raw: set[int] | None = None) -> str:
     """A plain HTML table; cells in `raw` columns are already HTML (made by us), others are escaped."""
     raw = raw or set()
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    head = "".join(f"<th style='text-align:left'>{esc(c)}</th>" for c in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{c if i in raw else esc(c)}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows
     )

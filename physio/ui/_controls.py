@@ -138,8 +138,6 @@ class ExerciseRow:
                     f"<span style='color:#9a6700'>Outside the usual range {_range(lim.usual)}: "
                     "write why below.</span>"
                 )
-            elif s.value in (lim.hard[0], lim.hard[1]):
-                text = f"<span class='physio-hint'>at the hard limit {_range(lim.hard)}</span>"
             else:
                 text = f"<span class='physio-hint'>usual {_range(lim.usual)}</span>"
             self.hints[p].value = text

@@ -273,7 +273,7 @@ class PlanBuilder:
             bad = sorted(set(ex.tags) & forbidden)
             label = f"{ex.name} — not allowed: {', '.join(bad)}" if bad else ex.name
             options.append((label, ex.id))
-        self.add_choice.options = options
+        self.add_choice.options = [("— choose an exercise —", ""), *options]
 
     def _toggle_remove(self, row: ExerciseRow) -> None:
         if row.added:  # an added exercise is simply taken away again

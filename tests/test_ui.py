@@ -1,0 +1,235 @@
+"""The widgets, driven as a therapist would: set values, click buttons, read what the widget shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+import physio
+from physio.store import Workspace
+from physio.ui import PlanBuilder, ProtocolBrowser
+
+START = dt.date(2026, 9, 7)
+
+
+# ---------------------------------------------------------------- ProtocolBrowser
+
+
+def test_browser_filters_by_position_and_equipment(library):
+    pb = ProtocolBrowser(library)
+    assert len(pb.matching) == len(library.exercises)
+    pb.position.value = "quadruped"
+    assert pb.matching, "the library has exercises on hands and knees"
+    assert all("quadruped" in library.exercise(i).tags for i in pb.matching)
+    assert f"{len(pb.matching)} of {len(library.exercises)}" in pb.count.value
+    pb.equipment.value = "none"
+    assert all(not library.exercise(i).equipment for i in pb.matching)
+
+
+def test_browser_says_so_when_nothing_matches(library):
+    pb = ProtocolBrowser(library)
+    pb.text.value = "no exercise is called this"
+    assert pb.matching == []
+    assert pb.messages.kind == "info" and "(any)" in pb.messages.text
+
+
+def test_browser_shows_each_phase_with_its_doses_and_sources(library):
+    pb = ProtocolBrowser(library)
+    for proto in library.protocols.values():
+        pb.show_protocol(proto.id)
+        for phase in proto.phases:
+            assert phase.name in pb.protocol_view.value
+            for rx in phase.exercises:
+                assert rx.dose.summary() in pb.protocol_view.value
+
+
+def test_browser_exercise_card_shows_steps_and_source(library):
+    pb = ProtocolBrowser(library)
+    ex = library.exercise(pb.matching[0])
+    pb.exercise.value = ex.id
+    assert ex.steps[0].replace("'", "&#x27;") in pb.detail.value
+    assert "Source:" in pb.detail.value
+
+
+# ---------------------------------------------------------------- PlanBuilder
+
+
+@pytest.fixture
+def workspace(example_workspace) -> Workspace:
+    return Workspace(example_workspace)
+
+
+@pytest.fixture
+def builder(workspace, library) -> PlanBuilder:
+    b = PlanBuilder(workspace, library, today=START)
+    b.patient.value = "P001"  # lumbar disc hernia, no contraindications
+    return b
+
+
+def versions(workspace: Workspace, plan_id: str) -> list[int]:
+    try:
+        return [p.version for p in workspace.plan_versions(plan_id)]
+    except physio.UnknownId:
+        return []
+
+
+def row(builder: PlanBuilder, param: str):
+    """The first exercise row that has a control for `param`."""
+    return next(r for r in builder.rows if param in r.sliders)
+
+
+def test_rows_follow_the_chosen_phase(builder, library):
+    proto = library.protocol(builder.protocol.value)
+    for phase in proto.phases:
+        builder.phase.value = phase.id
+        assert [r.exercise_id for r in builder.rows] == [rx.exercise for rx in phase.exercises]
+        assert builder.plan is not None and builder.plan.phase_id == phase.id
+
+
+def test_sliders_are_bounded_by_the_hard_limit(builder):
+    for r in builder.rows:
+        for p, s in r.sliders.items():
+            assert (s.min, s.max) == r.limits[p].hard
+
+
+def test_live_summary_follows_the_slider(builder):
+    r = row(builder, "reps")
+    lim = r.limits["reps"]
+    r.sliders["reps"].value = lim.usual[0]
+    pe = builder.plan.exercise(r.exercise_id)
+    assert pe.dose.reps == lim.usual[0]
+    assert pe.dose.summary() in r.summary.value
+
+
+def test_value_outside_usual_range_needs_a_reason(builder, workspace):
+    r = row(builder, "reps")
+    lim = r.limits["reps"]
+    if lim.usual[1] == lim.hard[1]:
+        pytest.skip("no room between usual and hard maximum")
+    plan_id = builder.plan.id
+    before = versions(workspace, plan_id)
+    r.sliders["reps"].value = lim.usual[1] + 1
+    assert r.reasons["reps"].layout.display != "none", "the reason box appears"
+    assert builder.plan is None and "reason" in builder.status.text
+    builder.issue_button.click()
+    assert builder.messages.kind == "error" and "reason" in builder.messages.text
+    assert versions(workspace, plan_id) == before
+
+    r.reasons["reps"].value = "Tolerated 15 easily in clinic"
+    builder.issue_button.click()
+    issued = workspace.plan(plan_id)
+    assert issued.version == len(before) + 1
+    assert issued.exercise(r.exercise_id).reasons["reps"] == "Tolerated 15 easily in clinic"
+
+
+def test_typed_value_beyond_hard_limit_is_clamped_and_explained(builder):
+    r = row(builder, "reps")
+    top = r.limits["reps"].hard[1]
+    r.sliders["reps"].value = top + 25
+    assert r.sliders["reps"].value == top
+    assert f"{top + 25} is above the hard limit" in r.hints["reps"].value
+    r.reasons["reps"].value = "testing the top"
+    assert builder.plan is None or builder.plan.exercise(r.exercise_id).dose.reps <= top
+
+
+def test_export_twice_writes_one_version_and_complete_files(builder, workspace):
+    before = versions(workspace, builder.plan.id)
+    builder.export_button.click()
+    assert builder.messages.kind == "ok", builder.messages.full_text
+    handout, workbook = builder.files
+    builder.export_button.click()
+    assert builder.messages.kind == "ok"
+    assert versions(workspace, builder.issued.id) == [*before, len(before) + 1]
+    folder = workspace.folder / "export"
+    assert handout.parent == folder and workbook.parent == folder
+    assert not list(folder.glob("*.part")), "no half-written files left behind"
+    text = "".join(p.extract_text() for p in PdfReader(handout).pages)
+    for pe in builder.issued.exercises:
+        assert pe.exercise.name.split(" (")[0] in text
+    assert "Log" in openpyxl.load_workbook(workbook).sheetnames
+    assert handout.name in builder.links.value and "base64," in builder.links.value
+
+
+def test_issue_twice_without_a_change_stores_one_version(builder, workspace):
+    n = len(versions(workspace, builder.plan.id))
+    builder.issue_button.click()
+    builder.issue_button.click()
+    assert "already issued" in builder.messages.text
+    assert len(versions(workspace, builder.issued.id)) == n + 1
+    r = row(builder, "reps")
+    lo = r.limits["reps"].usual[0]
+    r.sliders["reps"].value = lo if r.sliders["reps"].value != lo else lo + 1
+    builder.issue_button.click()
+    assert len(versions(workspace, builder.issued.id)) == n + 2
+
+
+def test_removed_exercise_leaves_the_plan_and_can_come_back(builder):
+    first = builder.rows[0]
+    first.remove_button.click()
+    assert first.exercise_id not in [pe.exercise.id for pe in builder.plan.exercises]
+    first.remove_button.click()
+    assert first.exercise_id in [pe.exercise.id for pe in builder.plan.exercises]
+
+
+def test_removing_every_exercise_is_explained(builder):
+    for r in builder.rows:
+        r.remove_button.click()
+    assert builder.plan is None and "at least one" in builder.status.text
+    builder.issue_button.click()
+    assert builder.messages.kind == "error"
+
+
+def test_adding_a_forbidden_exercise_is_refused_with_the_tag(builder, library):
+    proto = library.protocol(builder.protocol.value)
+    bad = next(ex for ex in library.exercises.values() if set(ex.tags) & set(proto.forbidden_tags))
+    before = [r.exercise_id for r in builder.rows]
+    builder.add_exercise(bad.id)
+    assert builder.messages.kind == "error"
+    assert any(t in builder.messages.text for t in proto.forbidden_tags)
+    assert [r.exercise_id for r in builder.rows] == before
+
+
+def test_adding_an_allowed_exercise_puts_it_in_the_plan(builder, library):
+    proto = library.protocol(builder.protocol.value)
+    present = {r.exercise_id for r in builder.rows}
+    ok = next(
+        ex for ex in library.exercises.values()
+        if ex.id not in present and not set(ex.tags) & set(proto.forbidden_tags)
+    )
+    builder.add_choice.value = ok.id
+    builder.add_button.click()
+    assert builder.messages.kind == "ok", builder.messages.full_text
+    assert builder.plan is not None and builder.plan.exercise(ok.id).added
+
+
+def test_screening_refusal_is_shown_and_nothing_can_be_issued(workspace, library):
+    proto = next(iter(library.protocols.values()))
+    never = next(c for c in proto.contraindications if not c.clearable)
+    base = workspace.patient("P001")
+    workspace.add_patient(base.model_copy(update={"id": "P900", "contraindications": [never.id]}))
+    b = PlanBuilder(workspace, library, today=START)
+    b.patient.value = "P900"
+    b.protocol.value = proto.id
+    assert never.text in b.screening.value or never.id in b.screening.value
+    assert b.editor.layout.display == "none"
+    b.issue()
+    assert b.messages.kind == "error"
+    with pytest.raises(physio.UnknownId):
+        workspace.plan(f"P900-{proto.id}")
+
+
+def test_export_into_an_unwritable_place_is_a_message_not_a_crash(builder, workspace):
+    (workspace.folder / "export").write_text("a file where the export folder should be")
+    builder.export_button.click()
+    assert builder.messages.kind == "error"
+    assert "Traceback" not in builder.messages.full_text
+    assert builder.export_button.disabled is False
+
+
+def test_empty_workspace_says_how_to_fill_it(tmp_path, library):
+    b = PlanBuilder(Workspace(tmp_path / "empty"), library, today=START)
+    assert b.messages.kind == "warn" and "make workspace" in b.messages.text
