@@ -184,3 +184,14 @@ def test_console_command_in_a_subprocess(tmp_path):
     assert done.returncode == 0 and "Maria Kovacs" in done.stdout
     bad = subprocess.run(cmd + ["plan", "show", "nope"], env=env, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "no issued plan 'nope'" in bad.stderr
+
+
+def test_contraindicated_patient_gets_every_reason_on_stderr(env, capsys):
+    ws, base = env
+    ws.add_patient(patient(id="P002", name="Bo", contraindications=["tumour", "hypertension"]))
+    before = snapshot(ws)
+    code, out, err = run(capsys, base + ["plan", "new", "--patient", "P002", "--protocol", "test-back", "--phase",
+                                         "one", "--start", "2026-09-07"])
+    assert code == 2 and out == ""
+    assert "not allowed for Bo (P002)" in err and "'tumour'" in err and "'hypertension'" in err
+    assert snapshot(ws) == before
