@@ -76,6 +76,7 @@ def make_plan(
     note: str | None = "Go gently in the first week.",
     reason: str | None = "Strong and used to this exercise.",
     therapist: str = "Dr. Maria Ivanova",
+    patient_id: str = "p001",
 ) -> Plan:
     """A plan with fixed ids and dates: the first three exercises are hand-written, the rest numbered."""
     exercises = []
@@ -90,8 +91,8 @@ def make_plan(
     if reason and exercises:
         exercises[0] = exercises[0].model_copy(update={"dose": Dose(reps=20, sessions_per_day=2)})
     return Plan(
-        id="p001-test-back", version=2,
-        patient=PatientRef(id="p001", name=patient_name, birth_year=1970),
+        id=f"{patient_id}-test-back", version=2,
+        patient=PatientRef(id=patient_id, name=patient_name, birth_year=1970),
         therapist=therapist,
         protocol_id="test-back", protocol_title="Test back programme", protocol_version="1.0",
         condition="lumbar-disc-hernia", phase_id="early", phase_name="Early phase", phase_goal="Calm the pain.",
