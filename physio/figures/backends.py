@@ -1,0 +1,140 @@
+"""Turn a Figure into SVG (notebooks), a reportlab Drawing (the PDF handout) or PNG bytes (the Excel sheet)."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from .shapes import Circle, Figure, Line, Polygon, Text
+
+FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif"
+
+
+# ---------------------------------------------------------------- SVG
+
+
+def to_svg(fig: Figure, width_px: int = 360) -> str:
+    """A standalone SVG document; height follows the picture's proportions."""
+    x0, y0, x1, y1 = fig.bbox
+    w, h = x1 - x0, y1 - y0
+    height_px = round(width_px * h / w)
+
+    def pt(p: tuple[float, float]) -> str:
+        return f"{p[0] - x0:.1f},{y1 - p[1]:.1f}"
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_px}" height="{height_px}" '
+        f'viewBox="0 0 {w:.1f} {h:.1f}" role="img" aria-label="{escape(fig.label or fig.exercise_id)}">',
+        f'<rect x="0" y="0" width="{w:.1f}" height="{h:.1f}" fill="#ffffff"/>',
+    ]
+    for s in fig.shapes:
+        if isinstance(s, Line):
+            dash = f' stroke-dasharray="{s.dash[0]} {s.dash[1]}"' if s.dash else ""
+            out.append(
+                f'<polyline points="{" ".join(pt(p) for p in s.points)}" fill="none" stroke="{s.color}" '
+                f'stroke-width="{s.width:.2f}" stroke-linecap="{"butt" if s.dash else "round"}" '
+                f'stroke-linejoin="round"{dash}/>'
+            )
+        elif isinstance(s, Circle):
+            cx, cy = pt(s.center).split(",")
+            out.append(
+                f'<circle cx="{cx}" cy="{cy}" r="{s.r:.2f}" fill="{s.fill or "none"}" '
+                f'stroke="{s.stroke or "none"}" stroke-width="{s.width:.2f}"/>'
+            )
+        elif isinstance(s, Polygon):
+            out.append(
+                f'<polygon points="{" ".join(pt(p) for p in s.points)}" fill="{s.fill or "none"}" '
+                f'stroke="{s.stroke or "none"}" stroke-width="{s.width:.2f}" stroke-linejoin="round"/>'
+            )
+        elif isinstance(s, Text):
+            x, y = pt(s.pos).split(",")
+            weight = ' font-weight="bold"' if s.bold else ""
+            out.append(
+                f'<text x="{x}" y="{y}" font-family="{FONT_FAMILY}" font-size="{s.size:.1f}" fill="{s.color}" '
+                f'text-anchor="{s.anchor}"{weight}>{escape(s.text)}</text>'
+            )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- reportlab
+
+
+def to_drawing(fig: Figure, width_pt: float, height_pt: float, font_name: str = "Helvetica", bold_font_name: str = "Helvetica-Bold"):
+    """A reportlab Drawing of exactly width_pt × height_pt; the picture is scaled to fit and centred.
+
+    Pass the handout's own (embedded) font names so the picture's words match the text around it."""
+    from reportlab.graphics.shapes import Circle as RCircle
+    from reportlab.graphics.shapes import Drawing, Group, PolyLine, String
+    from reportlab.graphics.shapes import Polygon as RPolygon
+    from reportlab.lib.colors import HexColor
+
+    x0, y0, x1, y1 = fig.bbox
+    scale = min(width_pt / (x1 - x0), height_pt / (y1 - y0))
+    ox = (width_pt - (x1 - x0) * scale) / 2
+    oy = (height_pt - (y1 - y0) * scale) / 2
+    d = Drawing(width_pt, height_pt)
+    g = Group()
+    g.transform = (scale, 0, 0, scale, ox - x0 * scale, oy - y0 * scale)
+
+    def flat(points):
+        return [c for p in points for c in p]
+
+    for s in fig.shapes:
+        if isinstance(s, Line):
+            g.add(PolyLine(flat(s.points), strokeColor=HexColor(s.color), strokeWidth=s.width,
+                           strokeLineCap=0 if s.dash else 1, strokeLineJoin=1,
+                           strokeDashArray=list(s.dash) if s.dash else None))
+        elif isinstance(s, Circle):
+            g.add(RCircle(s.center[0], s.center[1], s.r, fillColor=HexColor(s.fill) if s.fill else None,
+                          strokeColor=HexColor(s.stroke) if s.stroke else None, strokeWidth=s.width))
+        elif isinstance(s, Polygon):
+            g.add(RPolygon(flat(s.points), fillColor=HexColor(s.fill) if s.fill else None,
+                           strokeColor=HexColor(s.stroke) if s.stroke else None, strokeWidth=s.width,
+                           strokeLineJoin=1))
+        elif isinstance(s, Text):
+            g.add(String(s.pos[0], s.pos[1], s.text, fontName=bold_font_name if s.bold else font_name,
+                         fontSize=s.size, fillColor=HexColor(s.color), textAnchor=s.anchor))
+    d.add(g)
+    return d
+
+
+# ---------------------------------------------------------------- PNG
+
+_DPI = 100
+
+
+def to_png(fig: Figure, width_px: int = 360) -> bytes:
+    """PNG bytes, width_px wide (height follows the proportions), drawn with matplotlib's Agg backend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.patches import Circle as MCircle
+    from matplotlib.patches import Polygon as MPolygon
+
+    x0, y0, x1, y1 = fig.bbox
+    height_px = round(width_px * (y1 - y0) / (x1 - x0))
+    mfig = MplFigure(figsize=(width_px / _DPI, height_px / _DPI), dpi=_DPI)
+    FigureCanvasAgg(mfig)
+    ax = mfig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_axis_off()
+    pt_per_cm = width_px / (x1 - x0) * 72 / _DPI  # line widths and font sizes are in points
+    for z, s in enumerate(fig.shapes):
+        if isinstance(s, Line):
+            xs, ys = zip(*s.points)
+            ax.plot(xs, ys, color=s.color, linewidth=s.width * pt_per_cm, solid_capstyle="round",
+                    solid_joinstyle="round", zorder=z, linestyle=(0, s.dash) if s.dash else "-")
+        elif isinstance(s, Circle):
+            ax.add_patch(MCircle(s.center, s.r, facecolor=s.fill or "none", edgecolor=s.stroke or "none",
+                                 linewidth=s.width * pt_per_cm, zorder=z))
+        elif isinstance(s, Polygon):
+            ax.add_patch(MPolygon(s.points, closed=True, facecolor=s.fill or "none", edgecolor=s.stroke or "none",
+                                  linewidth=s.width * pt_per_cm, joinstyle="round", zorder=z))
+        elif isinstance(s, Text):
+            ax.text(s.pos[0], s.pos[1], s.text, fontsize=s.size * pt_per_cm, color=s.color,
+                    ha={"start": "left", "middle": "center", "end": "right"}[s.anchor], va="baseline",
+                    fontweight="bold" if s.bold else "normal", zorder=z)
+    buf = io.BytesIO()
+    mfig.savefig(buf, format="png", dpi=_DPI, facecolor="white")
+    return buf.getvalue()

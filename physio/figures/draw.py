@@ -1,0 +1,324 @@
+"""The one drawing function: an exercise's poses (and the dose) → a Figure of vector shapes.
+
+The start pose is drawn faded, the end pose solid, with an arrow for the movement between them, so one
+picture shows the whole exercise. The figure is set onto its support automatically: its lowest
+points on the floor or mat, its hands (or knees) on the bar, its back or front on the board.
+"""
+
+from __future__ import annotations
+
+import math
+
+from . import props as P
+from .body import HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, Point, Skeleton, outline_points, solve
+from .poses import ExercisePoses, Mark, Pose
+from .shapes import Circle, Figure, Line, Polygon, Shape, Text, text_width
+
+OUTLINE_CM = 1.3
+"""Outline width of the body (cm): one weight for every figure, so the pictures look alike."""
+
+#: (fill, outline) per layer: the near side and trunk solid, the far limbs lighter, the start pose faded.
+STYLE = {
+    "near": ("#5d8fc8", "#1f3a5f"),
+    "far": ("#bcd2eb", "#6f8db0"),
+    "ghost-near": ("#e6e9ed", "#aab1ba"),
+    "ghost-far": ("#f1f3f5", "#c6ccd3"),
+}
+ACCENT = "#e07b00"
+TEXT_SIZE = 10.0
+MARGIN = 8.0
+MOVE_MIN_CM = 8.0
+"""A point that moves less than this between start and end gets no arrow (a held position)."""
+
+
+def draw_exercise(
+    ep: ExercisePoses,
+    *,
+    hold_s: int | None = None,
+    duration_s: int | None = None,
+    angle_deg: float | None = None,
+    label: str = "",
+) -> Figure:
+    """Draw one exercise. `angle_deg` is the dose's board angle; hold or duration is printed when given."""
+    angle = ep.angle(angle_deg) if "board" in ep.props else None
+    start = _placed(ep.start, ep, angle)
+    end = _placed(ep.end, ep, angle)
+    start, end = _align(start, end, ep, angle)
+    same = _max_move(start, end)[1] < 1.0
+
+    behind: list[Shape] = []
+    front: list[Shape] = []
+    surfaces: dict[str, tuple[Point, Point]] = {}
+    all_pts = outline_points(start) + outline_points(end)
+    xs = [p[0] - r for p, r in all_pts] + [p[0] + r for p, r in all_pts]
+    x0, x1 = min(xs) - 10, max(xs) + 10
+    floor_y = 0.0
+
+    if ep.support in ("bar", "bar-knees"):
+        grip = _grip(end, ep.support)
+        floor_y = min(p[1] - r for p, r in all_pts) - P.BAR_CLEARANCE_CM
+        behind += P.bar(grip, floor_y)
+        x0 = min(x0, grip[0] - 40)
+    elif ep.support == "board":
+        assert angle is not None
+        surface, strap = _board_geometry(end, angle)
+        lowest = min([p[1] - r for p, r in all_pts] + [surface[0][1] - P.BOARD_THICKNESS_CM])
+        floor_y = min(lowest - 6.0, surface[0][1] - P.BOARD_MIN_HEIGHT_CM)
+        parts = P.board(surface, strap, floor_y)
+        behind += [s for s in parts if s.role != "board-strap"]
+        front += [s for s in parts if s.role == "board-strap"]
+        surfaces["board"] = surface
+        x0, x1 = min(x0, surface[0][0] - 40, surface[1][0] - 40), max(x1, surface[1][0] + 40, surface[0][0] + 40)
+        front += _angle_sign(surface, angle)
+    elif ep.support == "chair":
+        hip = end.points["hip"]
+        sgn = 1 if ep.facing == "right" else -1
+        seat_y = min(start.points["hip"][1], hip[1]) - THICKNESS_CM["pelvis"] / 2
+        knee = end.points[f"knee_{NEAR_SIDE}"]
+        behind += P.chair(hip[0] + sgn * min(abs(knee[0] - hip[0]) * 0.75, 34.0), seat_y, ep.facing)
+        surfaces["chair"] = ((hip[0] - 20, seat_y), (hip[0] + 20, seat_y))
+    if "mat" in ep.props:
+        behind += P.mat(x0 + 4, x1 - 4, floor_y)
+    if "wall" in ep.props:
+        sgn = 1 if ep.facing == "right" else -1
+        back = [p[0] - sgn * r for p, r in all_pts]
+        wx = min(back) if sgn > 0 else max(back)
+        behind += P.wall(wx, floor_y, floor_y + 200, ep.facing)
+        x0, x1 = min(x0, wx - 10), max(x1, wx + 10)
+    surfaces["floor"] = ((x0, floor_y), (x1, floor_y))
+    shapes: list[Shape] = [*P.floor(x0, x1, floor_y), *behind]
+
+    if not same:
+        shapes += _body(start, ghost=True)
+    shapes += _body(end, ghost=False)
+    shapes += front
+    if not same:
+        shapes += _motion_arrow(start, end)
+    shapes += [s for m in ep.marks for s in _mark(m, end)]
+
+    note = _dose_text(hold_s, duration_s)
+    bbox = _bbox(shapes)
+    if note:
+        # the hold time sits above the top-left corner, where no limb is
+        shapes.append(Text((bbox[0] + 2, bbox[3] + 4), note, TEXT_SIZE * 1.15, "#222222", "start", True, role="dose"))
+        bbox = _bbox(shapes)
+    bbox = (bbox[0] - MARGIN, bbox[1] - MARGIN, bbox[2] + MARGIN, bbox[3] + MARGIN)
+    return Figure(ep.exercise_id, tuple(shapes), bbox, {"start": start, "end": end}, surfaces, angle, label)
+
+
+# ---------------------------------------------------------------- placing the figure on its support
+
+
+def _placed(pose: Pose, ep: ExercisePoses, angle: float | None) -> Skeleton:
+    sk = solve(pose.joints, pose.tilt)
+    if ep.facing == "left":
+        sk = sk.mirrored()
+    if ep.support in ("floor", "mat", "chair"):
+        base = P.MAT_THICKNESS_CM if "mat" in ep.props else 0.0
+        return sk.moved(0.0, base - min(p[1] - r for p, r in outline_points(sk)))
+    if ep.support in ("bar", "bar-knees"):
+        gx, gy = _grip(sk, ep.support)
+        return sk.moved(-gx, -gy)
+    assert angle is not None
+    # Lying along the board: turn the lying figure by the board angle (feet end up), then rest it on the surface.
+    sk = sk.rotated(angle)
+    nx, ny = -math.sin(math.radians(angle)), math.cos(math.radians(angle))
+    lift = -min(p[0] * nx + p[1] * ny - r for p, r in outline_points(sk))
+    return sk.moved(lift * nx, lift * ny)
+
+
+def _grip(sk: Skeleton, support: str) -> Point:
+    """Where the bar is held: in the near hand's palm, or behind the near knee."""
+    if support == "bar-knees":
+        return sk.points[f"knee_{NEAR_SIDE}"]
+    (wx, wy), (hx, hy) = sk.points[f"wrist_{NEAR_SIDE}"], sk.points[f"hand_{NEAR_SIDE}"]
+    return (wx + (hx - wx) * 0.55, wy + (hy - wy) * 0.55)
+
+
+def _align(start: Skeleton, end: Skeleton, ep: ExercisePoses, angle: float | None) -> tuple[Skeleton, Skeleton]:
+    """Keep the anchor point still between start and end (the feet in a squat, the strap on the board)."""
+    if ep.support in ("bar", "bar-knees"):
+        return start, end
+    if ep.support == "board":
+        a = f"ankle_{NEAR_SIDE}"
+        d = (math.cos(math.radians(angle or 0)), math.sin(math.radians(angle or 0)))
+        shift = (end.points[a][0] - start.points[a][0]) * d[0] + (end.points[a][1] - start.points[a][1]) * d[1]
+        return start.moved(shift * d[0], shift * d[1]), end
+    return start.moved(end.points[ep.anchor][0] - start.points[ep.anchor][0], 0.0), end
+
+
+def _board_geometry(sk: Skeleton, angle: float) -> tuple[tuple[Point, Point], Point]:
+    """The board surface line placed so the near ankle sits at the straps."""
+    ankle = sk.points[f"ankle_{NEAR_SIDE}"]
+    d = (math.cos(math.radians(angle)), math.sin(math.radians(angle)))
+    t_ankle = ankle[0] * d[0] + ankle[1] * d[1]
+    surface = P.board_line(angle, t_ankle - (P.BOARD_LENGTH_CM - P.BOARD_STRAP_FROM_TOP_CM))
+    strap = (t_ankle * d[0], t_ankle * d[1])
+    return surface, strap
+
+
+# ---------------------------------------------------------------- the body
+
+
+def _body(sk: Skeleton, ghost: bool) -> list[Shape]:
+    """The body as rounded limbs: far limbs, then trunk and head, then the near leg and arm on top.
+
+    Each layer draws all its outlines before its fills, so parts of one layer merge into one shape."""
+    far = "r" if NEAR_SIDE == "l" else "l"
+    near_style = STYLE["ghost-near" if ghost else "near"]
+    far_style = STYLE["ghost-far" if ghost else "far"]
+    role = "ghost" if ghost else "body"
+    pts = sk.points
+    layers: list[tuple[list[tuple[Point, Point, float]], tuple[str, str], bool]] = []
+
+    def parts(names: tuple[str, ...]) -> list[tuple[Point, Point, float]]:
+        return [(pts[a], pts[b], THICKNESS_CM[t]) for n, a, b, t in PARTS if n in names]
+
+    layers.append((parts((f"upper_arm_{far}", f"forearm_{far}", f"hand_{far}")), far_style, False))
+    layers.append((parts((f"thigh_{far}", f"shank_{far}", f"foot_{far}")), far_style, False))
+    nose = sk.points["head"], _towards(sk.points["head"], HEAD_RADIUS_CM + 1.6, sk.face_deg), 5.0
+    layers.append((parts(("pelvis", "thorax", "neck")) + [nose], near_style, True))
+    layers.append((parts((f"thigh_{NEAR_SIDE}", f"shank_{NEAR_SIDE}", f"foot_{NEAR_SIDE}")), near_style, False))
+    layers.append((parts((f"upper_arm_{NEAR_SIDE}", f"forearm_{NEAR_SIDE}", f"hand_{NEAR_SIDE}")), near_style, False))
+
+    out: list[Shape] = []
+    for segs, (fill, edge), with_head in layers:
+        for a, b, w in segs:
+            out.append(Line((a, b), w + 2 * OUTLINE_CM, edge, role=f"{role}-outline"))
+        if with_head:
+            out.append(Circle(pts["head"], HEAD_RADIUS_CM + OUTLINE_CM, edge, role=f"{role}-outline"))
+        for a, b, w in segs:
+            out.append(Line((a, b), w, fill, role=role))
+        if with_head:
+            out.append(Circle(pts["head"], HEAD_RADIUS_CM, fill, role=f"{role}-head"))
+    return out
+
+
+def _towards(p: Point, length: float, deg: float) -> Point:
+    return (p[0] + length * math.cos(math.radians(deg)), p[1] + length * math.sin(math.radians(deg)))
+
+
+# ---------------------------------------------------------------- arrows, marks and words
+
+_MOVERS = ("head", "shoulder", "hip", "lumbar") + tuple(
+    f"{p}_{s}" for p in ("hand", "wrist", "elbow", "toe", "ankle", "knee") for s in SIDES
+)
+
+
+def _max_move(start: Skeleton, end: Skeleton) -> tuple[str, float]:
+    best, dist = "hip", 0.0
+    for name in _MOVERS:
+        (ax, ay), (bx, by) = start.points[name], end.points[name]
+        d = math.hypot(bx - ax, by - ay)
+        if d > dist + 0.5:  # ties go to the point listed first (near side, trunk)
+            best, dist = name, d
+    return best, dist
+
+
+def _motion_arrow(start: Skeleton, end: Skeleton) -> list[Shape]:
+    """A curved arrow from where the most-moving point starts to where it ends, bowed away from the body."""
+    name, dist = _max_move(start, end)
+    if dist < MOVE_MIN_CM:
+        return []
+    a, b = start.points[name], end.points[name]
+    cx = sum(x for x, _ in end.points.values()) / len(end.points)
+    cy = sum(y for _, y in end.points.values()) / len(end.points)
+    mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    nx, ny = -(b[1] - a[1]) / dist, (b[0] - a[0]) / dist
+    if (mx - cx) * nx + (my - cy) * ny < 0:
+        nx, ny = -nx, -ny
+    bow = 0.25 * dist
+    off = 12.0  # keep the arrow clear of the limb itself
+    ctrl = (mx + nx * (bow + off), my + ny * (bow + off))
+    a2 = (a[0] + nx * off, a[1] + ny * off)
+    b2 = (b[0] + nx * off, b[1] + ny * off)
+    curve = [_bezier(a2, ctrl, b2, i / 16) for i in range(17)]
+    return _arrow_shapes(curve, "motion")
+
+
+def _bezier(a: Point, c: Point, b: Point, t: float) -> Point:
+    u = 1 - t
+    return (u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1])
+
+
+def _arrow_shapes(curve: list[Point], role: str, width: float = 2.0, head: float = 6.0) -> list[Shape]:
+    (px, py), (qx, qy) = curve[-2], curve[-1]
+    L = math.hypot(qx - px, qy - py) or 1.0
+    ux, uy = (qx - px) / L, (qy - py) / L
+    base = (qx - ux * head, qy - uy * head)
+    tip = [(qx + ux * 1.5, qy + uy * 1.5), (base[0] - uy * head * 0.55, base[1] + ux * head * 0.55),
+           (base[0] + uy * head * 0.55, base[1] - ux * head * 0.55)]
+    return [Line(tuple(curve[:-1] + [base]), width, ACCENT, role=role), Polygon(tuple(tip), ACCENT, None, 0, role=role)]
+
+
+def _mark(m: Mark, sk: Skeleton) -> list[Shape]:
+    """Signs for movements a side view cannot show."""
+    x, y = sk.points[m.at]
+    if m.kind == "turn":
+        # a flat ellipse around the body axis with an arrowhead: turning the head, trunk or knees
+        rx, ry = 20.0, 6.0
+        curve = [(x + rx * math.cos(math.radians(t)), y + ry * math.sin(math.radians(t))) for t in range(200, 520, 20)]
+        return _arrow_shapes(curve, "mark-turn", 1.6, 5.0)
+    if m.kind == "wiggle":
+        pts = tuple((x - 14 + 4 * i, y + 14 + (4 if i % 2 else -4)) for i in range(8))
+        return [Line(pts, 1.6, ACCENT, role="mark-wiggle")]
+    if m.kind == "breath":
+        return [
+            Line(tuple((x + 16 + k * 6 + 3 * math.sin(i), y + 6 - i * 2.5) for i in range(6)), 1.2, ACCENT, role="mark-breath")
+            for k in range(3)
+        ]
+    step = {"up": (0, 1), "down": (0, -1), "forward": (1, 0), "back": (-1, 0)}[m.kind]
+    side = (step[1], -step[0]) if step[0] == 0 else (0, 1)
+    ox, oy = x + side[0] * 18 + (-14 if step[0] == 0 else 0), y + side[1] * 18
+    curve = [(ox - step[0] * 10 + step[0] * 2.5 * i, oy - step[1] * 10 + step[1] * 2.5 * i) for i in range(9)]
+    return _arrow_shapes(curve, f"mark-{m.kind}", 1.8, 5.0)
+
+
+def _angle_sign(surface: tuple[Point, Point], angle: float) -> list[Shape]:
+    """An arc between the horizontal and the board at its lower end, with the angle written beside it."""
+    (ax, ay), _ = surface
+    r = 34.0
+    out: list[Shape] = [Line(((ax, ay), (ax + r + 10, ay)), 0.8, "#555555", role="angle-ref", dash=(3, 2))]
+    if angle > 0.5:
+        arc = tuple((ax + r * math.cos(math.radians(t)), ay + r * math.sin(math.radians(t)))
+                    for t in [angle * i / 12 for i in range(13)])
+        out.append(Line(arc, 1.0, "#555555", role="angle-arc"))
+    mid = math.radians(angle / 2)
+    out.append(Text((ax + (r + 6) * math.cos(mid), ay + (r + 6) * math.sin(mid) - 3), f"{angle:g}°",
+                    TEXT_SIZE * 1.15, "#222222", "start", True, role="angle"))
+    return out
+
+
+def _dose_text(hold_s: int | None, duration_s: int | None) -> str:
+    if hold_s:
+        return f"hold {_seconds(hold_s)}"
+    if duration_s:
+        return _seconds(duration_s)
+    return ""
+
+
+def _seconds(s: int) -> str:
+    if s >= 60 and s % 60 == 0:
+        return f"{s // 60} min"
+    if s > 60:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s} s"
+
+
+def _bbox(shapes: list[Shape]) -> tuple[float, float, float, float]:
+    xs: list[float] = []
+    ys: list[float] = []
+    for s in shapes:
+        if isinstance(s, (Line, Polygon)):
+            w = getattr(s, "width", 0) / 2
+            xs += [p[0] - w for p in s.points] + [p[0] + w for p in s.points]
+            ys += [p[1] - w for p in s.points] + [p[1] + w for p in s.points]
+        elif isinstance(s, Circle):
+            xs += [s.center[0] - s.r, s.center[0] + s.r]
+            ys += [s.center[1] - s.r, s.center[1] + s.r]
+        elif isinstance(s, Text):
+            w = text_width(s)
+            left = {"start": 0.0, "middle": w / 2, "end": w}[s.anchor]
+            xs += [s.pos[0] - left, s.pos[0] - left + w]
+            ys += [s.pos[1] - 0.25 * s.size, s.pos[1] + s.size]
+    return (min(xs), min(ys), max(xs), max(ys))

@@ -1,0 +1,291 @@
+"""Read protocols/poses.yaml: for every exercise a start and an end pose, checked against the body model.
+
+A pose is a posture (a full set of joint angles, defined once under `postures:`) with a few joints
+changed, plus the props and the support the figure rests on. Every mistake is reported with file,
+line and field, and what is allowed, so the loader can refuse the file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .body import JOINTS, SIDED, SIDES, TILT_RANGE, joint_range
+
+PROPS = ("floor", "mat", "chair", "wall", "bar", "board")
+"""Props a pose may use; the floor is always drawn."""
+
+SUPPORTS = ("floor", "mat", "chair", "bar", "bar-knees", "board")
+"""What the figure rests on: its lowest points on the floor or mat, its buttocks on the chair seat,
+its hands (bar) or the backs of its knees (bar-knees) on the bar, or its back/front on the board."""
+
+#: Props each support needs.
+SUPPORT_PROP = {"mat": "mat", "chair": "chair", "bar": "bar", "bar-knees": "bar", "board": "board"}
+
+MARK_KINDS = ("turn", "up", "down", "forward", "back", "wiggle", "breath")
+"""Small signs for movements a side view cannot show: turning (twists), shrugging, vibrating, breathing."""
+
+#: Points a mark or an anchor may name.
+POINTS = ("head", "shoulder", "lumbar", "hip") + tuple(
+    f"{p}_{s}" for p in ("knee", "ankle", "heel", "toe", "elbow", "wrist", "hand") for s in SIDES
+)
+
+DOSE_ANGLE = "dose.angle_deg"
+
+EXERCISE_FIELDS = {"props", "support", "anchor", "facing", "board_angle", "default_angle", "marks", "start", "end", "note"}
+POSE_FIELDS = {"from", "tilt", "joints"}
+POSTURE_FIELDS = {"tilt", "joints"}
+
+PLANNED_EXERCISE_IDS = frozenset(
+    """hang-bar hang-inverted childs-pose cat-camel seated-straddle-stretch seated-straddle-twist superman
+    prone-diagonal-lift basketball-basket table-top-lift breathing-arm-raise prone-swim wall-shoulder-lifts
+    standing-clasp-lift reverse-prayer-scapula plough supine-scissors bird-dog hanging-knee-raise
+    hanging-pelvis-turns glute-bridge hip-circles neck-press-back neck-press-forehead neck-turns
+    neck-chin-tuck-turns prone-neck-lift palm-tree hare-pose downward-dog supine-leg-rotation cat-stretch cobra
+    breathing-4-6-8 breathing-4-4-6 warmup-reach-up warmup-arms-back warmup-toe-raises warmup-high-knees
+    gold-fish joy-of-baby closing-feet-palms seated-abdominal-draw-in prone-head-lift squat pilyuiko-knee-drop
+    supine-knee-to-belly supine-elbow-opening board-traction-supine board-traction-prone prone-side-bends
+    seated-forward-fold quadruped-lumbar-rock relaxation-supine prone-lying prone-prop prone-press-up
+    supine-drawing-in heel-slide single-leg-bridge""".split()
+)
+"""The exercise ids fixed for the library (issue 2), which is being written in parallel.
+
+Why: poses for these ids may exist before their exercise does, without breaking the loader for
+everyone; any other id without an exercise is refused as a typo."""
+
+
+@dataclass(frozen=True)
+class Pose:
+    tilt: float
+    joints: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Mark:
+    kind: str
+    at: str
+
+
+@dataclass(frozen=True)
+class ExercisePoses:
+    """Everything needed to draw one exercise."""
+
+    exercise_id: str
+    props: tuple[str, ...]
+    support: str
+    anchor: str
+    facing: str
+    #: Board angle when fixed; None when it comes from the dose.
+    board_angle: float | None
+    from_dose: bool
+    default_angle: float
+    marks: tuple[Mark, ...]
+    start: Pose
+    end: Pose
+
+    def angle(self, dose_angle: float | None) -> float:
+        """The board angle to draw: the dose's when this pose follows it, else the pose's own."""
+        if self.from_dose and dose_angle is not None:
+            return float(dose_angle)
+        return self.board_angle if self.board_angle is not None else self.default_angle
+
+
+def load_poses(file: Path, exercises: dict[str, Any], problems: list[str]) -> dict[str, ExercisePoses]:
+    """Read and check poses.yaml; append every problem (file:line field: what is wrong) to `problems`."""
+    from ..errors import ProtocolError
+    from ..library import _read
+
+    try:
+        doc = _read(Path(file))
+    except ProtocolError as e:
+        problems.extend(e.problems)
+        return {}
+    return _check(doc, exercises, problems)
+
+
+def _check(doc: Any, exercises: dict[str, Any], problems: list[str]) -> dict[str, ExercisePoses]:
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("exercises"), dict):
+        problems.append(f"{doc.where(())}: expected a top-level 'exercises:' mapping of exercise id → poses")
+        return {}
+    for key in data:
+        if key not in ("postures", "exercises"):
+            problems.append(f"{doc.where((key,))}: unknown top-level field; allowed: postures, exercises")
+
+    postures: dict[str, Pose] = {}
+    raw_postures = data.get("postures") or {}
+    if not isinstance(raw_postures, dict):
+        problems.append(f"{doc.where(('postures',))}: expected a mapping of posture name → tilt and joints")
+        raw_postures = {}
+    for name, raw in raw_postures.items():
+        path = ("postures", name)
+        if not _mapping(raw, doc, path, POSTURE_FIELDS, problems):
+            continue
+        pose = _pose(raw, None, doc, path, problems)
+        if pose is not None:
+            postures[name] = pose
+
+    out: dict[str, ExercisePoses] = {}
+    for ex_id, raw in data["exercises"].items():
+        path = ("exercises", ex_id)
+        if ex_id not in exercises and ex_id not in PLANNED_EXERCISE_IDS:
+            near = difflib.get_close_matches(str(ex_id), list(exercises) + sorted(PLANNED_EXERCISE_IDS), n=3)
+            hint = f"did you mean {', '.join(near)}?" if near else "check the id in exercises.yaml"
+            problems.append(f"{doc.where(path)}: poses for an unknown exercise '{ex_id}'; {hint}")
+            continue
+        if not _mapping(raw, doc, path, EXERCISE_FIELDS, problems):
+            continue
+        ep = _exercise(str(ex_id), raw, postures, raw_postures, doc, path, problems)
+        if ep is not None:
+            out[ex_id] = ep
+
+    for ex_id in exercises:
+        if ex_id not in data["exercises"]:
+            problems.append(
+                f"{doc.where(('exercises',))}: exercise '{ex_id}' has no poses; add a start and an end pose for it"
+            )
+    return out
+
+
+def _mapping(raw: Any, doc: Any, path: tuple, allowed: set[str], problems: list[str]) -> bool:
+    if not isinstance(raw, dict):
+        problems.append(f"{doc.where(path)}: expected a mapping with fields {', '.join(sorted(allowed))}")
+        return False
+    ok = True
+    for key in raw:
+        if key not in allowed:
+            problems.append(f"{doc.where(path + (key,))}: unknown field; allowed: {', '.join(sorted(allowed))}")
+            ok = False
+    return ok
+
+
+def _pose(raw: dict, base: Pose | None, doc: Any, path: tuple, problems: list[str]) -> Pose | None:
+    """One pose: the base posture's angles, then the pose's own; every joint must end up set and in range."""
+    n_before = len(problems)
+    tilt = base.tilt if base else None
+    if "tilt" in raw:
+        tilt = _angle(raw["tilt"], TILT_RANGE, "tilt", doc, path + ("tilt",), problems)
+    elif tilt is None:
+        problems.append(f"{doc.where(path)}: missing 'tilt' (the body's lean from upright, {TILT_RANGE[0]}..{TILT_RANGE[1]})")
+    joints: dict[str, float] = dict(base.joints) if base else {}
+    named: set[str] = set()  # joints the pose names, even with a bad value (reported once, not as missing too)
+    given = raw.get("joints") or {}
+    if not isinstance(given, dict):
+        problems.append(f"{doc.where(path + ('joints',))}: expected a mapping of joint → angle in degrees")
+        given = {}
+    for name, value in given.items():
+        jpath = path + ("joints", name)
+        names = [f"{name}_{s}" for s in SIDES] if name in SIDED else [name]
+        if names[0] not in JOINTS:
+            near = difflib.get_close_matches(str(name), list(JOINTS) + list(SIDED), n=2)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            problems.append(
+                f"{doc.where(jpath)}: unknown joint '{name}'{hint} Joints are lumbar, neck and, for each side "
+                f"(_l, _r, or both when the side is left out), {', '.join(SIDED)}"
+            )
+            continue
+        named.update(names)
+        angle = _angle(value, joint_range(names[0]), name, doc, jpath, problems)
+        if angle is not None:
+            for n in names:
+                joints[n] = angle
+    missing = [j for j in JOINTS if j not in joints and j not in named]
+    if missing:
+        problems.append(
+            f"{doc.where(path + ('joints',))}: missing joint(s) {', '.join(missing)}; a pose needs every joint, "
+            f"or 'from: <posture>' to start from a full posture"
+        )
+    if len(problems) > n_before or tilt is None:
+        return None
+    return Pose(tilt, joints)
+
+
+def _angle(value: Any, rng: tuple[float, float], name: str, doc: Any, path: tuple, problems: list[str]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems.append(f"{doc.where(path)}: {name} must be an angle in degrees (given: {value!r})")
+        return None
+    if not rng[0] <= value <= rng[1]:
+        problems.append(f"{doc.where(path)}: {value}° is outside the {name} range {rng[0]:g}..{rng[1]:g}°")
+        return None
+    return float(value)
+
+
+def _exercise(
+    ex_id: str, raw: dict, postures: dict[str, Pose], raw_postures: dict, doc: Any, path: tuple, problems: list[str]
+) -> ExercisePoses | None:
+    n_before = len(problems)
+    props = raw.get("props", [])
+    if not isinstance(props, list):
+        problems.append(f"{doc.where(path + ('props',))}: expected a list of props, e.g. [mat]")
+        props = []
+    for i, prop in enumerate(props):
+        if prop not in PROPS:
+            problems.append(f"{doc.where(path + ('props', i))}: unknown prop '{prop}'; allowed: {', '.join(PROPS)}")
+    support = raw.get("support", "mat" if "mat" in props else "floor")
+    if support not in SUPPORTS:
+        problems.append(f"{doc.where(path + ('support',))}: unknown support '{support}'; allowed: {', '.join(SUPPORTS)}")
+    elif SUPPORT_PROP.get(support) and SUPPORT_PROP[support] not in props:
+        problems.append(f"{doc.where(path + ('support',))}: support '{support}' needs the prop '{SUPPORT_PROP[support]}' in props")
+    anchor = raw.get("anchor", "hip")
+    if anchor not in POINTS:
+        problems.append(f"{doc.where(path + ('anchor',))}: unknown point '{anchor}'; allowed: {', '.join(POINTS)}")
+    facing = raw.get("facing", "right")
+    if facing not in ("right", "left"):
+        problems.append(f"{doc.where(path + ('facing',))}: facing must be right or left (given: {facing!r})")
+
+    board_angle: float | None = None
+    from_dose = False
+    ba = raw.get("board_angle")
+    if ba == DOSE_ANGLE:
+        from_dose = True
+    elif ba is not None:
+        board_angle = _angle(ba, (0, 90), "board_angle", doc, path + ("board_angle",), problems)
+    default_angle = _angle(raw.get("default_angle", 30), (0, 90), "default_angle", doc, path + ("default_angle",), problems)
+    if "board" in props and ba is None:
+        problems.append(
+            f"{doc.where(path)}: a board exercise needs 'board_angle: {DOSE_ANGLE}' (drawn at the plan's angle) or a fixed angle"
+        )
+
+    marks: list[Mark] = []
+    for i, m in enumerate(raw.get("marks") or []):
+        mpath = path + ("marks", i)
+        if not isinstance(m, dict) or set(m) != {"kind", "at"}:
+            problems.append(f"{doc.where(mpath)}: a mark is {{kind: <{'|'.join(MARK_KINDS)}>, at: <point>}}")
+            continue
+        if m["kind"] not in MARK_KINDS:
+            problems.append(f"{doc.where(mpath + ('kind',))}: unknown mark '{m['kind']}'; allowed: {', '.join(MARK_KINDS)}")
+        if m["at"] not in POINTS:
+            problems.append(f"{doc.where(mpath + ('at',))}: unknown point '{m['at']}'; allowed: {', '.join(POINTS)}")
+        marks.append(Mark(m["kind"], m["at"]))
+
+    poses: dict[str, Pose] = {}
+    for which in ("start", "end"):
+        ppath = path + (which,)
+        if which not in raw:
+            problems.append(f"{doc.where(path)}: exercise '{ex_id}' has no {which} pose; add '{which}:'")
+            continue
+        praw = raw[which]
+        if not _mapping(praw, doc, ppath, POSE_FIELDS, problems):
+            continue
+        base = None
+        if "from" in praw:
+            base = postures.get(praw["from"])
+            if base is None:
+                if praw["from"] not in raw_postures:
+                    problems.append(
+                        f"{doc.where(ppath + ('from',))}: unknown posture '{praw['from']}'; postures are "
+                        f"{', '.join(sorted(raw_postures))}"
+                    )
+                continue  # a broken posture is reported where it is defined
+        pose = _pose(praw, base, doc, ppath, problems)
+        if pose is not None:
+            poses[which] = pose
+
+    if len(problems) > n_before or default_angle is None:
+        return None
+    return ExercisePoses(
+        ex_id, tuple(props), support, anchor, facing, board_angle, from_dose, default_angle, tuple(marks),
+        poses["start"], poses["end"],
+    )

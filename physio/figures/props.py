@@ -1,0 +1,137 @@
+"""The props as data and shapes: floor, mat, chair, wall, horizontal bar, and the inclined board with straps."""
+
+from __future__ import annotations
+
+import math
+
+from .body import Point
+from .shapes import Circle, Line, Polygon, Shape
+
+MAT_THICKNESS_CM = 2.5
+"""An exercise mat, drawn a little thicker than a real 1-2 cm mat so it stays visible when small."""
+
+BAR_RADIUS_CM = 2.0
+"""A pull-up bar is about 3-4 cm across."""
+
+BAR_CLEARANCE_CM = 12.0
+"""Feet hang this far above the floor: the article asks for a bar higher than the patient."""
+
+BOARD_LENGTH_CM = 200.0
+"""An inclined board a little longer than the body, so the head stays on it and the feet reach the straps."""
+
+BOARD_THICKNESS_CM = 4.0
+BOARD_STRAP_FROM_TOP_CM = 14.0
+"""The ankle straps sit near the upper end of the board (the article: straps at the top)."""
+
+BOARD_MIN_HEIGHT_CM = 20.0
+"""The lower end of the board stays this far above the floor, on its stand."""
+
+CHAIR_DEPTH_CM = 42.0
+CHAIR_BACK_CM = 45.0
+
+INK = "#3a3a3a"
+FLOOR = "#555555"
+MAT_FILL, MAT_EDGE = "#a9cfa6", "#5d8a5a"
+WOOD_FILL, WOOD_EDGE = "#d9bb8c", "#86643a"
+CHAIR_FILL, CHAIR_EDGE = "#c9a27a", "#6e4f32"
+METAL = "#4d4d4d"
+STRAP = "#2f2f2f"
+WALL_FILL, WALL_EDGE = "#e4e4e4", "#777777"
+
+PROP_LINE = 1.0
+"""Line width of props (cm), a little finer than the figure's outline."""
+
+
+def floor(x0: float, x1: float, y: float = 0.0) -> list[Shape]:
+    """A clear ground line with short hatching under it."""
+    shapes: list[Shape] = [Line(((x0, y), (x1, y)), 1.4, FLOOR, role="floor")]
+    x = x0 + 4
+    while x < x1 - 2:
+        shapes.append(Line(((x, y), (x - 4, y - 4)), 0.5, "#9a9a9a", role="floor-hatch"))
+        x += 8
+    return shapes
+
+
+def mat(x0: float, x1: float, y: float = 0.0) -> list[Shape]:
+    t = MAT_THICKNESS_CM
+    return [Polygon(((x0, y), (x1, y), (x1, y + t), (x0, y + t)), MAT_FILL, MAT_EDGE, PROP_LINE * 0.8, role="mat")]
+
+
+def chair(seat_front_x: float, seat_y: float, facing: str = "right", floor_y: float = 0.0) -> list[Shape]:
+    """A side-view chair whose seat top is at seat_y and whose front edge is at seat_front_x."""
+    sgn = 1 if facing == "right" else -1
+    back_x = seat_front_x - sgn * CHAIR_DEPTH_CM
+    t = 3.0
+    seat = Polygon(
+        ((back_x, seat_y), (seat_front_x, seat_y), (seat_front_x, seat_y - t), (back_x, seat_y - t)),
+        CHAIR_FILL, CHAIR_EDGE, PROP_LINE * 0.8, role="chair-seat",
+    )
+    legs = [
+        Line(((x, seat_y - t), (x, floor_y)), 2.2, CHAIR_EDGE, role="chair-leg")
+        for x in (back_x + sgn * 2, seat_front_x - sgn * 2)
+    ]
+    back = Line(((back_x + sgn * 1, seat_y), (back_x - sgn * 4, seat_y + CHAIR_BACK_CM)), 2.6, CHAIR_EDGE, role="chair-back")
+    return [*legs, back, seat]
+
+
+def wall(x: float, y0: float, y1: float, facing: str = "right") -> list[Shape]:
+    """A wall behind the figure: its face at x, hatched on the far side."""
+    sgn = -1 if facing == "right" else 1
+    shapes: list[Shape] = [
+        Polygon(((x, y0), (x + sgn * 6, y0), (x + sgn * 6, y1), (x, y1)), WALL_FILL, None, 0, role="wall-body"),
+        Line(((x, y0), (x, y1)), 1.2, WALL_EDGE, role="wall"),
+    ]
+    return shapes
+
+
+def bar(center: Point, floor_y: float) -> list[Shape]:
+    """The horizontal bar seen end-on, on a post that stands behind the figure."""
+    cx, cy = center
+    post_x = cx - 30
+    return [
+        Line(((post_x, floor_y), (post_x, cy + 6)), 3.0, "#8c8c8c", role="bar-post"),
+        Line(((post_x, cy + 6), (cx, cy)), 2.0, "#8c8c8c", role="bar-arm"),
+        Circle(center, BAR_RADIUS_CM + 0.6, METAL, None, 0, role="bar"),
+    ]
+
+
+def board_line(angle_deg: float, start_t: float) -> tuple[Point, Point]:
+    """The board's top surface from its lower to its upper end, on the line through the origin at angle_deg."""
+    d = (math.cos(math.radians(angle_deg)), math.sin(math.radians(angle_deg)))
+    a = (start_t * d[0], start_t * d[1])
+    b = ((start_t + BOARD_LENGTH_CM) * d[0], (start_t + BOARD_LENGTH_CM) * d[1])
+    return a, b
+
+
+def board(surface: tuple[Point, Point], strap_at: Point, floor_y: float) -> list[Shape]:
+    """The inclined board: plank, stand down to the floor, and ankle straps at the top."""
+    (ax, ay), (bx, by) = surface
+    length = math.hypot(bx - ax, by - ay)
+    dx, dy = (bx - ax) / length, (by - ay) / length
+    nx, ny = -dy, dx  # up from the surface
+    t = BOARD_THICKNESS_CM
+    plank = Polygon(
+        ((ax, ay), (bx, by), (bx - nx * t, by - ny * t), (ax - nx * t, ay - ny * t)),
+        WOOD_FILL, WOOD_EDGE, PROP_LINE, role="board-plank",
+    )
+    # The stand: an A-frame from the floor to a pivot under the middle of the board.
+    px, py = (ax + bx) / 2 - nx * t, (ay + by) / 2 - ny * t
+    spread = 32.0
+    stand = [
+        Line(((px, py), (px - spread, floor_y)), 2.6, METAL, role="board-stand"),
+        Line(((px, py), (px + spread, floor_y)), 2.6, METAL, role="board-stand"),
+        Circle((px, py), 2.2, METAL, role="board-pivot"),
+    ]
+    sx, sy = strap_at
+    strap = Polygon(
+        (
+            (sx - dx * 3 - nx * t, sy - dy * 3 - ny * t),
+            (sx + dx * 3 - nx * t, sy + dy * 3 - ny * t),
+            (sx + dx * 3 + nx * 9, sy + dy * 3 + ny * 9),
+            (sx - dx * 3 + nx * 9, sy - dy * 3 + ny * 9),
+        ),
+        STRAP, None, 0, role="board-strap",
+    )
+    # The line the figure rests on, drawn last so the measured angle is that of a drawn line.
+    top = Line(((ax, ay), (bx, by)), PROP_LINE, WOOD_EDGE, role="board-surface")
+    return [*stand, plank, top, strap]
