@@ -91,9 +91,15 @@ def build_example_workspace(folder: str | Path | None = None, *, library: Librar
         ws.add_patients(read_patients(EXAMPLE_DIR / "patients"))
         issue_example_plans(ws, library)
         # The returned example logs are imported here too, once the log importer offers a function for it.
-        if folder.exists():
-            folder.rmdir()  # empty, checked above
-        tmp.rename(folder)
+        try:
+            if folder.exists():
+                folder.rmdir()  # empty, checked above
+            tmp.rename(folder)
+        except OSError as e:
+            if (folder / DB_NAME).exists():  # another process built it meanwhile: keep theirs
+                shutil.rmtree(tmp, ignore_errors=True)
+                return Workspace(folder)
+            raise WorkspaceError(f"could not put the example workspace in {folder}: {e.strerror or e}") from e
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

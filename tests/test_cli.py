@@ -195,3 +195,19 @@ def test_contraindicated_patient_gets_every_reason_on_stderr(env, capsys):
     assert code == 2 and out == ""
     assert "not allowed for Bo (P002)" in err and "'tumour'" in err and "'hypertension'" in err
     assert snapshot(ws) == before
+
+
+def _build(folder: str) -> list[str]:
+    return build_example_workspace(folder).plan_ids()
+
+
+def test_two_processes_building_the_example_at_once_get_one_workspace(tmp_path):
+    import multiprocessing as mp
+
+    folder = str(tmp_path / "shared")
+    with mp.get_context("spawn").Pool(2) as pool:
+        a, b = pool.map(_build, [folder, folder])
+    assert a == b and a
+    ws = Workspace(folder)
+    assert all(len(ws.plan_versions(i)) == 1 for i in ws.plan_ids())
+    assert [p.name for p in tmp_path.iterdir()] == ["shared"]
