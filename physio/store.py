@@ -53,6 +53,12 @@ CREATE TABLE IF NOT EXISTS patients (
     json TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS patient_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    patient_id TEXT NOT NULL,
+    json TEXT NOT NULL,
+    replaced_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS plans (
     plan_id TEXT NOT NULL,
     version INTEGER NOT NULL CHECK (version >= 1),
@@ -221,7 +227,8 @@ class Workspace:
     # ------------------------------------------------------------ patients
 
     def add_patient(self, patient: Patient, *, update: bool = False) -> Patient:
-        """Store a patient. An existing id is refused unless update=True (which replaces the record)."""
+        """Store a patient. An existing id is refused unless update=True, which makes this the current
+        record and keeps the earlier one in patient_history()."""
         return self.add_patients([patient], update=update)[0]
 
     def add_patients(self, patients: list[Patient], *, update: bool = False) -> list[Patient]:
@@ -237,6 +244,12 @@ class Workspace:
                     raise WorkspaceError(
                         f"patient '{p.id}' is already in the workspace {self.folder}; "
                         "choose another id, or update the existing record on purpose"
+                    )
+                if exists:  # the earlier record is kept, never overwritten
+                    con.execute(
+                        "INSERT INTO patient_history (patient_id, json, replaced_at) "
+                        "SELECT id, json, ? FROM patients WHERE id = ?",
+                        (_iso(_now()), p.id),
                     )
                 con.execute(
                     "INSERT INTO patients (id, json, updated_at) VALUES (?, ?, ?) "
@@ -256,6 +269,14 @@ class Workspace:
                 + (f"the patients are: {', '.join(known)}" if known else "it has no patients yet")
             )
         return Patient.model_validate_json(row[0])
+
+    def patient_history(self, patient_id: str) -> list[Patient]:
+        """Every earlier record of a patient that an update replaced, oldest first (the current one excluded)."""
+        self.patient(patient_id)
+        with self._read() as con:
+            rows = con.execute("SELECT json FROM patient_history WHERE patient_id = ? ORDER BY id",
+                               (patient_id,)).fetchall()
+        return [Patient.model_validate_json(r[0]) for r in rows]
 
     def patients(self) -> list[Patient]:
         with self._read() as con:

@@ -75,6 +75,7 @@ def test_duplicate_patient_refused_unless_update(ws):
     assert ws.patient("P001").name == "Anna Test"
     ws.add_patient(patient(name="Anna Test-Smith"), update=True)
     assert ws.patient("P001").name == "Anna Test-Smith"
+    assert ws.patient_history("P001") == [patient()]  # the earlier record is not lost
 
 
 def test_add_patients_is_all_or_nothing(ws):
