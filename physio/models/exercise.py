@@ -109,7 +109,7 @@ class Dose(Frozen):
         if self.sets and self.reps:
             parts.append(f"{self.sets} × {self.reps}{side}")
         elif self.reps:
-            parts.append(f"{_times(self.reps, 'time', 'times')}{side}")
+            parts.append(("once" if self.reps == 1 else f"{self.reps} times") + side)
         elif self.sets and self.duration_s:
             parts.append(f"{self.sets} × {_fmt_seconds(self.duration_s)}{side}")
             duration_said = True
@@ -122,7 +122,9 @@ class Dose(Frozen):
         if self.angle_deg is not None:
             parts.append(f"board at {self.angle_deg}°")
         if self.rest_s:
-            parts.append(f"rest {_fmt_seconds(self.rest_s)} between sets")
+            # "between sets" only means something when there is more than one set
+            between = " between sets" if (self.sets or 1) > 1 else ""
+            parts.append(f"rest {_fmt_seconds(self.rest_s)}{between}")
         if self.sessions_per_day:
             parts.append(_times(self.sessions_per_day, "session a day", "sessions a day"))
         if self.days_per_week:
