@@ -233,3 +233,100 @@ def test_export_into_an_unwritable_place_is_a_message_not_a_crash(builder, works
 def test_empty_workspace_says_how_to_fill_it(tmp_path, library):
     b = PlanBuilder(Workspace(tmp_path / "empty"), library, today=START)
     assert b.messages.kind == "warn" and "make workspace" in b.messages.text
+
+
+# ---------------------------------------------------------------- LogReview
+
+from physio.io.xlsx import write_workbook  # noqa: E402
+from physio.models import LOG_COLUMNS  # noqa: E402
+from physio.ui import LogReview  # noqa: E402
+
+
+def filled_workbook(plan, path: Path, *, bad_pain_row: int | None = None) -> Path:
+    """The patient's copy of our workbook with every session done, pain 3 before and 2 after."""
+    write_workbook(plan, path)
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["Log"]
+    col = {name: i + 1 for i, name in enumerate(LOG_COLUMNS)}
+    for r in range(2, sheet.max_row + 1):
+        sheet.cell(r, col["Done"], "yes")
+        sheet.cell(r, col["Pain before (0-10)"], 3)
+        sheet.cell(r, col["Pain after (0-10)"], 14 if r == bad_pain_row else 2)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def review(workspace, library) -> LogReview:
+    lr = LogReview(workspace, library)
+    lr.patient.value = "P001"
+    return lr
+
+
+def test_broken_upload_is_refused_and_nothing_is_stored(review, workspace):
+    review.load_file("log.xlsx", b"PK\x03\x04 this was cut off while sending")
+    assert review.messages.kind == "error" and "log.xlsx" in review.messages.text
+    assert review.import_button.disabled
+    review.load_file("holiday.xlsx", "just some text, not a spreadsheet".encode())
+    assert review.messages.kind == "error"
+    review.import_file()
+    assert workspace.imports("P001") == []
+
+
+def test_returned_workbook_is_counted_with_its_rejections(review, workspace, tmp_path):
+    plan = workspace.plans_for("P001")[0]
+    path = filled_workbook(plan, tmp_path / "returned.xlsx", bad_pain_row=3)
+    review.load_file(path.name, path.read_bytes())
+    assert review.mapping_box.layout.display == "none", "our own workbook needs no column mapping"
+    report = review.import_file()
+    assert report is not None, review.messages.full_text
+    assert report.rows_rejected >= 1 and report.rows_accepted == report.rows_read - report.rows_rejected
+    assert f"{report.rows_accepted} rows accepted, {report.rows_rejected} rejected" in review.messages.text
+    assert "pain-out-of-range" in review.report_view.value
+    assert review.recommendation is not None
+    assert review.recommendation.label in review.recommendation_view.value
+    assert len(workspace.log_entries("P001", plan.id)) == report.rows_accepted
+
+
+def test_another_patients_workbook_is_refused(review, workspace, tmp_path):
+    other = workspace.plans_for("P005")[0]
+    path = filled_workbook(other, tmp_path / "other.xlsx")
+    review.load_file(path.name, path.read_bytes())
+    review.import_file()
+    assert review.messages.kind == "error" and "P005" in review.messages.text
+    assert workspace.imports("P001") == []
+
+
+def test_foreign_csv_shows_the_mapping_and_uses_the_correction(review, workspace):
+    plan = workspace.plans_for("P001")[0]
+    ex = plan.exercises[0].exercise
+    day = plan.start.strftime("%d.%m.%Y")
+    csv = f"Дата;Код;Сделал?;Боль до\n{day};{ex.id};да;3\n".encode("cp1251")
+    review.load_file("from-patient.csv", csv)
+    assert review.mapping_box.layout.display != "none"
+    assert review.mapping_fields["date"].value == "Дата"
+    assert review.mapping_fields["exercise_id"].value == "Код"
+    review.mapping_fields["done"].value = "Сделал?"  # a header the guess could not place
+    report = review.import_file()
+    assert report is not None, review.messages.full_text
+    assert report.rows_accepted == 1
+    entry = workspace.log_entries("P001", plan.id)[0]
+    assert entry.done is True and entry.pain_before == 3
+
+
+def test_next_version_is_issued_once_from_the_recommendation(review, workspace, tmp_path):
+    plan = workspace.plans_for("P001")[0]
+    path = filled_workbook(plan, tmp_path / "returned.xlsx")
+    review.load_file(path.name, path.read_bytes())
+    review.import_file()
+    before = len(workspace.plan_versions(plan.id))
+    review.next_button.click()
+    if review.recommendation.action == "refer":
+        assert review.messages.kind == "error"
+        assert len(workspace.plan_versions(plan.id)) == before
+        return
+    assert review.messages.kind == "ok", review.messages.full_text
+    review.create_next_version()
+    assert len(workspace.plan_versions(plan.id)) == before + 1
+    latest = workspace.plan(plan.id)
+    assert latest.start > plan.start

@@ -4,7 +4,8 @@ Each widget has `.widget` (what a notebook displays) and plain methods that test
 raise into the kernel: errors appear as a clear message inside the widget.
 """
 
+from .log_review import LogReview
 from .plan_builder import PlanBuilder
 from .protocols import ProtocolBrowser
 
-__all__ = ["PlanBuilder", "ProtocolBrowser"]
+__all__ = ["LogReview", "PlanBuilder", "ProtocolBrowser"]

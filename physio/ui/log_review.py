@@ -1,0 +1,287 @@
+"""LogReview: take in a returned log, show what was accepted and rejected, the adherence, and the next step.
+
+Reading and judging rows is physio.importing; the numbers are physio.adherence; the decision is
+physio.progression; the next version is physio.planning + the workspace. This widget only wires them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from ..adherence import pct, summarise
+from ..errors import LogImportError, PlanError
+from ..importing import ImportReport, import_log
+from ..io.columns import FIELD_HEADER, FIELDS
+from ..io.logs import RawLog, read_log_bytes
+from ..library import Library, default_library
+from ..models import Plan
+from ..planning import advance, change_phase, schedule, step_back
+from ..progression import Recommendation, recommend
+from ..store import Workspace
+from . import _base as b
+
+NOT_IN_FILE = ""
+
+
+def _latest_plan(workspace: Workspace, patient_id: str) -> Plan | None:
+    plans = workspace.plans_for(patient_id)
+    if not plans:
+        return None
+    return max(plans, key=lambda p: (p.start, p.issued_at or dt.datetime.min, p.id))
+
+
+class LogReview:
+    """Import a returned log and decide the next step. `.widget` is what a notebook displays."""
+
+    def __init__(self, workspace: Workspace | str | Path | None = None, library: Library | None = None) -> None:
+        self.workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+        self.library = library or default_library()
+        self.messages = b.Messages()
+        self.log = b.hidden_log()
+        self.raw: RawLog | None = None
+        self.content: bytes | None = None
+        self.filename: str | None = None
+        self.report: ImportReport | None = None
+        self.plan: Plan | None = None
+        self.recommendation: Recommendation | None = None
+        self.next_plan: Plan | None = None
+
+        patients = self.workspace.patients()
+        self.patient = b.dropdown("Patient", [(f"{p.name} ({p.id})", p.id) for p in patients], width="420px")
+        self.upload = w.FileUpload(accept=".xlsx,.csv", multiple=False, description="Choose file")
+        self.file_info = w.HTML()
+        self.mapping_fields: dict[str, w.Dropdown] = {
+            f: b.dropdown(FIELD_HEADER[f], [("(not in the file)", NOT_IN_FILE)], width="420px") for f in FIELDS
+        }
+        self.mapping_box = w.VBox(
+            [w.HTML(b.message_html("info", "This file is not one of our workbooks. Check which of its columns "
+                                   "holds each of our fields, then import."))]
+            + list(self.mapping_fields.values()),
+            layout=w.Layout(display="none"),
+        )
+        self.import_button = w.Button(description="Import", icon="upload", button_style="primary", disabled=True)
+        self.report_view = w.HTML()
+        self.summary_view = w.HTML()
+        self.charts = w.Output()
+        self.recommendation_view = w.HTML()
+        self.next_button = w.Button(description="Create next plan version", icon="forward", button_style="success",
+                                    layout=w.Layout(width="240px"), disabled=True)
+
+        self.patient.observe(self._on_patient, names="value")
+        self.upload.observe(self._on_upload, names="value")
+        self.import_button.on_click(lambda _: self.import_file())
+        self.next_button.on_click(lambda _: self.create_next_version())
+
+        self.widget = w.VBox(
+            [
+                b.style(),
+                b.title("Review a returned log", "Choose the patient, upload the file they sent back, check and import it."),
+                self.patient,
+                w.HBox([self.upload, self.import_button]),
+                self.file_info,
+                self.mapping_box,
+                self.messages.widget,
+                self.report_view,
+                self.summary_view,
+                self.charts,
+                self.recommendation_view,
+                self.next_button,
+                self.log,
+            ]
+        )
+        if not patients:
+            self.messages.show("warn", f"There are no patients in the workspace {self.workspace.folder}; "
+                               "build the example workspace with `make workspace`.")
+            return
+        self._on_patient()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    # ------------------------------------------------------------ choosing
+
+    @b.guarded
+    def _on_patient(self, change: Any = None) -> None:
+        self.messages.clear()
+        self.report_view.value = ""
+        self.analyse()
+
+    @b.guarded
+    def _on_upload(self, change: Any = None) -> None:
+        files = self.upload.value
+        if not files:
+            return
+        f = files[0]
+        self.load_file(f["name"], bytes(f["content"]))
+
+    @b.guarded
+    def load_file(self, name: str, content: bytes) -> None:
+        """Read the file to show what it is and how its columns map; nothing is stored yet."""
+        self.raw, self.content, self.filename = None, None, None
+        self.import_button.disabled = True
+        self.mapping_box.layout.display = "none"
+        self.file_info.value = ""
+        raw = read_log_bytes(content, name)  # a broken or wrong file is refused here, with the reason
+        self.raw, self.content, self.filename = raw, content, name
+        if raw.kind == "workbook":
+            who = f"patient {raw.patient_id}, plan {raw.plan_id} v{raw.plan_version}" if raw.meta else ""
+            self.file_info.value = b.message_html("info", f"{name}: our home-plan workbook ({who}), "
+                                                  f"{len(raw.rows)} rows. Press Import.")
+        else:
+            headers = [h for h in raw.headers if h]
+            for f, dd in self.mapping_fields.items():
+                dd.options = [("(not in the file)", NOT_IN_FILE), *[(h, h) for h in headers]]
+                dd.value = raw.mapping.get(f, NOT_IN_FILE)
+            self.mapping_box.layout.display = ""
+            kind = "a CSV file" if raw.kind == "csv" else "a workbook"
+            self.file_info.value = b.message_html(
+                "info", f"{name}: {kind} with {len(raw.rows)} rows; the columns were matched from their headers.",
+                [f"Columns not used: {', '.join(raw.unmapped)}"] if raw.unmapped else None,
+            )
+        self.import_button.disabled = False
+        self.messages.clear()
+
+    def mapping(self) -> dict[str, str] | None:
+        """The column mapping the therapist confirmed (None for our own workbook)."""
+        if self.raw is None or self.raw.kind == "workbook":
+            return None
+        return {f: dd.value for f, dd in self.mapping_fields.items()}
+
+    # ------------------------------------------------------------ importing
+
+    @b.guarded
+    def import_file(self) -> ImportReport | None:
+        if self.content is None or self.filename is None:
+            self.messages.show("info", "Choose the file the patient sent back first.")
+            return None
+        self.import_button.disabled = True
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / self.filename
+                path.write_bytes(self.content)
+                report = import_log(self.workspace, self.patient.value, path, mapping=self.mapping())
+        finally:
+            self.import_button.disabled = False
+        self.report = report
+        self.report_view.value = self._report_html(report)
+        kind = "info" if report.duplicate else ("warn" if report.rows_rejected else "ok")
+        self.messages.show(kind, f"Imported {report.file}: {report.rows_accepted} rows accepted, "
+                           f"{report.rows_rejected} rejected." if not report.duplicate else
+                           f"{report.file} was imported before; nothing was added.")
+        self.analyse(report.plan_id, report.plan_version)
+        return report
+
+    @staticmethod
+    def _report_html(report: ImportReport) -> str:
+        out = b.message_html("info", report.lines()[0], [ln for ln in report.lines()[1:] if not ln.startswith("Rejected:")])
+        if report.rejections:
+            rows = [[r.row, r.column or "", r.given or "", r.reason, r.message] for r in report.rejections]
+            out += "<b>Rejected rows</b>" + b.table_html(["Row", "Column", "Given", "Reason", "What is wrong"], rows)
+        return out
+
+    # ------------------------------------------------------------ analysis
+
+    @b.guarded
+    def analyse(self, plan_id: str | None = None, version: int | None = None) -> None:
+        """Adherence, pain and the recommendation for the patient's plan (the latest unless named)."""
+        pid = self.patient.value
+        plan = self.workspace.plan(plan_id, version) if plan_id else _latest_plan(self.workspace, pid)
+        self.plan, self.recommendation, self.next_plan = plan, None, None
+        self.next_button.disabled = True
+        self.charts.clear_output()
+        if plan is None:
+            self.summary_view.value = b.message_html("info", "This patient has no issued plan yet.")
+            self.recommendation_view.value = ""
+            return
+        entries = self.workspace.log_entries(pid, plan.id)
+        summary = summarise(plan, schedule(plan), entries)
+        proto = self.library.protocols.get(plan.protocol_id)
+        max_weeks = proto.phase(plan.phase_id).max_weeks if proto else None
+        rec = recommend(plan, summary, max_weeks=max_weeks)
+        self.summary = summary
+        self.recommendation = rec
+        items = []
+        if summary.duration_adherence is not None:
+            items.append(f"Minutes: {pct(summary.duration_adherence)} of the prescribed time.")
+        if summary.pain_change is not None:
+            items.append(f"Pain: {summary.pain_change.verdict}")
+        items.append(f"Longest streak {summary.streak.days} days; longest gap {summary.gap.days} days.")
+        items += [f"⚠ {f.message}" for f in summary.flags]
+        self.summary_view.value = (
+            f"<div class='physio-title' style='font-size:1.1em'>{b.esc(plan.label)} — {b.esc(plan.phase_name)}</div>"
+            + b.message_html("warn" if summary.flags else "info", summary.headline().rstrip(".") + ".", items)
+            + self._weekly_html(summary)
+        )
+        self._draw_charts(plan, summary)
+        kind = {"advance": "ok", "hold": "info", "step_back": "warn", "refer": "error"}.get(rec.action, "info")
+        self.recommendation_view.value = (
+            "<div class='physio-title' style='font-size:1.1em'>Recommendation</div>"
+            + b.message_html(kind, rec.label, rec.reasons)
+        )
+        self.next_button.disabled = rec.action == "refer" or summary.as_of is None
+
+    @staticmethod
+    def _weekly_html(summary) -> str:
+        rows = []
+        for wk in summary.weekly:
+            rows.append([wk.get("week"), f"{wk.get('start'):%d.%m}" if wk.get("start") else "", wk.get("scheduled"),
+                         wk.get("done"), pct(wk.get("adherence")),
+                         "" if wk.get("pain") is None else f"{wk.get('pain'):.1f}"])
+        return b.table_html(["Week", "From", "Scheduled", "Done", "Adherence", "Mean pain"], rows) if rows else ""
+
+    def _draw_charts(self, plan: Plan, summary) -> None:
+        try:
+            from .. import charts
+        except ImportError:  # charts not available: the tables above say the same
+            return
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        makers = [getattr(charts, n, None) for n in ("weekly_adherence_chart", "pain_chart", "calendar_heatmap")]
+        with self.charts:
+            for make in makers:
+                if make is None:
+                    continue
+                fig = make(summary)
+                display(fig)
+                plt.close(fig)
+
+    # ------------------------------------------------------------ the next version
+
+    @b.guarded
+    def create_next_version(self) -> Plan | None:
+        """Issue the next plan version as the recommendation says (advance, hold or step back)."""
+        if self.plan is None or self.recommendation is None:
+            self.messages.show("info", "Import a log first; the next version follows from its recommendation.")
+            return None
+        rec = self.recommendation
+        if rec.action == "refer":
+            raise PlanError("the recommendation is to refer the patient for review; no plan version is made "
+                            "automatically. After the review, build the plan in the plan builder.")
+        if self.next_plan is not None:
+            self.messages.show("info", f"Version {self.next_plan.version} was already created from this review.")
+            return self.next_plan
+        self.next_button.disabled = True
+        try:
+            patient = self.workspace.patient(self.plan.patient.id)
+            proto = self.library.protocol(self.plan.protocol_id)
+            step = {"advance": advance, "step_back": step_back}.get(rec.action)
+            if step is not None:
+                draft = step(self.plan, proto, patient, library=self.library)
+            else:  # hold: the same phase again, from the day after this plan ends
+                draft = change_phase(self.plan, proto, patient, self.plan.phase_id, library=self.library)
+            issued = self.workspace.issue(draft, patient.therapist)
+        except Exception:
+            self.next_button.disabled = False
+            raise
+        self.next_plan = issued
+        self.messages.show("ok", f"Issued {issued.id} version {issued.version}: {issued.phase_name}, from "
+                           f"{issued.start:%d %b %Y}. Export it from the plan builder.", issued.changes)
+        return issued
