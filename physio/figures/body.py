@@ -74,7 +74,7 @@ NEAR_SIDE = "l"
 
 #: Joint ranges (min, max) in degrees, with the sign conventions of the module docstring.
 JOINT_RANGES: dict[str, tuple[float, float]] = {
-    "lumbar": (-45, 90),
+    "lumbar": (-70, 90),
     "neck": (-60, 50),
     "shoulder": (-60, 180),
     "elbow": (0, 150),
@@ -92,7 +92,8 @@ hip flexion 120 (up to 150 passively with the knee bent, as in child's pose and 
 extension 30, knee 135-160, ankle dorsiflexion 20 (30 allowed for a squat with the knee bent) /
 plantarflexion 50 (70 allowed: the ankle plus the midfoot when kneeling on the top of the foot),
 neck flexion 45-50 / extension 60. 'lumbar' lumps thoracic and lumbar spine
-together: flexion 80-90, extension 25-30 plus the thoracic share that yoga back bends (cobra) use."""
+together: flexion 80-90; extension 25-30 when measured standing, but up to about 70 with the pelvis
+on the floor in the prone back bends (cobra, press-up), where thoracic and lumbar spine add up."""
 
 TILT_RANGE: tuple[float, float] = (-180, 180)
 

@@ -38,24 +38,6 @@ EXERCISE_FIELDS = {"props", "support", "anchor", "facing", "board_angle", "defau
 POSE_FIELDS = {"from", "tilt", "joints"}
 POSTURE_FIELDS = {"tilt", "joints"}
 
-PLANNED_EXERCISE_IDS = frozenset(
-    """hang-bar hang-inverted childs-pose cat-camel seated-straddle-stretch seated-straddle-twist superman
-    prone-diagonal-lift basketball-basket table-top-lift breathing-arm-raise prone-swim wall-shoulder-lifts
-    standing-clasp-lift reverse-prayer-scapula plough supine-scissors bird-dog hanging-knee-raise
-    hanging-pelvis-turns glute-bridge hip-circles neck-press-back neck-press-forehead neck-turns
-    neck-chin-tuck-turns prone-neck-lift palm-tree hare-pose downward-dog supine-leg-rotation cat-stretch cobra
-    breathing-4-6-8 breathing-4-4-6 warmup-reach-up warmup-arms-back warmup-toe-raises warmup-high-knees
-    gold-fish joy-of-baby closing-feet-palms seated-abdominal-draw-in prone-head-lift squat pilyuiko-knee-drop
-    supine-knee-to-belly supine-elbow-opening board-traction-supine board-traction-prone prone-side-bends
-    seated-forward-fold quadruped-lumbar-rock relaxation-supine prone-lying prone-prop prone-press-up
-    supine-drawing-in heel-slide single-leg-bridge""".split()
-)
-"""The exercise ids fixed for the library (issue 2), which is being written in parallel.
-
-Why: poses for these ids may exist before their exercise does, without breaking the loader for
-everyone; any other id without an exercise is refused as a typo."""
-
-
 @dataclass(frozen=True)
 class Pose:
     tilt: float
@@ -130,8 +112,8 @@ def _check(doc: Any, exercises: dict[str, Any], problems: list[str]) -> dict[str
     out: dict[str, ExercisePoses] = {}
     for ex_id, raw in data["exercises"].items():
         path = ("exercises", ex_id)
-        if ex_id not in exercises and ex_id not in PLANNED_EXERCISE_IDS:
-            near = difflib.get_close_matches(str(ex_id), list(exercises) + sorted(PLANNED_EXERCISE_IDS), n=3)
+        if ex_id not in exercises:
+            near = difflib.get_close_matches(str(ex_id), list(exercises), n=3)
             hint = f"did you mean {', '.join(near)}?" if near else "check the id in exercises.yaml"
             problems.append(f"{doc.where(path)}: poses for an unknown exercise '{ex_id}'; {hint}")
             continue
