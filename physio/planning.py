@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from .errors import Contraindicated, LimitExceeded, PlanError, UnknownId
+from .errors import Contraindicated, LimitExceeded, PlanError
 from .models import (
     DOSE_PARAMS,
     PARAM_LABELS,
