@@ -34,6 +34,16 @@ from .models import (
     ScheduledSession,
 )
 
+from .planning import Screening, advance, change_phase, personalise, schedule, screen, step_back
+from .store import Workspace
+from .example import build_example_workspace
+from .importing import ImportReport, import_log
+from .adherence import AdherenceSummary, summarise
+from .progression import Recommendation, recommend
+from .io.pdf import handout_bytes, write_handout
+from .io.xlsx import workbook_bytes, write_workbook
+from .io.export import export_all, export_plan
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -42,4 +52,8 @@ __all__ = [
     "Library", "default_library", "load_library",
     "AddedExercise", "Clearance", "Condition", "Dose", "Exercise", "ExerciseChange", "Limit", "LogEntry",
     "Overrides", "Patient", "Phase", "Plan", "PlannedExercise", "Protocol", "Rejection", "ScheduledSession",
+    "Screening", "advance", "change_phase", "personalise", "schedule", "screen", "step_back",
+    "Workspace", "build_example_workspace",
+    "ImportReport", "import_log", "AdherenceSummary", "summarise", "Recommendation", "recommend",
+    "handout_bytes", "write_handout", "workbook_bytes", "write_workbook", "export_all", "export_plan",
 ]

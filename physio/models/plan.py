@@ -11,6 +11,10 @@ from .exercise import DOSE_PARAMS, PARAM_LABELS, Dose, DoseParam, Exercise, Limi
 from .protocol import Progression, RedFlag, StopRule
 
 
+def _weeks(n: int) -> str:
+    return f"{n} week" if n == 1 else f"{n} weeks"
+
+
 class ExerciseChange(Frozen):
     """The therapist's changes to one exercise already in the phase."""
 
@@ -127,7 +131,7 @@ class Plan(Frozen):
             out.append(f"Phase: {self.phase_name} → {other.phase_name}.")
         if self.start != other.start or self.weeks != other.weeks:
             out.append(
-                f"Dates: {self.start:%d %b %Y}, {self.weeks} weeks → {other.start:%d %b %Y}, {other.weeks} weeks."
+                f"Dates: {self.start:%d %b %Y}, {_weeks(self.weeks)} → {other.start:%d %b %Y}, {_weeks(other.weeks)}."
             )
         mine = {pe.exercise.id: pe for pe in self.exercises}
         theirs = {pe.exercise.id: pe for pe in other.exercises}
