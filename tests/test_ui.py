@@ -330,3 +330,29 @@ def test_next_version_is_issued_once_from_the_recommendation(review, workspace, 
     assert len(workspace.plan_versions(plan.id)) == before + 1
     latest = workspace.plan(plan.id)
     assert latest.start > plan.start
+
+
+# ---------------------------------------------------------------- ClinicOverview
+
+from physio.ui import ClinicOverview  # noqa: E402
+
+
+def test_clinic_overview_lists_every_patient_and_sorts(workspace, library, tmp_path):
+    plan = workspace.plans_for("P001")[0]
+    path = filled_workbook(plan, tmp_path / "returned.xlsx")
+    from physio.importing import import_log
+
+    import_log(workspace, "P001", path)
+    co = ClinicOverview(workspace, library)
+    assert sorted(co.order) == sorted(p.id for p in workspace.patients())
+    for p in workspace.patients():
+        assert p.name in co.table.value
+    co.sort.value = "Patient name"
+    names = [next(r["name"] for r in co.rows if r["id"] == i) for i in co.order]
+    assert names == sorted(names)
+    co.sort.value = "Lowest adherence first"
+    shown = [next(r["adherence"] for r in co.rows if r["id"] == i) for i in co.order]
+    known = [a for a in shown if a is not None]
+    assert known == sorted(known) and shown[: len(known)] == known, "lowest first, patients without logs last"
+    p001 = next(r for r in co.rows if r["id"] == "P001")
+    assert p001["adherence"] == 1.0 and p001["label"] in co.table.value

@@ -4,8 +4,9 @@ Each widget has `.widget` (what a notebook displays) and plain methods that test
 raise into the kernel: errors appear as a clear message inside the widget.
 """
 
+from .clinic import ClinicOverview
 from .log_review import LogReview
 from .plan_builder import PlanBuilder
 from .protocols import ProtocolBrowser
 
-__all__ = ["LogReview", "PlanBuilder", "ProtocolBrowser"]
+__all__ = ["ClinicOverview", "LogReview", "PlanBuilder", "ProtocolBrowser"]
