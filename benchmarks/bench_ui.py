@@ -1,0 +1,79 @@
+"""Latency of every widget interaction that writes no file (target: ≤ 100 ms each). Prints figures only.
+
+Run: .venv/bin/python benchmarks/bench_ui.py   (builds the example workspace in a temporary folder)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from conftest import build_workspace  # noqa: E402
+
+import physio  # noqa: E402
+from physio.store import Workspace  # noqa: E402
+from physio.ui import ClinicOverview, LogReview, PlanBuilder, ProtocolBrowser  # noqa: E402
+
+TARGET_MS = 100
+REPEAT = 15
+
+
+def measure(name: str, action, repeat: int = REPEAT) -> float:
+    times = []
+    for i in range(repeat):
+        t = time.perf_counter()
+        action(i)
+        times.append((time.perf_counter() - t) * 1000)
+    med = statistics.median(times)
+    flag = "ok" if med <= TARGET_MS else "SLOW"
+    print(f"{name:<46} median {med:7.1f} ms   max {max(times):7.1f} ms   {flag}")
+    return med
+
+
+def main() -> None:
+    lib = physio.default_library()
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace(build_workspace(Path(tmp) / "workspace"))
+        pb = ProtocolBrowser(lib)
+        positions = [o for o in pb.position.options]
+        measure("browser: change the position filter", lambda i: setattr(pb.position, "value", positions[i % len(positions)]))
+        pb.position.value = "(any)"
+        ids = list(lib.exercises)
+        measure("browser: open an exercise", lambda i: setattr(pb.exercise, "value", ids[i % len(ids)]))
+        protos = list(lib.protocols)
+        measure("browser: open a protocol", lambda i: setattr(pb.protocol, "value", protos[i % len(protos)]))
+
+        b = PlanBuilder(ws, lib)
+        patients = [p.id for p in ws.patients()]
+        measure("builder: choose a patient", lambda i: setattr(b.patient, "value", patients[i % len(patients)]))
+        b.patient.value = "P001"
+        phases = [v for _, v in b.phase.options]
+        measure("builder: choose a phase", lambda i: setattr(b.phase, "value", phases[i % len(phases)]))
+        row = next(r for r in b.rows if r.sliders)
+        param, slider = next(iter(row.sliders.items()))
+        lo, hi = row.limits[param].usual
+        measure("builder: move a slider", lambda i: setattr(slider, "value", lo + i % (hi - lo + 1)))
+        measure("builder: type a value beyond the hard limit", lambda i: setattr(slider, "value", row.limits[param].hard[1] + 5))
+        reason = row.reasons[param]
+        measure("builder: type a reason", lambda i: setattr(reason, "value", "reason " + "x" * i))
+        measure("builder: remove / put back an exercise", lambda i: row.remove_button.click())
+
+        lr = LogReview(ws, lib)
+        csv = "Дата;Код;Выполнено;Боль до\n01.09.2026;prone-lying;да;3\n".encode("cp1251")
+        measure("log review: read an uploaded CSV (no import)", lambda i: lr.load_file("log.csv", csv))
+        measure("log review: choose a patient (analysis)", lambda i: setattr(lr.patient, "value", patients[i % len(patients)]))
+
+        co = ClinicOverview(ws, lib)
+        sorts = list(co.sort.options)
+        measure("clinic: change the sort order", lambda i: setattr(co.sort, "value", sorts[i % len(sorts)]))
+        measure("clinic: refresh (all patients)", lambda i: co.refresh(), repeat=5)
+
+
+if __name__ == "__main__":
+    main()
