@@ -122,8 +122,13 @@ def _placed(pose: Pose, ep: ExercisePoses, angle: float | None) -> Skeleton:
     assert angle is not None
     # Lying along the board: turn the lying figure by the board angle (feet end up), then rest it on the surface.
     sk = sk.rotated(angle)
-    nx, ny = -math.sin(math.radians(angle)), math.cos(math.radians(angle))
-    lift = -min(p[0] * nx + p[1] * ny - r for p, r in outline_points(sk))
+    dx, dy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    nx, ny = -dy, dx
+    # The feet are held by the straps and may reach past the board's top end: they do not rest on it.
+    ankle = sk.points[f"ankle_{NEAR_SIDE}"]
+    t_ankle = ankle[0] * dx + ankle[1] * dy
+    lying = [(p, r) for p, r in outline_points(sk) if p[0] * dx + p[1] * dy <= t_ankle + 1.0]
+    lift = -min(p[0] * nx + p[1] * ny - r for p, r in lying)
     return sk.moved(lift * nx, lift * ny)
 
 
