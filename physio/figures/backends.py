@@ -104,8 +104,24 @@ def to_drawing(fig: Figure, width_pt: float, height_pt: float, font_name: str = 
 _DPI = 100
 
 
+#: PNGs already made, by figure identity and width: matplotlib takes tens of milliseconds per picture and
+#: a workbook shows the same few exercises again and again. The figure is kept alive with its bytes.
+_PNG_CACHE: dict[tuple[int, int], tuple[Figure, bytes]] = {}
+
+
 def to_png(fig: Figure, width_px: int = 360) -> bytes:
     """PNG bytes, width_px wide (height follows the proportions), drawn with matplotlib's Agg backend."""
+    hit = _PNG_CACHE.get((id(fig), width_px))
+    if hit is not None and hit[0] is fig:
+        return hit[1]
+    if len(_PNG_CACHE) > 256:
+        _PNG_CACHE.clear()
+    png = _render_png(fig, width_px)
+    _PNG_CACHE[(id(fig), width_px)] = (fig, png)
+    return png
+
+
+def _render_png(fig: Figure, width_px: int) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure as MplFigure
     from matplotlib.patches import Circle as MCircle

@@ -57,7 +57,9 @@ def draw_exercise(
     if ep.support in ("bar", "bar-knees"):
         grip = _grip(end, ep.support)
         floor_y = min(p[1] - r for p, r in all_pts) - P.BAR_CLEARANCE_CM
-        behind += P.bar(grip, floor_y)
+        bar = P.bar(grip, floor_y)
+        behind += [s for s in bar if s.role != "bar"]
+        front += [s for s in bar if s.role == "bar"]  # the bar shows in the gripping hand
         x0 = min(x0, grip[0] - 40)
     elif ep.support == "board":
         assert angle is not None
