@@ -160,3 +160,12 @@ def test_markup_and_control_characters_in_notes_print_as_typed(tmp_path):
     assert "<b>not bold</b> & =SUM(A1) done" in text
     assert "Use 2 < 3 > 1 & rest" in text
     assert "\x07" not in text and "\x1b" not in text
+
+
+def test_long_notes_flow_over_pages_and_an_impossible_name_is_a_clear_error(tmp_path):
+    long_note = " ".join(f"word{i}" for i in range(3000))
+    text = flat(pdf_text(write_handout(make_plan(1, 1, notes=[long_note]), tmp_path / "long.pdf")))
+    assert "word0 word1" in text and "word2999" in text  # nothing cut off
+    with pytest.raises(ExportError, match="too long to fit on one page"):
+        write_handout(make_plan(1, 1, patient_name="Анна " * 2000), tmp_path / "name.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.pdf"]

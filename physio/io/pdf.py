@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -367,7 +368,13 @@ def _handout(plan: Plan, sessions: list[ScheduledSession]) -> bytes:
         initialFontName=_fonts.SANS,
         lang="en",
     )
-    doc.build(_story(plan, sessions), canvasmaker=_canvas_maker(plan))
+    try:
+        doc.build(_story(plan, sessions), canvasmaker=_canvas_maker(plan))
+    except LayoutError as e:
+        raise ExportError(
+            f"the handout of plan {plan.label} could not be laid out on A4: a piece of text (a name, note or "
+            "reason) is too long to fit on one page; shorten it and export again"
+        ) from e
     return buf.getvalue()
 
 
