@@ -134,3 +134,20 @@ def test_export_all_refuses_a_missing_folder_before_doing_anything(workspace, tm
 def test_export_all_shows_a_progress_bar(workspace, tmp_path, capsys):
     export_all(workspace, tmp_path, progress=True)
     assert "Exporting plans" in capsys.readouterr().err
+
+
+def test_a_plan_personalised_from_the_shipped_library_exports_completely(library, tmp_path):
+    import datetime as dt
+
+    from physio.planning import personalise, schedule
+
+    protocol = library.protocol("lumbar-disc-hernia")
+    patient = Patient(id="r001", name="Ирина Смирнова", birth_year=1980, therapist="Dr. Maria Ivanova")
+    plan = personalise(protocol, patient, protocol.phases[1].id, dt.date(2025, 5, 5), library=library)
+    result = export_plan(plan, tmp_path)
+    text = " ".join(page.extract_text() for page in PdfReader(result.handout).pages)
+    text = " ".join(text.split())
+    for pe in plan.exercises:
+        assert pe.exercise.name in text and pe.dose.summary() in text
+    log = openpyxl.load_workbook(result.workbook)["Log"]
+    assert log.max_row == len(schedule(plan)) + 1
