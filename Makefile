@@ -30,7 +30,7 @@ run: workspace
 
 ## The notebooks as a web app (Voilà) for therapists who never want to see code.
 app: workspace
-	PHYSIO_WORKSPACE="$(WORKSPACE)" $(BIN)/voila $(ROOT_FLAG) --no-browser notebooks/01_build_home_plan.ipynb
+	PHYSIO_WORKSPACE="$(WORKSPACE)" $(BIN)/voila --no-browser notebooks/
 
 ## The whole test suite, notebooks and browser test included.
 test: venv system-deps

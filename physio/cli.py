@@ -189,6 +189,56 @@ def _add_plans(sub: argparse._SubParsersAction) -> None:
         m.set_defaults(func=_plan_move(fn))
 
 
+# ---------------------------------------------------------------- protocols
+
+
+def _protocols_validate(args: argparse.Namespace) -> int:
+    """Check each folder (a file stands for the folder it is in) and print every problem, not just the first."""
+    from .errors import ProtocolError
+
+    targets = [Path(p) for p in args.paths] or [None]
+    failed = False
+    for target in targets:
+        folder = target.parent if target is not None and target.is_file() else target
+        shown = folder if folder is not None else "the shipped protocols"
+        try:
+            lib = load_library(folder)
+        except ProtocolError as e:
+            failed = True
+            print(f"{shown}: {len(e.problems)} problem(s)", file=sys.stderr)
+            for line in e.problems:
+                print(f"  {line}", file=sys.stderr)
+            continue
+        _out(f"{shown}: OK — {len(lib.exercises)} exercises, {len(lib.protocols)} protocols "
+             f"({', '.join(sorted(lib.protocols))})")
+    return 1 if failed else 0
+
+
+def _protocols_list(args: argparse.Namespace) -> None:
+    lib = _library(args)
+    for proto in sorted(lib.protocols.values(), key=lambda p: p.id):
+        phases = " → ".join(ph.id for ph in proto.phases)
+        _out(f"{proto.id}\tv{proto.version}\t{proto.title}\t{len(proto.phases)} phases: {phases}")
+
+
+def _protocols_show(args: argparse.Namespace) -> None:
+    from .render import protocol_text
+
+    _out(protocol_text(_library(args).protocol(args.protocol_id)))
+
+
+def _add_protocols(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("protocols", help="check, list and show the protocol files")
+    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    v = s.add_parser("validate", help="check protocol folders and print every problem (exit 1 if any)")
+    v.add_argument("paths", nargs="*", metavar="PATH", help="protocols folder or a file in it (default: shipped)")
+    v.set_defaults(func=_protocols_validate)
+    s.add_parser("list", help="one line per protocol").set_defaults(func=_protocols_list)
+    show = s.add_parser("show", help="a protocol's phases, doses, limits, contraindications and red flags")
+    show.add_argument("protocol_id", metavar="ID")
+    show.set_defaults(func=_protocols_show)
+
+
 # ---------------------------------------------------------------- workspace
 
 
@@ -215,7 +265,9 @@ def _add_workspace(sub: argparse._SubParsersAction) -> None:
 
 
 #: One function per group of subcommands; append to add more (export, import, pictures...).
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_patients, _add_plans, _add_workspace]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_protocols, _add_patients, _add_plans, _add_workspace,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,11 +285,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.func(args)
+        status = args.func(args)
     except PhysioError as e:
         print(f"physio: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    return 0
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+    return status or 0
 
 
 if __name__ == "__main__":

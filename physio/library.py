@@ -70,6 +70,10 @@ class _Doc:
         return f"{self.file.name}:{line} {_dotted(path)}".rstrip()
 
 
+#: Units named in messages, by the suffix of a field name (hold_s, angle_deg).
+_UNITS = {"s": " of seconds (write 30, not 30s)", "deg": " of degrees (write 30, not 30°)"}
+
+
 def _dotted(path: tuple) -> str:
     s = ""
     for part in path:
@@ -105,7 +109,13 @@ def _validate(model: type[BaseModel], data: Any, doc: _Doc, base: tuple, problem
             given = err.get("input")
             shown = "" if isinstance(given, (dict, list)) or err["type"] == "missing" else f" (given: {given!r})"
             msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
+            field_name = str(loc[-1]) if loc else ""
+            if err["type"] == "missing":
+                msg = "this field is required"
+            elif err["type"] in ("int_parsing", "int_type", "float_parsing", "int_from_float") and isinstance(given, str):
+                unit = _UNITS.get(field_name.rsplit("_", 1)[-1], "")
+                msg = f"expected a plain number{unit}, without units or text"
+            elif err["type"] == "extra_forbidden":
                 msg = "unknown field; check its spelling"
             elif err["type"] == "literal_error":
                 msg = msg.replace("Input should be", "allowed values are")
@@ -288,9 +298,9 @@ def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | 
                     )
                     continue
                 if not limit.in_hard(value):
-                    problems.append(
-                        f"{where(at + ('dose', param))}: {value} is outside the hard limit {limit.hard[0]}–{limit.hard[1]}"
-                    )
+                    lo, hi = limit.hard
+                    side = f"above the hard limit {hi}" if value > hi else f"below the hard limit {lo}"
+                    problems.append(f"{where(at + ('dose', param))}: {value} is {side} (allowed {lo}–{hi})")
                 elif not limit.in_usual(value):
                     problems.append(
                         f"{where(at + ('dose', param))}: {value} is outside the usual range {limit.usual[0]}–{limit.usual[1]}"
@@ -298,10 +308,12 @@ def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | 
             if "board" in ex.tags:
                 total = rx.dose.duration_s or 0
                 lim = proto.limit(rx, "duration_s")
-                if total > MAX_BOARD_SESSION_S or (lim and lim.hard[1] > MAX_BOARD_SESSION_S):
+                rule = f"a board session may last at most {MAX_BOARD_SESSION_S // 60} minutes (the article)"
+                if total > MAX_BOARD_SESSION_S:
+                    problems.append(f"{where(at + ('dose', 'duration_s'))}: {rule}; {total} s is above")
+                if lim and lim.hard[1] > MAX_BOARD_SESSION_S:
                     problems.append(
-                        f"{where(at + ('dose', 'duration_s'))}: a board session may last at most "
-                        f"{MAX_BOARD_SESSION_S // 60} minutes (the article); duration or its hard limit is above"
+                        f"{where(at + ('dose', 'duration_s'))}: {rule}; the hard limit is above ({lim.hard[1]} s)"
                     )
         if pi > 0 and not phase.deload:
             before = {rx.exercise: rx.dose for rx in proto.phases[pi - 1].exercises}

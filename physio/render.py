@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Iterable
 from .models.exercise import PARAM_LABELS
 
 if TYPE_CHECKING:
-    from .models import Patient, Plan, Protocol
+    from .models import Exercise, Patient, Phase, Plan, Protocol
 
-__all__ = ["patient_html", "plan_html", "protocol_html", "plan_text"]
+__all__ = ["exercise_html", "phase_html", "patient_html", "plan_html", "protocol_html", "plan_text", "protocol_text"]
 
 _TABLE = "border-collapse:collapse;margin:4px 0 10px 0;font-size:13px"
 _CELL = "border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top"
@@ -107,18 +107,57 @@ def plan_html(plan: "Plan") -> str:
     return f"<div>{out}</div>"
 
 
+def exercise_html(ex: "Exercise", picture_svg: str | None = None) -> str:
+    """An exercise as the patient will read it, with its tags and source for the therapist."""
+    steps = "".join(f"<li>{_e(st)}</li>" for st in ex.steps)
+    rows = [
+        ["Aim", _e(ex.aim)],
+        ["Starting position", _e(ex.starting_position)],
+        ["Steps", f'<ol style="margin:0;padding-left:18px">{steps}</ol>'],
+        ["Breathing", _e(ex.breathing)],
+        ["Regions", _e(", ".join(ex.regions))],
+        ["Equipment", _e(", ".join(ex.equipment) or "none")],
+        ["Tags", _e(", ".join(ex.tags))],
+    ]
+    if ex.article_dose:
+        rows.append(["The article's dose", _e(ex.article_dose)])
+    rows.append(["Source", _e(ex.source)])
+    pic = f'<div style="float:right;margin-left:8px">{picture_svg}</div>' if picture_svg else ""
+    out = f"<h4 style='margin:4px 0'>{_e(ex.name)} <small style='color:#666'>({_e(ex.id)})</small></h4>"
+    out += pic + _table(None, rows) + _boxes(ex.cautions, _WARN, "Cautions")
+    return f"<div>{out}</div>"
+
+
+def phase_html(ph: "Phase") -> str:
+    """A phase: its goal, its exercises with doses and sources, and the rules to leave it."""
+    adv, back = ph.progression.advance, ph.progression.step_back
+    out = (
+        f"<div style='margin-top:6px'><b>{_e(ph.name)}</b> — {_e(ph.goal)} "
+        f"({ph.min_weeks}–{ph.max_weeks} weeks; {_e(ph.weeks_source)})"
+        + (" <i>deload</i>" if ph.deload else "") + "</div>"
+    )
+    out += _table(["Exercise", "Dose", "Source"],
+                  [[_e(rx.exercise), _e(rx.dose.summary()), _e(rx.source)] for rx in ph.exercises])
+    rules = [
+        f"Advance when adherence ≥ {adv.min_adherence:.0%}, mean pain ≤ {adv.max_pain:g}/10 and at least "
+        f"{adv.min_weeks} week(s) in the phase ({adv.source})",
+        f"Step back when mean pain ≥ {back.min_pain:g}/10 or pain rises by ≥ {back.pain_rise:g} points"
+        + (f" or adherence < {back.adherence_below:.0%}" if back.adherence_below is not None else "")
+        + f" ({back.source})",
+        "Otherwise hold" + (f"; refer for review after {ph.max_weeks} weeks without advancing"
+                            if ph.progression.refer_after_max_weeks else ""),
+    ]
+    out += f'<ul style="margin:2px 0 8px 0">{"".join(f"<li>{_e(r)}</li>" for r in rules)}</ul>'
+    return out
+
+
 def protocol_html(proto: "Protocol") -> str:
     out = (
         f"<h4 style='margin:4px 0'>{_e(proto.title)} (v{_e(proto.version)})</h4>"
         f"<div>{_e(proto.summary)}</div>"
     )
-    for i, ph in enumerate(proto.phases, 1):
-        out += (
-            f"<div style='margin-top:6px'><b>{_e(ph.name)}</b> — {_e(ph.goal)} "
-            f"({ph.min_weeks}–{ph.max_weeks} weeks)</div>"
-        )
-        out += _table(["Exercise", "Dose", "Source"],
-                      [[_e(rx.exercise), _e(rx.dose.summary()), _e(rx.source)] for rx in ph.exercises])
+    for ph in proto.phases:
+        out += phase_html(ph)
     limits = [[_e(PARAM_LABELS.get(k, k)), f"{v.usual[0]}–{v.usual[1]}", f"{v.hard[0]}–{v.hard[1]}", _e(v.source)]
               for k, v in proto.limits.items()]
     out += "<div><b>Limits</b></div>" + _table(["Parameter", "Usual", "Hard limit", "Source"], limits)
@@ -155,4 +194,31 @@ def plan_text(plan: "Plan") -> str:
         lines.append(f"Note: {n}")
     for c in plan.changes:
         lines.append(f"Changed: {c}")
+    return "\n".join(lines)
+
+
+def protocol_text(proto: "Protocol") -> str:
+    """A protocol as plain text, for `physio protocols show`."""
+    lines = [f"{proto.title} [{proto.id}] version {proto.version}", proto.summary, ""]
+    for i, ph in enumerate(proto.phases, 1):
+        adv, back = ph.progression.advance, ph.progression.step_back
+        lines.append(f"{ph.name} [{ph.id}] — {ph.min_weeks}–{ph.max_weeks} weeks{' (deload)' if ph.deload else ''}")
+        lines.append(f"  Goal: {ph.goal}")
+        for rx in ph.exercises:
+            lines.append(f"  - {rx.exercise}: {rx.dose.summary()}   [{rx.source}]")
+        lines.append(f"  Advance: adherence ≥ {adv.min_adherence:.0%}, pain ≤ {adv.max_pain:g}, ≥ {adv.min_weeks} week(s)")
+        lines.append(f"  Step back: pain ≥ {back.min_pain:g}, or a rise of ≥ {back.pain_rise:g} points"
+                     + (f", or adherence < {back.adherence_below:.0%}" if back.adherence_below is not None else ""))
+    lines.append("")
+    lines.append("Limits (usual / hard):")
+    for k, v in proto.limits.items():
+        lines.append(f"  {PARAM_LABELS.get(k, k)}: {v.usual[0]}–{v.usual[1]} / {v.hard[0]}–{v.hard[1]}   [{v.source}]")
+    if proto.forbidden_tags:
+        lines.append(f"Never in this protocol: {', '.join(proto.forbidden_tags)}")
+    lines.append("Contraindications:")
+    for c in proto.contraindications:
+        lines.append(f"  - {c.text} [{c.id}]" + ("" if c.clearable else " (no clearance can lift it)"))
+    lines.append("Red flags:")
+    for f in proto.red_flags:
+        lines.append(f"  - {f.text}")
     return "\n".join(lines)

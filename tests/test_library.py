@@ -251,7 +251,7 @@ def test_dose_above_the_hard_limit_is_refused(folder):
     line = inject(folder, "lumbar-disc-hernia.yaml", "dose: {sets: 2, reps: 10, sessions_per_day: 1, days_per_week: 3}",
                   "dose: {sets: 2, reps: 40, sessions_per_day: 1, days_per_week: 3}")
     hard = HERNIA.limits["reps"].hard
-    assert f"lumbar-disc-hernia.yaml:{line} phases[2].exercises[{i}].dose.reps: 40 is outside the hard limit {hard[0]}–{hard[1]}" in problems(folder)
+    assert f"lumbar-disc-hernia.yaml:{line} phases[2].exercises[{i}].dose.reps: 40 is above the hard limit {hard[1]} (allowed {hard[0]}–{hard[1]})" in problems(folder)
 
 
 def test_dose_outside_the_usual_range_is_refused_in_a_protocol_file(folder):
@@ -357,7 +357,7 @@ def test_a_missing_required_field_is_refused(folder):
     line = line_of(folder / "exercises.yaml", "  - id: squat\n")
     inject(folder, "exercises.yaml", "    aim: Strengthen the legs and learn to bend the knees instead of the back.\n", "")
     # the field is absent, so the message points at the exercise it belongs to
-    assert f"exercises.yaml:{line} exercises[{i}].aim: Field required" in problems(folder)
+    assert f"exercises.yaml:{line} exercises[{i}].aim: this field is required" in problems(folder)
 
 
 def test_units_typed_as_text_are_refused_with_the_value(folder):

@@ -61,6 +61,11 @@ class Exercise(Frozen):
     #: Where the exercise comes from: a source key and the place in it, e.g. "article: Cat, no. 5".
     source: str = Field(min_length=1)
 
+    def _repr_html_(self) -> str:
+        from ..render import exercise_html
+
+        return exercise_html(self)
+
 
 def _fmt_seconds(s: int) -> str:
     if s >= 60 and s % 60 == 0:

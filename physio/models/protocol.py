@@ -73,6 +73,11 @@ class Phase(Frozen):
             raise ValueError(f"min_weeks {self.min_weeks} is above max_weeks {self.max_weeks}")
         return self
 
+    def _repr_html_(self) -> str:
+        from ..render import phase_html
+
+        return phase_html(self)
+
 
 class Contraindication(Frozen):
     """A condition that rules the protocol out, unless a clearance covers it (when `clearable`)."""
