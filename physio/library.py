@@ -38,6 +38,9 @@ _SOURCE_KEYS = re.compile(r"^\s*([A-Za-z][A-Za-z0-9-]*(?:\s*,\s*[A-Za-z][A-Za-z0
 
 # ---------------------------------------------------------------- YAML with line numbers
 
+#: libyaml's loader when PyYAML was built with it (5-10× faster); same safe subset of YAML either way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     """Map every path in a YAML document (keys and list indexes) to its 1-based line."""
@@ -89,8 +92,8 @@ def _read(file: Path) -> _Doc:
     except OSError as e:
         raise ProtocolError(f"{file}: cannot be read ({e.strerror})") from e
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         line = mark.line + 1 if mark else "?"
