@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -170,6 +171,21 @@ def is_important_change(first: float, last: float) -> bool:
     return points >= IMPORTANT_CHANGE_POINTS - 1e-9 or (first > 0 and points / first >= IMPORTANT_CHANGE_FRACTION - 1e-9)
 
 
+# Read for every entry; sets, repetitions and the row are read only for the few entries that need them.
+_ENTRY_NAMES = ("date", "plan_id", "session", "exercise_id", "done", "minutes", "pain_before", "pain_after", "notes",
+                "scheduled")
+_GETTERS = {name: operator.attrgetter(name) for name in _ENTRY_NAMES}
+_SESSION_GETTERS = tuple(operator.attrgetter(n) for n in ("date", "session", "exercise_id"))
+
+
+def _codes(ids: tuple, index: dict[str, int]) -> np.ndarray:
+    """Position of each exercise id in the plan; -1 for an id the plan does not have."""
+    codes = list(map(index.get, ids))
+    if None in codes:
+        codes = [-1 if x is None else x for x in codes]
+    return np.array(codes, dtype=np.int64)
+
+
 def _did(e: LogEntry) -> bool:
     if e.done is not None:
         return e.done
@@ -208,7 +224,7 @@ def _longest(mask: np.ndarray, days: np.ndarray, start: dt.date) -> Run:
     """Longest run of True in `mask` over consecutive scheduled days (`days` are day offsets from start)."""
     best = (0, -1, -1)
     run_start = None
-    for i, ok in enumerate(mask):
+    for i, ok in enumerate(mask.tolist()):
         if ok:
             if run_start is None:
                 run_start = i
@@ -232,83 +248,107 @@ def summarise(
 ) -> AdherenceSummary:
     """Adherence, pain, streaks and flags of one plan; see the module docstring for every definition."""
     start, end = plan.start, plan.end
-    mine = [e for e in entries if e.plan_id == plan.id and start <= e.date <= end]
-    if as_of is None and mine:
-        as_of = max(e.date for e in mine)
-    if as_of is not None:
-        as_of = min(as_of, end)
-    limit = -1 if as_of is None or as_of < start else (as_of - start).days
-
-    # ---- the schedule up to as_of, as arrays
+    base = start.toordinal()
     ex_ids = [pe.exercise.id for pe in plan.exercises]
     ex_index = {x: i for i, x in enumerate(ex_ids)}
     n_ex = len(ex_ids)
     presc_min = np.array(
         [(pe.dose.duration_s * (pe.dose.sets or 1) / 60.0) if pe.dose.duration_s else 0.0 for pe in plan.exercises]
     )
-    key_pos: dict[tuple, int] = {}
-    s_day: list[int] = []
-    s_ex: list[int] = []
-    for s in schedule:
-        off = (s.date - start).days
-        if off > limit or s.exercise_id not in ex_index:
-            continue
-        key_pos[(s.date, s.session, s.exercise_id)] = len(s_day)
-        s_day.append(off)
-        s_ex.append(ex_index[s.exercise_id])
-    n = len(s_day)
-    sday = np.asarray(s_day, dtype=np.int64)
-    sex = np.asarray(s_ex, dtype=np.int64)
-    sweek = sday // 7
-    s_done = np.zeros(n, dtype=bool)
-    s_reported = np.zeros(n, dtype=bool)
-    s_minutes = np.full(n, np.nan)
 
-    # ---- entries: done-ness of each scheduled session, pain, extra sessions, flags
-    extra_days: list[int] = []
-    pain_day: list[int] = []
-    pain_val: list[float] = []
-    pb_day: list[int] = []
-    pb_val: list[float] = []
-    pa_day: list[int] = []
-    pa_val: list[float] = []
+    # ---- entries as columns (one C-level pass over the objects; the rest is array arithmetic)
+    entries = entries if isinstance(entries, list) else list(entries)
+    c = {name: list(map(getter, entries)) for name, getter in _GETTERS.items()}
+    e_day = np.fromiter(map(dt.date.toordinal, c["date"]), dtype=np.int64, count=len(entries)) - base
+    same_plan = set(c["plan_id"]) <= {plan.id}  # the usual case: every entry is of this plan
+    keep = (e_day >= 0) & (e_day <= (end - start).days)
+    if not same_plan:
+        keep &= np.array([pid == plan.id for pid in c["plan_id"]], dtype=bool)
+    if not keep.all():  # entries of other plans or outside the plan's dates are left out
+        chosen = np.nonzero(keep)[0].tolist()
+        c = {name: [values[i] for i in chosen] for name, values in c.items()}
+        entries = [entries[i] for i in chosen]
+        e_day = e_day[keep]
+    m = len(c["date"])
+    if as_of is None and m:
+        as_of = start + dt.timedelta(days=int(e_day.max()))
+    if as_of is not None:
+        as_of = min(as_of, end)
+    limit = -1 if as_of is None or as_of < start else (as_of - start).days
+
+    def col(name: str) -> np.ndarray:
+        return np.array(c[name], dtype=float) if m else np.zeros(0)
+
+    pb, pa = col("pain_before"), col("pain_after")
+    e_pain = np.fmax(pb, pa)  # the higher of the two; NaN only when both are blank
+    if m and set(c["done"]) == {True}:
+        e_did = np.ones(m, dtype=bool)
+    else:  # Done left blank: the session counts as done if the patient wrote what they did
+        e_did = np.array([d is True or (d is None and _did(e)) for d, e in zip(c["done"], entries)], dtype=bool)
+    e_minutes = col("minutes")
+    e_ex = _codes(c["exercise_id"], ex_index)
+    e_session = np.array(c["session"], dtype=np.int64)
+    e_sched = np.array(c["scheduled"], dtype=bool)
+
+    # ---- flags are looked for in every entry of the plan, even after as_of
     flags: list[Flag] = []
+    for j in np.nonzero(e_pain >= PAIN_FLAG_AT)[0].tolist():
+        day = start + dt.timedelta(days=int(e_day[j]))
+        ex = c["exercise_id"][j]
+        flags.append(Flag("pain-high", day, entries[j].source_row,
+                          f"Pain {e_pain[j]:g}/10 on {day:%d.%m.%Y} ({ex}): 6 or more means stop or regress [T1]"))
     patterns = _word_patterns(plan)
-    for e in mine:
-        off = (e.date - start).days
-        sp = _session_pain(e)
-        if sp is not None and sp >= PAIN_FLAG_AT:
-            flags.append(Flag("pain-high", e.date, e.source_row,
-                              f"Pain {sp:g}/10 on {e.date:%d.%m.%Y} ({e.exercise_id}): 6 or more means stop or regress [T1]"))
-        if e.notes and patterns:
+    if patterns:
+        notes = c["notes"]
+        for j, text in enumerate(notes):
+            if not text:
+                continue
             for pat, word, rf_id in patterns:
-                if pat.search(e.notes):
-                    flags.append(Flag("red-flag", e.date, e.source_row,
-                                      f"Note on {e.date:%d.%m.%Y} mentions '{word}' (red flag {rf_id}): "
-                                      f"\"{e.notes}\"", red_flag=rf_id))
+                if pat.search(text):
+                    day = start + dt.timedelta(days=int(e_day[j]))
+                    flags.append(Flag("red-flag", day, entries[j].source_row,
+                                      f"Note on {day:%d.%m.%Y} mentions '{word}' (red flag {rf_id}): \"{text}\"",
+                                      red_flag=rf_id))
                     break
-        if off > limit:
-            continue
-        if sp is not None:
-            pain_day.append(off)
-            pain_val.append(sp)
-            if e.pain_before is not None:
-                pb_day.append(off)
-                pb_val.append(e.pain_before)
-            if e.pain_after is not None:
-                pa_day.append(off)
-                pa_val.append(e.pain_after)
-        i = key_pos.get((e.date, e.session, e.exercise_id)) if e.scheduled else None
-        did = _did(e)
-        if i is None:
-            if did:
-                extra_days.append(off)
-            continue
-        s_reported[i] = True
-        if did:
-            s_done[i] = True
-            if e.minutes is not None:
-                s_minutes[i] = e.minutes
+
+    # ---- the schedule up to as_of, as arrays
+    s_cols = [list(map(g, schedule)) for g in _SESSION_GETTERS]
+    s_day_all = np.fromiter(map(dt.date.toordinal, s_cols[0]), dtype=np.int64, count=len(s_cols[0])) - base
+    s_ses_all = np.array(s_cols[1], dtype=np.int64)
+    s_ex_all = _codes(s_cols[2], ex_index)
+    in_range = (s_day_all >= 0) & (s_day_all <= limit) & (s_ex_all >= 0)
+    sday, sex, sses = s_day_all[in_range], s_ex_all[in_range], s_ses_all[in_range]
+    n = int(sday.size)
+    sweek = sday // 7
+
+    # ---- match counted entries to scheduled sessions by one integer key
+    def key(day: np.ndarray, ses: np.ndarray, ex: np.ndarray) -> np.ndarray:
+        return (day * 4096 + ses) * (n_ex + 1) + ex
+
+    counted = (e_day <= limit) & (e_ex >= 0)
+    s_key = key(sday, sses, sex)
+    order = np.argsort(s_key, kind="stable")
+    sorted_keys = s_key[order]
+    ek = key(e_day, e_session, e_ex)
+    pos = np.searchsorted(sorted_keys, ek) if n else np.zeros(ek.size, dtype=np.int64)
+    pos_c = np.minimum(pos, max(n - 1, 0))
+    hit = counted & e_sched & (n > 0) & (sorted_keys[pos_c] == ek if n else False)
+    target = order[pos_c[hit]] if n else np.zeros(0, dtype=np.int64)
+    s_reported = np.zeros(n, dtype=bool)
+    s_done = np.zeros(n, dtype=bool)
+    s_minutes = np.full(n, np.nan)
+    s_reported[target] = True
+    did_hit = e_did[hit]
+    s_done[target[did_hit]] = True
+    s_minutes[target[did_hit]] = e_minutes[hit][did_hit]
+    extra_days = e_day[counted & ~hit & e_did]
+
+    pain_ok = counted & ~np.isnan(e_pain)
+    pain_day, pain_val = e_day[pain_ok], e_pain[pain_ok]
+    pain_at = np.nonzero(pain_ok)[0]  # entry index of each pain score
+    pb_ok, pa_ok = counted & ~np.isnan(pb), counted & ~np.isnan(pa)
+    pb_day, pb_val = e_day[pb_ok], pb[pb_ok]
+    pa_day, pa_val = e_day[pa_ok], pa[pa_ok]
 
     # ---- totals
     done_n = int(s_done.sum())
@@ -326,8 +366,8 @@ def summarise(
     w_presc = np.bincount(sweek, weights=np.where(with_minutes, presc_min[sex], 0.0), minlength=n_weeks)[:n_weeks] \
         if n else np.zeros(n_weeks)
 
-    def weekly_mean(days: list[int], vals: list[float]) -> np.ndarray:
-        if not days:
+    def weekly_mean(days: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        if days.size == 0:
             return np.full(n_weeks, np.nan)
         wk = np.asarray(days) // 7
         tot = np.bincount(wk, weights=np.asarray(vals, dtype=float), minlength=n_weeks)[:n_weeks]
@@ -340,19 +380,20 @@ def summarise(
     w_pa = weekly_mean(pa_day, pa_val)
 
     def num(x: float) -> float | None:
-        return None if np.isnan(x) else round(float(x), 2)
+        return None if x != x else round(x, 2)  # NaN is the only value not equal to itself
 
-    weekly = []
-    for w in range(n_weeks):
-        ws = start + dt.timedelta(days=7 * w)
-        weekly.append({
+    days7 = [start + dt.timedelta(days=7 * w) for w in range(n_weeks)]
+    weekly = [
+        {
             "week": w + 1, "start": ws, "end": min(ws + dt.timedelta(days=6), end),
-            "scheduled": int(w_sched[w]), "done": int(w_done[w]),
-            "adherence": _ratio(float(w_done[w]), float(w_sched[w])),
-            "pain_before": num(w_pb[w]), "pain_after": num(w_pa[w]), "pain": num(w_pain[w]),
-            "minutes_done": float(w_min[w]), "minutes_prescribed": float(w_presc[w]),
-            "duration_adherence": _ratio(float(w_min[w]), float(w_presc[w])),
-        })
+            "scheduled": int(sc), "done": int(dn), "adherence": _ratio(dn, sc),
+            "pain_before": num(b), "pain_after": num(a), "pain": num(pn),
+            "minutes_done": mn, "minutes_prescribed": mp, "duration_adherence": _ratio(mn, mp),
+        }
+        for w, (ws, sc, dn, b, a, pn, mn, mp) in enumerate(zip(
+            days7, w_sched.tolist(), w_done.tolist(), w_pb.tolist(), w_pa.tolist(), w_pain.tolist(),
+            w_min.tolist(), w_presc.tolist()))
+    ]
 
     # ---- per exercise
     e_sched = np.bincount(sex, minlength=n_ex) if n else np.zeros(n_ex, dtype=int)
@@ -372,19 +413,17 @@ def summarise(
     n_days = limit + 1 if limit >= 0 else 0
     d_sched = np.bincount(sday, minlength=n_days)[:n_days] if n else np.zeros(n_days, dtype=int)
     d_done = np.bincount(sday, weights=s_done, minlength=n_days)[:n_days] if n else np.zeros(n_days)
-    d_extra = np.bincount(np.asarray(extra_days, dtype=np.int64), minlength=n_days)[:n_days] \
-        if extra_days else np.zeros(n_days, dtype=int)
+    d_extra = np.bincount(extra_days, minlength=n_days)[:n_days] if extra_days.size else np.zeros(n_days, dtype=int)
     daily = [
-        {"date": start + dt.timedelta(days=d), "scheduled": int(d_sched[d]), "done": int(d_done[d]),
-         "extra": int(d_extra[d])}
-        for d in range(n_days)
+        {"date": start + dt.timedelta(days=d), "scheduled": sc, "done": int(dn), "extra": ex}
+        for d, sc, dn, ex in zip(range(n_days), d_sched.tolist(), d_done.tolist(), d_extra.tolist())
     ]
     sched_days = np.nonzero(d_sched > 0)[0]
     streak = _longest(d_done[sched_days] >= d_sched[sched_days], sched_days, start)
     gap = _longest(d_done[sched_days] == 0, sched_days, start)
 
     # ---- pain change and rising-pain flags
-    pain_weeks = [w for w in range(n_weeks) if not np.isnan(w_pain[w])]
+    pain_weeks = [w for w, x in enumerate(w_pain.tolist()) if x == x]
     last_week_pain = round(float(w_pain[pain_weeks[-1]]), 2) if pain_weeks else None
     change = None
     if len(pain_weeks) >= 2:
@@ -402,15 +441,14 @@ def summarise(
                        f"({points:+.1f} points{rel}; important is 2 points or 30% [O1])")
         change = PainChange(f + 1, round(first, 2), l + 1, round(last, 2), round(points, 2),
                             round(points / first, 3) if first > 0 else None, important, verdict)
-        pd_arr = np.asarray(pain_day)
-        pv_arr = np.asarray(pain_val)
+        pd_arr, pv_arr = pain_day, pain_val
         for w in pain_weeks[1:]:
             mean_w = float(w_pain[w])
             if mean_w > first and is_important_change(first, mean_w):
                 in_week = np.nonzero(pd_arr // 7 == w)[0]
                 worst = in_week[np.argmax(pv_arr[in_week])]
                 day = start + dt.timedelta(days=int(pd_arr[worst]))
-                row = next((e.source_row for e in mine if e.date == day and _session_pain(e) == pv_arr[worst]), None)
+                row = entries[int(pain_at[worst])].source_row
                 flags.append(Flag("pain-rising", day, row,
                                   f"Pain is rising: week {w + 1} averaged {mean_w:.1f}, up {mean_w - first:.1f} points "
                                   f"from {first:.1f} in week {f + 1} (important is 2 points or 30% [O1])"))
@@ -427,7 +465,7 @@ def summarise(
         sessions_done=done_n,
         sessions_not_done=int((s_reported & ~s_done).sum()),
         sessions_not_reported=int((~s_reported).sum()),
-        extra_sessions=len(extra_days),
+        extra_sessions=int(extra_days.size),
         adherence=_ratio(done_n, n),
         minutes_done=round(minutes_done, 2),
         minutes_prescribed=round(minutes_presc, 2),
