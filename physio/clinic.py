@@ -1,0 +1,71 @@
+"""The clinic overview: one row per patient's current plan with adherence, pain trend and the recommendation.
+
+A thin layer over the workspace: it reads plans and entries, and every number comes from the pure
+summarise() and recommend(). Sort it like any DataFrame (e.g. by adherence, or refer first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from .adherence import summarise
+from .planning import schedule
+from .progression import recommend
+
+COLUMNS = ["patient_id", "patient", "plan", "phase", "as_of", "adherence", "duration_adherence", "last_week_pain",
+           "pain_trend", "flags", "recommendation", "reasons"]
+
+#: The order of urgency, used by the `priority` column (refer first).
+PRIORITY = {"refer": 0, "step_back": 1, "hold": 2, "advance": 3}
+
+
+def _trend(summary) -> str:
+    c = summary.pain_change
+    if c is None:
+        return "not enough pain scores"
+    if not c.important:
+        return f"no important change ({c.points:+.1f})"
+    return f"{'better' if c.points < 0 else 'worse'} ({c.points:+.1f})"
+
+
+def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Every patient's latest plan, summarised and with a recommendation; refer and step back come first.
+
+    library: when given, each phase's max_weeks is read from it so staying too long in a phase is flagged.
+    """
+    rows = []
+    for patient in workspace.patients():
+        for plan in workspace.plans_for(patient.id):
+            entries = workspace.log_entries(patient.id, plan.id)
+            summary = summarise(plan, schedule(plan), entries, as_of=as_of)
+            max_weeks = _max_weeks(library, plan)
+            rec = recommend(plan, summary, max_weeks=max_weeks)
+            rows.append({
+                "patient_id": patient.id,
+                "patient": patient.name,
+                "plan": plan.label,
+                "phase": plan.phase_name,
+                "as_of": summary.as_of,
+                "adherence": summary.adherence,
+                "duration_adherence": summary.duration_adherence,
+                "last_week_pain": summary.last_week_pain,
+                "pain_trend": _trend(summary),
+                "flags": len(summary.flags),
+                "recommendation": rec.action,
+                "reasons": " ".join(rec.reasons),
+                "priority": PRIORITY[rec.action],
+            })
+    df = pd.DataFrame(rows, columns=[*COLUMNS, "priority"])
+    return df.sort_values(["priority", "adherence", "patient_id"], na_position="first", kind="stable") \
+        .reset_index(drop=True)
+
+
+def _max_weeks(library, plan) -> int | None:
+    if library is None:
+        return None
+    try:
+        return library.protocol(plan.protocol_id).phase(plan.phase_id).max_weeks
+    except KeyError:  # UnknownId: a plan of a protocol this library does not hold
+        return None
