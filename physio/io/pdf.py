@@ -240,30 +240,61 @@ def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict[str, Paragr
         ),
     ]
     n = len(plan.exercises)
-    day_w = 34 * mm
-    col_w = (TEXT_W - day_w) / n
-    style = _table_style(
-        ("FONTNAME", (0, 0), (-1, 0), _fonts.SANS_BOLD),
-        ("FONTSIZE", (0, 0), (-1, -1), 10),
-        ("FONTSIZE", (1, 1), (-1, -1), 13),
-        ("LEADING", (1, 1), (-1, -1), 15),
-        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
-        ("BACKGROUND", (0, 0), (-1, 0), _SHADE),
-    )
     weeks: dict[int, list[dt.date]] = defaultdict(list)
     for day in sorted(per_day):
         weeks[week_of[day]].append(day)
     for week, days in sorted(weeks.items()):
-        rows: list[list[str]] = [["Day"] + [str(i) for i in range(1, n + 1)]]
-        for day in days:
-            rows.append([f"{_DAYS[day.weekday()]} {day:%d.%m.%Y}"] + [" ".join(BOX * c) for c in per_day[day]])
-        table = Table(rows, colWidths=[day_w] + [col_w] * n, repeatRows=1, hAlign="LEFT")
-        table.setStyle(style)
+        grid = _WeekGrid(n, [(f"{_DAYS[d.weekday()]} {d:%d.%m.%Y}", per_day[d]) for d in days])
         title = f"Week {week}: {long_date(days[0])} to {long_date(days[-1])}"
-        out.append(KeepTogether([Paragraph(title, st["h3"]), table, Spacer(1, 4)]))
+        out.append(KeepTogether([Paragraph(title, st["h3"]), grid, Spacer(1, 4)]))
     return out
+
+
+class _WeekGrid(Flowable):
+    """One week of the calendar: a row per day, a column per exercise, a box to tick per session.
+
+    Drawn straight on the canvas rather than as a Table: the calendar is the largest part of the
+    handout and a table cell costs far more to lay out than a line of text (see benchmarks/)."""
+
+    DAY_W = 34 * mm
+    ROW_H = 21
+
+    def __init__(self, n_exercises: int, rows: list[tuple[str, list[int]]]):
+        super().__init__()
+        self.n, self.rows = n_exercises, rows
+        self.col_w = (TEXT_W - self.DAY_W) / n_exercises
+        self.width, self.height = TEXT_W, (len(rows) + 1) * self.ROW_H
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c, h, rh = self.canv, self.height, self.ROW_H
+        xs = [0.0] + [self.DAY_W + i * self.col_w for i in range(self.n + 1)]
+        c.setFillColor(_SHADE)
+        c.rect(0, h - rh, self.width, rh, stroke=0, fill=1)
+        c.setStrokeColor(_GRID)
+        c.setLineWidth(0.4)
+        for i in range(len(self.rows) + 2):
+            c.line(0, h - i * rh, self.width, h - i * rh)
+        for x in xs:
+            c.line(x, 0, x, h)
+        c.setFillColor(colors.black)
+        c.setFont(_fonts.SANS_BOLD, 10)
+        c.drawString(4, h - rh + 7, "Day")
+        for i in range(self.n):
+            c.drawCentredString(xs[i + 1] + self.col_w / 2, h - rh + 7, str(i + 1))
+        # Row by row, day first, so text extraction reads the calendar as a person does.
+        for r, (label, counts) in enumerate(self.rows, 2):
+            y = h - r * rh
+            c.setFont(_fonts.SANS, 10)
+            c.drawString(4, y + 7, label)
+            for i, count in enumerate(counts):
+                if count:
+                    boxes = " ".join(BOX * count)
+                    size = min(13.0, (self.col_w - 4) / max(c.stringWidth(boxes, _fonts.SANS, 1), 1e-6))
+                    c.setFont(_fonts.SANS, size)
+                    c.drawCentredString(xs[i + 1] + self.col_w / 2, y + 6, boxes)
 
 
 def _notes(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
