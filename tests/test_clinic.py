@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from adherence_helpers import START, csv_bytes, make_plan
@@ -42,7 +43,7 @@ def test_one_row_per_plan_with_urgent_patients_first(ws):
     row = df.set_index("patient_id")
     assert row.loc["flagged", "recommendation"] == "refer" and "saddle" in row.loc["flagged", "reasons"]
     assert row.loc["quiet", "recommendation"] == "step_back"
-    assert row.loc["none", "recommendation"] == "hold" and row.loc["none", "adherence"] is None
+    assert row.loc["none", "recommendation"] == "hold" and pd.isna(row.loc["none", "adherence"])
     assert row.loc["keen", "recommendation"] == "advance" and row.loc["keen", "adherence"] == 1.0
     assert row.loc["keen", "pain_trend"].startswith("no important change")
     assert row.loc["keen", "plan"] == "keen-test-back v1"
