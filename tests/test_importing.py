@@ -127,3 +127,27 @@ def test_a_bad_file_after_a_good_import_loses_nothing(ws, tmp_path):
 def test_unknown_patient_is_refused_before_reading(ws, tmp_path):
     with pytest.raises(Exception, match="no patient 'nobody'.*the patients are: anna-k, boris-m"):
         import_log(ws, "nobody", tmp_path / "does-not-matter.xlsx")
+
+
+def test_example_logs_import_with_every_kind_of_problem_reported(tmp_path):
+    from physio.example import issue_example_plans
+    from physio.importing import example_log_files, import_example_logs
+    from physio.library import default_library
+    from physio.store import read_patients
+
+    w = Workspace(tmp_path / "example")
+    w.add_patients(read_patients(Path(__file__).resolve().parent.parent / "patients_example" / "patients"))
+    issue_example_plans(w, default_library())
+    reports = {r.file: r for r in import_example_logs(w)}
+    assert set(reports) == {f.name for _, f in example_log_files()}
+    for r in reports.values():
+        assert r.rows_read == r.rows_accepted + r.rows_rejected > 0
+    assert reports["P002--diary-cp1251.csv"].encoding == "cp1251"
+    messy = reports["P004--messy.xlsx"]
+    assert {x.reason for x in messy.rejections} == {
+        "pain-out-of-range", "negative-count", "date-outside-plan", "unknown-exercise"}
+    assert messy.extra_sessions == 1
+    assert reports["P001--2-corrected.xlsx"].replaced > 0
+    assert [x.reason for x in w.rejections("P001")] == ["pain-out-of-range"]  # kept from the first copy
+    again = import_example_logs(w)
+    assert all(r.duplicate for r in again)
