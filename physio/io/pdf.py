@@ -120,16 +120,22 @@ def _illustration(pe: PlannedExercise, width: float, height: float) -> Flowable:
 # ------------------------------------------------------------------ story parts
 
 
-def _header(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def header_rows(plan: Plan) -> list[tuple[str, str]]:
+    """Who, what and when, as label and text: the top of the handout and of the workbook's Plan sheet."""
     version = f"version {plan.version}" if plan.version else "draft (not yet issued)"
-    rows = [
+    weeks = f"{plan.weeks} week{'s' if plan.weeks != 1 else ''}"
+    return [
         ("Patient", f"{plan.patient.name} (born {plan.patient.birth_year})"),
         ("Therapist", plan.therapist),
         ("Plan", f"{plan.id}, {version}"),
         ("Programme", plan.protocol_title),
         ("Phase", f"{plan.phase_name} (phase {plan.phase_index + 1} of {plan.phase_count})"),
-        ("Dates", f"{long_date(plan.start)} to {long_date(plan.end)} ({plan.weeks} week{'s' if plan.weeks != 1 else ''})"),
+        ("Dates", f"{long_date(plan.start)} to {long_date(plan.end)} ({weeks})"),
     ]
+
+
+def _header(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    rows = header_rows(plan)
     table = Table(
         [[Paragraph(f"<b>{k}</b>", st["cell"]), Paragraph(para(v), st["cell"])] for k, v in rows],
         colWidths=[30 * mm, TEXT_W - 30 * mm],
@@ -335,7 +341,6 @@ def _canvas_maker(plan: Plan):
     """A canvas that stamps the plan's own date and draws "page N of M" once the page count is known."""
     stamp = issue_moment(plan).strftime("D:%Y%m%d%H%M%S+00'00'")
     footer = Paragraph(para(footer_text(plan)), _styles()["footer"])
-    label = para(f"{plan.patient.name} · {plan.label}")
 
     class _Canvas(Canvas):
         def __init__(self, *args, **kwargs):

@@ -25,7 +25,7 @@ from ..errors import ExportError
 from ..models import LOG_COLUMNS, META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
 from ..planning import schedule
 from ._text import clean, looks_like_formula
-from .pdf import footer_text, issue_moment, long_date
+from .pdf import footer_text, header_rows, issue_moment
 
 PLAN_SHEET = "Plan"
 LOG_SHEET = "Log"
@@ -130,14 +130,8 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
     w.line("Your home exercise plan", where="title", font=_TITLE)
     w.line("Aim of this phase", plan.phase_goal, where="phase goal")
     w.gap()
-    version = f"version {plan.version}" if plan.version else "draft (not yet issued)"
-    w.line("Patient", f"{plan.patient.name} (born {plan.patient.birth_year})", where="patient name")
-    w.line("Therapist", plan.therapist, where="therapist")
-    w.line("Plan", f"{plan.id}, {version}", where="plan id")
-    w.line("Programme", plan.protocol_title, where="protocol title")
-    w.line("Phase", f"{plan.phase_name} (phase {plan.phase_index + 1} of {plan.phase_count})", where="phase name")
-    w.line("Dates", f"{long_date(plan.start)} to {long_date(plan.end)} ({plan.weeks} week{'s' if plan.weeks != 1 else ''})",
-           where="dates")
+    for label, text in header_rows(plan):
+        w.line(label, text, where=f"{label.lower()} in the header")
     w.gap()
 
     w.line("Safety: read this first", where="safety", font=_SAFETY_HEAD, fill=_SAFETY_FILL)
