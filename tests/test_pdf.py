@@ -95,15 +95,19 @@ def test_every_page_has_its_number_and_the_prescribed_by_line(plan, written):
         )
 
 
-def test_all_fonts_are_embedded_dejavu(written):
+def assert_fonts_embedded_dejavu(path: Path) -> None:
     exe = need_tool("pdffonts", "it lists the fonts a PDF uses")
-    out = subprocess.run([exe, str(written[0])], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([exe, str(path)], check=True, capture_output=True, text=True).stdout
     rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
     assert rows, "the handout uses no fonts at all"
     for row in rows:
         name, emb = row[0], row[-5]
         assert "DejaVu" in name, f"font {name} is not ours"
         assert emb == "yes", f"font {name} is not embedded"
+
+
+def test_all_fonts_are_embedded_dejavu(written):
+    assert_fonts_embedded_dejavu(written[0])
 
 
 def test_same_plan_gives_identical_bytes_dated_from_the_plan(plan):
@@ -149,6 +153,7 @@ def test_patient_name_in_any_script_gives_a_handout(tmp_path, name, readable):
     text = pdf_text(path)
     assert "Your home exercise plan" in text
     assert "page 1 of" in text
+    assert_fonts_embedded_dejavu(path)  # a missing glyph never pulls in a font the reader may lack
     if readable:
         assert readable in text
 
