@@ -33,7 +33,7 @@ from ..errors import ExportError
 from ..models import PARAM_LABELS, Plan, PlannedExercise, ScheduledSession
 from ..planning import schedule
 from . import _fonts
-from ._text import para
+from ._text import clean, para
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
@@ -60,8 +60,11 @@ def long_date(d: dt.date) -> str:
 
 def issue_moment(plan: Plan) -> dt.datetime:
     """The fixed moment stamped into the files' metadata: when the plan was issued, else its start."""
-    if plan.issued_at is not None:
-        return plan.issued_at.replace(tzinfo=None, microsecond=0)
+    at = plan.issued_at
+    if at is not None:
+        if at.tzinfo is not None:
+            at = at.astimezone(dt.timezone.utc)
+        return at.replace(tzinfo=None, microsecond=0)
     return dt.datetime.combine(plan.start, dt.time())
 
 
@@ -395,9 +398,9 @@ def _handout(plan: Plan, sessions: list[ScheduledSession]) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN + FOOTER_H,
-        title=f"Home exercise plan: {plan.patient.name}",
-        author=plan.therapist,
-        subject=f"{plan.protocol_title}, {plan.phase_name}, {plan.label}",
+        title=clean(f"Home exercise plan: {plan.patient.name}"),
+        author=clean(plan.therapist),
+        subject=clean(f"{plan.protocol_title}, {plan.phase_name}, {plan.label}"),
         creator="physio",
         producer="physio",
         invariant=1,
