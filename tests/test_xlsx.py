@@ -245,3 +245,28 @@ def test_libreoffice_opens_the_workbook_and_keeps_the_log_rows(plan, path, tmp_p
 
     done = _soffice(tmp_path, path, "pdf", out)
     assert done.returncode == 0 and (out / f"{path.stem}.pdf").exists(), done.stderr + done.stdout
+
+
+def test_a_filled_in_workbook_reads_back_through_the_log_importer(plan, path, tmp_path):
+    """The contract end to end: what we hand out, once a patient fills two rows, comes back as two entries."""
+    from physio.io.logs import read_log
+    from physio.validate import validate
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Log"]
+    for r, done, pain_before, pain_after in ((2, "yes", 3, 2), (3, "no", 5, None)):
+        ws.cell(r, column("Done") + 1, done)
+        ws.cell(r, column("Pain before (0-10)") + 1, pain_before)
+        ws.cell(r, column("Pain after (0-10)") + 1, pain_after)
+    returned = tmp_path / "returned.xlsx"
+    wb.save(returned)
+
+    raw = read_log(returned)
+    assert (raw.kind, raw.plan_id, raw.plan_version, raw.patient_id) == ("workbook", plan.id, plan.version, "p001")
+    result = validate(raw, plan, schedule(plan), patient_id="p001")
+    assert result.rejections == []
+    filled = [e for e in result.entries if e.done is not None]
+    first = schedule(plan)[0]
+    assert [e.done for e in filled] == [True, False]
+    assert (filled[0].date, filled[0].exercise_id, filled[0].pain_before, filled[0].pain_after) == (
+        first.date, first.exercise_id, 3, 2)
