@@ -151,3 +151,21 @@ def test_a_plan_personalised_from_the_shipped_library_exports_completely(library
         assert pe.exercise.name in text and pe.dose.summary() in text
     log = openpyxl.load_workbook(result.workbook)["Log"]
     assert log.max_row == len(schedule(plan)) + 1
+
+
+def test_another_process_exports_the_very_same_bytes(plan, tmp_path):
+    """Reproducible across runs, not just within one: hash seeds and import order change nothing."""
+    import hashlib
+    import sys
+
+    here = Path(__file__).parent
+    code = (
+        "import hashlib, sys; sys.path.insert(0, sys.argv[1]);"
+        "from export_helpers import make_plan; from physio.io.pdf import handout_bytes;"
+        "from physio.io.xlsx import workbook_bytes; p = make_plan(n_exercises=2, weeks=1);"
+        "print(hashlib.sha256(handout_bytes(p)).hexdigest(), hashlib.sha256(workbook_bytes(p)).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run([sys.executable, "-c", code, str(here)], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [hashlib.sha256(handout_bytes(plan)).hexdigest(),
+                                  hashlib.sha256(workbook_bytes(plan)).hexdigest()]
