@@ -50,3 +50,8 @@ def register_fonts() -> str:
     addMapping(SANS_BOLD, 0, 1, SANS_BOLD_OBLIQUE)
     addMapping(SANS_BOLD, 1, 1, SANS_BOLD_OBLIQUE)
     return SANS
+
+
+def font_path(bold: bool = False) -> str:
+    """The TrueType file of the regular (or bold) face, for drawing text outside reportlab (PNG pictures)."""
+    return str(font_folder() / _FILES[SANS_BOLD if bold else SANS])

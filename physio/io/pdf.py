@@ -116,8 +116,18 @@ class _EmptyFrame(Flowable):
 
 
 def _illustration(pe: PlannedExercise, width: float, height: float) -> Flowable:
-    """The picture of one exercise, `width` × `height` points. For now the frame it will be drawn in."""
-    return _EmptyFrame(width, height)
+    """The picture of one exercise, drawn as vectors at this patient's dose (board angle, hold time).
+
+    A plan issued from an older library may name an exercise that has no pose any more: the handout is
+    still complete without its picture, so the empty frame stands in rather than failing the export."""
+    from ..errors import PhysioError
+    from ..figures import exercise_figure, to_drawing
+
+    try:
+        fig = exercise_figure(pe.exercise.id, pe.dose)
+    except PhysioError:
+        return _EmptyFrame(width, height)
+    return to_drawing(fig, width, height, font_name=_fonts.SANS, bold_font_name=_fonts.SANS_BOLD)
 
 
 # ------------------------------------------------------------------ story parts

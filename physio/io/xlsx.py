@@ -84,9 +84,23 @@ def _put(ws: Worksheet, row: int, col: int, value: object, where: str) -> Cell:
 # ------------------------------------------------------------------ the Plan sheet
 
 
+#: Width of an exercise picture on the Plan sheet, in pixels (column C is about 230 px wide).
+PICTURE_PX = 220
+
+
 def _plan_sheet_picture(pe: PlannedExercise) -> Image | None:
-    """The picture of one exercise for the Plan sheet; none yet (the rows beside each block are kept free)."""
-    return None
+    """The exercise's picture at this patient's dose, as a PNG beside its block (drawn twice as large, for print)."""
+    from ..errors import PhysioError
+    from ..figures import exercise_figure, to_png
+
+    try:
+        png = to_png(exercise_figure(pe.exercise.id, pe.dose), width_px=2 * PICTURE_PX)
+    except PhysioError:  # an exercise with no pose any more: the block reads fine without it
+        return None
+    img = Image(io.BytesIO(png))
+    img.height = round(img.height * PICTURE_PX / img.width)
+    img.width = PICTURE_PX
+    return img
 
 
 class _PlanWriter:
