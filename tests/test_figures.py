@@ -15,7 +15,7 @@ from physio import Dose, ProtocolError, load_library
 from physio.errors import ExportError
 from physio.figures import exercise_figure, to_drawing, to_png, to_svg, write_contact_sheet
 from physio.figures.body import JOINTS, RIGID, outline_points
-from physio.figures.shapes import Circle, Line, Text
+from physio.figures.shapes import Circle, Line, Polygon, Text
 
 PROTOCOLS = Path(__file__).resolve().parent.parent / "protocols"
 BOARD_EXERCISES = ("board-traction-supine", "board-traction-prone")
@@ -134,9 +134,47 @@ def test_board_is_drawn_at_the_dose_angle_and_the_body_lies_on_it(lib, ex_id, an
         assert len(dists) > 20, "most of the body lies over the board"
         assert min(dists) >= -EPS, f"{which}: sinks {-min(dists):.1f} cm into the board"
         assert min(dists) <= EPS, f"{which}: floats above the board"
-    # the ankles are at the straps, the floor is under everything
-    strap = [s for s in fig.shapes if s.role == "board-strap"]
-    assert strap
+    # the floor is under the whole board, and the feet hang clear of it
+    (_, floor_y), _ = fig.surfaces["floor"]
+    assert min(fig.surfaces["board"][0][1], fig.surfaces["board"][1][1]) > floor_y
+    for sk in fig.skeletons.values():
+        assert min(sk.points[f"{p}_{s}"][1] for p in ("heel", "toe") for s in "lr") > floor_y + 5
+
+
+@pytest.mark.parametrize("angle", [15, 30, 45])
+@pytest.mark.parametrize("ex_id", BOARD_EXERCISES)
+def test_on_the_board_the_head_is_up_and_the_strap_is_under_the_arms(lib, ex_id, angle):
+    # a traction board: held at the top by a strap under the arms, the body's weight pulling towards
+    # the feet at the low end (the opposite is an inversion table, which our text does not describe)
+    fig = exercise_figure(ex_id, Dose(duration_s=180, angle_deg=angle), library=lib)
+    (ax, ay), (bx, by) = fig.surfaces["board"]
+    length = math.hypot(bx - ax, by - ay)
+    dx, dy = (bx - ax) / length, (by - ay) / length
+
+    def along(p):  # cm from the board's lower end
+        return (p[0] - ax) * dx + (p[1] - ay) * dy
+
+    (band,) = [s for s in fig.shapes if isinstance(s, Polygon) and s.role == "board-strap"]
+    strap_t = sum(along(p) for p in band.points) / len(band.points)
+    for which, sk in fig.skeletons.items():
+        pts = sk.points
+        for side in "lr":
+            assert pts["head"][1] > pts["shoulder"][1] > pts["hip"][1] > pts[f"knee_{side}"][1] > pts[f"ankle_{side}"][1], which
+            assert along(pts[f"ankle_{side}"]) > 0, f"{which}: the feet stay on the board"
+        assert along(pts["head"]) < length, f"{which}: the head stays on the board"
+        # the strap is at the armpits: just below the shoulder, far from the ankles
+        assert 0 < along(pts["shoulder"]) - strap_t < 15, which
+        assert strap_t - along(pts["hip"]) > 30, which
+
+
+@pytest.mark.parametrize(("ex_id", "face_up"), [("board-traction-supine", True), ("board-traction-prone", False)])
+def test_on_the_board_the_face_looks_away_from_it_on_the_back_and_towards_it_face_down(lib, ex_id, face_up):
+    fig = exercise_figure(ex_id, Dose(duration_s=180, angle_deg=30), library=lib)
+    sk = fig.skeletons["end"]
+    (ax, ay), (bx, by) = fig.surfaces["board"]
+    normal = (-(by - ay), bx - ax)  # pointing up from the surface
+    face = (math.cos(math.radians(sk.face_deg)), math.sin(math.radians(sk.face_deg)))
+    assert (face[0] * normal[0] + face[1] * normal[1] > 0) == face_up
 
 
 def test_board_without_a_dose_uses_the_pose_default(lib):

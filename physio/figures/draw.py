@@ -48,6 +48,7 @@ def draw_exercise(
 
     behind: list[Shape] = []
     front: list[Shape] = []
+    over_trunk: list[Shape] = []  # drawn over the trunk but under the near arm and leg (the chest strap)
     surfaces: dict[str, tuple[Point, Point]] = {}
     all_pts = outline_points(start) + outline_points(end)
     xs = [p[0] - r for p, r in all_pts] + [p[0] + r for p, r in all_pts]
@@ -63,12 +64,13 @@ def draw_exercise(
         x0 = min(x0, grip[0] - 40)
     elif ep.support == "board":
         assert angle is not None
-        surface, strap = _board_geometry(end, angle)
+        surface, armpit_t = _board_geometry(end, angle)
         lowest = min([p[1] - r for p, r in all_pts] + [surface[0][1] - P.BOARD_THICKNESS_CM])
         floor_y = min(lowest - 6.0, surface[0][1] - P.BOARD_MIN_HEIGHT_CM)
-        parts = P.board(surface, strap, floor_y)
-        behind += [s for s in parts if s.role != "board-strap"]
-        front += [s for s in parts if s.role == "board-strap"]
+        behind += P.board(surface, floor_y)
+        strap = P.chest_strap(surface, armpit_t, THICKNESS_CM["thorax"] + 1.0)
+        behind += [s for s in strap if s.role != "board-strap"]
+        over_trunk += [s for s in strap if s.role == "board-strap"]
         surfaces["board"] = surface
         x0, x1 = min(x0, surface[0][0] - 40, surface[1][0] - 40), max(x1, surface[1][0] + 40, surface[0][0] + 40)
         front += _angle_sign(surface, angle)
@@ -92,7 +94,7 @@ def draw_exercise(
 
     if not same:
         shapes += _body(start, ghost=True)
-    shapes += _body(end, ghost=False)
+    shapes += _body(end, ghost=False, over_trunk=over_trunk)
     shapes += front
     if not same:
         shapes += _motion_arrow(start, end)
@@ -122,15 +124,14 @@ def _placed(pose: Pose, ep: ExercisePoses, angle: float | None) -> Skeleton:
         gx, gy = _grip(sk, ep.support)
         return sk.moved(-gx, -gy)
     assert angle is not None
-    # Lying along the board: turn the lying figure by the board angle (feet end up), then rest it on the surface.
+    # Lying along the board head up: the board rises to the right, so the head goes to the right
+    # (whatever way the pose faces), the body is turned by the board angle and rests on the surface.
+    if sk.points["head"][0] < sk.points["hip"][0]:
+        sk = sk.mirrored()
     sk = sk.rotated(angle)
     dx, dy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     nx, ny = -dy, dx
-    # The feet are held by the straps and may reach past the board's top end: they do not rest on it.
-    ankle = sk.points[f"ankle_{NEAR_SIDE}"]
-    t_ankle = ankle[0] * dx + ankle[1] * dy
-    lying = [(p, r) for p, r in outline_points(sk) if p[0] * dx + p[1] * dy <= t_ankle + 1.0]
-    lift = -min(p[0] * nx + p[1] * ny - r for p, r in lying)
+    lift = -min(p[0] * nx + p[1] * ny - r for p, r in outline_points(sk))
     return sk.moved(lift * nx, lift * ny)
 
 
@@ -143,34 +144,40 @@ def _grip(sk: Skeleton, support: str) -> Point:
 
 
 def _align(start: Skeleton, end: Skeleton, ep: ExercisePoses, angle: float | None) -> tuple[Skeleton, Skeleton]:
-    """Keep the anchor point still between start and end (the feet in a squat, the strap on the board)."""
+    """Keep the anchor point still between start and end (the feet in a squat, the shoulders in the strap)."""
     if ep.support in ("bar", "bar-knees"):
         return start, end
     if ep.support == "board":
-        a = f"ankle_{NEAR_SIDE}"
+        a = "shoulder"
         d = (math.cos(math.radians(angle or 0)), math.sin(math.radians(angle or 0)))
         shift = (end.points[a][0] - start.points[a][0]) * d[0] + (end.points[a][1] - start.points[a][1]) * d[1]
         return start.moved(shift * d[0], shift * d[1]), end
     return start.moved(end.points[ep.anchor][0] - start.points[ep.anchor][0], 0.0), end
 
 
-def _board_geometry(sk: Skeleton, angle: float) -> tuple[tuple[Point, Point], Point]:
-    """The board surface line placed so the near ankle sits at the straps."""
-    ankle = sk.points[f"ankle_{NEAR_SIDE}"]
+def _board_geometry(sk: Skeleton, angle: float) -> tuple[tuple[Point, Point], float]:
+    """The board surface line, ending a little past the head, and how far along it the armpits are."""
     d = (math.cos(math.radians(angle)), math.sin(math.radians(angle)))
-    t_ankle = ankle[0] * d[0] + ankle[1] * d[1]
-    surface = P.board_line(angle, t_ankle - (P.BOARD_LENGTH_CM - P.BOARD_STRAP_FROM_TOP_CM))
-    strap = (t_ankle * d[0], t_ankle * d[1])
-    return surface, strap
+
+    def along(p: Point) -> float:
+        return p[0] * d[0] + p[1] * d[1]
+
+    top = along(sk.points["head"]) + HEAD_RADIUS_CM + P.BOARD_HEAD_ROOM_CM
+    start_t = top - P.BOARD_LENGTH_CM
+    surface = P.board_line(angle, start_t)
+    # the strap passes under the arms: just below the shoulder joint, towards the feet
+    armpit_t = along(sk.points["shoulder"]) - P.ARMPIT_BELOW_SHOULDER_CM - start_t
+    return surface, armpit_t
 
 
 # ---------------------------------------------------------------- the body
 
 
-def _body(sk: Skeleton, ghost: bool) -> list[Shape]:
+def _body(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None) -> list[Shape]:
     """The body as rounded limbs: far limbs, then trunk and head, then the near leg and arm on top.
 
-    Each layer draws all its outlines before its fills, so parts of one layer merge into one shape."""
+    Each layer draws all its outlines before its fills, so parts of one layer merge into one shape.
+    `over_trunk` shapes (a chest strap) go over the trunk and under the near limbs."""
     far = "r" if NEAR_SIDE == "l" else "l"
     near_style = STYLE["ghost-near" if ghost else "near"]
     far_style = STYLE["ghost-far" if ghost else "far"]
@@ -198,6 +205,7 @@ def _body(sk: Skeleton, ghost: bool) -> list[Shape]:
             out.append(Line((a, b), w, fill, role=role))
         if with_head:
             out.append(Circle(pts["head"], HEAD_RADIUS_CM, fill, role=f"{role}-head"))
+            out += over_trunk or []
     return out
 
 
@@ -290,9 +298,9 @@ def _angle_sign(surface: tuple[Point, Point], angle: float) -> list[Shape]:
         arc = tuple((ax + r * math.cos(math.radians(t)), ay + r * math.sin(math.radians(t)))
                     for t in [angle * i / 12 for i in range(13)])
         out.append(Line(arc, 1.0, "#555555", role="angle-arc"))
-    mid = math.radians(angle / 2)
-    out.append(Text((ax + (r + 6) * math.cos(mid), ay + (r + 6) * math.sin(mid) - 3), f"{angle:g}°",
-                    TEXT_SIZE * 1.15, "#222222", "start", True, role="angle"))
+    # written under the dashed line, where neither the board nor a limb can cover it at any angle
+    size = TEXT_SIZE * 1.15
+    out.append(Text((ax + r * 0.55, ay - size - 1.5), f"{angle:g}°", size, "#222222", "start", True, role="angle"))
     return out
 
 

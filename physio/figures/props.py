@@ -17,11 +17,20 @@ BAR_CLEARANCE_CM = 12.0
 """Feet hang this far above the floor: the article asks for a bar higher than the patient."""
 
 BOARD_LENGTH_CM = 200.0
-"""An inclined board a little longer than the body, so the head stays on it and the feet reach the straps."""
+"""An inclined board a little longer than the body, so the whole body lies on it and the feet stay off the floor."""
 
 BOARD_THICKNESS_CM = 4.0
-BOARD_STRAP_FROM_TOP_CM = 14.0
-"""The ankle straps sit near the upper end of the board (the article: straps at the top)."""
+BOARD_HEAD_ROOM_CM = 10.0
+"""The board reaches this far past the top of the head: the patient lies head up, held at the upper end.
+
+Why: on a traction board (Evminov type) the patient hangs from straps under the arms fixed to the top
+of the board, and the weight of the body, feet towards the low end, stretches the spine."""
+
+STRAP_WIDTH_CM = 6.0
+"""Width of the chest strap that passes under the arms."""
+
+ARMPIT_BELOW_SHOULDER_CM = 7.0
+"""The armpit lies this far below the shoulder joint along the trunk: where the chest strap sits."""
 
 BOARD_MIN_HEIGHT_CM = 20.0
 """The lower end of the board stays this far above the floor, on its stand."""
@@ -103,8 +112,8 @@ def board_line(angle_deg: float, start_t: float) -> tuple[Point, Point]:
     return a, b
 
 
-def board(surface: tuple[Point, Point], strap_at: Point, floor_y: float) -> list[Shape]:
-    """The inclined board: plank, stand down to the floor, and ankle straps at the top."""
+def board(surface: tuple[Point, Point], floor_y: float) -> list[Shape]:
+    """The inclined board: plank on an A-frame stand, with the straps' fixing at its upper end."""
     (ax, ay), (bx, by) = surface
     length = math.hypot(bx - ax, by - ay)
     dx, dy = (bx - ax) / length, (by - ay) / length
@@ -114,24 +123,46 @@ def board(surface: tuple[Point, Point], strap_at: Point, floor_y: float) -> list
         ((ax, ay), (bx, by), (bx - nx * t, by - ny * t), (ax - nx * t, ay - ny * t)),
         WOOD_FILL, WOOD_EDGE, PROP_LINE, role="board-plank",
     )
-    # The stand: an A-frame from the floor to a pivot under the middle of the board.
-    px, py = (ax + bx) / 2 - nx * t, (ay + by) / 2 - ny * t
+    # The stand: an A-frame from the floor to a pivot a little above the board's middle, which keeps
+    # the angle sign at the lower end clear.
+    px, py = ax + (bx - ax) * 0.58 - nx * t, ay + (by - ay) * 0.58 - ny * t
     spread = 32.0
     stand = [
         Line(((px, py), (px - spread, floor_y)), 2.6, METAL, role="board-stand"),
         Line(((px, py), (px + spread, floor_y)), 2.6, METAL, role="board-stand"),
         Circle((px, py), 2.2, METAL, role="board-pivot"),
     ]
-    sx, sy = strap_at
-    strap = Polygon(
-        (
-            (sx - dx * 3 - nx * t, sy - dy * 3 - ny * t),
-            (sx + dx * 3 - nx * t, sy + dy * 3 - ny * t),
-            (sx + dx * 3 + nx * 9, sy + dy * 3 + ny * 9),
-            (sx - dx * 3 + nx * 9, sy - dy * 3 + ny * 9),
-        ),
-        STRAP, None, 0, role="board-strap",
+    # The fixing block at the top end, where the straps are tied.
+    fix = Polygon(
+        ((bx - dx * 5, by - dy * 5), (bx, by), (bx + nx * 5, by + ny * 5), (bx - dx * 5 + nx * 5, by - dy * 5 + ny * 5)),
+        STRAP, None, 0, role="board-fixing",
     )
     # The line the figure rests on, drawn last so the measured angle is that of a drawn line.
     top = Line(((ax, ay), (bx, by)), PROP_LINE, WOOD_EDGE, role="board-surface")
-    return [*stand, plank, top, strap]
+    return [*stand, plank, top, fix]
+
+
+def chest_strap(surface: tuple[Point, Point], armpit_t: float, depth: float) -> list[Shape]:
+    """The strap around the chest under the arms, `armpit_t` cm along the board from its lower end,
+    wrapping a chest `depth` cm deep, and its tie running up to the top of the board."""
+    (ax, ay), (bx, by) = surface
+    length = math.hypot(bx - ax, by - ay)
+    dx, dy = (bx - ax) / length, (by - ay) / length
+    nx, ny = -dy, dx
+    cx, cy = ax + dx * armpit_t, ay + dy * armpit_t
+    w, t = STRAP_WIDTH_CM / 2, BOARD_THICKNESS_CM
+    band = Polygon(
+        (
+            (cx - dx * w - nx * t, cy - dy * w - ny * t),
+            (cx + dx * w - nx * t, cy + dy * w - ny * t),
+            (cx + dx * w + nx * depth, cy + dy * w + ny * depth),
+            (cx - dx * w + nx * depth, cy - dy * w + ny * depth),
+        ),
+        STRAP, None, 0, role="board-strap",
+    )
+    # The tie leaves the band over the shoulder and runs to the fixing at the top end.
+    tie = Line(
+        ((cx + nx * depth * 0.6, cy + ny * depth * 0.6), (bx - dx * 2.5 + nx * 2.5, by - dy * 2.5 + ny * 2.5)),
+        1.6, STRAP, role="board-strap-tie",
+    )
+    return [tie, band]
