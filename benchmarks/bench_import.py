@@ -124,11 +124,12 @@ def main() -> None:
     args = ap.parse_args()
     files = cached_files(args.patients)
 
+    # One patient at a time, as a clinic would work: only that patient's plan, schedule and log are in memory.
     plans = [make_plan(i) for i in range(args.patients)]
-    schedules = [schedule(p) for p in plans]
     read_s = validate_s = summarise_s = 0.0
     rows = accepted = 0
-    for plan, sessions, f in zip(plans, schedules, files):
+    for plan, f in zip(plans, files):
+        sessions = schedule(plan)
         t0 = time.perf_counter()
         raw = read_log(f)
         t1 = time.perf_counter()
@@ -157,11 +158,10 @@ def main() -> None:
     print(f"read speed-up per row: {ratio:.1f}× (target ≥ {READ_TARGET:g}×: {'MET' if ratio >= READ_TARGET else 'NOT MET'})")
     print(f"read + validate speed-up per row: {ratio_full:.1f}× "
           f"({'also ≥' if ratio_full >= READ_TARGET else 'below'} {READ_TARGET:g}×)")
-    scaled = summarise_s * (1_500_000 / max(accepted, 1))
-    print(f"summarise {accepted:,} entries of {len(plans)} plans: {summarise_s:.2f} s "
+    scaled = summarise_s * (1_500_000 / max(rows, 1))  # per 1.5 M log rows (the clinic-year's rows)
+    print(f"summarise {len(plans)} plans ({rows:,} log rows, {accepted:,} reported entries): {summarise_s:.2f} s "
           f"(≈ {scaled:.2f} s per 1.5 M rows; target ≤ {SUMMARISE_TARGET_S:g} s: "
           f"{'MET' if scaled <= SUMMARISE_TARGET_S else 'NOT MET'})")
-
 
 if __name__ == "__main__":
     main()

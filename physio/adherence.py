@@ -106,7 +106,8 @@ class AdherenceSummary:
     gap: Run
     weekly: list[dict] = field(default_factory=list)
     exercises: list[dict] = field(default_factory=list)
-    daily: list[dict] = field(default_factory=list)
+    #: Per day from the start to as_of: (scheduled, done, extra) counts; read through `daily`.
+    day_counts: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] = ((), (), ())
     flags: list[Flag] = field(default_factory=list)
 
     @property
@@ -122,6 +123,15 @@ class AdherenceSummary:
 
     def exercise_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.exercises, columns=_EXERCISE_COLUMNS)
+
+    @property
+    def daily(self) -> list[dict]:
+        """One record per day from the start to as_of: sessions scheduled, done, and extra ones."""
+        sched, done, extra = self.day_counts
+        return [
+            {"date": self.start + dt.timedelta(days=d), "scheduled": a, "done": b, "extra": c}
+            for d, (a, b, c) in enumerate(zip(sched, done, extra))
+        ]
 
     def daily_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.daily, columns=_DAY_COLUMNS)
@@ -174,8 +184,8 @@ def is_important_change(first: float, last: float) -> bool:
 # Read for every entry; sets, repetitions and the row are read only for the few entries that need them.
 _ENTRY_NAMES = ("date", "plan_id", "session", "exercise_id", "done", "minutes", "pain_before", "pain_after", "notes",
                 "scheduled")
-_GETTERS = {name: operator.attrgetter(name) for name in _ENTRY_NAMES}
-_SESSION_GETTERS = tuple(operator.attrgetter(n) for n in ("date", "session", "exercise_id"))
+_ENTRY_VALUES = {name: operator.itemgetter(name) for name in _ENTRY_NAMES}
+_SESSION_VALUES = tuple(operator.itemgetter(n) for n in ("date", "session", "exercise_id"))
 
 
 def _codes(ids: tuple, index: dict[str, int]) -> np.ndarray:
@@ -258,7 +268,9 @@ def summarise(
 
     # ---- entries as columns (one C-level pass over the objects; the rest is array arithmetic)
     entries = entries if isinstance(entries, list) else list(entries)
-    c = {name: list(map(getter, entries)) for name, getter in _GETTERS.items()}
+    # a model's field values live in its __dict__; reading them column by column allocates no per-entry objects
+    fields = list(map(vars, entries))
+    c = {name: list(map(get, fields)) for name, get in _ENTRY_VALUES.items()}
     e_day = np.fromiter(map(dt.date.toordinal, c["date"]), dtype=np.int64, count=len(entries)) - base
     same_plan = set(c["plan_id"]) <= {plan.id}  # the usual case: every entry is of this plan
     keep = (e_day >= 0) & (e_day <= (end - start).days)
@@ -312,7 +324,8 @@ def summarise(
                     break
 
     # ---- the schedule up to as_of, as arrays
-    s_cols = [list(map(g, schedule)) for g in _SESSION_GETTERS]
+    s_fields = list(map(vars, schedule))
+    s_cols = [list(map(get, s_fields)) for get in _SESSION_VALUES]
     s_day_all = np.fromiter(map(dt.date.toordinal, s_cols[0]), dtype=np.int64, count=len(s_cols[0])) - base
     s_ses_all = np.array(s_cols[1], dtype=np.int64)
     s_ex_all = _codes(s_cols[2], ex_index)
@@ -414,10 +427,7 @@ def summarise(
     d_sched = np.bincount(sday, minlength=n_days)[:n_days] if n else np.zeros(n_days, dtype=int)
     d_done = np.bincount(sday, weights=s_done, minlength=n_days)[:n_days] if n else np.zeros(n_days)
     d_extra = np.bincount(extra_days, minlength=n_days)[:n_days] if extra_days.size else np.zeros(n_days, dtype=int)
-    daily = [
-        {"date": start + dt.timedelta(days=d), "scheduled": sc, "done": int(dn), "extra": ex}
-        for d, sc, dn, ex in zip(range(n_days), d_sched.tolist(), d_done.tolist(), d_extra.tolist())
-    ]
+    day_counts = (tuple(d_sched.tolist()), tuple(int(x) for x in d_done.tolist()), tuple(d_extra.tolist()))
     sched_days = np.nonzero(d_sched > 0)[0]
     streak = _longest(d_done[sched_days] >= d_sched[sched_days], sched_days, start)
     gap = _longest(d_done[sched_days] == 0, sched_days, start)
@@ -477,6 +487,6 @@ def summarise(
         gap=gap,
         weekly=weekly,
         exercises=exercises,
-        daily=daily,
+        day_counts=day_counts,
         flags=flags,
     )
