@@ -3,11 +3,14 @@
 #   poppler-utils (pdftotext, pdftoppm)  - re-read the PDF handouts
 #   libreoffice-calc-nogui (soffice)     - open the workbooks as a second, independent reader
 #   chromium                             - the real-browser test (Playwright drives Debian's Chromium)
+#   fonts-droid-fallback, fonts-symbola  - handouts print Chinese, Japanese and emoji (physio/io/_fonts.py)
 set -euo pipefail
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice   >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v chromium  >/dev/null 2>&1 || need+=(chromium)
+[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
+[ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || need+=(fonts-symbola)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 echo "Installing Debian packages the tests need: ${need[*]}"

@@ -33,7 +33,7 @@ from ..errors import ExportError
 from ..models import PARAM_LABELS, Plan, PlannedExercise, ScheduledSession
 from ..planning import schedule
 from . import _fonts
-from ._text import clean, para
+from ._text import check_printable, clean, para
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
@@ -347,6 +347,43 @@ def _story(plan: Plan, sessions: list[ScheduledSession]) -> list[Flowable]:
     return story
 
 
+def _printed_texts(plan: Plan) -> list[tuple[str, str, str]]:
+    """Every piece of plan text the handout prints: (the text, where it comes from, the other way out)."""
+    latin = "write the name in Latin letters"
+    plain = "write it without those characters"
+    out = [
+        (plan.patient.name, f"the patient's name {plan.patient.name!r}", latin),
+        (plan.therapist, f"the therapist's name {plan.therapist!r}", latin),
+        (plan.protocol_title, f"the programme title {plan.protocol_title!r}", plain),
+        (plan.phase_name, f"the phase name {plan.phase_name!r}", plain),
+        (plan.phase_goal, "the phase's aim", plain),
+        (plan.id, f"the plan id {plan.id!r}", plain),
+    ]
+    out += [(r.text, "a stop rule", plain) for r in plan.stop_rules]
+    out += [(f.text, f"red flag {f.id!r}", plain) for f in plan.red_flags]
+    out += [(w, "a warning", plain) for w in plan.warnings]
+    out += [(c, "a cleared contraindication", plain) for c in plan.cleared]
+    out += [(c, "a change since the last plan", plain) for c in plan.changes]
+    out += [(n, "a note from the therapist", plain) for n in plan.notes]
+    for pe in plan.exercises:
+        ex = pe.exercise
+        where = f"exercise {ex.id!r}"
+        out.append((ex.name, f"the name of {where}", plain))
+        out += [(t, f"the text of {where}", plain)
+                for t in [ex.aim, ex.starting_position, ex.breathing, *ex.equipment, *ex.steps, *ex.cautions]]
+        out += [(r, f"the reason for the dose of {where}", plain) for r in pe.reasons.values()]
+        if pe.note:
+            out.append((pe.note, f"the therapist's note on {where}", plain))
+    return out
+
+
+def _check_printable(plan: Plan) -> None:
+    """Refuse, before anything is drawn, text that would print as empty boxes, saying where it is."""
+    for text, what, instead in _printed_texts(plan):
+        if not text.isascii():
+            check_printable(clean(text), what, instead)
+
+
 # ------------------------------------------------------------------ the document
 
 
@@ -400,6 +437,7 @@ def _handout(plan: Plan, sessions: list[ScheduledSession]) -> bytes:
             "add at least one exercise to the plan first"
         )
     _fonts.register_fonts()
+    _check_printable(plan)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
