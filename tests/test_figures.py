@@ -110,6 +110,23 @@ def test_floor_exercises_rest_on_their_support(lib, figures):
             assert lowest == pytest.approx(surface, abs=EPS), ex_id
 
 
+@pytest.mark.parametrize("ex_id", ["cat-camel", "bird-dog", "quadruped-lumbar-rock", "childs-pose"])
+def test_on_hands_and_knees_both_hands_and_knees_touch_the_mat(lib, figures, ex_id):
+    from physio.figures.body import PARTS, THICKNESS_CM
+    from physio.figures.props import MAT_THICKNESS_CM
+
+    fig = figures[ex_id]
+    (_, floor_y), _ = fig.surfaces["floor"]
+    mat = floor_y + MAT_THICKNESS_CM
+    sk = fig.skeletons["start"]  # every one starts on all fours
+
+    def lowest(part_names):
+        return min(sk.points[end][1] - THICKNESS_CM[t] / 2 for n, a, b, t in PARTS if n in part_names for end in (a, b))
+
+    assert lowest(("forearm_l", "hand_l")) == pytest.approx(mat, abs=1.0), f"{ex_id}: the hand floats"
+    assert lowest(("thigh_l", "shank_l")) == pytest.approx(mat, abs=1.0), f"{ex_id}: the knee floats"
+
+
 def _signed_distances(fig, sk):
     (ax, ay), (bx, by) = fig.surfaces["board"]
     length = math.hypot(bx - ax, by - ay)
@@ -275,8 +292,8 @@ def test_angle_out_of_range_is_refused(tmp_path):
 def test_missing_joint_is_refused(tmp_path):
     folder, line = _broken(
         tmp_path,
-        "end: {tilt: 75, joints: {lumbar: 25, neck: 10,",
-        "end: {tilt: 75, joints: {neck: 10,",
+        "end: {tilt: 85, joints: {lumbar: 17, neck: 25,",
+        "end: {tilt: 85, joints: {neck: 25,",
     )
     msg = _problems(folder)
     assert f"poses.yaml:{line} exercises.childs-pose.end.joints: missing joint(s) lumbar" in msg

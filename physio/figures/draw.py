@@ -21,8 +21,8 @@ OUTLINE_CM = 1.3
 STYLE = {
     "near": ("#5d8fc8", "#1f3a5f"),
     "far": ("#bcd2eb", "#6f8db0"),
-    "ghost-near": ("#e6e9ed", "#aab1ba"),
-    "ghost-far": ("#f1f3f5", "#c6ccd3"),
+    "ghost-near": ("#eceef1", "#bcc3cb"),
+    "ghost-far": ("#f5f6f8", "#d4d9de"),
 }
 ACCENT = "#e07b00"
 TEXT_SIZE = 10.0
