@@ -7,12 +7,14 @@ summarise() and recommend(). Sort it like any DataFrame (e.g. by adherence, or r
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
-from .adherence import summarise
+from .adherence import AdherenceSummary, summarise
+from .models import Plan
 from .planning import schedule
-from .progression import recommend
+from .progression import Recommendation, recommend
 
 COLUMNS = ["patient_id", "patient", "plan", "phase", "as_of", "adherence", "duration_adherence", "last_week_pain",
            "pain_trend", "flags", "recommendation", "reasons"]
@@ -30,6 +32,24 @@ def _trend(summary) -> str:
     return f"{'better' if c.points < 0 else 'worse'} ({c.points:+.1f})"
 
 
+@dataclass(frozen=True)
+class Review:
+    """One plan's returned logs, summarised, and the recommendation that follows from its phase's rules."""
+
+    plan: Plan
+    summary: AdherenceSummary
+    recommendation: Recommendation
+
+
+def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = None,
+                adherence_cutoff: float | None = None) -> Review:
+    """Summarise a plan's entries in the workspace and recommend the next step (the one path every view uses)."""
+    entries = workspace.log_entries(plan.patient.id, plan.id)
+    summary = summarise(plan, schedule(plan), entries, as_of=as_of)
+    rec = recommend(plan, summary, adherence_cutoff=adherence_cutoff, max_weeks=_max_weeks(library, plan))
+    return Review(plan, summary, rec)
+
+
 def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) -> pd.DataFrame:
     """Every patient's latest plan, summarised and with a recommendation; refer and step back come first.
 
@@ -38,10 +58,8 @@ def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) ->
     rows = []
     for patient in workspace.patients():
         for plan in workspace.plans_for(patient.id):
-            entries = workspace.log_entries(patient.id, plan.id)
-            summary = summarise(plan, schedule(plan), entries, as_of=as_of)
-            max_weeks = _max_weeks(library, plan)
-            rec = recommend(plan, summary, max_weeks=max_weeks)
+            reviewed = review_plan(workspace, plan, library=library, as_of=as_of)
+            summary, rec = reviewed.summary, reviewed.recommendation
             rows.append({
                 "patient_id": patient.id,
                 "patient": patient.name,

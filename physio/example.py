@@ -90,7 +90,10 @@ def build_example_workspace(folder: str | Path | None = None, *, library: Librar
         ws = Workspace(tmp)
         ws.add_patients(read_patients(EXAMPLE_DIR / "patients"))
         issue_example_plans(ws, library)
-        # The returned example logs are imported here too, once the log importer offers a function for it.
+        # The logs the example patients "sent back", so the review and overview notebooks have data.
+        from .importing import import_example_logs
+
+        import_example_logs(ws)
         try:
             if folder.exists():
                 folder.rmdir()  # empty, checked above
