@@ -239,6 +239,126 @@ def _add_protocols(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(func=_protocols_show)
 
 
+# ---------------------------------------------------------------- exports, returned logs, review
+
+
+def _export_folder(args: argparse.Namespace, ws: Workspace) -> Path:
+    """Where files go: --out, else the workspace's export folder (the notebooks use the same one)."""
+    if args.out:
+        return Path(args.out)
+    folder = ws.folder / "export"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .io.export import export_all, export_plan
+
+    ws = _workspace(args)
+    folder = _export_folder(args, ws)
+    if args.all:
+        batch = export_all(ws, folder, progress=not args.quiet)
+        _out(str(batch))
+        return 1 if batch.failed else 0
+    if not args.plan_id:
+        raise PlanError("name the plan to export (see `physio patients list`), or use --all for every patient")
+    result = export_plan(ws.plan(args.plan_id, args.version), folder)
+    _out(f"Handout: {result.handout}\nWorkbook: {result.workbook}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importing import import_log
+
+    mapping: dict[str, str] = {}
+    for item in args.map:
+        field, sep, header = item.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise PlanError(f"--map {item!r} is not understood; write it as FIELD=HEADER, e.g. pain_after=\"Боль после\"")
+        mapping[field.strip()] = header.strip()
+    report = import_log(_workspace(args), args.patient_id, args.file, mapping or None, plan_id=args.plan)
+    _out(str(report))
+    return 0
+
+
+def _review(args: argparse.Namespace) -> None:
+    from .clinic import review_plan
+
+    ws = _workspace(args)
+    plan = ws.plan(args.plan_id)
+    r = review_plan(ws, plan, library=_library(args), adherence_cutoff=args.cutoff)
+    s = r.summary
+    _out(f"{plan.label} — {plan.patient.name}: {plan.phase_name}, as of {s.as_of or 'no entries yet'}")
+    _out(s.headline())
+    if s.duration_adherence is not None:
+        _out(f"Minutes: {s.duration_adherence:.0%} of the prescribed time.")
+    if s.pain_change is not None:
+        _out(f"Pain: {s.pain_change.verdict}")
+    _out(f"Longest streak {s.streak.days} days; longest gap {s.gap.days} days.")
+    for f in s.flags:
+        _out(f"FLAG {f.date:%d.%m.%Y}" + (f" (row {f.row})" if f.row else "") + f": {f.message}")
+    _out(f"Recommendation: {r.recommendation.action.replace('_', ' ').upper()}")
+    for reason in r.recommendation.reasons:
+        _out(f"  - {reason}")
+    if args.report:
+        from .io.report import write_adherence_report
+
+        path = write_adherence_report(plan, s, r.recommendation, args.report)
+        _out(f"Adherence report: {path}")
+
+
+def _clinic(args: argparse.Namespace) -> None:
+    from .clinic import clinic_overview
+
+    df = clinic_overview(_workspace(args), library=_library(args))
+    if df.empty:
+        _out("No issued plans yet.")
+        return
+    for row in df.itertuples():
+        adherence = "—" if row.adherence != row.adherence else f"{row.adherence:.0%}"  # NaN: nothing scheduled yet
+        _out(f"{row.patient_id}\t{row.patient}\t{row.plan}\tadherence {adherence}\t{row.pain_trend}\t"
+             f"{row.recommendation.replace('_', ' ')}")
+
+
+def _contact_sheet(args: argparse.Namespace) -> None:
+    from .figures import write_contact_sheet
+
+    _out(f"Contact sheet: {write_contact_sheet(args.out, _library(args))}")
+
+
+def _add_exports(sub: argparse._SubParsersAction) -> None:
+    e = sub.add_parser("export", help="write the PDF handout and the Excel log workbook of a plan")
+    e.add_argument("plan_id", nargs="?", metavar="PLAN_ID")
+    e.add_argument("--version", type=int, default=None, help="default: the latest version")
+    e.add_argument("--all", action="store_true", help="every patient's latest plans, with a progress bar")
+    e.add_argument("--out", default=None, metavar="FOLDER", help="default: the workspace's export folder")
+    e.add_argument("--quiet", action="store_true", help="no progress bar")
+    e.set_defaults(func=_export)
+
+    i = sub.add_parser("import", help="read a log a patient sent back (our workbook, any xlsx or CSV)")
+    i.add_argument("patient_id", metavar="PATIENT_ID")
+    i.add_argument("file", metavar="FILE")
+    i.add_argument("--plan", default=None, metavar="PLAN_ID", help="default: named by our workbook, else the latest")
+    i.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
+                   help="correct the guessed column mapping, e.g. --map pain_after='Боль после'")
+    i.set_defaults(func=_import)
+
+    r = sub.add_parser("review", help="adherence, pain and the recommended next step for a plan")
+    r.add_argument("plan_id", metavar="PLAN_ID")
+    r.add_argument("--cutoff", type=float, default=None, metavar="FRACTION",
+                   help="adherence needed to advance (default: the phase's own, e.g. 0.7)")
+    r.add_argument("--report", default=None, metavar="FILE.pdf", help="also write the adherence report PDF")
+    r.set_defaults(func=_review)
+
+    sub.add_parser("clinic", help="every patient: adherence, pain trend, recommendation").set_defaults(func=_clinic)
+
+    p = sub.add_parser("pictures", help="the exercise pictures")
+    ps = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = ps.add_parser("contact-sheet", help="one PDF showing every exercise's pictures, for review")
+    c.add_argument("out", metavar="FILE.pdf")
+    c.set_defaults(func=_contact_sheet)
+
+
 # ---------------------------------------------------------------- workspace
 
 
@@ -266,7 +386,7 @@ def _add_workspace(sub: argparse._SubParsersAction) -> None:
 
 #: One function per group of subcommands; append to add more (export, import, pictures...).
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_protocols, _add_patients, _add_plans, _add_workspace,
+    _add_protocols, _add_patients, _add_plans, _add_exports, _add_workspace,
 ]
 
 

@@ -118,7 +118,8 @@ def test_export_all_exports_latest_versions_and_reports_every_failure(workspace,
     assert sorted(by_patient) == ["p001", "p002", "p003", "p004"]
     assert [i.patient_id for i in batch.exported] == ["p001", "p004"]
     assert "has no exercises" in by_patient["p002"].error
-    assert "no plan has been issued" in by_patient["p003"].error
+    assert "no plan has been issued" in by_patient["p003"].skipped
+    assert by_patient["p003"] not in batch.failed
     assert sorted(p.name for p in out.iterdir()) == [
         "p001_p001-test-back_v2_handout.pdf", "p001_p001-test-back_v2_log.xlsx",
         "p004_p004-test-back_v1_handout.pdf", "p004_p004-test-back_v1_log.xlsx",

@@ -37,6 +37,8 @@ class PatientExport:
     plan_id: str | None
     result: ExportResult | None = None
     error: str | None = None
+    #: Nothing to export, and nothing wrong (e.g. no plan issued yet); listed so nobody is left out unseen.
+    skipped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,14 @@ class BatchExport:
     def failed(self) -> list[PatientExport]:
         return [i for i in self.items if i.error is not None]
 
+    @property
+    def skipped(self) -> list[PatientExport]:
+        return [i for i in self.items if i.skipped is not None]
+
     def __str__(self) -> str:
         lines = [f"Exported {len(self.exported)} plan(s) to {self.folder}; {len(self.failed)} could not be exported."]
         lines += [f"- {i.patient_id}" + (f" ({i.plan_id})" if i.plan_id else "") + f": {i.error}" for i in self.failed]
+        lines += [f"- {i.patient_id}: skipped, {i.skipped}" for i in self.skipped]
         return "\n".join(lines)
 
 
@@ -105,7 +112,7 @@ def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True
             items.append(PatientExport(patient.id, None, error=str(e)))
             continue
         if not plans:
-            items.append(PatientExport(patient.id, None, error="no plan has been issued for this patient yet"))
+            items.append(PatientExport(patient.id, None, skipped="no plan has been issued for this patient yet"))
             continue
         for plan in plans:
             try:
