@@ -43,6 +43,7 @@ from .progression import Recommendation, recommend
 from .io.pdf import handout_bytes, write_handout
 from .io.xlsx import workbook_bytes, write_workbook
 from .io.export import export_all, export_plan
+from .clinic import Review, clinic_overview, review_plan
 
 __version__ = "0.1.0"
 
@@ -56,4 +57,5 @@ __all__ = [
     "Workspace", "build_example_workspace",
     "ImportReport", "import_log", "AdherenceSummary", "summarise", "Recommendation", "recommend",
     "handout_bytes", "write_handout", "workbook_bytes", "write_workbook", "export_all", "export_plan",
+    "Review", "clinic_overview", "review_plan",
 ]
