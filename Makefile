@@ -8,10 +8,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: run test app venv system-deps workspace bench clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml scripts/jupyter-overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# JupyterLab would otherwise ask to fetch news and check for updates from the internet: nothing leaves the machine.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp scripts/jupyter-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 venv: $(BIN)/.installed
