@@ -334,3 +334,31 @@ def test_unknown_posture_is_refused(tmp_path):
     folder, line = _broken(tmp_path, "  prone-lying:\n    props: [mat]\n    start: {from: prone}",
                            "  prone-lying:\n    props: [mat]\n    start: {from: prone-ish}", "start: {from: prone-ish}")
     assert f"poses.yaml:{line} exercises.prone-lying.start.from: unknown posture 'prone-ish'" in _problems(folder)
+
+
+# Segment masses as fractions of body mass (Winter 2009, table 4.1): trunk with pelvis, head with neck, and
+# each limb segment. Only their ratios matter: they place the centre of mass.
+_MASS = {("hip", "shoulder"): 0.497, ("shoulder", "head"): 0.081}
+for _s in ("l", "r"):
+    _MASS.update({("hip", f"knee_{_s}"): 0.100, (f"knee_{_s}", f"ankle_{_s}"): 0.0465, (f"heel_{_s}", f"toe_{_s}"): 0.0145,
+                  ("shoulder", f"elbow_{_s}"): 0.028, (f"elbow_{_s}", f"wrist_{_s}"): 0.016, (f"wrist_{_s}", f"hand_{_s}"): 0.006})
+
+
+def test_figures_on_the_floor_rest_on_their_body_and_do_not_tip_over(lib, figures):
+    # A figure held up by one hand or one foot, with its body in the air, is not a pose a patient can copy:
+    # its centre of mass must lie over the parts that touch the floor or mat (within 10 cm).
+    from physio.figures.props import MAT_THICKNESS_CM
+
+    wrong = []
+    for ex_id, ep in lib.poses.items():
+        if ep.support not in ("floor", "mat"):
+            continue
+        fig = figures[ex_id]
+        (_, floor_y), _ = fig.surfaces["floor"]
+        surface = floor_y + (MAT_THICKNESS_CM if "mat" in ep.props else 0.0)
+        for which, sk in fig.skeletons.items():
+            touching = [p[0] for p, r in outline_points(sk, 2.0) if p[1] - r <= surface + 6.0]
+            com = sum(m * (sk.points[a][0] + sk.points[b][0]) / 2 for (a, b), m in _MASS.items()) / sum(_MASS.values())
+            if not min(touching) - 10 <= com <= max(touching) + 10:
+                wrong.append(f"{ex_id} {which}")
+    assert wrong == []

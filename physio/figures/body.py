@@ -76,7 +76,7 @@ NEAR_SIDE = "l"
 JOINT_RANGES: dict[str, tuple[float, float]] = {
     "lumbar": (-70, 90),
     "neck": (-60, 50),
-    "shoulder": (-60, 180),
+    "shoulder": (-90, 180),
     "elbow": (0, 150),
     "wrist": (-80, 90),
     "hip": (-30, 150),
@@ -87,7 +87,7 @@ JOINT_RANGES: dict[str, tuple[float, float]] = {
 
 Why: a pose outside what an adult joint can do is a mistake in poses.yaml. Based on the AAOS normal
 ranges (Greene & Heckman, The Clinical Measurement of Joint Motion, 1994): shoulder flexion 180 /
-extension 60, elbow 150, wrist flexion 80 / extension 70 (90 allowed for a palm flat on the floor),
+extension 60 (90 allowed with the hands on the floor behind the body, as in the table-top lift), elbow 150, wrist flexion 80 / extension 70 (90 allowed for a palm flat on the floor),
 hip flexion 120 (up to 150 passively with the knee bent, as in child's pose and knees-to-chest) /
 extension 30, knee 135-160, ankle dorsiflexion 20 (30 allowed for a squat with the knee bent) /
 plantarflexion 50 (70 allowed: the ankle plus the midfoot when kneeling on the top of the foot),
