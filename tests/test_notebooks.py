@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import physio
 import pytest
 from nbclient import NotebookClient
 
@@ -18,14 +19,26 @@ from conftest import REPO
 NOTEBOOKS = REPO / "notebooks"
 
 
-def run_notebook(name: str, cwd: Path) -> nbformat.NotebookNode:
-    """Execute a notebook in `cwd` (the environment must already point at the workspace)."""
+def run_notebook(name: str, cwd: Path, then: str | None = None) -> nbformat.NotebookNode:
+    """Execute a notebook in `cwd` (the environment must already point at the workspace).
+
+    then: code run afterwards in the same kernel, as a cell that is not part of the notebook (what a
+    therapist would do next with the widgets); its outputs are in nb.metadata["then_outputs"].
+    """
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     client = NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, store_widget_state=True
     )
-    client.execute()
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        if then is not None:
+            nb.cells.append(nbformat.v4.new_code_cell(then))  # in memory only; the file is not written
+            client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
+            nb.metadata["then_outputs"] = nb.cells.pop().outputs
+        client.set_widgets_metadata()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    errors += [o for o in nb.metadata.get("then_outputs", []) if o.output_type == "error"]
     assert not errors, f"{name} raised: " + "\n".join(f"{e.ename}: {e.evalue}" for e in errors)
     return nb
 
@@ -57,6 +70,16 @@ def widget_texts(nb: nbformat.NotebookNode) -> str:
             elif isinstance(v, list):
                 parts.extend(str(x) for x in v)
     return "\n".join(parts)
+
+
+def widget_images(nb: nbformat.NotebookNode) -> int:
+    """How many PNG pictures the notebook's Output widgets hold (charts drawn inside widgets)."""
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    return sum(
+        "image/png" in o.get("data", {})
+        for model in state.values()
+        for o in model.get("state", {}).get("outputs", [])
+    )
 
 
 def shows_widget(nb: nbformat.NotebookNode) -> bool:
@@ -92,23 +115,36 @@ def test_03_browse_protocols_shows_the_library_and_its_sources(tmp_path, jupyter
         assert f"{key}: " in out
 
 
-def test_01_build_home_plan_shows_the_builder_ready_to_issue(tmp_path, jupyter_env, example_workspace, monkeypatch):
+def test_01_build_home_plan_exports_from_the_running_page(tmp_path, jupyter_env, example_workspace, monkeypatch):
     monkeypatch.setenv("PHYSIO_WORKSPACE", str(example_workspace))
     from physio.store import Workspace
 
-    nb = run_notebook("01_build_home_plan.ipynb", tmp_path)
+    # after the page has run, press Export as the therapist would, in the same kernel
+    then = "files = builder.export()\nprint(builder.messages.kind, *files, sep='\\n')"
+    nb = run_notebook("01_build_home_plan.ipynb", tmp_path, then=then)
     assert shows_widget(nb)
     texts = widget_texts(nb)
     first = Workspace(example_workspace).patients()[0]
     assert f"{first.name} ({first.id})" in texts, "the patient list comes from the workspace"
-    assert "Ready to issue." in texts
     assert "Export PDF + Excel" in texts
+    assert texts.count("<svg") >= 1, "the exercises are shown with their pictures"
+    lines = "".join(o.get("text", "") for o in nb.metadata["then_outputs"]).split("\n")
+    assert lines[0] == "ok", lines
+    handout, workbook = Path(lines[1]), Path(lines[2])
+    export = example_workspace / "export"
+    assert handout.parent == export and workbook.parent == export
+    assert handout.read_bytes().startswith(b"%PDF") and handout.suffix == ".pdf"
+    assert workbook.suffix == ".xlsx" and workbook.stat().st_size > 0
+    assert first.id in handout.name, "the plan of the patient shown first"
+    assert handout.name in texts and "Issued as version" in texts, "the page shows the links and the new version"
 
 
-def test_02_review_returned_logs_shows_the_latest_plan_and_its_recommendation(
+def test_02_review_returned_logs_shows_the_imported_log_and_its_recommendation(
     tmp_path, jupyter_env, example_workspace, monkeypatch
 ):
     monkeypatch.setenv("PHYSIO_WORKSPACE", str(example_workspace))
+    from physio.clinic import clinic_overview
+    from physio.progression import ACTION_LABELS
     from physio.store import Workspace
 
     nb = run_notebook("02_review_returned_logs.ipynb", tmp_path)
@@ -117,18 +153,39 @@ def test_02_review_returned_logs_shows_the_latest_plan_and_its_recommendation(
     ws = Workspace(example_workspace)
     first = ws.patients()[0]
     assert f"{first.name} ({first.id})" in texts
-    plans = ws.plans_for(first.id)
-    if plans:
-        assert "Recommendation" in texts and plans[0].phase_name in texts
+    imports = ws.imports(first.id)
+    assert imports, "the example workspace holds the returned logs"
+    for rec in imports:  # the accepted and rejected counts of each imported file
+        assert rec.filename in texts
+        assert f"<td>{rec.added}</td><td>{rec.replaced}</td><td>{rec.rejected}</td>" in texts
+    row = clinic_overview(ws, library=physio.default_library()).set_index("patient_id").loc[first.id]
+    assert "Recommendation" in texts and ACTION_LABELS[row.recommendation] in texts
+    assert row.phase in texts
+    assert widget_images(nb) >= 1, "the open chart tab holds a chart"
 
 
-def test_04_clinic_overview_lists_every_patient(tmp_path, jupyter_env, example_workspace, monkeypatch):
+def test_04_clinic_overview_lists_every_patient_with_a_recommendation(
+    tmp_path, jupyter_env, example_workspace, monkeypatch
+):
     monkeypatch.setenv("PHYSIO_WORKSPACE", str(example_workspace))
+    from physio.clinic import clinic_overview
+    from physio.progression import ACTION_LABELS
     from physio.store import Workspace
 
     nb = run_notebook("04_clinic_overview.ipynb", tmp_path)
     texts = widget_texts(nb)
-    out = printed(nb)
-    for p in Workspace(example_workspace).patients():
+    ws = Workspace(example_workspace)
+    expected = clinic_overview(ws, library=physio.default_library()).set_index("patient_id")
+    text_copy = "".join(o.text for o in nb.cells[-1].outputs if o.output_type == "stream")
+    lines = {ln.split()[0]: ln for ln in text_copy.splitlines()[1:] if ln.strip()}
+    for p in ws.patients():
         assert p.name in texts  # the sortable table
-        assert p.id in out  # the text copy
+        assert p.id in lines  # the text copy
+        if p.id in expected.index:
+            action = expected.loc[p.id, "recommendation"]
+            assert lines[p.id].rstrip().endswith(action) and ACTION_LABELS[action] in texts
+        else:
+            assert "no plan yet" in lines[p.id]
+    # the red-flag note in P005's log ("numbness in both legs") asks for a referral, and refer comes first
+    assert expected.loc["P005", "recommendation"] == "refer"
+    assert list(lines)[0] == "P005"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -264,13 +265,14 @@ def review(workspace, library) -> LogReview:
 
 
 def test_broken_upload_is_refused_and_nothing_is_stored(review, workspace):
+    before = workspace.imports("P001")
     review.load_file("log.xlsx", b"PK\x03\x04 this was cut off while sending")
     assert review.messages.kind == "error" and "log.xlsx" in review.messages.text
     assert review.import_button.disabled
     review.load_file("holiday.xlsx", "just some text, not a spreadsheet".encode())
     assert review.messages.kind == "error"
     review.import_file()
-    assert workspace.imports("P001") == []
+    assert workspace.imports("P001") == before
 
 
 def test_returned_workbook_is_counted_with_its_rejections(review, workspace, tmp_path):
@@ -285,16 +287,17 @@ def test_returned_workbook_is_counted_with_its_rejections(review, workspace, tmp
     assert "pain-out-of-range" in review.report_view.value
     assert review.recommendation is not None
     assert review.recommendation.label in review.recommendation_view.value
-    assert len(workspace.log_entries("P001", plan.id)) == report.rows_accepted
+    assert report.file in review.history_view.value, "the import joins the patient's list of imported logs"
 
 
 def test_another_patients_workbook_is_refused(review, workspace, tmp_path):
+    before = workspace.imports("P001")
     other = workspace.plans_for("P005")[0]
     path = filled_workbook(other, tmp_path / "other.xlsx")
     review.load_file(path.name, path.read_bytes())
     review.import_file()
     assert review.messages.kind == "error" and "P005" in review.messages.text
-    assert workspace.imports("P001") == []
+    assert workspace.imports("P001") == before
 
 
 def test_foreign_csv_shows_the_mapping_and_uses_the_correction(review, workspace):
@@ -334,25 +337,139 @@ def test_next_version_is_issued_once_from_the_recommendation(review, workspace, 
 
 # ---------------------------------------------------------------- ClinicOverview
 
+from physio.clinic import PRIORITY, clinic_overview  # noqa: E402
+from physio.progression import ACTION_LABELS, recommend  # noqa: E402
 from physio.ui import ClinicOverview  # noqa: E402
+from physio.ui._base import esc as b_esc  # noqa: E402
 
 
-def test_clinic_overview_lists_every_patient_and_sorts(workspace, library, tmp_path):
-    plan = workspace.plans_for("P001")[0]
-    path = filled_workbook(plan, tmp_path / "returned.xlsx")
-    from physio.importing import import_log
-
-    import_log(workspace, "P001", path)
+def test_clinic_overview_lists_every_patient_and_sorts(workspace, library):
     co = ClinicOverview(workspace, library)
-    assert sorted(co.order) == sorted(p.id for p in workspace.patients())
+    assert sorted(set(co.order)) == sorted(p.id for p in workspace.patients()), "patients without a plan too"
     for p in workspace.patients():
-        assert p.name in co.table.value
+        assert b_esc(p.name) in co.table.value
     co.sort.value = "Patient name"
-    names = [next(r["name"] for r in co.rows if r["id"] == i) for i in co.order]
-    assert names == sorted(names)
+    names = list(co.shown["patient"])
+    assert names == sorted(names, key=str.casefold)
     co.sort.value = "Lowest adherence first"
-    shown = [next(r["adherence"] for r in co.rows if r["id"] == i) for i in co.order]
-    known = [a for a in shown if a is not None]
-    assert known == sorted(known) and shown[: len(known)] == known, "lowest first, patients without logs last"
-    p001 = next(r for r in co.rows if r["id"] == "P001")
-    assert p001["adherence"] == 1.0 and p001["label"] in co.table.value
+    shown = list(co.shown["adherence"])
+    known = [a for a in shown if a == a]
+    assert len(known) >= 2 and known == sorted(known), "the example logs give several adherences"
+    assert shown[: len(known)] == known, "lowest first, patients without a log last"
+    co.sort.value = "Needs attention first"
+    priorities = [PRIORITY[a] for a in co.shown["recommendation"].dropna()]
+    assert priorities == sorted(priorities), "refer before step back before hold before advance"
+
+
+def test_clinic_overview_shows_the_figures_of_clinic_overview(workspace, library):
+    """The widget adds nothing of its own: each row's recommendation and reasons are clinic_overview's."""
+    expected = clinic_overview(workspace, library=library)
+    co = ClinicOverview(workspace, library)
+    for r in expected.itertuples():
+        assert ACTION_LABELS[r.recommendation] in co.table.value
+        assert b_esc(r.reasons) in co.table.value, "the reasons are shown in full"
+    refer = expected[expected["recommendation"] == "refer"]
+    assert not refer.empty and co.order[0] == refer.iloc[0]["patient_id"]
+
+
+# ---------------------------------------------------------------- LogReview on the example logs
+
+
+def test_review_uses_the_phase_cutoff_and_the_therapists_own(workspace, library):
+    lr = LogReview(workspace, library)
+    pid = next(i for i in ("P004", "P001", "P002") if workspace.imports(i))
+    lr.patient.value = pid
+    plan, summary = lr.plan, lr.summary
+    phase = library.protocol(plan.protocol_id).phase(plan.phase_id)
+    assert lr.cutoff.value == phase.progression.advance.min_adherence
+    assert f"Default {phase.progression.advance.min_adherence:.0%}" in lr.cutoff_note.value
+    assert phase.progression.advance.source in lr.cutoff_note.value
+    assert lr.recommendation == recommend(plan, summary, max_weeks=phase.max_weeks)
+    # a cut-off above the patient's adherence: advancing is no longer possible, and the view says which cut-off
+    higher = min(1.0, round(summary.adherence + 0.05, 2))
+    lr.cutoff.value = higher
+    assert lr.recommendation.numbers["adherence_cutoff"] == higher
+    assert lr.recommendation.action != "advance"
+    assert lr.recommendation == recommend(plan, summary, adherence_cutoff=higher, max_weeks=phase.max_weeks)
+    assert f"cut-off of {higher:.0%} (your choice" in lr.recommendation_view.value
+    # another patient starts again from that phase's default
+    lr.patient.value = next(p.id for p in workspace.patients() if p.id != pid and workspace.plans_for(p.id))
+    assert lr.cutoff.value == lr.plan.progression.advance.min_adherence
+
+
+def test_review_draws_the_charts_of_the_log(workspace, library):
+    lr = LogReview(workspace, library)
+    lr.patient.value = "P001"
+    assert lr.charts_drawn == ["Weekly adherence"], "the open tab is drawn at once"
+    lr.charts.selected_index = 1
+    lr.charts.selected_index = 2
+    assert lr.charts_drawn == ["Weekly adherence", "Pain over time", "Calendar"]
+    assert lr.messages.kind is None, lr.messages.full_text
+    lr.patient.value = next(p.id for p in workspace.patients() if not workspace.plans_for(p.id))
+    assert lr.charts_drawn == [] and "no issued plan" in lr.summary_view.value
+
+
+def test_red_flag_note_leads_to_refer_and_no_automatic_next_version(workspace, library):
+    lr = LogReview(workspace, library)
+    lr.patient.value = "P005"
+    assert lr.recommendation.action == "refer"
+    assert lr.summary.red_flags and b_esc(lr.summary.red_flags[0].message) in lr.recommendation_view.value
+    assert lr.next_button.disabled
+    before = len(workspace.plan_versions(lr.plan.id))
+    lr.create_next_version()
+    assert lr.messages.kind == "error" and len(workspace.plan_versions(lr.plan.id)) == before
+
+
+def test_imported_logs_are_listed_with_their_counts(workspace, library):
+    lr = LogReview(workspace, library)
+    lr.patient.value = "P001"
+    for rec in workspace.imports("P001"):
+        assert rec.filename in lr.history_view.value
+        assert f"<td>{rec.added}</td>" in lr.history_view.value and f"<td>{rec.rejected}</td>" in lr.history_view.value
+
+
+def test_adherence_report_pdf_is_written_and_linked(workspace, library):
+    lr = LogReview(workspace, library)
+    lr.patient.value = "P006"
+    lr.report_button.click()
+    assert lr.messages.kind == "ok", lr.messages.full_text
+    pdfs = list((workspace.folder / "export").glob("*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].name.startswith(lr.plan.id)
+    assert pdfs[0].name in lr.report_links.value and "base64," in lr.report_links.value
+    text = subprocess.run(["pdftotext", "-layout", str(pdfs[0]), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    squashed = " ".join(text.split())
+    assert lr.recommendation.label in squashed
+    assert lr.plan.patient.name in squashed
+    lr.report_button.click()
+    assert len(list((workspace.folder / "export").glob("*.pdf"))) == 1, "the same report again, not a second file"
+    assert not list((workspace.folder / "export").glob("*.part"))
+
+
+# ---------------------------------------------------------------- pictures
+
+
+def test_board_picture_follows_the_angle_slider(workspace, library):
+    from physio.ui._pictures import exercise_svg
+
+    b = PlanBuilder(workspace, library, today=START)
+    b.patient.value = "P004"
+    board = next(r for r in b.rows if "angle_deg" in r.sliders)
+    first = board.picture.value
+    assert "<svg" in first
+    board.sliders["angle_deg"].value = board.sliders["angle_deg"].value + 10
+    assert board.picture.value != first
+    assert exercise_svg(board.exercise_id, board.dose(), library) in board.picture.value
+    for r in b.rows:
+        assert "<svg" in r.picture.value, f"{r.name} has a picture"
+
+
+def test_protocol_browser_shows_pictures(library):
+    pb = ProtocolBrowser(library)
+    pb.exercise.value = pb.matching[0]
+    assert "<svg" in pb.detail.value
+    proto = next(p for p in library.protocols.values() if any(rx.dose.angle_deg for ph in p.phases for rx in ph.exercises))
+    pb.show_protocol(proto.id)
+    angles = {rx.dose.angle_deg for ph in proto.phases for rx in ph.exercises if rx.dose.angle_deg}
+    assert pb.protocol_view.value.count("<svg") == sum(len(ph.exercises) for ph in proto.phases)
+    assert len(angles) > 1, "the board is drawn at each phase's angle"

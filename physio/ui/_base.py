@@ -7,9 +7,11 @@ bug, and we say so plainly (the traceback still goes to the widget's hidden log 
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import traceback
+from pathlib import Path
 from typing import Any, Callable
 
 import ipywidgets as w
@@ -41,6 +43,13 @@ CSS = """
               font-size: 0.82em; color: #34495e; }
 .physio-figure svg { max-width: 260px; height: auto; }
 .physio-row { border-bottom: 1px solid #e3e8ee; padding: 6px 0; }
+.physio-thumb svg { width: 110px; height: auto; }
+.physio-row-figure svg { width: 200px; height: auto; }
+.physio-reasons { max-width: 460px; white-space: normal; color: #3d4a57; font-size: 0.88em; margin-top: 2px; }
+.physio-action-refer { color: #b00020; font-weight: 600; }
+.physio-action-step_back { color: #9a6700; font-weight: 600; }
+.physio-action-hold { color: #2f6db5; font-weight: 600; }
+.physio-action-advance { color: #2e7d32; font-weight: 600; }
 </style>
 """
 
@@ -143,4 +152,18 @@ def dropdown(description: str, options: list, *, width: str = "320px", **kw) -> 
         style={"description_width": "110px"},
         layout=w.Layout(width=width),
         **kw,
+    )
+
+
+#: Sub-folder of the workspace where handouts, workbooks and adherence reports are written.
+EXPORT_FOLDER = "export"
+
+
+def download_link(path: Path, mime: str, label: str) -> str:
+    """A link that downloads the file itself; works in JupyterLab and in Voilà, where the workspace
+    folder is not served."""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (
+        f"<a download='{esc(path.name)}' href='data:{mime};base64,{data}' "
+        f"style='margin-right:18px;font-weight:600'>⬇ {esc(label)}</a>"
     )

@@ -7,8 +7,10 @@ from typing import Callable
 import ipywidgets as w
 import traitlets
 
+from ..library import Library
 from ..models import PARAM_LABELS, Dose, Limit, PlannedExercise
 from . import _base as b
+from ._pictures import exercise_svg
 
 
 class LimitSlider(w.IntSlider):
@@ -35,7 +37,9 @@ def _range(r: tuple[int, int]) -> str:
 class ExerciseRow:
     """One exercise of the plan: a slider per dose value, a reason box when a value leaves the usual range."""
 
-    def __init__(self, planned: PlannedExercise, on_change: Callable[[], None], on_remove: Callable[["ExerciseRow"], None]):
+    def __init__(self, planned: PlannedExercise, on_change: Callable[[], None], on_remove: Callable[["ExerciseRow"], None],
+                 library: Library | None = None):
+        self.library = library
         self.exercise_id = planned.exercise.id
         self.name = planned.exercise.name
         self.added = planned.added
@@ -81,12 +85,15 @@ class ExerciseRow:
             f"<b>{b.esc(self.name)}</b> <span class='physio-source'>({b.esc(source)})</span>",
             layout=w.Layout(flex="1"),
         )
-        self.body = w.VBox(lines)
+        #: The exercise drawn at the current dose (the board at the angle on the slider).
+        self.picture = w.HTML(layout=w.Layout(margin="0 0 0 12px"))
+        self.body = w.HBox([w.VBox(lines), self.picture])
         self.widget = w.VBox(
             [w.HBox([header, self.remove_button]), self.summary, self.body],
             layout=w.Layout(border="1px solid #d5dde5", padding="6px 10px", margin="4px 0"),
         )
         self._update_hints()
+        self._update_picture()
 
     # ------------------------------------------------------------ state read by the builder
 
@@ -119,7 +126,13 @@ class ExerciseRow:
 
     def _changed(self, change=None) -> None:
         self._update_hints()
+        if change is not None and change.get("owner") in self.sliders.values():
+            self._update_picture()
         self._on_change()
+
+    def _update_picture(self) -> None:
+        svg = exercise_svg(self.exercise_id, self.dose(), self.library)
+        self.picture.value = f"<div class='physio-row-figure'>{svg}</div>" if svg else ""
 
     def _update_hints(self) -> None:
         for p, s in self.sliders.items():

@@ -1,34 +1,22 @@
-"""Exercise pictures for the widgets, when the drawing package is there.
+"""Exercise pictures for the widgets, as SVG text drawn by physio.figures at the plan's dose.
 
-The pictures are drawn by physio.figures; widgets only ask for SVG text. Drawing takes tens of
-milliseconds, so each picture is made once per exercise and dose.
+physio.figures keeps each drawn figure (per exercise and the dose values it shows), so moving a slider back
+and forth only re-serialises the SVG, about a millisecond.
 """
 
 from __future__ import annotations
 
-import functools
-
+from ..errors import UnknownId
+from ..figures import exercise_figure, to_svg
+from ..library import Library
 from ..models import Dose
 
 
-@functools.lru_cache(maxsize=256)
-def _svg(exercise_id: str, dose_json: str | None) -> str:
+def exercise_svg(exercise_id: str, dose: Dose | None = None, library: Library | None = None) -> str:
+    """SVG markup of the exercise (posed for this dose, e.g. the board at its angle), or "" if it has no poses."""
     try:
-        from ..figures import exercise_figure, to_svg
-    except ImportError:  # pictures not built yet: the widget shows text only
+        svg = to_svg(exercise_figure(exercise_id, dose, library))
+    except UnknownId:  # an exercise without poses yet: its text is shown without a picture
         return ""
-    dose = Dose.model_validate_json(dose_json) if dose_json else None
-    try:
-        svg = to_svg(exercise_figure(exercise_id, dose))
-    except Exception:  # a missing pose must not hide the exercise's text
-        return ""
-    if isinstance(svg, bytes):
-        svg = svg.decode("utf-8")
-    # drop any XML prolog so the SVG can sit inside HTML
-    start = svg.find("<svg")
+    start = svg.find("<svg")  # drop any XML prolog so the SVG can sit inside HTML
     return svg[start:] if start >= 0 else ""
-
-
-def exercise_svg(exercise_id: str, dose: Dose | None = None) -> str:
-    """SVG markup of the exercise (posed for this dose, e.g. the board angle), or "" if none exists."""
-    return _svg(exercise_id, dose.model_dump_json() if dose is not None else None)

@@ -1,55 +1,45 @@
 """ClinicOverview: every patient on one table (plan, adherence, pain trend, recommendation), sortable.
 
-The figures come from physio.clinic.clinic_overview when it is there; otherwise from the same public
-functions it uses (summarise, recommend) for each patient's latest plan.
+Every figure comes from physio.clinic.clinic_overview; this widget only sorts and shows it, and lists the
+patients who have no plan yet so nobody drops off the table.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 
-from ..adherence import pct, summarise
+from ..adherence import pct
+from ..clinic import COLUMNS, clinic_overview
 from ..library import Library, default_library
-from ..planning import schedule
-from ..progression import recommend
+from ..progression import ACTION_LABELS
 from ..store import Workspace
 from . import _base as b
-from .log_review import _latest_plan
 
-#: Sort keys offered to the therapist: label → (column, descending).
+#: Sort keys offered to the therapist: label → (column of clinic_overview, ascending).
 SORTS: dict[str, tuple[str, bool]] = {
-    "Needs attention first": ("attention", True),
-    "Lowest adherence first": ("adherence", False),
-    "Highest pain first": ("pain", True),
-    "Patient name": ("name", False),
+    "Needs attention first": ("priority", True),
+    "Lowest adherence first": ("adherence", True),
+    "Highest pain first": ("last_week_pain", False),
+    "Patient name": ("patient", True),
 }
 
-#: How urgent each recommendation is, for "Needs attention first" (refer before step back before hold...).
-_URGENCY = {"refer": 3, "step_back": 2, "hold": 1, "advance": 0}
+NO_PLAN = "no plan yet"
 
 
-def overview_rows(workspace: Workspace, library: Library) -> list[dict[str, Any]]:
-    rows = []
-    for patient in workspace.patients():
-        plan = _latest_plan(workspace, patient.id)
-        row: dict[str, Any] = {"id": patient.id, "name": patient.name, "plan": "no plan yet", "phase": "",
-                               "adherence": None, "pain": None, "trend": "", "action": None, "label": "",
-                               "reasons": [], "attention": -1}
-        if plan is not None:
-            summary = summarise(plan, schedule(plan), workspace.log_entries(patient.id, plan.id))
-            proto = library.protocols.get(plan.protocol_id)
-            rec = recommend(plan, summary, max_weeks=proto.phase(plan.phase_id).max_weeks if proto else None)
-            row.update(
-                plan=plan.label, phase=plan.phase_name, adherence=summary.adherence, pain=summary.last_week_pain,
-                trend=summary.pain_change.verdict if summary.pain_change else "", action=rec.action,
-                label=rec.label, reasons=rec.reasons, attention=_URGENCY.get(rec.action, 0) + (len(summary.flags) > 0),
-            )
-        rows.append(row)
-    return rows
+def overview_frame(workspace: Workspace, library: Library) -> pd.DataFrame:
+    """clinic_overview's table, plus one row for each patient without a plan (no figures, no recommendation)."""
+    frame = clinic_overview(workspace, library=library)
+    planned = set(frame["patient_id"])
+    missing = [{"patient_id": p.id, "patient": p.name, "plan": NO_PLAN, "flags": 0}
+               for p in workspace.patients() if p.id not in planned]
+    if missing:
+        extra = pd.DataFrame(missing, columns=[*COLUMNS, "priority"])
+        frame = pd.concat([frame, extra], ignore_index=True) if len(frame) else extra
+    return frame
 
 
 class ClinicOverview:
@@ -60,7 +50,8 @@ class ClinicOverview:
         self.library = library or default_library()
         self.messages = b.Messages()
         self.log = b.hidden_log()
-        self.rows: list[dict[str, Any]] = []
+        #: clinic_overview's rows (all of them, unsorted by the widget); `shown` is the table in view.
+        self.frame = pd.DataFrame(columns=[*COLUMNS, "priority"])
         self.sort = b.dropdown("Sort by", list(SORTS), width="360px")
         self.refresh_button = w.Button(description="Refresh", icon="refresh", layout=w.Layout(width="110px"))
         self.table = w.HTML()
@@ -68,7 +59,7 @@ class ClinicOverview:
         self.refresh_button.on_click(lambda _: self.refresh())
         self.widget = w.VBox([
             b.style(),
-            b.title("Clinic overview", "Every patient's latest plan, how well they keep to it, their pain and the next step."),
+            b.title("Clinic overview", "Every patient's plans, how well they keep to them, their pain and the next step."),
             w.HBox([self.sort, self.refresh_button]),
             self.messages.widget,
             self.table,
@@ -83,32 +74,46 @@ class ClinicOverview:
 
     @b.guarded
     def refresh(self) -> None:
-        self.rows = overview_rows(self.workspace, self.library)
-        if not self.rows:
+        self.frame = overview_frame(self.workspace, self.library)
+        if self.frame.empty:
             self.messages.show("warn", f"There are no patients in the workspace {self.workspace.folder}.")
         self.render()
 
     @property
+    def shown(self) -> pd.DataFrame:
+        """The rows in the order shown; rows without the sorted figure go last."""
+        column, ascending = SORTS[self.sort.value]
+        key = (lambda s: s.str.casefold()) if column == "patient" else None
+        return self.frame.sort_values(column, ascending=ascending, na_position="last", kind="stable", key=key) \
+            .reset_index(drop=True)
+
+    @property
     def order(self) -> list[str]:
         """Patient ids in the order shown."""
-        key, desc = SORTS[self.sort.value]
+        return list(self.shown["patient_id"])
 
-        def k(r: dict) -> Any:
-            v = r[key]
-            missing = v is None
-            return (missing, (-v if desc else v) if isinstance(v, (int, float)) and not missing else str(v or ""))
-
-        return [r["id"] for r in sorted(self.rows, key=k)]
+    def text(self) -> str:
+        """The table in view as plain text, to copy into a letter or report."""
+        cols = {"patient_id": "ID", "patient": "Patient", "plan": "Plan", "adherence": "Adherence",
+                "last_week_pain": "Pain", "recommendation": "Next step"}
+        table = self.shown[list(cols)].rename(columns=cols)
+        table["Adherence"] = ["-" if pd.isna(a) else pct(a) for a in table["Adherence"]]
+        table["Pain"] = ["-" if pd.isna(p) else f"{p:.1f}" for p in table["Pain"]]
+        return table.to_string(index=False, na_rep="-")
 
     @b.guarded
     def render(self) -> None:
-        by_id = {r["id"]: r for r in self.rows}
         out = []
-        for pid in self.order:
-            r = by_id[pid]
-            pain = "" if r["pain"] is None else f"{r['pain']:.1f}"
-            out.append([f"{r['name']} ({r['id']})", r["plan"], r["phase"], pct(r["adherence"]) if r["plan"] != "no plan yet" else "",
-                        pain, r["trend"], r["label"]])
+        for r in self.shown.itertuples(index=False):
+            if r.plan == NO_PLAN:
+                out.append([b.esc(f"{r.patient} ({r.patient_id})"), NO_PLAN, "", "", "", "", "", ""])
+                continue
+            pain = "" if pd.isna(r.last_week_pain) else f"{r.last_week_pain:.1f}"
+            step = (f"<div class='physio-action-{b.esc(r.recommendation)}'>{b.esc(ACTION_LABELS[r.recommendation])}"
+                    f"</div><div class='physio-reasons'>{b.esc(r.reasons)}</div>")
+            out.append([b.esc(f"{r.patient} ({r.patient_id})"), b.esc(r.plan), b.esc(r.phase), pct(r.adherence),
+                        pain, b.esc(r.pain_trend), r.flags or "", step])
         self.table.value = b.table_html(
-            ["Patient", "Plan", "Phase", "Adherence", "Pain (last week)", "Pain trend", "Next step"], out
+            ["Patient", "Plan", "Phase", "Adherence", "Pain (last week)", "Pain trend", "Flags", "Next step and why"],
+            out, raw=set(range(8)),
         )

@@ -7,17 +7,20 @@ physio.progression; the next version is physio.planning + the workspace. This wi
 from __future__ import annotations
 
 import datetime as dt
+import io
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from ..adherence import pct, summarise
-from ..errors import LogImportError, PlanError
+from ..adherence import AdherenceSummary, pct, summarise
+from ..charts import calendar_heatmap, pain_over_time, weekly_adherence
+from ..errors import PlanError, UnknownId
 from ..importing import ImportReport, import_log
 from ..io.columns import FIELD_HEADER, FIELDS
 from ..io.logs import RawLog, read_log_bytes
+from ..io.report import write_adherence_report
 from ..library import Library, default_library
 from ..models import Plan
 from ..planning import advance, change_phase, schedule, step_back
@@ -26,6 +29,16 @@ from ..store import Workspace
 from . import _base as b
 
 NOT_IN_FILE = ""
+
+#: Sharp enough on screen and quick to draw (the PDF report draws its own at 150 dpi).
+CHART_DPI = 80
+
+#: The chart tabs: title → how to draw it from the summary and the adherence cut-off in use.
+CHARTS: dict[str, Any] = {
+    "Weekly adherence": lambda summary, cutoff: weekly_adherence(summary, target=cutoff),
+    "Pain over time": lambda summary, cutoff: pain_over_time(summary),
+    "Calendar": lambda summary, cutoff: calendar_heatmap(summary),
+}
 
 
 def _latest_plan(workspace: Workspace, patient_id: str) -> Plan | None:
@@ -65,17 +78,35 @@ class LogReview:
             layout=w.Layout(display="none"),
         )
         self.import_button = w.Button(description="Import", icon="upload", button_style="primary", disabled=True)
+        self.history_view = w.HTML()
         self.report_view = w.HTML()
         self.summary_view = w.HTML()
-        self.charts = w.Output()
+        #: One tab per chart, drawn when its tab is first shown (each takes ~70 ms to draw).
+        self.chart_outputs = {name: w.Output() for name in CHARTS}
+        self.charts = w.Tab(children=list(self.chart_outputs.values()), titles=list(CHARTS))
+        #: Titles of the charts drawn for the current summary (and cut-off), for whoever checks.
+        self.charts_drawn: list[str] = []
+        self.summary: AdherenceSummary | None = None
+        self.cutoff = w.FloatSlider(
+            description="Adherence needed", min=0.0, max=1.0, step=0.01, value=0.7, readout_format=".0%",
+            continuous_update=False, style={"description_width": "150px"}, layout=w.Layout(width="430px"),
+        )
+        self.cutoff_note = w.HTML()
         self.recommendation_view = w.HTML()
         self.next_button = w.Button(description="Create next plan version", icon="forward", button_style="success",
                                     layout=w.Layout(width="240px"), disabled=True)
+        self.report_button = w.Button(description="Adherence report (PDF)", icon="file", layout=w.Layout(width="240px"),
+                                      disabled=True)
+        self.report_links = w.HTML()
+        self._quiet = False
 
         self.patient.observe(self._on_patient, names="value")
         self.upload.observe(self._on_upload, names="value")
         self.import_button.on_click(lambda _: self.import_file())
         self.next_button.on_click(lambda _: self.create_next_version())
+        self.report_button.on_click(lambda _: self.write_report())
+        self.cutoff.observe(self._on_cutoff, names="value")
+        self.charts.observe(self._on_tab, names="selected_index")
 
         self.widget = w.VBox(
             [
@@ -87,10 +118,13 @@ class LogReview:
                 self.mapping_box,
                 self.messages.widget,
                 self.report_view,
+                self.history_view,
                 self.summary_view,
                 self.charts,
+                w.HBox([self.cutoff, self.cutoff_note]),
                 self.recommendation_view,
-                self.next_button,
+                w.HBox([self.next_button, self.report_button]),
+                self.report_links,
                 self.log,
             ]
         )
@@ -193,20 +227,17 @@ class LogReview:
         """Adherence, pain and the recommendation for the patient's plan (the latest unless named)."""
         pid = self.patient.value
         plan = self.workspace.plan(plan_id, version) if plan_id else _latest_plan(self.workspace, pid)
-        self.plan, self.recommendation, self.next_plan = plan, None, None
-        self.next_button.disabled = True
-        self.charts.clear_output()
+        self.plan, self.summary, self.recommendation, self.next_plan = plan, None, None, None
+        self.next_button.disabled = self.report_button.disabled = True
+        self.report_links.value = ""
+        self.history_view.value = self._history_html(pid)
+        self._clear_charts()
         if plan is None:
             self.summary_view.value = b.message_html("info", "This patient has no issued plan yet.")
-            self.recommendation_view.value = ""
+            self.recommendation_view.value = self.cutoff_note.value = ""
             return
-        entries = self.workspace.log_entries(pid, plan.id)
-        summary = summarise(plan, schedule(plan), entries)
-        proto = self.library.protocols.get(plan.protocol_id)
-        max_weeks = proto.phase(plan.phase_id).max_weeks if proto else None
-        rec = recommend(plan, summary, max_weeks=max_weeks)
+        summary = summarise(plan, schedule(plan), self.workspace.log_entries(pid, plan.id))
         self.summary = summary
-        self.recommendation = rec
         items = []
         if summary.duration_adherence is not None:
             items.append(f"Minutes: {pct(summary.duration_adherence)} of the prescribed time.")
@@ -219,13 +250,67 @@ class LogReview:
             + b.message_html("warn" if summary.flags else "info", summary.headline().rstrip(".") + ".", items)
             + self._weekly_html(summary)
         )
-        self._draw_charts(plan, summary)
+        # the cut-off starts at the phase's own rule each time another plan is shown
+        rule = plan.progression.advance
+        self._quiet = True
+        try:
+            self.cutoff.value = rule.min_adherence
+        finally:
+            self._quiet = False
+        self.cutoff_note.value = (
+            f"<span class='physio-hint'>Default {rule.min_adherence:.0%}: the minimum adherence of "
+            f"{b.esc(plan.phase_name)} in {b.esc(plan.protocol_title)} [{b.esc(rule.source)}]. "
+            "Change it to judge this patient by another cut-off.</span>"
+        )
+        self._recommend()
+        self.draw_chart()
+
+    def _max_weeks(self, plan: Plan) -> int | None:
+        """The phase's max_weeks from the protocol, so staying too long in a phase asks for a review."""
+        try:
+            return self.library.protocol(plan.protocol_id).phase(plan.phase_id).max_weeks
+        except UnknownId:  # a plan of a protocol this library no longer holds
+            return None
+
+    def _recommend(self) -> None:
+        plan, summary = self.plan, self.summary
+        if plan is None or summary is None:
+            return
+        rec = recommend(plan, summary, adherence_cutoff=self.cutoff.value, max_weeks=self._max_weeks(plan))
+        self.recommendation, self.next_plan = rec, None
+        default = plan.progression.advance.min_adherence
+        used = rec.numbers.get("adherence_cutoff")
+        whose = "the phase's default" if abs(self.cutoff.value - default) < 1e-9 else \
+            f"your choice; the phase's default is {default:.0%}"
         kind = {"advance": "ok", "hold": "info", "step_back": "warn", "refer": "error"}.get(rec.action, "info")
         self.recommendation_view.value = (
             "<div class='physio-title' style='font-size:1.1em'>Recommendation</div>"
             + b.message_html(kind, rec.label, rec.reasons)
+            + f"<div class='physio-source'>Judged with an adherence cut-off of {used:.0%} ({whose}).</div>"
         )
         self.next_button.disabled = rec.action == "refer" or summary.as_of is None
+        self.report_button.disabled = False
+        self.report_links.value = ""
+
+    @b.guarded
+    def _on_cutoff(self, change: Any = None) -> None:
+        if self._quiet:
+            return
+        self._recommend()
+        # the weekly chart draws the cut-off as its target line
+        if "Weekly adherence" in self.charts_drawn:
+            self.charts_drawn.remove("Weekly adherence")
+            self.chart_outputs["Weekly adherence"].clear_output()
+        self.draw_chart()
+
+    def _history_html(self, patient_id: str) -> str:
+        imports = self.workspace.imports(patient_id) if patient_id else []
+        if not imports:
+            return ""
+        rows = [[i.filename, f"{i.imported_at:%d.%m.%Y %H:%M}", i.plan_id, i.added, i.replaced, i.rejected]
+                for i in imports]
+        return ("<div class='physio-title' style='font-size:1.1em'>Logs imported for this patient</div>"
+                + b.table_html(["File", "Imported", "Plan", "Rows accepted", "Rows replaced", "Rows rejected"], rows))
 
     @staticmethod
     def _weekly_html(summary) -> str:
@@ -233,25 +318,68 @@ class LogReview:
         for wk in summary.weekly:
             rows.append([wk.get("week"), f"{wk.get('start'):%d.%m}" if wk.get("start") else "", wk.get("scheduled"),
                          wk.get("done"), pct(wk.get("adherence")),
-                         "" if wk.get("pain") is None else f"{wk.get('pain'):.1f}"])
-        return b.table_html(["Week", "From", "Scheduled", "Done", "Adherence", "Mean pain"], rows) if rows else ""
+                         "" if wk.get("pain_before") is None else f"{wk.get('pain_before'):.1f}",
+                         "" if wk.get("pain_after") is None else f"{wk.get('pain_after'):.1f}"])
+        return b.table_html(["Week", "From", "Scheduled", "Done", "Adherence", "Pain before", "Pain after"], rows) \
+            if rows else ""
 
-    def _draw_charts(self, plan: Plan, summary) -> None:
-        try:
-            from .. import charts
-        except ImportError:  # charts not available: the tables above say the same
+    # ------------------------------------------------------------ charts
+
+    def _clear_charts(self) -> None:
+        self.charts_drawn = []
+        for out in self.chart_outputs.values():
+            out.clear_output()
+
+    @b.guarded
+    def _on_tab(self, change: Any = None) -> None:
+        self.draw_chart()
+
+    def draw_chart(self, name: str | None = None) -> None:
+        """Draw the chart of the open tab (or `name`) for the current summary, once."""
+        if self.summary is None:
             return
-        import matplotlib.pyplot as plt
-        from IPython.display import display
+        if name is None:
+            name = list(CHARTS)[self.charts.selected_index or 0]
+        if name in self.charts_drawn:
+            return
+        from IPython.display import Image, display
 
-        makers = [getattr(charts, n, None) for n in ("weekly_adherence_chart", "pain_chart", "calendar_heatmap")]
-        with self.charts:
-            for make in makers:
-                if make is None:
-                    continue
-                fig = make(summary)
-                display(fig)
-                plt.close(fig)
+        fig = CHARTS[name](self.summary, self.cutoff.value)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=CHART_DPI)
+        # charts builds plain Figures, not pyplot ones, so there is nothing to close: once drawn to PNG nothing
+        # holds the Figure, and memory stays flat however often the therapist switches patients
+        del fig
+        with self.chart_outputs[name]:
+            display(Image(data=buf.getvalue(), format="png"))
+        self.charts_drawn.append(name)
+
+    # ------------------------------------------------------------ the adherence report
+
+    @b.guarded
+    def write_report(self) -> Path | None:
+        """Write the adherence report PDF (numbers, charts, this recommendation) into the workspace's export folder."""
+        if self.plan is None or self.summary is None or self.recommendation is None:
+            self.messages.show("info", "Choose a patient with an issued plan first.")
+            return None
+        if self.report_button.disabled:
+            return None  # already writing: a second click does nothing
+        self.report_button.disabled = True
+        try:
+            plan, summary = self.plan, self.summary
+            folder = self.workspace.folder / b.EXPORT_FOLDER
+            folder.mkdir(exist_ok=True)
+            day = f"{summary.as_of:%Y-%m-%d}" if summary.as_of else "no-log"
+            path = write_adherence_report(plan, summary, self.recommendation,
+                                          folder / f"{plan.id}-v{plan.version}-adherence-{day}.pdf")
+        finally:
+            self.report_button.disabled = False
+        self.report_links.value = (
+            "<div class='physio-card'>" + b.download_link(path, "application/pdf", f"Adherence report — {path.name}")
+            + f"<div class='physio-source'>Saved in {b.esc(folder)}</div></div>"
+        )
+        self.messages.show("ok", f"Wrote the adherence report {path.name}.")
+        return path
 
     # ------------------------------------------------------------ the next version
 

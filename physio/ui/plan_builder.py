@@ -7,7 +7,6 @@ what planning answers.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import LimitExceeded, PhysioError, PlanError
+from ..io.export import export_plan
 from ..library import Library, default_library
 from ..models import AddedExercise, Dose, ExerciseChange, Overrides, Patient, Plan, PlannedExercise, Protocol
 from ..planning import personalise, screen
@@ -22,32 +22,14 @@ from ..store import Workspace
 from . import _base as b
 from ._controls import ExerciseRow
 
-#: Sub-folder of the workspace where handouts and workbooks are written.
-EXPORT_FOLDER = "export"
+EXPORT_FOLDER = b.EXPORT_FOLDER
+download_link = b.download_link
 
 
 def _export(plan: Plan, folder: Path) -> tuple[Path, Path]:
     """Write the handout PDF and the log workbook; both are written atomically by the io layer."""
-    try:
-        from ..io.export import export_plan
-    except ImportError:  # the batch exporter is optional; the two writers are the contract
-        from ..io.pdf import write_handout
-        from ..io.xlsx import write_workbook
-
-        stem = f"{plan.id}-v{plan.version}"
-        return write_handout(plan, folder / f"{stem}-handout.pdf"), write_workbook(plan, folder / f"{stem}-log.xlsx")
     result = export_plan(plan, folder)
     return Path(result.handout), Path(result.workbook)
-
-
-def download_link(path: Path, mime: str, label: str) -> str:
-    """A link that downloads the file itself; works in JupyterLab and in Voilà, where the workspace
-    folder is not served."""
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return (
-        f"<a download='{b.esc(path.name)}' href='data:{mime};base64,{data}' "
-        f"style='margin-right:18px;font-weight:600'>⬇ {b.esc(label)}</a>"
-    )
 
 
 def _default_start(today: dt.date) -> dt.date:
@@ -250,7 +232,7 @@ class PlanBuilder:
             notes.append(b.message_html("warn", "Keep in mind (printed on the handout):", result.warnings))
         self.screening.value = "".join(notes)
         base = personalise(proto, patient, self.phase.value, start, library=self.library, weeks=self.weeks.value)
-        self.rows = [ExerciseRow(pe, self._refresh, self._toggle_remove) for pe in base.exercises]
+        self.rows = [ExerciseRow(pe, self._refresh, self._toggle_remove, self.library) for pe in base.exercises]
         self.rows_box.children = [r.widget for r in self.rows]
         self._update_add_choices()
         self._refresh()
@@ -325,7 +307,7 @@ class PlanBuilder:
         planned = PlannedExercise(
             exercise=ex, dose=dose, protocol_dose=None, dose_source="added by you", limits=proto.limits, added=True
         )
-        self.rows.append(ExerciseRow(planned, self._refresh, self._toggle_remove))
+        self.rows.append(ExerciseRow(planned, self._refresh, self._toggle_remove, self.library))
         self.rows_box.children = [r.widget for r in self.rows]
         self._update_add_choices()
         self._refresh()

@@ -43,7 +43,7 @@ def exercise_html(ex: Exercise, library: Library, dose: Dose | None = None) -> s
     steps = "".join(f"<li>{b.esc(s)}</li>" for s in ex.steps)
     cautions = "".join(f"<li>{b.esc(c)}</li>" for c in ex.cautions)
     tags = "".join(f'<span class="physio-tag">{b.esc(t)}</span>' for t in ex.tags)
-    svg = exercise_svg(ex.id, dose)
+    svg = exercise_svg(ex.id, dose, library)
     picture = f'<div class="physio-figure" style="float:right;margin-left:12px">{svg}</div>' if svg else ""
     parts = [
         '<div class="physio-card">',
@@ -78,8 +78,10 @@ def protocol_html(proto: Protocol, library: Library) -> str:
         for rx in ph.exercises:
             ex = library.exercises.get(rx.exercise)
             name = ex.name if ex else rx.exercise
+            svg = exercise_svg(rx.exercise, rx.dose, library) if ex else ""
             rows.append(
                 [
+                    f"<div class='physio-thumb'>{svg}</div>",
                     b.esc(name),
                     f"<span class='physio-dose'>{b.esc(rx.dose.summary())}</span>",
                     f"<span class='physio-source'>{b.esc(rx.source)}</span>",
@@ -90,7 +92,7 @@ def protocol_html(proto: Protocol, library: Library) -> str:
             f"<h4>{b.esc(ph.name)} <span class='physio-source'>({ph.min_weeks}–{ph.max_weeks} weeks; "
             f"{b.esc(ph.weeks_source)})</span></h4>"
             f"<div class='physio-hint'>{b.esc(ph.goal)}</div>"
-            + b.table_html(["Exercise", "Dose", "Source"], rows, raw={0, 1, 2})
+            + b.table_html(["", "Exercise", "Dose", "Source"], rows, raw={0, 1, 2, 3})
             + f"<div class='physio-source'>Move on when adherence ≥ {adv.min_adherence:.0%}, pain ≤ {adv.max_pain:g}"
             f" and at least {adv.min_weeks} week(s) done ({b.esc(adv.source)}).</div>"
         )
