@@ -178,3 +178,41 @@ def test_long_notes_flow_over_pages_and_an_impossible_name_is_a_clear_error(tmp_
     with pytest.raises(ExportError, match="too long to fit on one page"):
         write_handout(make_plan(1, 1, patient_name="Анна " * 2000), tmp_path / "name.pdf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.pdf"]
+
+
+def test_no_exercise_is_split_across_pages_and_notes_come_before_the_exercises(tmp_path):
+    plan = make_plan(n_exercises=8, weeks=2, notes=["Walk every day for 20 minutes."])
+    pages = [flat(p) for p in pdf_text(write_handout(plan, tmp_path / "h.pdf")).split("\f")]
+    for n, pe in enumerate(plan.exercises, 1):
+        ex = pe.exercise
+        last = ex.cautions[-1] if ex.cautions else ex.breathing
+        holding = [i for i, page in enumerate(pages) if f"{n}. {ex.name}" in page]
+        assert len(holding) == 1, f"{ex.name} is not on exactly one page"
+        assert pe.dose.summary() in pages[holding[0]] and last in pages[holding[0]], f"{ex.name} runs over a page"
+    text = " ".join(pages)
+    assert text.index("Walk every day for 20 minutes.") < text.index("Your exercises")
+
+
+def test_calendar_that_fits_one_page_is_on_one_page_with_each_column_named(tmp_path):
+    plan = make_plan(n_exercises=3, weeks=2)
+    pages = pdf_text(write_handout(plan, tmp_path / "h.pdf")).split("\f")
+    calendar = [p for p in pages if "Your tick-box calendar" in p]
+    assert len(calendar) == 1
+    page = calendar[0]
+    assert "Week 1:" in page and "Week 2:" in page
+    assert page.count(BOX) == len(schedule(plan))  # every box on this one sheet
+    week1 = page[page.index("Week 1:"):page.index("Week 2:")]
+    for pe in plan.exercises:
+        assert pe.exercise.name in week1  # a column heading, not only the legend above
+
+
+def test_a_long_calendar_breaks_between_weeks_never_inside_one(tmp_path):
+    plan = make_plan(n_exercises=8, weeks=6)
+    pages = pdf_text(write_handout(plan, tmp_path / "h.pdf")).split("\f")
+    days_per_week = {}
+    for s in schedule(plan):
+        days_per_week.setdefault(s.week, set()).add(s.date)
+    for week, days in days_per_week.items():
+        on = {i for i, p in enumerate(pages) for d in days if f"{d:%d.%m.%Y}" in p}
+        title = [i for i, p in enumerate(pages) if f"Week {week}:" in p]
+        assert len(on) == 1 and title == sorted(on), f"week {week} is split over pages {sorted(on)}"

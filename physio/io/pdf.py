@@ -1,7 +1,7 @@
 """The patient's handout: an A4 PDF built in memory from a plan, then written all at once.
 
-Reading order matters (screen readers, pdftotext, a patient skimming): who and when, safety first, then
-each exercise with its dose in large type, then the tick-box calendar and the therapist's notes.
+Reading order matters (screen readers, pdftotext, a patient skimming): who and when, safety first, the
+therapist's notes, then each exercise with its dose in large type, then the tick-box calendar.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import (
@@ -206,16 +208,22 @@ def _attention(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     return out
 
 
-def _exercise_block(n: int, pe: PlannedExercise, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Name, dose in large type and the picture together at the top; then the steps at full width."""
+def _exercise_block(n: int, pe: PlannedExercise, st: dict[str, ParagraphStyle],
+                    lead: list[Flowable] | None = None) -> list[Flowable]:
+    """One exercise on one page: name and dose at full width, the picture beside the aim and steps.
+
+    Kept together, so a patient never has to turn the page in the middle of an exercise (a block taller
+    than a whole page still flows on). `lead` is a heading that must not be left alone above it."""
     ex = pe.exercise
     intro: list[Flowable] = [
-        Paragraph(para(pe.dose.summary()), st["dose"]),
         Paragraph(f"<b>Aim:</b> {para(ex.aim)}", st["body"]),
         Paragraph(f"<b>Starting position:</b> {para(ex.starting_position)}", st["body"]),
     ]
     if ex.equipment:
         intro.append(Paragraph(f"<b>You need:</b> {para(', '.join(ex.equipment))}", st["body"]))
+    # The steps run beside the picture, not below it: no blank band under a short aim.
+    intro.append(Paragraph("How to do it", st["h3"]))
+    intro += [Paragraph(f"{i}. {para(s)}", st["step"]) for i, s in enumerate(ex.steps, 1)]
     top = Table(
         [[intro, _illustration(pe, ILLUSTRATION_W, ILLUSTRATION_H)]],
         colWidths=[TEXT_W - ILLUSTRATION_W - 6 * mm, ILLUSTRATION_W + 6 * mm],
@@ -228,21 +236,25 @@ def _exercise_block(n: int, pe: PlannedExercise, st: dict[str, ParagraphStyle]) 
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
     ))
-    rest: list[Flowable] = [Paragraph("How to do it", st["h3"])]
-    rest += [Paragraph(f"{i}. {para(s)}", st["step"]) for i, s in enumerate(ex.steps, 1)]
-    rest.append(Paragraph(f"<b>Breathing:</b> {para(ex.breathing)}", st["body"]))
+    block: list[Flowable] = [
+        *(lead or []),
+        Paragraph(f"{n}. {para(ex.name)}", st["h2"]),
+        Paragraph(para(pe.dose.summary()), st["dose"]),
+        top,
+    ]
+    block.append(Paragraph(f"<b>Breathing:</b> {para(ex.breathing)}", st["body"]))
     if ex.cautions:
-        rest.append(Paragraph("Take care", st["h3"]))
-        rest += [Paragraph("• " + para(c), st["bullet"]) for c in ex.cautions]
+        block.append(Paragraph("Take care", st["h3"]))
+        block += [Paragraph("• " + para(c), st["bullet"]) for c in ex.cautions]
     for p, r in pe.reasons.items():
-        rest.append(Paragraph(f"<b>Reason for this dose ({para(PARAM_LABELS[p])}):</b> {para(r)}", st["body"]))
+        block.append(Paragraph(f"<b>Reason for this dose ({para(PARAM_LABELS[p])}):</b> {para(r)}", st["body"]))
     if pe.note:
-        rest.append(Paragraph(f"<b>Your therapist's note:</b> {para(pe.note)}", st["body"]))
-    return [KeepTogether([Paragraph(f"{n}. {para(ex.name)}", st["h2"]), top]), *rest]
+        block.append(Paragraph(f"<b>Your therapist's note:</b> {para(pe.note)}", st["body"]))
+    return [KeepTogether(block)]
 
 
 def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """One table per week: a row per day, a column per exercise, a box per session to tick."""
+    """One grid per week: a row per day, a column per exercise, a box per session to tick."""
     order = {pe.exercise.id: i for i, pe in enumerate(plan.exercises)}
     per_day: dict[dt.date, list[int]] = defaultdict(lambda: [0] * len(order))
     week_of: dict[dt.date, int] = {}
@@ -252,60 +264,96 @@ def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict[str, Paragr
     out: list[Flowable] = [
         Paragraph("Your tick-box calendar", st["h2"]),
         Paragraph(
-            "Tick a box each time you finish a session. The numbers at the top are the exercises above: "
+            "Tick a box each time you finish a session. The columns are the exercises above: "
             + "; ".join(f"{i}&nbsp;=&nbsp;{para(pe.exercise.name)}" for i, pe in enumerate(plan.exercises, 1))
             + ".",
             st["body"],
         ),
     ]
-    n = len(plan.exercises)
+    # A name DejaVu cannot print whole (Chinese, emoji...) keeps only its number; the legend has it in full.
+    names = [clean(pe.exercise.name) for pe in plan.exercises]
+    names = [n if all(font is None for font, _ in _fonts.runs(n)) else "" for n in names]
     weeks: dict[int, list[dt.date]] = defaultdict(list)
     for day in sorted(per_day):
         weeks[week_of[day]].append(day)
     for week, days in sorted(weeks.items()):
-        grid = _WeekGrid(n, [(f"{_DAYS[d.weekday()]} {d:%d.%m.%Y}", per_day[d]) for d in days])
         title = f"Week {week}: {long_date(days[0])} to {long_date(days[-1])}"
-        out.append(KeepTogether([Paragraph(title, st["h3"]), grid, Spacer(1, 4)]))
-    return out
+        out.append(_WeekGrid(title, names, [(f"{_DAYS[d.weekday()]} {d:%d.%m.%Y}", per_day[d]) for d in days]))
+    # The whole calendar on one sheet when it fits on a page, so it can hang on the fridge; a longer one
+    # starts on a fresh page and breaks only between weeks (a week is one flowable that cannot split).
+    return [KeepTogether(out)]
 
 
 class _WeekGrid(Flowable):
-    """One week of the calendar: a row per day, a column per exercise, a box to tick per session.
+    """One week of the calendar under its title: a row per day, a column per exercise, a box per session.
 
-    Drawn straight on the canvas rather than as a Table: the calendar is the largest part of the
-    handout and a table cell costs far more to lay out than a line of text (see benchmarks/)."""
+    Each column is headed by its exercise's number and name, so a patient does not have to look the
+    numbers up. Drawn straight on the canvas rather than as a Table: the calendar is the largest part of
+    the handout and a table cell costs far more to lay out than a line of text (see benchmarks/)."""
 
     DAY_W = 34 * mm
     ROW_H = 21
+    NAME_SIZE = 7.5
+    NAME_LEADING = 9
+    #: Longer names are cut with "…" in the header; the legend above the calendar gives them in full.
+    NAME_LINES = 3
 
-    def __init__(self, n_exercises: int, rows: list[tuple[str, list[int]]]):
+    TITLE_H = 20
+    GAP_BELOW = 8
+
+    def __init__(self, title: str, names: list[str], rows: list[tuple[str, list[int]]]):
         super().__init__()
-        self.n, self.rows = n_exercises, rows
-        self.col_w = (TEXT_W - self.DAY_W) / n_exercises
-        self.width, self.height = TEXT_W, (len(rows) + 1) * self.ROW_H
+        self.title, self.n, self.rows = title, len(names), rows
+        self.col_w = (TEXT_W - self.DAY_W) / self.n
+        self.heads = [self._wrap_name(name) for name in names]
+        lines = max(len(h) for h in self.heads)
+        self.head_h = max(self.ROW_H, 16 + lines * self.NAME_LEADING)
+        self.grid_h = self.head_h + len(rows) * self.ROW_H
+        self.width, self.height = TEXT_W, self.TITLE_H + self.grid_h + self.GAP_BELOW
+
+    def _wrap_name(self, name: str) -> list[str]:
+        lines = simpleSplit(name, _fonts.SANS, self.NAME_SIZE, self.col_w - 6)
+        if len(lines) > self.NAME_LINES:
+            lines = lines[: self.NAME_LINES]
+            last = lines[-1]
+            while last and stringWidth(last + "…", _fonts.SANS, self.NAME_SIZE) > self.col_w - 6:
+                last = last[:-1]
+            lines[-1] = last.rstrip() + "…"
+        return lines
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
-        c, h, rh = self.canv, self.height, self.ROW_H
+        c, rh, hh = self.canv, self.ROW_H, self.head_h
+        c.setFillColor(colors.black)
+        c.setFont(_fonts.SANS_BOLD, 10.5)
+        c.drawString(0, self.height - 14, self.title)
+        c.translate(0, self.GAP_BELOW)  # the grid itself, below its title
+        h = self.grid_h
         xs = [0.0] + [self.DAY_W + i * self.col_w for i in range(self.n + 1)]
         c.setFillColor(_SHADE)
-        c.rect(0, h - rh, self.width, rh, stroke=0, fill=1)
+        c.rect(0, h - hh, self.width, hh, stroke=0, fill=1)
         c.setStrokeColor(_GRID)
         c.setLineWidth(0.4)
-        for i in range(len(self.rows) + 2):
-            c.line(0, h - i * rh, self.width, h - i * rh)
+        c.line(0, h, self.width, h)
+        for i in range(len(self.rows) + 1):
+            c.line(0, i * rh, self.width, i * rh)
         for x in xs:
             c.line(x, 0, x, h)
         c.setFillColor(colors.black)
         c.setFont(_fonts.SANS_BOLD, 10)
-        c.drawString(4, h - rh + 7, "Day")
-        for i in range(self.n):
-            c.drawCentredString(xs[i + 1] + self.col_w / 2, h - rh + 7, str(i + 1))
+        c.drawString(4, h - 14, "Day")
+        for i, lines in enumerate(self.heads):
+            mid = xs[i + 1] + self.col_w / 2
+            c.setFont(_fonts.SANS_BOLD, 10)
+            c.drawCentredString(mid, h - 14, str(i + 1))
+            c.setFont(_fonts.SANS, self.NAME_SIZE)
+            for k, line in enumerate(lines):
+                c.drawCentredString(mid, h - 14 - (k + 1) * self.NAME_LEADING, line)
         # Row by row, day first, so text extraction reads the calendar as a person does.
-        for r, (label, counts) in enumerate(self.rows, 2):
-            y = h - r * rh
+        for r, (label, counts) in enumerate(self.rows, 1):
+            y = h - hh - r * rh
             c.setFont(_fonts.SANS, 10)
             c.drawString(4, y + 7, label)
             for i, count in enumerate(counts):
@@ -339,11 +387,11 @@ def _story(plan: Plan, sessions: list[ScheduledSession]) -> list[Flowable]:
     story += _header(plan, st)
     story += _safety_box(plan, st)
     story += _attention(plan, st)
-    story.append(Paragraph("Your exercises", st["h2"]))
+    story += _notes(plan, st)  # before the exercises: advice read first, not after weeks of calendar
     for n, pe in enumerate(plan.exercises, 1):
-        story += _exercise_block(n, pe, st)
+        lead = [Paragraph("Your exercises", st["h2"])] if n == 1 else None
+        story += _exercise_block(n, pe, st, lead)
     story += _calendar(plan, sessions, st)
-    story += _notes(plan, st)
     return story
 
 
