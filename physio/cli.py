@@ -254,6 +254,11 @@ def _export_folder(args: argparse.Namespace, ws: Workspace) -> Path:
 def _export(args: argparse.Namespace) -> int:
     from .io.export import export_all, export_plan
 
+    if args.all and args.plan_id:
+        raise PlanError(
+            f"--all exports every patient's plans, so the plan id {args.plan_id!r} would be ignored; "
+            "give either a plan id or --all (and the folder with --out FOLDER)"
+        )
     ws = _workspace(args)
     folder = _export_folder(args, ws)
     if args.all:

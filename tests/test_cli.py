@@ -211,3 +211,21 @@ def test_two_processes_building_the_example_at_once_get_one_workspace(tmp_path):
     ws = Workspace(folder)
     assert all(len(ws.plan_versions(i)) == 1 for i in ws.plan_ids())
     assert [p.name for p in tmp_path.iterdir()] == ["shared"]
+
+
+def test_export_writes_both_files_and_refuses_a_plan_id_with_all(env, capsys, tmp_path):
+    ws, base = env
+    new = ["plan", "new", "--patient", "P001", "--protocol", "test-back", "--phase", "one", "--start", "2026-09-07"]
+    assert run(capsys, base + new)[0] == 0
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, out, err = run(capsys, base + ["export", "--all", "P001-test-back", "--out", str(out_dir), "--quiet"])
+    assert code == 2 and "--all" in err and "'P001-test-back'" in err
+    assert list(out_dir.iterdir()) == []
+    code, out, err = run(capsys, base + ["export", "P001-test-back", "--out", str(out_dir)])
+    assert code == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "P001_P001-test-back_v1_handout.pdf", "P001_P001-test-back_v1_log.xlsx"]
+    assert f"Handout: {out_dir / 'P001_P001-test-back_v1_handout.pdf'}" in out
+    code, out, err = run(capsys, base + ["export", "P001-nope", "--out", str(out_dir)])
+    assert code == 2 and "no issued plan 'P001-nope'" in err
