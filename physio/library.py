@@ -238,13 +238,23 @@ def load_library(folder: str | Path | None = None) -> Library:
     for file in sorted(folder.glob("*.yaml")):
         if file.name in ("sources.yaml", "exercises.yaml", "poses.yaml"):
             continue
-        doc = _read(file)
+        try:
+            doc = _read(file)
+        except ProtocolError as e:
+            problems.extend(e.problems)  # an unreadable protocol file does not hide the others' problems
+            continue
         if not isinstance(doc.data, dict) or "phases" not in doc.data:
+            # never skipped in silence: a misspelt `phases:` would otherwise drop a whole protocol
+            problems.append(
+                f"{doc.where(())}: not a protocol file (no top-level 'phases:'); this folder holds only "
+                "sources.yaml, exercises.yaml, poses.yaml and protocol files"
+            )
             continue
         _check_sources(doc, sources, problems)
         proto = _validate(Protocol, doc.data, doc, (), problems)
         if proto is None:
             continue
+        problems.extend(_uncited_numbers(proto, doc, sources))
         if proto.id in protocols:
             problems.append(f"{doc.where(('id',))}: duplicate protocol id '{proto.id}' (also in {protocol_docs[proto.id].file.name})")
         protocols[proto.id] = proto
@@ -279,6 +289,7 @@ def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | 
             problems.append(f"{where(('phases', pi, 'id'))}: duplicate phase id '{phase.id}'")
         phase_ids.add(phase.id)
         seen: set[str] = set()
+        board_total = board_longest = 0
         for ei, rx in enumerate(phase.exercises):
             at = ("phases", pi, "exercises", ei)
             if rx.exercise in seen:
@@ -309,15 +320,23 @@ def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | 
                         f"{where(at + ('dose', param))}: {value} is outside the usual range {limit.usual[0]}–{limit.usual[1]}"
                     )
             if "board" in ex.tags:
-                total = rx.dose.duration_s or 0
+                total = board_seconds(rx.dose)
+                board_total += total
+                board_longest = max(board_longest, total)
                 lim = proto.limit(rx, "duration_s")
                 rule = f"a board session may last at most {MAX_BOARD_SESSION_S // 60} minutes (the article)"
                 if total > MAX_BOARD_SESSION_S:
-                    problems.append(f"{where(at + ('dose', 'duration_s'))}: {rule}; {total} s is above")
+                    problems.append(f"{where(at + ('dose', 'duration_s'))}: {rule}; {rx.dose.summary()} is {total} s")
                 if lim and lim.hard[1] > MAX_BOARD_SESSION_S:
                     problems.append(
                         f"{where(at + ('dose', 'duration_s'))}: {rule}; the hard limit is above ({lim.hard[1]} s)"
                     )
+        # one board exercise too long is reported above; here, several that are only too long together
+        if board_total > MAX_BOARD_SESSION_S and board_longest <= MAX_BOARD_SESSION_S:
+            problems.append(
+                f"{where(('phases', pi, 'exercises'))}: a board session may last at most {MAX_BOARD_SESSION_S // 60} "
+                f"minutes (the article); this phase's board exercises add up to {board_total} s"
+            )
         if pi > 0 and not phase.deload:
             before = {rx.exercise: rx.dose for rx in proto.phases[pi - 1].exercises}
             for ei, rx in enumerate(phase.exercises):
@@ -331,6 +350,33 @@ def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | 
                             f"{where(('phases', pi, 'exercises', ei, 'dose', param))}: {param} falls from {a} to {b} "
                             f"after phase '{proto.phases[pi - 1].id}'; mark the phase 'deload: true' if that is meant"
                         )
+    return problems
+
+
+def board_seconds(dose) -> int:
+    """Time on the board in one session: every set of the hold or of the whole duration."""
+    per_set = dose.duration_s or (dose.reps or 1) * (dose.hold_s or 0)
+    return (dose.sets or 1) * per_set
+
+
+_CITED = re.compile(r"\(([^()]*)\)")
+
+
+def _uncited_numbers(proto: Protocol, doc: _Doc, known: dict[str, str]) -> list[str]:
+    """Numbers in the summary and phase goals have no `source` field: each sentence with a number must
+    name its source in brackets, e.g. "(SC1, SC2)" or "(article)"."""
+    problems: list[str] = []
+    texts = [(("summary",), proto.summary)] + [(("phases", i, "goal"), ph.goal) for i, ph in enumerate(proto.phases)]
+    for path, text in texts:
+        for sentence in re.split(r"(?<=[.;])\s+", text):
+            if not re.search(r"\d", sentence):
+                continue
+            named = {k.strip() for group in _CITED.findall(sentence) for k in re.split(r"[,;]", group)}
+            if not named & (set(known) | {TEAM_DEFAULT}):
+                problems.append(
+                    f"{doc.where(path)}: the number in \"{sentence.strip()}\" names no source; add a source key in "
+                    f"brackets, e.g. (article) or ({TEAM_DEFAULT})"
+                )
     return problems
 
 

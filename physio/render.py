@@ -128,6 +128,10 @@ def exercise_html(ex: "Exercise", picture_svg: str | None = None) -> str:
     return f"<div>{out}</div>"
 
 
+def _weeks(n: int) -> str:
+    return f"{n} week" if n == 1 else f"{n} weeks"
+
+
 def phase_html(ph: "Phase") -> str:
     """A phase: its goal, its exercises with doses and sources, and the rules to leave it."""
     adv, back = ph.progression.advance, ph.progression.step_back
@@ -140,7 +144,7 @@ def phase_html(ph: "Phase") -> str:
                   [[_e(rx.exercise), _e(rx.dose.summary()), _e(rx.source)] for rx in ph.exercises])
     rules = [
         f"Advance when adherence ≥ {adv.min_adherence:.0%}, mean pain ≤ {adv.max_pain:g}/10 and at least "
-        f"{adv.min_weeks} week(s) in the phase ({adv.source})",
+        f"{_weeks(adv.min_weeks)} in the phase ({adv.source})",
         f"Step back when mean pain ≥ {back.min_pain:g}/10 or pain rises by ≥ {back.pain_rise:g} points"
         + (f" or adherence < {back.adherence_below:.0%}" if back.adherence_below is not None else "")
         + f" ({back.source})",
@@ -206,7 +210,10 @@ def protocol_text(proto: "Protocol") -> str:
         lines.append(f"  Goal: {ph.goal}")
         for rx in ph.exercises:
             lines.append(f"  - {rx.exercise}: {rx.dose.summary()}   [{rx.source}]")
-        lines.append(f"  Advance: adherence ≥ {adv.min_adherence:.0%}, pain ≤ {adv.max_pain:g}, ≥ {adv.min_weeks} week(s)")
+            for k, v in rx.limits.items():  # limits of this exercise that replace the protocol's
+                lines.append(f"      own limit, {PARAM_LABELS.get(k, k)}: {v.usual[0]}–{v.usual[1]} / "
+                             f"{v.hard[0]}–{v.hard[1]}   [{v.source}]")
+        lines.append(f"  Advance: adherence ≥ {adv.min_adherence:.0%}, pain ≤ {adv.max_pain:g}, at least {_weeks(adv.min_weeks)}")
         lines.append(f"  Step back: pain ≥ {back.min_pain:g}, or a rise of ≥ {back.pain_rise:g} points"
                      + (f", or adherence < {back.adherence_below:.0%}" if back.adherence_below is not None else ""))
     lines.append("")

@@ -398,3 +398,53 @@ def test_every_problem_in_every_file_is_reported_at_once(folder):
 def test_limits_must_be_ordered():
     with pytest.raises(ValueError, match="hard min ≤ usual min ≤ usual max ≤ hard max"):
         Limit(hard=(0, 10), usual=(5, 20), source="team-default: test")
+
+
+def test_a_board_session_counts_every_set(folder):
+    # 3 sets of 8 minutes is 24 minutes on the board, though each set is short
+    i = index_of(BOARD.phases[0], "board-traction-supine")
+    inject(folder, "stretching-board.yaml", "  sessions_per_day: {hard: [1, 3]", "  sets: {hard: [1, 3], usual: [1, 3], source: \"team-default: test\"}\n  sessions_per_day: {hard: [1, 3]")
+    line = inject(folder, "stretching-board.yaml", "dose: {angle_deg: 20, duration_s: 60, sessions_per_day: 2, days_per_week: 7}",
+                  "dose: {sets: 3, angle_deg: 20, duration_s: 480, sessions_per_day: 2, days_per_week: 7}")
+    found = problems(folder)
+    assert any(p.startswith(f"stretching-board.yaml:{line} phases[0].exercises[{i}].dose.duration_s: a board session may last "
+                            "at most 20 minutes") and "1440 s" in p for p in found), found
+
+
+def test_board_exercises_of_one_phase_together_stay_under_20_minutes(folder):
+    # each is allowed alone (12 and 10 minutes), together they are 22 minutes on the board
+    inject(folder, "stretching-board.yaml", "dose: {angle_deg: 40, duration_s: 300, sessions_per_day: 2, days_per_week: 7}",
+           "dose: {angle_deg: 40, duration_s: 720, sessions_per_day: 2, days_per_week: 7}")
+    inject(folder, "stretching-board.yaml", "dose: {angle_deg: 30, duration_s: 180, sessions_per_day: 1, days_per_week: 7}",
+           "dose: {angle_deg: 30, duration_s: 600, sessions_per_day: 1, days_per_week: 7}")
+    line = line_of(folder / "stretching-board.yaml", "  - id: full-programme")
+    found = [p for p in problems(folder) if "board session" in p]
+    assert len(found) == 1 and found[0].startswith("stretching-board.yaml:") and "phases[2].exercises: " in found[0], found
+    assert "add up to 1320 s" in found[0] and int(found[0].split(":")[1].split()[0]) > line
+
+
+def test_a_file_that_is_not_a_protocol_is_refused_not_skipped(folder):
+    # a misspelt top-level `phases:` must not drop the whole protocol without a word
+    line = inject(folder, "scoliosis.yaml", "\nphases:\n", "\nphase:\n")
+    found = problems(folder)
+    assert any(p.startswith("scoliosis.yaml:") and "not a protocol file (no top-level 'phases:')" in p for p in found), found
+
+
+def test_an_unreadable_protocol_does_not_hide_the_problems_of_the_others(folder):
+    (folder / "scoliosis.yaml").write_text("", encoding="utf-8")
+    inject(folder, "lumbar-disc-hernia.yaml", "- exercise: heel-slide\n", "- exercise: heel-slider\n")
+    found = problems(folder)
+    assert "scoliosis.yaml:1 the file is empty" in found
+    assert any("no exercise 'heel-slider'" in p for p in found), found
+
+
+def test_a_number_in_a_summary_or_goal_must_name_its_source(folder):
+    line = inject(folder, "lumbar-disc-hernia.yaml", "goal: Train the deep trunk muscles to hold the spine steady",
+                  "goal: Train the deep trunk muscles for 20 minutes a day to hold the spine steady")
+    found = problems(folder)
+    assert any(p.startswith(f"lumbar-disc-hernia.yaml:{line} phases[1].goal: the number in ") and "names no source" in p
+               for p in found), found
+    # naming a source key in brackets in the same sentence is enough
+    inject(folder, "lumbar-disc-hernia.yaml", "for 20 minutes a day to hold the spine steady",
+           "for 20 minutes a day (team-default) to hold the spine steady")
+    assert load_library(folder).protocol("lumbar-disc-hernia").phases[1].goal.count("20 minutes") == 1

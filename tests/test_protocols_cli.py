@@ -66,6 +66,15 @@ def test_list_and_show(lib, capsys):
         for rx in ph.exercises:
             assert rx.dose.summary() in out
     assert "Never in this protocol: " in out and "twist" in out
+    assert "week(s)" not in out and "at least 1 week\n" in out
+
+
+def test_show_gives_an_exercises_own_limits(lib, capsys):
+    # the board's own 20-minute hard limit replaces the protocol's: a therapist must see which one holds
+    assert main(["protocols", "show", "stretching-board"]) == 0
+    out = capsys.readouterr().out
+    own = lib.protocol("stretching-board").phases[0].exercises[0].limits["duration_s"]
+    assert f"own limit, duration (s): {own.usual[0]}–{own.usual[1]} / {own.hard[0]}–{own.hard[1]}" in out
 
 
 def test_show_unknown_protocol_names_the_known_ones(capsys):
