@@ -186,6 +186,8 @@ _ENTRY_NAMES = ("date", "plan_id", "session", "exercise_id", "done", "minutes", 
                 "scheduled")
 _ENTRY_VALUES = {name: operator.itemgetter(name) for name in _ENTRY_NAMES}
 _SESSION_VALUES = tuple(operator.itemgetter(n) for n in ("date", "session", "exercise_id"))
+#: Done as a small integer: 1 yes, 0 no, -1 left blank (decided later from what the patient wrote).
+_DONE_CODE = {True: 1, False: 0, None: -1}
 
 
 def _codes(ids: tuple, index: dict[str, int]) -> np.ndarray:
@@ -231,22 +233,17 @@ def _mean(a: np.ndarray) -> float | None:
 
 
 def _longest(mask: np.ndarray, days: np.ndarray, start: dt.date) -> Run:
-    """Longest run of True in `mask` over consecutive scheduled days (`days` are day offsets from start)."""
-    best = (0, -1, -1)
-    run_start = None
-    for i, ok in enumerate(mask.tolist()):
-        if ok:
-            if run_start is None:
-                run_start = i
-            length = i - run_start + 1
-            if length > best[0]:
-                best = (length, run_start, i)
-        else:
-            run_start = None
-    if best[0] == 0:
+    """Longest run of True in `mask` over consecutive scheduled days (`days` are day offsets from start).
+
+    The first of equally long runs is the one reported.
+    """
+    if not mask.any():
         return Run(0, None, None)
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    firsts, lasts = np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0] - 1
+    k = int(np.argmax(lasts - firsts))
     d = dt.timedelta
-    return Run(best[0], start + d(days=int(days[best[1]])), start + d(days=int(days[best[2]])))
+    return Run(int(lasts[k] - firsts[k] + 1), start + d(days=int(days[firsts[k]])), start + d(days=int(days[lasts[k]])))
 
 
 def summarise(
@@ -293,10 +290,10 @@ def summarise(
 
     pb, pa = col("pain_before"), col("pain_after")
     e_pain = np.fmax(pb, pa)  # the higher of the two; NaN only when both are blank
-    if m and set(c["done"]) == {True}:
-        e_did = np.ones(m, dtype=bool)
-    else:  # Done left blank: the session counts as done if the patient wrote what they did
-        e_did = np.array([d is True or (d is None and _did(e)) for d, e in zip(c["done"], entries)], dtype=bool)
+    done_code = np.fromiter(map(_DONE_CODE.__getitem__, c["done"]), dtype=np.int8, count=m)
+    e_did = done_code == 1
+    for j in np.nonzero(done_code < 0)[0].tolist():  # Done left blank: done if the patient wrote what they did
+        e_did[j] = _did(entries[j])
     e_minutes = col("minutes")
     e_ex = _codes(c["exercise_id"], ex_index)
     e_session = np.array(c["session"], dtype=np.int64)
@@ -312,9 +309,8 @@ def summarise(
     patterns = _word_patterns(plan)
     if patterns:
         notes = c["notes"]
-        for j, text in enumerate(notes):
-            if not text:
-                continue
+        for j in [j for j, text in enumerate(notes) if text]:
+            text = notes[j]
             for pat, word, rf_id in patterns:
                 if pat.search(text):
                     day = start + dt.timedelta(days=int(e_day[j]))
@@ -427,7 +423,7 @@ def summarise(
     d_sched = np.bincount(sday, minlength=n_days)[:n_days] if n else np.zeros(n_days, dtype=int)
     d_done = np.bincount(sday, weights=s_done, minlength=n_days)[:n_days] if n else np.zeros(n_days)
     d_extra = np.bincount(extra_days, minlength=n_days)[:n_days] if extra_days.size else np.zeros(n_days, dtype=int)
-    day_counts = (tuple(d_sched.tolist()), tuple(int(x) for x in d_done.tolist()), tuple(d_extra.tolist()))
+    day_counts = (tuple(d_sched.tolist()), tuple(d_done.astype(np.int64).tolist()), tuple(d_extra.tolist()))
     sched_days = np.nonzero(d_sched > 0)[0]
     streak = _longest(d_done[sched_days] >= d_sched[sched_days], sched_days, start)
     gap = _longest(d_done[sched_days] == 0, sched_days, start)
