@@ -152,7 +152,7 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
     for i, rule in enumerate(plan.stop_rules):
         w.line("Stop the exercise when:" if i == 0 else None, rule.text, where=f"stop rule {i + 1}", fill=_SAFETY_FILL)
     for i, flag in enumerate(plan.red_flags):
-        w.line("Stop and call your therapist if you notice:" if i == 0 else None, flag.text,
+        w.line("Stop and call your therapist or doctor straight away if you notice:" if i == 0 else None, flag.text,
                where=f"red flag '{flag.id}'", fill=_SAFETY_FILL)
     w.gap()
 
@@ -168,14 +168,14 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
     if plan.warnings or plan.cleared or plan.changes or reasons:
         w.gap()
 
+    for i, note in enumerate(plan.notes or ["No extra notes for this plan."]):
+        w.line("Notes from your therapist" if i == 0 else None, note, where=f"therapist note {i + 1}")
+    w.gap()  # before the exercises, as in the handout
     w.line("Your exercises", where="exercises", font=_HEAD)
     for n, pe in enumerate(plan.exercises, 1):
         _exercise_block(ws, w, n, pe)
         w.gap()
 
-    for i, note in enumerate(plan.notes or ["No extra notes for this plan."]):
-        w.line("Notes from your therapist" if i == 0 else None, note, where=f"therapist note {i + 1}")
-    w.gap()
     w.line(None, footer_text(plan), where="footer")
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
