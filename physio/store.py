@@ -446,16 +446,18 @@ class Workspace:
                         (import_id, patient_id, r.model_dump_json()),
                     )
                 added = len(entries) - replaced
+                # rows, not problems: a row with three problems is one rejected row (rows read = accepted + rejected)
+                rejected_rows = len({(r.sheet, r.row) for r in rejections})
                 con.execute(
                     "UPDATE imports SET added = ?, replaced = ?, rejected = ? WHERE id = ?",
-                    (added, replaced, len(rejections), import_id),
+                    (added, replaced, rejected_rows, import_id),
                 )
         except BaseException:
             if created:
                 original.unlink(missing_ok=True)  # leave the folder as it was
             raise
         return ImportResult(import_id=import_id, duplicate=False, added=added, replaced=replaced,
-                            rejected=len(rejections), original_path=original)
+                            rejected=rejected_rows, original_path=original)
 
     def log_entries(self, patient_id: str, plan_id: str | None = None) -> list[LogEntry]:
         """The current entries (replaced ones left out), by date, session and exercise."""

@@ -10,8 +10,9 @@ How rows are counted (the numbers every import reports):
   So rows_read = rows_accepted + rows_rejected, always.
 
 Sessions: a row with a session number keeps it; a row without one is the day's first, second... report of
-that exercise. A row that repeats an earlier row exactly is a duplicate; a different row for the same day,
-session and exercise is an extra session the patient added (scheduled=False).
+that exercise. A row that repeats an earlier row exactly (same session number, or no session number once the
+day's scheduled sessions of that exercise are filled) is a duplicate-row rejection; a different row for the same
+day, session and exercise is an extra session the patient added (scheduled=False).
 """
 
 from __future__ import annotations
@@ -169,8 +170,13 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
     rejections: list[Rejection] = []
     rejected_rows: list[int] = []
     blank = extra = 0
-    taken: dict[tuple, tuple] = {}  # (date, session, exercise) → values of the row that took it
+    taken: dict[tuple, tuple[tuple, int]] = {}  # (date, session, exercise) → (values, row) of the row that took it
     next_free: dict[tuple, int] = {}
+    # (date, exercise) → {values: first row} of the rows without a session number, and the sessions scheduled
+    unnumbered: dict[tuple, dict[tuple, int]] = {}
+    per_day: dict[tuple, int] = {}
+    for d, _, x in scheduled:
+        per_day[(d, x)] = per_day.get((d, x), 0) + 1
 
     def get(values: tuple, f: str) -> object:
         i = pos.get(f)
@@ -274,11 +280,23 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
             day = (date, ex_id)
             is_extra = False
             if session is not None and (date, session, ex_id) in taken:
-                if taken[(date, session, ex_id)] == values:
+                earlier_values, earlier_row = taken[(date, session, ex_id)]
+                if earlier_values == values:
                     problem(None, None, "duplicate-row",
-                            f"this row repeats an earlier row exactly (same date, session and exercise); it is counted once")
+                            f"this row repeats row {earlier_row} exactly (same date, session and exercise); "
+                            "it is counted once")
                 else:
                     session, is_extra = None, True  # a second report for the same slot: the patient's extra session
+            elif session is None:
+                # Without session numbers, identical lines fill the day's scheduled sessions of the exercise (twice
+                # a day is written as two equal lines); one more identical line is a copy, not another session.
+                same = unnumbered.setdefault(day, {})
+                if values in same and next_free.get(day, 1) > per_day.get(day, 0):
+                    problem(None, None, "duplicate-row",
+                            f"this row repeats row {same[values]} exactly, and the plan has only "
+                            f"{per_day.get(day, 0)} session(s) of this exercise on {date:%d.%m.%Y}; it is counted "
+                            "once. If the patient really did it again, write a session number or a note on the row")
+                same.setdefault(values, row)
             if not problems:
                 if session is None:
                     n = next_free.get(day, 1)
@@ -286,7 +304,7 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
                         n += 1
                     session = n
                     next_free[day] = n + 1
-                taken[(date, session, ex_id)] = values
+                taken[(date, session, ex_id)] = (values, row)
                 on_schedule = (date, session, ex_id) in scheduled and not is_extra
                 if not on_schedule:
                     extra += 1

@@ -151,3 +151,16 @@ def test_example_logs_import_with_every_kind_of_problem_reported(tmp_path):
     assert [x.reason for x in w.rejections("P001")] == ["pain-out-of-range"]  # kept from the first copy
     again = import_example_logs(w)
     assert all(r.duplicate for r in again)
+
+
+def test_stored_import_counts_rows_not_problems(ws, tmp_path):
+    f = filled(ws, "anna-k", tmp_path / "anna.xlsx", {
+        0: {"Done": "yes"},
+        1: {"Done": "maybe", "Pain before (0-10)": 11, "Sets done": -2},  # one row, three problems
+        2: {"Done": "y", "Pain after (0-10)": 12},
+    })
+    rep = import_log(ws, "anna-k", f)
+    assert (rep.rows_read, rep.rows_accepted, rep.rows_rejected, len(rep.rejections)) == (3, 1, 2, 4)
+    (rec,) = ws.imports("anna-k")
+    assert rec.rejected == rep.rows_rejected
+    assert rec.added + rec.replaced + rec.rejected == rep.rows_read

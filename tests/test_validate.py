@@ -165,3 +165,17 @@ def test_exercise_found_by_id_when_the_name_was_edited():
     v = validate(raw, plan, schedule(plan), patient_id=plan.patient.id)
     assert v.entries[0].exercise_id == "glute-bridge"
     assert v.entries[0].date == START
+
+
+def test_identical_lines_without_session_numbers_fill_the_schedule_then_count_as_copies():
+    bridge = one_row(**{"Reps done": "10"})  # the bridge is once a day
+    lying = one_row(Exercise="Lying face down", Minutes="2")  # lying face down is twice a day
+    v = run([bridge, bridge, lying, lying, lying, one_row(**{"Reps done": "12"})])
+    assert (v.rows_read, v.rows_accepted, v.rows_rejected) == (6, 4, 2)
+    assert [(r.row, r.reason) for r in v.rejections] == [(3, "duplicate-row"), (6, "duplicate-row")]
+    assert "repeats row 2 exactly" in v.rejections[0].message and "session number" in v.rejections[0].message
+    assert "repeats row 4 exactly" in v.rejections[1].message
+    lying_sessions = sorted(e.session for e in v.entries if e.exercise_id == "prone-lying")
+    assert lying_sessions == [1, 2]  # both scheduled sessions of the day, from two equal lines
+    extra = [e for e in v.entries if not e.scheduled]
+    assert [(e.exercise_id, e.reps_done) for e in extra] == [("glute-bridge", 12)]  # a different line: extra session
