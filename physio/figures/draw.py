@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from ..models.exercise import format_seconds
 from . import props as P
 from .body import HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, Point, Skeleton, outline_points, solve
 from .poses import ExercisePoses, Mark, Pose
@@ -306,18 +307,12 @@ def _angle_sign(surface: tuple[Point, Point], angle: float) -> list[Shape]:
 
 def _dose_text(hold_s: int | None, duration_s: int | None) -> str:
     if hold_s:
-        return f"hold {_seconds(hold_s)}"
+        return f"hold {format_seconds(hold_s)}"
     if duration_s:
-        return _seconds(duration_s)
+        return format_seconds(duration_s)
     return ""
 
 
-def _seconds(s: int) -> str:
-    if s >= 60 and s % 60 == 0:
-        return f"{s // 60} min"
-    if s > 60:
-        return f"{s // 60} min {s % 60} s"
-    return f"{s} s"
 
 
 def _bbox(shapes: list[Shape]) -> tuple[float, float, float, float]:

@@ -67,7 +67,8 @@ class Exercise(Frozen):
         return exercise_html(self)
 
 
-def _fmt_seconds(s: int) -> str:
+def format_seconds(s: int) -> str:
+    """"45 s", "2 min", "1 min 30 s": how every output writes a time, so a dose reads the same everywhere."""
     if s >= 60 and s % 60 == 0:
         return f"{s // 60} min"
     if s > 60:
@@ -116,20 +117,20 @@ class Dose(Frozen):
         elif self.reps:
             parts.append(("once" if self.reps == 1 else f"{self.reps} times") + side)
         elif self.sets and self.duration_s:
-            parts.append(f"{self.sets} × {_fmt_seconds(self.duration_s)}{side}")
+            parts.append(f"{self.sets} × {format_seconds(self.duration_s)}{side}")
             duration_said = True
         elif self.sets:
             parts.append(f"{_times(self.sets, 'set', 'sets')}{side}")
         if self.hold_s:
-            parts.append(f"hold {_fmt_seconds(self.hold_s)}")
+            parts.append(f"hold {format_seconds(self.hold_s)}")
         if self.duration_s and not duration_said:
-            parts.append(_fmt_seconds(self.duration_s) + ("" if (self.reps or self.sets) else side))
+            parts.append(format_seconds(self.duration_s) + ("" if (self.reps or self.sets) else side))
         if self.angle_deg is not None:
             parts.append(f"board at {self.angle_deg}°")
         if self.rest_s:
             # "between sets" only means something when there is more than one set
             between = " between sets" if (self.sets or 1) > 1 else ""
-            parts.append(f"rest {_fmt_seconds(self.rest_s)}{between}")
+            parts.append(f"rest {format_seconds(self.rest_s)}{between}")
         if self.sessions_per_day:
             parts.append(_times(self.sessions_per_day, "session a day", "sessions a day"))
         if self.days_per_week:

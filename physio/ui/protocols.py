@@ -94,7 +94,7 @@ def protocol_html(proto: Protocol, library: Library) -> str:
             f"<div class='physio-hint'>{b.esc(ph.goal)}</div>"
             + b.table_html(["", "Exercise", "Dose", "Source"], rows, raw={0, 1, 2, 3})
             + f"<div class='physio-source'>Move on when adherence ≥ {adv.min_adherence:.0%}, pain ≤ {adv.max_pain:g}"
-            f" and at least {adv.min_weeks} week(s) done ({b.esc(adv.source)}).</div>"
+            f" and at least {adv.min_weeks} week{'s' if adv.min_weeks != 1 else ''} done ({b.esc(adv.source)}).</div>"
         )
     limit_rows = [
         [PARAM_LABELS.get(p, p), f"{lim.usual[0]}–{lim.usual[1]}", f"{lim.hard[0]}–{lim.hard[1]}", lim.source]
