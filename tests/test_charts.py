@@ -58,7 +58,7 @@ def test_pain_over_time_lines_and_the_important_change_band(summary):
     assert list(before.get_ydata()) == [4, 2, 2]
     assert list(after.get_ydata()) == [3, 3, 3]
     assert list(stop.get_ydata()) == [6, 6]
-    (band,) = [p for p in ax.patches]
+    (band,) = [p for p in ax.patches if p.get_label().startswith("no important change")]
     low, high = band.get_y(), band.get_y() + band.get_height()
     assert (low, high) == (pytest.approx(4 - 1.2), pytest.approx(4 + 1.2))  # 30% of 4 is less than 2 points
 
@@ -76,6 +76,7 @@ def test_adherence_report_pdf_has_numbers_reasons_and_charts(summary, tmp_path):
     assert rec.label in text
     assert f"{100 * s.adherence:.0f}%" in text
     assert "Week by week" in text and "Bridge" in text
+    assert "Anna K · anna-k-test-back v1 · adherence as of 27.09.2026" in text and "page 1" in text  # footer
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -83,3 +84,28 @@ def test_adherence_report_pdf_has_numbers_reasons_and_charts(summary, tmp_path):
     assert images == 3
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "DejaVuSans" in fonts and "Helvetica" not in fonts
+
+
+def test_days_after_the_as_of_date_are_not_yet_due_never_missed():
+    from physio.charts import CALENDAR_LEVELS
+
+    plan = make_plan()
+    sessions = schedule(plan)
+    entries = [entry(plan, s.date, s.exercise_id, session=s.session) for s in sessions if s.week == 1]
+    s = summarise(plan, sessions, entries, as_of=START + D(days=9))
+    grid = np.asarray(calendar_heatmap(s).axes[0].get_images()[0].get_array())
+    assert (grid[:, 0] == CALENDAR_LEVELS.index("all done")).all()
+    assert (grid[:3, 1] == CALENDAR_LEVELS.index("none done")).all()  # days 8-10: due and not done
+    assert (grid[3:, 1] == CALENDAR_LEVELS.index("not yet due")).all()
+    assert (grid[:, 2] == CALENDAR_LEVELS.index("not yet due")).all()
+
+
+def test_weeks_below_the_target_stand_out_and_bars_say_their_numbers(summary):
+    from matplotlib.colors import to_hex
+
+    _, s = summary
+    ax = weekly_adherence(s, target=0.7).axes[0]
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours[0] == colours[1] != colours[2]  # weeks 1-2 reached 70%, week 3 (29%) did not
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[2] == "29%\n7/24"

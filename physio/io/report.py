@@ -11,7 +11,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -24,104 +24,239 @@ from ..errors import ExportError
 from ..models import Plan
 from ..progression import Recommendation
 from . import _fonts
-from ._text import para
+from ._text import clean, para
 
 MARGIN = 16 * mm
 _WIDTH = A4[0] - 2 * MARGIN
 
 
+#: Recommendation box colours (border, background): red asks for a review, amber a step back, green advance.
+_ACTION_COLOURS = {
+    "refer": ("#b3261e", "#fbe9e7"),
+    "step_back": ("#b26a00", "#fff4e0"),
+    "hold": ("#0b4f8a", "#eef4fb"),
+    "advance": ("#2e7d32", "#edf7ee"),
+}
+_RULE = colors.HexColor("#b0b0b0")
+_HEAD_BG = colors.HexColor("#eef0f3")
+
+
 def _styles() -> dict[str, ParagraphStyle]:
     sans, bold = _fonts.SANS, _fonts.SANS_BOLD
+    grey = colors.HexColor("#555555")
     return {
-        "title": ParagraphStyle("title", fontName=bold, fontSize=16, leading=20, spaceAfter=4),
-        "h": ParagraphStyle("h", fontName=bold, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4),
+        "title": ParagraphStyle("title", fontName=bold, fontSize=17, leading=21),
+        "subtitle": ParagraphStyle("subtitle", fontName=sans, fontSize=9, leading=12, textColor=grey),
+        "h": ParagraphStyle("h", fontName=bold, fontSize=11.5, leading=14, spaceBefore=9, spaceAfter=4),
         "body": ParagraphStyle("body", fontName=sans, fontSize=9.5, leading=12.5, alignment=TA_LEFT),
-        "small": ParagraphStyle("small", fontName=sans, fontSize=8, leading=10),
-        "action": ParagraphStyle("action", fontName=bold, fontSize=13, leading=16, textColor=colors.HexColor("#0b4f8a")),
+        "small": ParagraphStyle("small", fontName=sans, fontSize=8.2, leading=10.2),
+        "small_bold": ParagraphStyle("small_bold", fontName=bold, fontSize=8.2, leading=10.2),
+        "label": ParagraphStyle("label", fontName=sans, fontSize=7.5, leading=9, textColor=grey),
+        "tile": ParagraphStyle("tile", fontName=bold, fontSize=15, leading=18),
+        "action": ParagraphStyle("action", fontName=bold, fontSize=13, leading=16),
+        "note": ParagraphStyle("note", fontName=sans, fontSize=7.5, leading=9.5, textColor=grey),
     }
 
 
 def _png(fig: Figure, width: float) -> Image:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=200, facecolor="white", metadata={"Software": None})
     w, h = fig.get_size_inches()
     buf.seek(0)
     return Image(buf, width=width, height=width * h / w)
 
 
-def _table(rows: list[list[object]], st: dict, widths: list[float] | None = None) -> Table:
-    data = [[Paragraph(para(c), st["small"]) for c in r] for r in rows]
-    t = Table(data, colWidths=widths, repeatRows=1)
+def _table(rows: list[list[object]], st: dict, widths: list[float] | None = None, *, numeric_from: int = 1,
+           header_bg=_HEAD_BG) -> Table:
+    """A ruled table: bold header row on a tint, thin rules between rows, numbers right-aligned."""
+    right = ParagraphStyle("right", parent=st["small"], alignment=TA_RIGHT)
+    head_right = ParagraphStyle("head_right", parent=st["small_bold"], alignment=TA_RIGHT)
+    head = [Paragraph(para(c), head_right if i >= numeric_from else st["small_bold"]) for i, c in enumerate(rows[0])]
+    body = [[Paragraph(para(c), right if i >= numeric_from else st["small"]) for i, c in enumerate(r)]
+            for r in rows[1:]]
+    t = Table([head, *body], colWidths=widths, repeatRows=1)
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), _fonts.SANS),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#999999")),
+        ("BACKGROUND", (0, 0), (-1, 0), header_bg),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.HexColor("#666666")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#666666")),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, _RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]))
+    return t
+
+
+def _tiles(s: AdherenceSummary, st: dict) -> Table:
+    """The four figures a therapist looks at first, large."""
+    pain = "–" if s.last_week_pain is None else f"{s.last_week_pain:.1f}/10"
+    if s.pain_change is None:
+        trend = "–"
+        trend_note = "needs two weeks with pain scores"
+    else:
+        c = s.pain_change
+        trend = f"{c.points:+.1f}"
+        trend_note = (("better" if c.points < 0 else "worse") if c.important else "no important change") + \
+            f", week {c.first_week} to {c.last_week}"
+    cells = [
+        ("Sessions done", pct(s.adherence), f"{s.sessions_done} of {s.sessions_scheduled} scheduled"),
+        ("Minutes done", pct(s.duration_adherence),
+         "of prescribed time" if s.duration_adherence is not None else "no timed exercise reported"),
+        ("Pain, last week", pain, "mean of session scores"),
+        ("Pain change", trend, trend_note),
+    ]
+    row = [[Paragraph(para(a), st["label"]), Paragraph(para(b), st["tile"]), Paragraph(para(c), st["label"])]
+           for a, b, c in cells]
+    t = Table([row], colWidths=[_WIDTH / 4] * 4)
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), _fonts.SANS),
+        ("BOX", (0, 0), (-1, -1), 0.5, _RULE),
+        ("LINEAFTER", (0, 0), (-2, -1), 0.5, _RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 7),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return t
+
+
+def _recommendation_box(rec: Recommendation, st: dict) -> Table:
+    border, fill = (colors.HexColor(c) for c in _ACTION_COLOURS[rec.action])
+    action = ParagraphStyle("action_c", parent=st["action"], textColor=border)
+    box = [Paragraph(para(rec.label), action), Spacer(1, 3)]
+    box += [Paragraph(para("• " + r), st["body"]) for r in rec.reasons]
+    t = Table([[box]], colWidths=[_WIDTH])
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), _fonts.SANS),
+        ("BOX", (0, 0), (-1, -1), 1.2, border),
+        ("LINEBEFORE", (0, 0), (0, -1), 5, border),
+        ("BACKGROUND", (0, 0), (-1, -1), fill),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]))
+    return t
+
+
+def _facts(plan: Plan, s: AdherenceSummary, st: dict) -> Table:
+    """Who and what the report is about, as label/value pairs in two columns."""
+    as_of = f"{s.as_of:%d.%m.%Y}" if s.as_of else "nothing logged yet"
+    birth = f" (born {plan.patient.birth_year})" if getattr(plan.patient, "birth_year", None) else ""
+    pairs = [
+        ("Patient", f"{plan.patient.name}{birth}"), ("Therapist", plan.therapist),
+        ("Programme", plan.protocol_title), ("Phase", plan.phase_name),
+        ("Plan", plan.label), ("Plan period", f"{plan.start:%d.%m.%Y} – {plan.end:%d.%m.%Y}"),
+        ("Counted up to", as_of), ("Weeks done", str(s.weeks_elapsed)),
+    ]
+    rows = []
+    for i in range(0, len(pairs), 2):
+        row = []
+        for label, value in pairs[i:i + 2]:
+            row += [Paragraph(para(label), st["label"]), Paragraph(para(value), st["small"])]
+        rows.append(row)
+    t = Table(rows, colWidths=[0.13 * _WIDTH, 0.37 * _WIDTH, 0.13 * _WIDTH, 0.37 * _WIDTH])
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), _fonts.SANS),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.5, _RULE),
     ]))
     return t
 
 
 def _story(plan: Plan, s: AdherenceSummary, rec: Recommendation) -> list:
     st = _styles()
-    as_of = f"{s.as_of:%d.%m.%Y}" if s.as_of else "nothing logged yet"
     story: list = [
         Paragraph(para(f"Adherence report: {plan.patient.name}"), st["title"]),
-        Paragraph(para(f"Plan {plan.label} · {plan.protocol_title} · {plan.phase_name} · "
-                       f"{plan.start:%d.%m.%Y} to {plan.end:%d.%m.%Y} · counted up to {as_of} · "
-                       f"therapist {plan.therapist}"), st["body"]),
+        Paragraph(para("How the home programme was kept, how the pain went, and the suggested next step."),
+                  st["subtitle"]),
         Spacer(1, 6),
+        _facts(plan, s, st),
+        Spacer(1, 8),
+        _recommendation_box(rec, st),
+        Spacer(1, 8),
+        _tiles(s, st),
     ]
-    box = [Paragraph(para(rec.label), st["action"])] + [Paragraph(para("• " + r), st["body"]) for r in rec.reasons]
-    t = Table([[box]], colWidths=[_WIDTH])
-    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), _fonts.SANS),
-                           ("BOX", (0, 0), (-1, -1), 1, colors.HexColor("#0b4f8a")),
-                           ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef4fb")),
-                           ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8)]))
-    story += [Paragraph("Recommendation", st["h"]), t]
-
-    figures = [
-        ("Sessions scheduled", s.sessions_scheduled), ("Sessions done", s.sessions_done),
-        ("Reported not done", s.sessions_not_done), ("Not reported", s.sessions_not_reported),
-        ("Extra sessions (patient's own)", s.extra_sessions), ("Adherence (sessions)", pct(s.adherence)),
-        ("Adherence (minutes, timed exercises)", pct(s.duration_adherence)),
-        ("Mean pain, last week with scores", "–" if s.last_week_pain is None else f"{s.last_week_pain:.1f}/10"),
-        ("Pain change", s.pain_change.verdict if s.pain_change else "not enough weeks with pain scores"),
-        ("Longest streak (all sessions done)", f"{s.streak.days} days"),
-        ("Longest gap (nothing done)", f"{s.gap.days} days"),
-    ]
-    story += [Paragraph("The numbers", st["h"]),
-              _table([["Measure", "Value"], *[[k, v] for k, v in figures]], st, [0.4 * _WIDTH, 0.6 * _WIDTH])]
     if s.flags:
+        flag_rows = [["Date", "Log row", "What to look at"]]
+        flag_rows += [[f"{f.date:%d.%m.%Y}", f.row or "", f.message] for f in s.flags]
         story += [Paragraph("Flags to look at", st["h"]),
-                  _table([["Date", "Row", "Flag"], *[[f"{f.date:%d.%m.%Y}", f.row or "", f.message] for f in s.flags]],
-                         st, [0.14 * _WIDTH, 0.08 * _WIDTH, 0.78 * _WIDTH])]
+                  _table(flag_rows, st, [0.13 * _WIDTH, 0.09 * _WIDTH, 0.78 * _WIDTH], numeric_from=99,
+                         header_bg=colors.HexColor("#fbe9e7"))]
+    figures = [
+        ["Sessions scheduled up to the date", s.sessions_scheduled, "Reported not done", s.sessions_not_done],
+        ["Sessions done", s.sessions_done, "Not reported", s.sessions_not_reported],
+        ["Extra sessions (patient's own)", s.extra_sessions, "Minutes done / prescribed",
+         f"{s.minutes_done:g} / {s.minutes_prescribed:g}" if s.minutes_prescribed else "–"],
+        ["Longest streak, every session done", _days(s.streak.days), "Longest gap, nothing done", _days(s.gap.days)],
+    ]
+    t = Table([[Paragraph(para(c), st["small"] if i % 2 == 0 else ParagraphStyle(
+        "r", parent=st["small_bold"], alignment=TA_RIGHT)) for i, c in enumerate(r)] for r in figures],
+        colWidths=[0.34 * _WIDTH, 0.14 * _WIDTH, 0.34 * _WIDTH, 0.18 * _WIDTH])
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), _fonts.SANS), ("LINEBELOW", (0, 0), (-1, -1), 0.25, _RULE), ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                           ("RIGHTPADDING", (2, 0), (2, -1), 2), ("LEFTPADDING", (2, 0), (2, -1), 14),
+                           ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    story += [Paragraph("The numbers", st["h"]), t]
+    if s.pain_change is not None:
+        story += [Spacer(1, 4), Paragraph(para("Pain: " + s.pain_change.verdict), st["small"])]
+
     target = plan.progression.advance.min_adherence
     story += [
-        Paragraph("Charts", st["h"]),
-        KeepTogether([_png(charts.weekly_adherence(s, target=target), 0.8 * _WIDTH)]),
-        KeepTogether([_png(charts.pain_over_time(s), 0.8 * _WIDTH)]),
-        KeepTogether([_png(charts.calendar_heatmap(s), min(_WIDTH, 0.8 * _WIDTH))]),
+        KeepTogether([Paragraph("Charts", st["h"]), _png(charts.weekly_adherence(s, target=target), _WIDTH)]),
+        Spacer(1, 6),
+        _png(charts.pain_over_time(s), _WIDTH),
+        Spacer(1, 6),
+        _png(charts.calendar_heatmap(s), _WIDTH),
     ]
-    week_rows = [["Week", "Dates", "Done / scheduled", "Adherence", "Pain before", "Pain after", "Minutes"]]
+    week_rows = [["Week", "Dates", "Done / scheduled", "Adherence", "Pain before", "Pain after", "Minutes done / prescribed"]]
     for w in s.weekly:
         week_rows.append([
             w["week"], f"{w['start']:%d.%m}–{w['end']:%d.%m}", f"{w['done']} / {w['scheduled']}", pct(w["adherence"]),
             "–" if w["pain_before"] is None else f"{w['pain_before']:.1f}",
             "–" if w["pain_after"] is None else f"{w['pain_after']:.1f}",
-            f"{w['minutes_done']:g} of {w['minutes_prescribed']:g}" if w["minutes_prescribed"] else "–",
+            f"{w['minutes_done']:g} / {w['minutes_prescribed']:g}" if w["minutes_prescribed"] else "–",
         ])
-    story += [Paragraph("Week by week", st["h"]), _table(week_rows, st)]
-    ex_rows = [["Exercise", "Done / scheduled", "Adherence", "Minutes (done of prescribed)"]]
+    story += [Paragraph("Week by week", st["h"]),
+              _table(week_rows, st, [0.08 * _WIDTH, 0.16 * _WIDTH, 0.16 * _WIDTH, 0.13 * _WIDTH, 0.13 * _WIDTH,
+                                     0.13 * _WIDTH, 0.21 * _WIDTH], numeric_from=2)]
+    ex_rows = [["Exercise", "Done / scheduled", "Adherence", "Minutes done / prescribed"]]
     for e in s.exercises:
         ex_rows.append([e["exercise"], f"{e['done']} / {e['scheduled']}", pct(e["adherence"]),
-                        f"{e['minutes_done']:g} of {e['minutes_prescribed']:g}" if e["duration_adherence"] is not None
+                        f"{e['minutes_done']:g} / {e['minutes_prescribed']:g}" if e["duration_adherence"] is not None
                         else "–"])
-    story += [Paragraph("Exercise by exercise", st["h"]), _table(ex_rows, st)]
+    story += [Paragraph("Exercise by exercise", st["h"]),
+              _table(ex_rows, st, [0.46 * _WIDTH, 0.18 * _WIDTH, 0.14 * _WIDTH, 0.22 * _WIDTH])]
     story += [Spacer(1, 8), Paragraph(para(
-        "Adherence = scheduled sessions done ÷ sessions scheduled up to the date above. Pain changes of 2 points "
-        "or 30% count as clinically important. This report supports, and does not replace, the therapist's "
-        "judgement."), st["small"])]
+        "How to read this report. Adherence = scheduled sessions done ÷ sessions scheduled up to the "
+        "\"counted up to\" date; sessions the patient added are counted apart and never raise it. Minutes are "
+        "compared with the prescription only for timed exercises whose minutes the patient wrote down. Session "
+        "pain is the higher of the before and after scores; a change of 2 points or 30% is clinically important "
+        "[O1]; pain of 6 or more means stop or regress [T1]. The recommendation follows the phase's rules in the "
+        "protocol file and supports, and does not replace, the therapist's judgement."), st["note"])]
     return story
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _footer(plan: Plan, s: AdherenceSummary):
+    as_of = f"{s.as_of:%d.%m.%Y}" if s.as_of else "no log yet"
+    text = clean(f"{plan.patient.name} · {plan.label} · adherence as of {as_of}")
+
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(_RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, MARGIN - 4 * mm, A4[0] - MARGIN, MARGIN - 4 * mm)
+        canvas.setFont(_fonts.SANS, 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(MARGIN, MARGIN - 8 * mm, text)
+        canvas.drawRightString(A4[0] - MARGIN, MARGIN - 8 * mm, f"page {doc.page}")
+        canvas.restoreState()
+
+    return draw
 
 
 def adherence_report_bytes(plan: Plan, summary: AdherenceSummary, recommendation: Recommendation) -> bytes:
@@ -135,7 +270,8 @@ def adherence_report_bytes(plan: Plan, summary: AdherenceSummary, recommendation
         title=f"Adherence report: {plan.patient.name}", author=plan.therapist, subject=plan.label,
         creator="physio", producer="physio", invariant=1, initialFontName=_fonts.SANS,
     )
-    doc.build(_story(plan, summary, recommendation))
+    footer = _footer(plan, summary)
+    doc.build(_story(plan, summary, recommendation), onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
 
 
