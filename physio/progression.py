@@ -135,7 +135,7 @@ def recommend(
             f"{'is within' if pain <= adv.max_pain else 'is above'} the {adv.max_pain:g} allowed {adv_src}"
         )
     (met if weeks_in_phase >= adv.min_weeks else missing).append(
-        f"{weeks_in_phase} of the at least {adv.min_weeks} weeks in this phase are done"
+        f"{_weeks(weeks_in_phase)} done in this phase, of the at least {_weeks(adv.min_weeks)} it asks for"
     )
     if not missing:
         reasons = [_cap(m) + "." for m in met]
@@ -146,6 +146,10 @@ def recommend(
     if met:
         reasons.append("Already met: " + "; ".join(met) + ".")
     return Recommendation(action="hold", reasons=reasons, numbers=numbers)
+
+
+def _weeks(n: int) -> str:
+    return f"{n} week" if n == 1 else f"{n} weeks"
 
 
 def _cap(s: str) -> str:

@@ -55,7 +55,7 @@ def test_hold_says_which_rule_is_not_met_and_with_what_numbers():
 def test_hold_when_too_few_weeks_in_the_phase():
     plan = make_plan()
     r = decide(plan, log(plan, until_day=8))
-    assert r.action == "hold" and "1 of the at least 2 weeks" in r.reasons[0]
+    assert r.action == "hold" and "1 week done in this phase, of the at least 2 weeks it asks for" in r.reasons[0]
 
 
 def test_hold_when_no_pain_was_scored():
