@@ -293,13 +293,13 @@ def _review(args: argparse.Namespace) -> None:
     plan = ws.plan(args.plan_id)
     r = review_plan(ws, plan, library=_library(args), adherence_cutoff=args.cutoff)
     s = r.summary
-    _out(f"{plan.label} — {plan.patient.name}: {plan.phase_name}, as of {s.as_of or 'no entries yet'}")
+    _out(f"{plan.label} — {plan.patient.name}: {plan.phase_name}, as of {s.as_of.strftime('%d.%m.%Y') if s.as_of else 'no entries yet'}")
     _out(s.headline())
     if s.duration_adherence is not None:
         _out(f"Minutes: {s.duration_adherence:.0%} of the prescribed time.")
     if s.pain_change is not None:
         _out(f"Pain: {s.pain_change.verdict}")
-    _out(f"Longest streak {s.streak.days} days; longest gap {s.gap.days} days.")
+    _out(f"Longest streak (every session done): {s.streak.days} day(s); longest gap (nothing done): {s.gap.days} day(s).")
     for f in s.flags:
         _out(f"FLAG {f.date:%d.%m.%Y}" + (f" (row {f.row})" if f.row else "") + f": {f.message}")
     _out(f"Recommendation: {r.recommendation.action.replace('_', ' ').upper()}")
