@@ -91,6 +91,29 @@ def test_rows_follow_the_chosen_phase(builder, library):
         assert builder.plan is not None and builder.plan.phase_id == phase.id
 
 
+def test_a_phase_shown_again_starts_from_its_prescription(builder, library):
+    """Rows are reused when a phase is shown again: the edits made before must not come back with them."""
+    r = row(builder, "reps")
+    lo, hi = r.limits["reps"].hard
+    prescribed = r.sliders["reps"].value
+    r.sliders["reps"].value = hi if prescribed != hi else lo
+    r.reasons["reps"].value = "tried a different dose"
+    r.set_removed(True)
+    assert builder.plan is not None or builder.problem
+    other = builder.phase.options[1][1]
+    builder.phase.value = other
+    builder.phase.value = builder.phase.options[0][1]
+    again = next(x for x in builder.rows if x.exercise_id == r.exercise_id)
+    assert again.sliders["reps"].value == prescribed and again.reasons["reps"].value == ""
+    assert not again.removed and again.changed() == {}
+    assert builder.plan is not None and builder.plan.exercises == personalise_default(builder, library).exercises
+
+
+def personalise_default(builder: PlanBuilder, library):
+    return physio.personalise(library.protocol(builder.protocol.value), builder.workspace.patient(builder.patient.value),
+                              builder.phase.value, builder.start.value, library=library, weeks=builder.weeks.value)
+
+
 def test_sliders_are_bounded_by_the_hard_limit(builder):
     for r in builder.rows:
         for p, s in r.sliders.items():

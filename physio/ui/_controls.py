@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import ipywidgets as w
 import traitlets
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ..library import Library
 from ..models import PARAM_LABELS, Dose, Limit, PlannedExercise
@@ -30,6 +32,20 @@ class LimitSlider(w.IntSlider):
         return min(max(value, self.min), self.max)
 
 
+@functools.cache
+def _shared() -> dict[str, w.Widget]:
+    """Style and layout objects that no row ever changes, shared by all rows: each widget otherwise makes
+    its own, and building them is most of the time a new row takes."""
+    return {
+        "slider_style": w.SliderStyle(description_width="150px"),
+        "slider_layout": w.Layout(width="430px"),
+        "hint_layout": w.Layout(width="auto"),
+        "plain_layout": w.Layout(),
+        "html_style": HTMLStyle(),
+        "text_style": TextStyle(),
+    }
+
+
 def _range(r: tuple[int, int]) -> str:
     return f"{r[0]}–{r[1]}"
 
@@ -49,32 +65,37 @@ class ExerciseRow:
         self.default: dict[str, int] = (planned.protocol_dose or planned.dose).values()
         self.removed = False
         self._on_change = on_change
+        self._quiet = False
         self.sliders: dict[str, LimitSlider] = {}
         self.hints: dict[str, w.HTML] = {}
         self.reasons: dict[str, w.Textarea] = {}
         self.fixed: dict[str, int] = {}
         lines = []
+        shared = _shared()
         for param, value in planned.dose.values().items():
             limit = self.limits.get(param)
             label = PARAM_LABELS.get(param, param)
             if limit is None:  # no limit, so planning allows no change: show the value only
                 self.fixed[param] = value
-                lines.append(w.HTML(f"<span class='physio-hint'>{b.esc(label)}: {value} (fixed by the protocol)</span>"))
+                lines.append(w.HTML(f"<span class='physio-hint'>{b.esc(label)}: {value} (fixed by the protocol)</span>",
+                                    style=shared["html_style"], layout=shared["plain_layout"]))
                 continue
             slider = LimitSlider(
                 value=value, min=limit.hard[0], max=limit.hard[1], step=1, description=label,
-                continuous_update=False, style={"description_width": "150px"}, layout=w.Layout(width="430px"),
+                continuous_update=False, style=shared["slider_style"], layout=shared["slider_layout"],
             )
-            hint = w.HTML(layout=w.Layout(width="auto"))
+            hint = w.HTML(layout=shared["hint_layout"], style=shared["html_style"])
             reason = w.Textarea(
                 value=planned.reasons.get(param, ""), placeholder=f"Why {label} outside the usual range {_range(limit.usual)}?",
                 layout=w.Layout(width="560px", height="48px", display="none", margin="0 0 4px 154px"),
+                style=shared["text_style"],
             )
             slider.observe(self._changed, names="value")
             reason.observe(self._changed, names="value")
             self.sliders[param], self.hints[param], self.reasons[param] = slider, hint, reason
-            lines.append(w.VBox([w.HBox([slider, hint]), reason]))
-        self.summary = w.HTML()
+            lines.append(w.VBox([w.HBox([slider, hint], layout=shared["plain_layout"]), reason],
+                                layout=shared["plain_layout"]))
+        self.summary = w.HTML(style=shared["html_style"], layout=shared["plain_layout"])
         self.remove_button = w.Button(
             description="Remove", icon="trash", tooltip="Leave this exercise out of the plan",
             layout=w.Layout(width="110px"),
@@ -115,6 +136,31 @@ class ExerciseRow:
     def dose(self) -> Dose:
         return Dose(**self.values(), per_side=self.per_side)
 
+    def fits(self, planned: PlannedExercise) -> bool:
+        """Whether this row's controls can show `planned` (same exercise, values, limits), so it can be reused."""
+        fixed = {p: v for p, v in planned.dose.values().items() if p not in planned.limits}
+        return (
+            not planned.added and not self.added and planned.exercise.id == self.exercise_id
+            and planned.dose.per_side == self.per_side and dict(planned.limits) == self.limits
+            and fixed == self.fixed and set(planned.dose.values()) == set(self.values())
+        )
+
+    def reset(self, planned: PlannedExercise) -> None:
+        """Show `planned` again in these controls (see `fits`): building ~40 widgets per row is what makes
+        switching patient or phase slow, so the builder reuses the rows of a phase it has shown before."""
+        self._quiet = True
+        try:
+            for param, value in planned.dose.values().items():
+                if param in self.sliders:
+                    self.sliders[param].value = value
+                    self.reasons[param].value = planned.reasons.get(param, "")
+        finally:
+            self._quiet = False
+        self.default = (planned.protocol_dose or planned.dose).values()
+        self.set_removed(False)
+        self._update_hints()
+        self._update_picture()
+
     def set_removed(self, removed: bool) -> None:
         self.removed = removed
         self.body.layout.display = "none" if removed else ""
@@ -125,6 +171,8 @@ class ExerciseRow:
     # ------------------------------------------------------------ callbacks
 
     def _changed(self, change=None) -> None:
+        if self._quiet:
+            return
         self._update_hints()
         if change is not None and change.get("owner") in self.sliders.values():
             self._update_picture()

@@ -87,6 +87,10 @@ class LogReview:
         #: Titles of the charts drawn for the current summary (and cut-off), for whoever checks.
         self.charts_drawn: list[str] = []
         self.summary: AdherenceSummary | None = None
+        #: PNGs already drawn, by chart, plan version, the patient's imports and the cut-off: going back to a
+        #: patient shows the chart at once instead of drawing it again (~70 ms each).
+        self._png_cache: dict[tuple, bytes] = {}
+        self._chart_key: tuple = ()
         self.cutoff = w.FloatSlider(
             description="Adherence needed", min=0.0, max=1.0, step=0.01, value=0.7, readout_format=".0%",
             continuous_update=False, style={"description_width": "150px"}, layout=w.Layout(width="430px"),
@@ -230,7 +234,8 @@ class LogReview:
         self.plan, self.summary, self.recommendation, self.next_plan = plan, None, None, None
         self.next_button.disabled = self.report_button.disabled = True
         self.report_links.value = ""
-        self.history_view.value = self._history_html(pid)
+        imports = self.workspace.imports(pid) if pid else []
+        self.history_view.value = self._history_html(imports)
         self._clear_charts()
         if plan is None:
             self.summary_view.value = b.message_html("info", "This patient has no issued plan yet.")
@@ -238,6 +243,7 @@ class LogReview:
             return
         summary = summarise(plan, schedule(plan), self.workspace.log_entries(pid, plan.id))
         self.summary = summary
+        self._chart_key = (plan.id, plan.version, tuple((i.id, i.sha256) for i in imports))
         items = []
         if summary.duration_adherence is not None:
             items.append(f"Minutes: {pct(summary.duration_adherence)} of the prescribed time.")
@@ -303,8 +309,8 @@ class LogReview:
             self.chart_outputs["Weekly adherence"].clear_output()
         self.draw_chart()
 
-    def _history_html(self, patient_id: str) -> str:
-        imports = self.workspace.imports(patient_id) if patient_id else []
+    @staticmethod
+    def _history_html(imports: list) -> str:
         if not imports:
             return ""
         rows = [[i.filename, f"{i.imported_at:%d.%m.%Y %H:%M}", i.plan_id, i.added, i.replaced, i.rejected]
@@ -344,14 +350,18 @@ class LogReview:
             return
         from IPython.display import Image, display
 
-        fig = CHARTS[name](self.summary, self.cutoff.value)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=CHART_DPI)
-        # charts builds plain Figures, not pyplot ones, so there is nothing to close: once drawn to PNG nothing
-        # holds the Figure, and memory stays flat however often the therapist switches patients
-        del fig
+        key = (name, *self._chart_key, self.cutoff.value if name == "Weekly adherence" else None)
+        png = self._png_cache.get(key)
+        if png is None:
+            fig = CHARTS[name](self.summary, self.cutoff.value)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=CHART_DPI)
+            # charts builds plain Figures, not pyplot ones, so there is nothing to close: once drawn to PNG nothing
+            # holds the Figure, and memory stays flat however often the therapist switches patients
+            del fig
+            png = self._png_cache[key] = buf.getvalue()
         with self.chart_outputs[name]:
-            display(Image(data=buf.getvalue(), format="png"))
+            display(Image(data=png, format="png"))
         self.charts_drawn.append(name)
 
     # ------------------------------------------------------------ the adherence report

@@ -50,6 +50,8 @@ class PlanBuilder:
         self.status = b.Messages()  # is the draft ready to issue?
         self.log = b.hidden_log()
         self.rows: list[ExerciseRow] = []
+        #: Rows already built, by (protocol, phase, exercise): reused when that phase is shown again.
+        self._row_cache: dict[tuple[str, str, str], ExerciseRow] = {}
         #: The current draft (None while planning refuses the choices), and planning's refusal.
         self.plan: Plan | None = None
         self.problem: str | None = None
@@ -232,10 +234,21 @@ class PlanBuilder:
             notes.append(b.message_html("warn", "Keep in mind (printed on the handout):", result.warnings))
         self.screening.value = "".join(notes)
         base = personalise(proto, patient, self.phase.value, start, library=self.library, weeks=self.weeks.value)
-        self.rows = [ExerciseRow(pe, self._refresh, self._toggle_remove, self.library) for pe in base.exercises]
+        self.rows = [self._row(proto.id, self.phase.value, pe) for pe in base.exercises]
         self.rows_box.children = [r.widget for r in self.rows]
         self._update_add_choices()
         self._refresh()
+
+    def _row(self, protocol_id: str, phase_id: str, planned: PlannedExercise) -> ExerciseRow:
+        """The row for `planned`: a row built before for this phase, reset to `planned`, or a new one."""
+        key = (protocol_id, phase_id, planned.exercise.id)
+        row = self._row_cache.get(key)
+        if row is not None and row.fits(planned):
+            row.reset(planned)
+            return row
+        row = ExerciseRow(planned, self._refresh, self._toggle_remove, self.library)
+        self._row_cache[key] = row
+        return row
 
     @b.guarded
     def _on_dates(self, change: Any = None) -> None:
