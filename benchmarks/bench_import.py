@@ -126,7 +126,7 @@ def main() -> None:
 
     # One patient at a time, as a clinic would work: only that patient's plan, schedule and log are in memory.
     plans = [make_plan(i) for i in range(args.patients)]
-    read_s = validate_s = summarise_s = 0.0
+    read_s = validate_s = summarise_s = summarise_cpu = 0.0
     rows = accepted = 0
     for plan, f in zip(plans, files):
         sessions = schedule(plan)
@@ -135,7 +135,9 @@ def main() -> None:
         t1 = time.perf_counter()
         checked = validate(raw, plan, sessions, patient_id=plan.patient.id)
         t2 = time.perf_counter()
+        c2 = time.process_time()
         summarise(plan, sessions, checked.entries)
+        summarise_cpu += time.process_time() - c2
         t3 = time.perf_counter()
         read_s += t1 - t0
         validate_s += t2 - t1
@@ -162,6 +164,10 @@ def main() -> None:
     print(f"summarise {len(plans)} plans ({rows:,} log rows, {accepted:,} reported entries): {summarise_s:.2f} s "
           f"(≈ {scaled:.2f} s per 1.5 M rows; target ≤ {SUMMARISE_TARGET_S:g} s: "
           f"{'MET' if scaled <= SUMMARISE_TARGET_S else 'NOT MET'})")
+    # Wall time is the target; CPU time shows the code's own cost when other programs share the machine.
+    print(f"summarise CPU time of this process: {summarise_cpu:.2f} s "
+          f"(≈ {summarise_cpu * 1_500_000 / max(rows, 1):.2f} s per 1.5 M rows; load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 if __name__ == "__main__":
     main()
