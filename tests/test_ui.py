@@ -141,6 +141,10 @@ def test_value_outside_usual_range_needs_a_reason(builder, workspace):
     assert builder.plan is None and "reason" in builder.status.text
     builder.issue_button.click()
     assert builder.messages.kind == "error" and "reason" in builder.messages.text
+    # the message names the exercise and the value in the slider's words, with the allowed ranges
+    text = builder.messages.text
+    assert r.name in text and f"repetitions {lim.usual[1] + 1}" in text and "reps" not in text
+    assert f"{lim.usual[0]}–{lim.usual[1]}" in text and f"{lim.hard[0]}–{lim.hard[1]}" in text
     assert versions(workspace, plan_id) == before
 
     r.reasons["reps"].value = "Tolerated 15 easily in clinic"
@@ -156,6 +160,10 @@ def test_typed_value_beyond_hard_limit_is_clamped_and_explained(builder):
     r.sliders["reps"].value = top + 25
     assert r.sliders["reps"].value == top
     assert f"{top + 25} is above the hard limit" in r.hints["reps"].value
+    # the browser clamps a typed value before the kernel sees it: the hint still says where the limit is
+    r.sliders["reps"].value = r.limits["reps"].usual[0]
+    r.sliders["reps"].value = top
+    assert f"{top} is the hard limit" in r.hints["reps"].value or r.limits["reps"].in_usual(top)
     r.reasons["reps"].value = "testing the top"
     assert builder.plan is None or builder.plan.exercise(r.exercise_id).dose.reps <= top
 
@@ -496,3 +504,30 @@ def test_protocol_browser_shows_pictures(library):
     angles = {rx.dose.angle_deg for ph in proto.phases for rx in ph.exercises if rx.dose.angle_deg}
     assert pb.protocol_view.value.count("<svg") == sum(len(ph.exercises) for ph in proto.phases)
     assert len(angles) > 1, "the board is drawn at each phase's angle"
+
+
+def _texts(widget) -> str:
+    """Every piece of text a widget shows (descriptions and HTML), its children included."""
+    import ipywidgets
+
+    out = [str(widget.value) if isinstance(widget, ipywidgets.HTML) else "",
+           str(getattr(widget, "description", "") or "")]
+    for child in getattr(widget, "children", ()):
+        out.append(_texts(child))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("notebook, make", [
+    ("01_build_home_plan.ipynb", lambda ws, lib: PlanBuilder(ws, lib)),
+    ("02_review_returned_logs.ipynb", lambda ws, lib: physio.ui.LogReview(ws, lib)),
+    ("03_browse_protocols.ipynb", lambda ws, lib: ProtocolBrowser(lib)),
+    ("04_clinic_overview.ipynb", lambda ws, lib: physio.ui.ClinicOverview(ws, lib)),
+])
+def test_the_page_title_is_shown_once(notebook, make, workspace, library):
+    """The notebook's heading is the page title; the widget under it must not print it a second time."""
+    import json
+
+    cells = json.loads((Path(__file__).parent.parent / "notebooks" / notebook).read_text())["cells"]
+    heading = next(line[2:].strip() for c in cells if c["cell_type"] == "markdown"
+                   for line in "".join(c["source"]).splitlines() if line.startswith("# "))
+    assert heading.lower() not in _texts(make(workspace, library).widget).lower()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import re
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -17,6 +18,7 @@ from typing import Any, Callable
 import ipywidgets as w
 
 from ..errors import PhysioError
+from ..models import PARAM_LABELS
 
 #: One stylesheet for all widgets, so the notebooks and the Voilà app look the same.
 CSS = """
@@ -63,11 +65,17 @@ def style() -> w.HTML:
     return w.HTML(CSS)
 
 
-def title(text: str, hint: str | None = None) -> w.HTML:
-    body = f'<div class="physio-title">{esc(text)}</div>'
-    if hint:
-        body += f'<div class="physio-hint">{esc(hint)}</div>'
-    return w.HTML(body)
+def plain(text: str) -> str:
+    """A message as a therapist reads it: dose keys (`duration_s`) in the words of the sliders, a capital first
+    letter (unless the message starts with a file name or id).
+
+    Planning names dose values by the keys the command line and protocol files use; the widget shows labels."""
+    for key, label in PARAM_LABELS.items():
+        text = re.sub(rf"(?<![\w.-]){re.escape(key)}(?![\w-])", label, text)
+    first = text.split(" ", 1)[0]
+    if first.isalpha() and first.islower():  # a word, not a file name or an id
+        text = text[:1].upper() + text[1:]
+    return text
 
 
 def message_html(kind: str, text: str, items: list[str] | None = None) -> str:
@@ -98,7 +106,8 @@ class Messages:
         self.items: list[str] = []
 
     def show(self, kind: str, text: str, items: list[str] | None = None) -> None:
-        self.kind, self.text, self.items = kind, text, list(items or [])
+        text, items = plain(text), [plain(i) for i in items or []]
+        self.kind, self.text, self.items = kind, text, items
         self.widget.value = message_html(kind, text, items)
 
     def clear(self) -> None:

@@ -195,12 +195,14 @@ class ExerciseRow:
                 )
                 s.refused = None
             elif not lim.in_usual(s.value):
+                # the browser clamps a typed value itself, so at the edge say that this is as far as it goes
+                edge = f" {s.value} is the hard limit." if s.value in lim.hard else ""
                 text = (
                     f"<span style='color:#9a6700'>Outside the usual range {_range(lim.usual)}: "
-                    "write why below.</span>"
+                    f"write why below.{edge}</span>"
                 )
             else:
-                text = f"<span class='physio-hint'>usual {_range(lim.usual)}</span>"
+                text = f"<span class='physio-hint'>usual {_range(lim.usual)}, limit {_range(lim.hard)}</span>"
             self.hints[p].value = text
             reason.layout.display = "" if not lim.in_usual(s.value) else "none"
             if lim.in_usual(s.value):

@@ -59,7 +59,6 @@ class ClinicOverview:
         self.refresh_button.on_click(lambda _: self.refresh())
         self.widget = w.VBox([
             b.style(),
-            b.title("Clinic overview", "Every patient's plans, how well they keep to them, their pain and the next step."),
             w.HBox([self.sort, self.refresh_button]),
             self.messages.widget,
             self.table,

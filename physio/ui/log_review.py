@@ -115,7 +115,6 @@ class LogReview:
         self.widget = w.VBox(
             [
                 b.style(),
-                b.title("Review a returned log", "Choose the patient, upload the file they sent back, check and import it."),
                 self.patient,
                 w.HBox([self.upload, self.import_button]),
                 self.file_info,

@@ -116,7 +116,6 @@ class PlanBuilder:
         self.widget = w.VBox(
             [
                 b.style(),
-                b.title("Build a home plan", "Choose the patient, protocol and phase; adjust the doses; issue and export."),
                 w.HBox([w.VBox([self.patient, self.protocol, self.phase]), w.VBox([self.start, self.weeks])]),
                 self.screening,
                 self.editor,

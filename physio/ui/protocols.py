@@ -159,7 +159,6 @@ class ProtocolBrowser:
         self.widget = w.VBox(
             [
                 b.style(),
-                b.title("Protocols and exercises", "Filter the exercise library, or open a protocol to read its phases."),
                 self.messages.widget,
                 self.tabs,
                 self.log,
