@@ -302,6 +302,10 @@ def test_broken_upload_is_refused_and_nothing_is_stored(review, workspace):
     assert review.import_button.disabled
     review.load_file("holiday.xlsx", "just some text, not a spreadsheet".encode())
     assert review.messages.kind == "error"
+    # a text file renamed .xlsx: said plainly, with what to do, and no code-level hint
+    text = review.messages.text
+    assert text.startswith("holiday.xlsx is named like an Excel workbook but is not one")
+    assert "send the workbook again" in text and "mapping=" not in text
     review.import_file()
     assert workspace.imports("P001") == before
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import ipywidgets as w
 
 from ..adherence import AdherenceSummary, pct, summarise
 from ..charts import calendar_heatmap, pain_over_time, weekly_adherence
-from ..errors import PlanError, UnknownId
+from ..errors import LogImportError, PlanError, UnknownId
 from ..importing import ImportReport, import_log
 from ..io.columns import FIELD_HEADER, FIELDS
 from ..io.logs import RawLog, read_log_bytes
@@ -39,6 +40,27 @@ CHARTS: dict[str, Any] = {
     "Pain over time": lambda summary, cutoff: pain_over_time(summary),
     "Calendar": lambda summary, cutoff: calendar_heatmap(summary),
 }
+
+
+#: How a real Excel file starts: a zip (.xlsx) or an OLE2 container (.xls).
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _for_the_widget(message: str, name: str, content: bytes) -> str:
+    """The reader's refusal as the widget's user needs it: the code-level hint (`mapping={...}`) becomes the
+    dropdowns of this page, and a file named .xlsx/.xls that is no workbook at all is called that."""
+    parts = re.split(r"[,;] (?:or )?name (?:the columns|it) with mapping=", message)
+    message = parts[0]
+    if len(parts) > 1:
+        message += ". Give the columns headers in the file (for example Date, Exercise, Done) and choose it again"
+    if name.lower().endswith((".xlsx", ".xls")) and not content.startswith(_WORKBOOK_MAGIC):
+        message = (f"{name} is named like an Excel workbook but is not one (renamed, or damaged while sending); "
+                   f"ask the patient to send the workbook again. What the file holds: {message}")
+    return message
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def _latest_plan(workspace: Workspace, patient_id: str) -> Plan | None:
@@ -165,7 +187,10 @@ class LogReview:
         self.import_button.disabled = True
         self.mapping_box.layout.display = "none"
         self.file_info.value = ""
-        raw = read_log_bytes(content, name)  # a broken or wrong file is refused here, with the reason
+        try:
+            raw = read_log_bytes(content, name)  # a broken or wrong file is refused here, with the reason
+        except LogImportError as e:
+            raise LogImportError(_for_the_widget(str(e), name, content)) from e
         self.raw, self.content, self.filename = raw, content, name
         if raw.kind == "workbook":
             who = f"patient {raw.patient_id}, plan {raw.plan_id} v{raw.plan_version}" if raw.meta else ""
@@ -248,7 +273,7 @@ class LogReview:
             items.append(f"Minutes: {pct(summary.duration_adherence)} of the prescribed time.")
         if summary.pain_change is not None:
             items.append(f"Pain: {summary.pain_change.verdict}")
-        items.append(f"Longest streak {summary.streak.days} days; longest gap {summary.gap.days} days.")
+        items.append(f"Longest streak {_days(summary.streak.days)}; longest gap {_days(summary.gap.days)}.")
         items += [f"⚠ {f.message}" for f in summary.flags]
         self.summary_view.value = (
             f"<div class='physio-title' style='font-size:1.1em'>{b.esc(plan.label)} — {b.esc(plan.phase_name)}</div>"
