@@ -183,7 +183,7 @@ def test_04_clinic_overview_lists_every_patient_with_a_recommendation(
         assert p.id in lines  # the text copy
         if p.id in expected.index:
             action = expected.loc[p.id, "recommendation"]
-            assert lines[p.id].rstrip().endswith(action) and ACTION_LABELS[action] in texts
+            assert lines[p.id].rstrip().endswith(action.replace("_", " ")) and ACTION_LABELS[action] in texts
         else:
             assert "no plan yet" in lines[p.id]
     # the red-flag note in P005's log ("numbness in both legs") asks for a referral, and refer comes first

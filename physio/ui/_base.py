@@ -41,6 +41,8 @@ CSS = """
 .physio-card { border: 1px solid #d5dde5; border-radius: 8px; padding: 8px 12px; margin: 6px 0;
                background: #ffffff; }
 .physio-phase h4 { margin: 8px 0 2px 0; color: #1f3b57; }
+/* Voilà and JupyterLab give widget HTML a tall line height; text in our tables and notes reads better closer */
+.physio-table td, .physio-table th, .physio-hint, .physio-source, .physio-reasons, .physio-msg li { line-height: 1.4; }
 .physio-tag { display: inline-block; background: #eef2f6; border-radius: 10px; padding: 0 7px; margin: 1px 2px;
               font-size: 0.82em; color: #34495e; }
 .physio-figure svg { max-width: 260px; height: auto; }

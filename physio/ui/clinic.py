@@ -98,6 +98,7 @@ class ClinicOverview:
         table = self.shown[list(cols)].rename(columns=cols)
         table["Adherence"] = ["-" if pd.isna(a) else pct(a) for a in table["Adherence"]]
         table["Pain"] = ["-" if pd.isna(p) else f"{p:.1f}" for p in table["Pain"]]
+        table["Next step"] = ["-" if pd.isna(a) else str(a).replace("_", " ") for a in table["Next step"]]  # step back
         return table.to_string(index=False, na_rep="-")
 
     @b.guarded
