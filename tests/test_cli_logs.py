@@ -96,3 +96,10 @@ def test_contact_sheet_command_writes_a_pdf(tmp_path, capsys):
     out = tmp_path / "sheet.pdf"
     assert main(["pictures", "contact-sheet", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_workspace_option_may_follow_the_command(ws_folder, capsys):
+    assert main(["clinic", "--workspace", str(ws_folder)]) == 0
+    assert "P005" in capsys.readouterr().out
+    assert main(["patients", "list", f"--workspace={ws_folder}"]) == 0
+    assert "Maria Kovacs" in capsys.readouterr().out
