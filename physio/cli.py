@@ -299,7 +299,10 @@ def _review(args: argparse.Namespace) -> None:
         _out(f"Minutes: {s.duration_adherence:.0%} of the prescribed time.")
     if s.pain_change is not None:
         _out(f"Pain: {s.pain_change.verdict}")
-    _out(f"Longest streak (every session done): {s.streak.days} day(s); longest gap (nothing done): {s.gap.days} day(s).")
+    def days(n: int) -> str:
+        return f"{n} day" if n == 1 else f"{n} days"
+
+    _out(f"Longest streak (every session done): {days(s.streak.days)}; longest gap (nothing done): {days(s.gap.days)}.")
     for f in s.flags:
         _out(f"FLAG {f.date:%d.%m.%Y}" + (f" (row {f.row})" if f.row else "") + f": {f.message}")
     _out(f"Recommendation: {r.recommendation.action.replace('_', ' ').upper()}")
