@@ -21,15 +21,12 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ProtocolError, UnknownId
 from .models import DOSE_PARAMS, Exercise, Protocol
+from .safety import MAX_BOARD_SESSION_S, board_seconds
 
 #: The folder shipped with the project; PHYSIO_PROTOCOLS points elsewhere (e.g. a clinic's own copy).
 DEFAULT_PROTOCOLS_DIR = Path(__file__).resolve().parent.parent / "protocols"
 
-MAX_BOARD_SESSION_S = 20 * 60
-"""No session on the inclined board may last longer than 20 minutes.
-
-Why: the article sets "a maximum of 20 minutes" per class on the board, and the inversion studies
-measured blood-pressure rises over sessions of that length [G1]."""
+# The board rule lives in physio/safety.py, shared with planning; re-exported here for the protocol checks.
 
 #: A source field starts with one or more keys, e.g. "TE1, TE2: manufacturer advice; article: Cat".
 TEAM_DEFAULT = "team-default"
@@ -353,10 +350,6 @@ def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | 
     return problems
 
 
-def board_seconds(dose) -> int:
-    """Time on the board in one session: every set of the hold or of the whole duration."""
-    per_set = dose.duration_s or (dose.reps or 1) * (dose.hold_s or 0)
-    return (dose.sets or 1) * per_set
 
 
 _CITED = re.compile(r"\(([^()]*)\)")

@@ -31,6 +31,7 @@ from .models import (
     ScheduledSession,
 )
 from .models._base import Frozen
+from .safety import board_session_problems
 
 if TYPE_CHECKING:
     from .library import Library
@@ -45,6 +46,7 @@ __all__ = [
     "advance",
     "step_back",
     "check_plan",
+    "ensure_safe",
 ]
 
 DAYS_PER_WEEK_DEFAULT = 7
@@ -200,16 +202,6 @@ def _limits_for(protocol: Protocol, rx: Prescription | None) -> dict:
     return out
 
 
-def _board_cap(name: str, ex_tags: list[str], dose: Dose) -> None:
-    from .library import MAX_BOARD_SESSION_S
-
-    if "board" in ex_tags and dose.duration_s and dose.duration_s > MAX_BOARD_SESSION_S:
-        raise LimitExceeded(
-            f"{name}: duration_s {dose.duration_s} is above the board maximum of "
-            f"{MAX_BOARD_SESSION_S} s ({MAX_BOARD_SESSION_S // 60} minutes)"
-        )
-
-
 # ---------------------------------------------------------------- personalise
 
 
@@ -249,6 +241,9 @@ def personalise(
         )
 
     exercises = _personalised_exercises(protocol, phase, overrides, library)
+    board = board_session_problems((pe.exercise.name, pe.exercise.tags, pe.dose) for pe in exercises)
+    if board:
+        raise LimitExceeded("; ".join(board))
     return Plan(
         id=f"{patient.id}-{protocol.id}",
         version=0,
@@ -315,7 +310,6 @@ def _personalised_exercises(
             if kept:
                 reasons[p] = kept
         dose = _make_dose(ex.name, {**rx.dose.model_dump(), **change.set})
-        _board_cap(ex.name, list(ex.tags), dose)
         planned.append(
             PlannedExercise(
                 exercise=ex,
@@ -350,7 +344,6 @@ def _personalised_exercises(
             kept = _check_value(ex.name, p, v, protocol.limit(None, p), add.reasons.get(p))
             if kept:
                 reasons[p] = kept
-        _board_cap(ex.name, list(ex.tags), add.dose)
         planned.append(
             PlannedExercise(
                 exercise=ex,
@@ -388,7 +381,16 @@ def check_plan(plan: Plan, protocol: Protocol | None = None) -> list[str]:
                 problems.append(f"{pe.exercise.name}: {p} {v} is outside the hard limit {_limit_range(lim.hard)}")
             elif not lim.in_usual(v) and not pe.reasons.get(p):
                 problems.append(f"{pe.exercise.name}: {p} {v} is outside the usual range and has no reason")
+    problems += board_session_problems((pe.exercise.name, pe.exercise.tags, pe.dose) for pe in plan.exercises)
     return problems
+
+
+def ensure_safe(plan: Plan) -> None:
+    """Refuse a plan that breaks a safety rule, however it was made (the exports call this too)."""
+    problems = check_plan(plan)
+    if problems:
+        raise LimitExceeded(f"plan {plan.label} for patient {plan.patient.id} is not safe to hand out: "
+                            + "; ".join(problems))
 
 
 # ---------------------------------------------------------------- schedule

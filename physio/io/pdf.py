@@ -33,7 +33,7 @@ from reportlab.platypus import (
 from .._atomic import write_atomic
 from ..errors import ExportError
 from ..models import PARAM_LABELS, Plan, PlannedExercise, ScheduledSession
-from ..planning import schedule
+from ..planning import ensure_safe, schedule
 from . import _fonts
 from ._text import check_printable, clean, para
 
@@ -475,6 +475,7 @@ def _canvas_maker(plan: Plan):
 
 def handout_bytes(plan: Plan) -> bytes:
     """The handout PDF for `plan`, complete, in memory. The same plan always gives the same bytes."""
+    ensure_safe(plan)
     return _handout(plan, schedule(plan))
 
 

@@ -23,7 +23,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .._atomic import write_atomic
 from ..errors import ExportError
 from ..models import LOG_COLUMNS, META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
-from ..planning import schedule
+from ..planning import ensure_safe, schedule
 from ._text import clean, looks_like_formula
 from .pdf import footer_text, header_rows, issue_moment
 
@@ -350,6 +350,7 @@ def workbook_bytes(plan: Plan) -> bytes:
             f"plan {plan.label} for patient {plan.patient.id} has no exercises, so there is no log to fill in; "
             "add at least one exercise to the plan first"
         )
+    ensure_safe(plan)
     wb = Workbook()
     plan_ws = wb.active
     plan_ws.title = PLAN_SHEET
