@@ -270,3 +270,30 @@ def test_a_filled_in_workbook_reads_back_through_the_log_importer(plan, path, tm
     assert [e.done for e in filled] == [True, False]
     assert (filled[0].date, filled[0].exercise_id, filled[0].pain_before, filled[0].pain_after) == (
         first.date, first.exercise_id, 3, 2)
+
+
+def test_plan_sheet_rows_are_tall_enough_for_their_wrapped_text(wb):
+    """Spreadsheet programs do not grow rows a program wrote: a long text needs an explicit height, or the
+    lines overlap the next row when printed (seen in LibreOffice before heights were set)."""
+    ws = wb["Plan"]
+    width = ws.column_dimensions["B"].width
+    checked = 0
+    for row in ws.iter_rows(min_col=2, max_col=2):
+        cell = row[0]
+        if isinstance(cell.value, str) and len(cell.value) > width:
+            lines_needed = len(cell.value) / (1.3 * width)  # a generous estimate of characters per line
+            height = ws.row_dimensions[cell.row].height
+            assert height is not None and height >= 14 * lines_needed, (cell.row, cell.value[:40], height)
+            checked += 1
+    assert checked >= 1, "the fixture plan has long texts to wrap"
+
+
+def test_pictures_fit_beside_their_exercise(plan, wb):
+    from physio.io.xlsx import PICTURE_MAX_H_PX, PICTURE_PX
+
+    images = wb["Plan"]._images
+    assert len(images) == len(plan.exercises)
+    emu_per_px = 9525
+    for img in images:  # the size shown is the anchor's extent, whatever the PNG's own pixels
+        shown_w, shown_h = img.anchor.ext.width / emu_per_px, img.anchor.ext.height / emu_per_px
+        assert shown_w <= PICTURE_PX + 1 and shown_h <= PICTURE_MAX_H_PX + 1

@@ -87,6 +87,9 @@ def _put(ws: Worksheet, row: int, col: int, value: object, where: str) -> Cell:
 #: Width of an exercise picture on the Plan sheet, in pixels (column C is about 230 px wide).
 PICTURE_PX = 220
 
+#: Height a picture may take: the rows kept free beside each exercise, at 20 px a row.
+PICTURE_MAX_H_PX = PICTURE_ROWS * 20
+
 
 def _plan_sheet_picture(pe: PlannedExercise) -> Image | None:
     """The exercise's picture at this patient's dose, as a PNG beside its block (drawn twice as large, for print)."""
@@ -98,9 +101,32 @@ def _plan_sheet_picture(pe: PlannedExercise) -> Image | None:
     except PhysioError:  # an exercise with no pose any more: the block reads fine without it
         return None
     img = Image(io.BytesIO(png))
-    img.height = round(img.height * PICTURE_PX / img.width)
-    img.width = PICTURE_PX
+    # Fit inside the rows kept free beside the block (a standing figure is tall, a lying one wide).
+    scale = min(PICTURE_PX / img.width, PICTURE_MAX_H_PX / img.height)
+    img.width, img.height = round(img.width * scale), round(img.height * scale)
     return img
+
+
+#: Column widths of the Plan sheet, in characters: labels, text, pictures (about 230 px).
+PLAN_WIDTHS = {"A": 30, "B": 64, "C": 32}
+
+#: Points per line of text, for a font of size 11; larger fonts scale with it.
+_LINE_PT = 15.0
+
+
+def _row_height(cells: list[tuple[str, int, float]]) -> float | None:
+    """A row tall enough for its wrapped text, since neither Excel nor LibreOffice grows rows written by a program.
+
+    cells: (text, column width in characters, font size). Widths are counted generously (one character per
+    width unit), so a row is rather too tall than cut off. None when one default line suffices."""
+    best = 0.0
+    for text, width, size in cells:
+        if not text:
+            continue
+        chars = max(1, int(width * 11 / size))
+        lines = sum(max(1, -(-len(part) // chars)) for part in str(text).split("\n"))
+        best = max(best, lines * _LINE_PT * size / 11)
+    return round(best, 1) if best > _LINE_PT else None
 
 
 class _PlanWriter:
@@ -129,6 +155,12 @@ class _PlanWriter:
                 c.fill = fill
         elif fill:
             self.ws.cell(row=r, column=2).fill = fill
+        height = _row_height(
+            [(label, PLAN_WIDTHS["A"], (font or _BOLD).size) if text is not None and label else ("", 1, 11),
+             (str(text) if text is not None else "", PLAN_WIDTHS["B"], (text_font.size if text_font else 11))]
+        )
+        if height:
+            self.ws.row_dimensions[r].height = height
         self.row += 1
         return r
 
@@ -137,9 +169,8 @@ class _PlanWriter:
 
 
 def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 64
-    ws.column_dimensions["C"].width = 32
+    for col, width in PLAN_WIDTHS.items():
+        ws.column_dimensions[col].width = width
     w = _PlanWriter(ws)
     w.line("Your home exercise plan", where="title", font=_TITLE)
     w.line("Aim of this phase", plan.phase_goal, where="phase goal")
