@@ -181,13 +181,61 @@ def is_important_change(first: float, last: float) -> bool:
     return points >= IMPORTANT_CHANGE_POINTS - 1e-9 or (first > 0 and points / first >= IMPORTANT_CHANGE_FRACTION - 1e-9)
 
 
-# Read for every entry; sets, repetitions and the row are read only for the few entries that need them.
-_ENTRY_NAMES = ("date", "plan_id", "session", "exercise_id", "done", "minutes", "pain_before", "pain_after", "notes",
-                "scheduled")
-_ENTRY_VALUES = {name: operator.itemgetter(name) for name in _ENTRY_NAMES}
+#: The columns of an entries frame: LogEntry's field names, in the model's order.
+ENTRY_COLUMNS: tuple[str, ...] = tuple(LogEntry.model_fields)
 _SESSION_VALUES = tuple(operator.itemgetter(n) for n in ("date", "session", "exercise_id"))
 #: Done as a small integer: 1 yes, 0 no, -1 left blank (decided later from what the patient wrote).
 _DONE_CODE = {True: 1, False: 0, None: -1}
+#: Day 0 of numpy's datetime64 as a proleptic ordinal (1970-01-01).
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def entries_frame(entries: Iterable[LogEntry]) -> pd.DataFrame:
+    """Log entries as a table: one row per entry, one column per LogEntry field (summarise reads either).
+
+    Dates are datetime64 columns; a blank Done is <NA> in a boolean column, blank counts are <NA>, blank pain,
+    minutes and angles NaN, blank notes missing (NaN).
+    """
+    # a model's field values live in its __dict__: reading them column by column allocates no per-entry objects
+    fields = list(map(vars, entries))
+    return _frame({name: list(map(operator.itemgetter(name), fields)) for name in ENTRY_COLUMNS})
+
+
+def _whole_or_blank(values: list) -> pd.arrays.IntegerArray:
+    x = np.array(values, dtype=float)  # None becomes NaN
+    blank = np.isnan(x)
+    return pd.arrays.IntegerArray(np.where(blank, 0, x).astype(np.int64), blank)
+
+
+def _frame(cols: dict[str, list]) -> pd.DataFrame:
+    """The entries frame from one Python list per LogEntry field (what entries_frame and validate collect)."""
+    n = len(cols["date"])
+    done = np.fromiter(map(_DONE_CODE.__getitem__, cols["done"]), dtype=np.int8, count=n)
+    typed = {
+        "patient_id": np.array(cols["patient_id"], dtype=object),
+        "plan_id": np.array(cols["plan_id"], dtype=object),
+        "plan_version": np.array(cols["plan_version"], dtype=np.int64),
+        "date": (np.fromiter(map(dt.date.toordinal, cols["date"]), dtype=np.int64, count=n)
+                 - _EPOCH_ORDINAL).astype("datetime64[D]"),
+        "session": np.array(cols["session"], dtype=np.int64),
+        "exercise_id": np.array(cols["exercise_id"], dtype=object),
+        "done": pd.arrays.BooleanArray(done == 1, done < 0),
+        "sets_done": _whole_or_blank(cols["sets_done"]),
+        "reps_done": _whole_or_blank(cols["reps_done"]),
+        "minutes": np.array(cols["minutes"], dtype=float),
+        "angle_deg": np.array(cols["angle_deg"], dtype=float),
+        "pain_before": np.array(cols["pain_before"], dtype=float),
+        "pain_after": np.array(cols["pain_after"], dtype=float),
+        "notes": np.array(cols["notes"], dtype=object),
+        "scheduled": np.array(cols["scheduled"], dtype=bool),
+        "source_row": _whole_or_blank(cols["source_row"]),
+    }
+    return pd.DataFrame({name: typed[name] for name in ENTRY_COLUMNS}, copy=False)
+
+
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as floats, blanks as NaN (whatever the column's dtype: float, nullable integer or objects)."""
+    return frame[name].to_numpy(dtype=float, na_value=np.nan)
 
 
 def _codes(ids: tuple, index: dict[str, int]) -> np.ndarray:
@@ -196,20 +244,6 @@ def _codes(ids: tuple, index: dict[str, int]) -> np.ndarray:
     if None in codes:
         codes = [-1 if x is None else x for x in codes]
     return np.array(codes, dtype=np.int64)
-
-
-def _did(e: LogEntry) -> bool:
-    if e.done is not None:
-        return e.done
-    return any(v is not None and v > 0 for v in (e.sets_done, e.reps_done, e.minutes))
-
-
-def _session_pain(e: LogEntry) -> float | None:
-    if e.pain_before is None:
-        return e.pain_after
-    if e.pain_after is None:
-        return e.pain_before
-    return max(e.pain_before, e.pain_after)
 
 
 def _word_patterns(plan: Plan) -> list[tuple[re.Pattern, str, str]]:
@@ -249,11 +283,15 @@ def _longest(mask: np.ndarray, days: np.ndarray, start: dt.date) -> Run:
 def summarise(
     plan: Plan,
     schedule: list[ScheduledSession],
-    entries: Iterable[LogEntry],
+    entries: Iterable[LogEntry] | pd.DataFrame,
     *,
     as_of: dt.date | None = None,
 ) -> AdherenceSummary:
-    """Adherence, pain, streaks and flags of one plan; see the module docstring for every definition."""
+    """Adherence, pain, streaks and flags of one plan; see the module docstring for every definition.
+
+    entries: LogEntry objects, or the same as a table (entries_frame(), or Validated.frame from validate()),
+    which spares reading every object field by field.
+    """
     start, end = plan.start, plan.end
     base = start.toordinal()
     ex_ids = [pe.exercise.id for pe in plan.exercises]
@@ -263,58 +301,63 @@ def summarise(
         [(pe.dose.duration_s * (pe.dose.sets or 1) / 60.0) if pe.dose.duration_s else 0.0 for pe in plan.exercises]
     )
 
-    # ---- entries as columns (one C-level pass over the objects; the rest is array arithmetic)
-    entries = entries if isinstance(entries, list) else list(entries)
-    # a model's field values live in its __dict__; reading them column by column allocates no per-entry objects
-    fields = list(map(vars, entries))
-    c = {name: list(map(get, fields)) for name, get in _ENTRY_VALUES.items()}
-    e_day = np.fromiter(map(dt.date.toordinal, c["date"]), dtype=np.int64, count=len(entries)) - base
-    same_plan = set(c["plan_id"]) <= {plan.id}  # the usual case: every entry is of this plan
-    keep = (e_day >= 0) & (e_day <= (end - start).days)
-    if not same_plan:
-        keep &= np.array([pid == plan.id for pid in c["plan_id"]], dtype=bool)
+    # ---- entries as columns (a list is turned into the table first: one code path below)
+    frame = entries if isinstance(entries, pd.DataFrame) else entries_frame(entries)
+    e_day = frame["date"].to_numpy(dtype="datetime64[D]").astype(np.int64) - (base - _EPOCH_ORDINAL)
+    plan_ids = frame["plan_id"].to_numpy(dtype=object)
+    keep = (e_day >= 0) & (e_day <= (end - start).days) & (plan_ids == plan.id)
+    c = {
+        "exercise_id": frame["exercise_id"].to_numpy(dtype=object),
+        "notes": frame["notes"].to_numpy(dtype=object),
+        "session": frame["session"].to_numpy(dtype=np.int64),
+        "scheduled": frame["scheduled"].to_numpy(dtype=bool),
+        "done": frame["done"].to_numpy(dtype=np.int8, na_value=-1),
+        "source_row": _numbers(frame, "source_row"),
+        **{name: _numbers(frame, name) for name in ("sets_done", "reps_done", "minutes", "pain_before", "pain_after")},
+    }
     if not keep.all():  # entries of other plans or outside the plan's dates are left out
-        chosen = np.nonzero(keep)[0].tolist()
-        c = {name: [values[i] for i in chosen] for name, values in c.items()}
-        entries = [entries[i] for i in chosen]
+        c = {name: values[keep] for name, values in c.items()}
         e_day = e_day[keep]
-    m = len(c["date"])
+    m = int(e_day.size)
     if as_of is None and m:
         as_of = start + dt.timedelta(days=int(e_day.max()))
     if as_of is not None:
         as_of = min(as_of, end)
     limit = -1 if as_of is None or as_of < start else (as_of - start).days
 
-    def col(name: str) -> np.ndarray:
-        return np.array(c[name], dtype=float) if m else np.zeros(0)
+    def row_of(j: int) -> int | None:
+        r = c["source_row"][j]
+        return None if r != r else int(r)  # NaN (no row) is the only value not equal to itself
 
-    pb, pa = col("pain_before"), col("pain_after")
+    pb, pa = c["pain_before"], c["pain_after"]
     e_pain = np.fmax(pb, pa)  # the higher of the two; NaN only when both are blank
-    done_code = np.fromiter(map(_DONE_CODE.__getitem__, c["done"]), dtype=np.int8, count=m)
-    e_did = done_code == 1
-    for j in np.nonzero(done_code < 0)[0].tolist():  # Done left blank: done if the patient wrote what they did
-        e_did[j] = _did(entries[j])
-    e_minutes = col("minutes")
+    done_code = c["done"]
+    # Done left blank: done if the patient wrote what they did (sets, repetitions or minutes above zero)
+    wrote = (c["sets_done"] > 0) | (c["reps_done"] > 0) | (c["minutes"] > 0)
+    e_did = (done_code == 1) | ((done_code < 0) & wrote)
+    e_minutes = c["minutes"]
     e_ex = _codes(c["exercise_id"], ex_index)
-    e_session = np.array(c["session"], dtype=np.int64)
-    e_sched = np.array(c["scheduled"], dtype=bool)
+    e_session = c["session"]
+    e_sched = c["scheduled"]
 
     # ---- flags are looked for in every entry of the plan, even after as_of
     flags: list[Flag] = []
     for j in np.nonzero(e_pain >= PAIN_FLAG_AT)[0].tolist():
         day = start + dt.timedelta(days=int(e_day[j]))
         ex = c["exercise_id"][j]
-        flags.append(Flag("pain-high", day, entries[j].source_row,
+        flags.append(Flag("pain-high", day, row_of(j),
                           f"Pain {e_pain[j]:g}/10 on {day:%d.%m.%Y} ({ex}): 6 or more means stop or regress [T1]"))
     patterns = _word_patterns(plan)
     if patterns:
         notes = c["notes"]
-        for j in [j for j, text in enumerate(notes) if text]:
+        for j in np.flatnonzero(pd.notna(notes)).tolist():
             text = notes[j]
+            if not isinstance(text, str):
+                continue
             for pat, word, rf_id in patterns:
                 if pat.search(text):
                     day = start + dt.timedelta(days=int(e_day[j]))
-                    flags.append(Flag("red-flag", day, entries[j].source_row,
+                    flags.append(Flag("red-flag", day, row_of(j),
                                       f"Note on {day:%d.%m.%Y} mentions '{word}' (red flag {rf_id}): \"{text}\"",
                                       red_flag=rf_id))
                     break
@@ -454,7 +497,7 @@ def summarise(
                 in_week = np.nonzero(pd_arr // 7 == w)[0]
                 worst = in_week[np.argmax(pv_arr[in_week])]
                 day = start + dt.timedelta(days=int(pd_arr[worst]))
-                row = entries[int(pain_at[worst])].source_row
+                row = row_of(int(pain_at[worst]))
                 flags.append(Flag("pain-rising", day, row,
                                   f"Pain is rising: week {w + 1} averaged {mean_w:.1f}, up {mean_w - first:.1f} points "
                                   f"from {first:.1f} in week {f + 1} (important is 2 points or 30% [O1])"))

@@ -22,6 +22,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
+
+from .adherence import _frame
 from .io.columns import FIELD_HEADER, PATIENT_FIELDS
 from .io.logs import RawLog
 from .models import LogEntry, Plan, Rejection, ScheduledSession
@@ -64,6 +67,14 @@ class Validated:
     extra_sessions: int = 0
     #: Distinct rows with at least one rejection, in file order.
     rejected_rows: list[int] = field(default_factory=list)
+    #: The accepted entries as a table (adherence.entries_frame's columns, same order as `entries`): summarise
+    #: reads it without going through every entry object again.
+    frame: pd.DataFrame | None = None
+
+
+#: The LogEntry fields that differ from row to row, in the order validate() collects them for the frame.
+_ROW_FIELDS = ("date", "session", "exercise_id", "done", "sets_done", "reps_done", "minutes", "angle_deg",
+               "pain_before", "pain_after", "notes", "scheduled", "source_row")
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -167,6 +178,7 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
     span = f"{first:%d.%m.%Y} to {last:%d.%m.%Y}"
 
     entries: list[LogEntry] = []
+    accepted: list[tuple] = []  # each entry's _ROW_FIELDS, for the frame
     rejections: list[Rejection] = []
     rejected_rows: list[int] = []
     blank = extra = 0
@@ -323,6 +335,9 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
                         **counts,
                     )
                 )
+                accepted.append((date, session, ex_id, done, counts["sets_done"], counts["reps_done"],
+                                 counts["minutes"], counts["angle_deg"], counts["pain_before"], counts["pain_after"],
+                                 notes, on_schedule, row))
                 continue
         rejected_rows.append(row)
         for col, given, reason, message in problems:
@@ -347,4 +362,13 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
         blank_rows=blank,
         extra_sessions=extra,
         rejected_rows=rejected_rows,
+        frame=_accepted_frame(accepted, plan, patient_id),
     )
+
+
+def _accepted_frame(accepted: list[tuple], plan: Plan, patient_id: str) -> pd.DataFrame:
+    columns = zip(*accepted) if accepted else ([] for _ in _ROW_FIELDS)
+    cols = dict(zip(_ROW_FIELDS, map(list, columns)))
+    n = len(accepted)
+    cols.update(patient_id=[patient_id] * n, plan_id=[plan.id] * n, plan_version=[plan.version] * n)
+    return _frame(cols)

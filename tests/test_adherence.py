@@ -166,3 +166,51 @@ def test_frames_render_for_notebooks(plan):
     assert list(s.weekly_frame()["done"]) == [w["done"] for w in s.weekly]
     html = s._repr_html_()
     assert "100% of scheduled sessions done" in html and "<table" in html
+
+
+def test_the_same_summary_from_the_entry_list_and_from_the_table(plan):
+    """The table is only a faster way in: every number, flag and row must come out the same."""
+    from physio.adherence import entries_frame
+    from physio.models import LogEntry
+
+    other = make_plan(plan_id="someone-else")
+    sessions = schedule(plan)
+    entries = [entry(plan, s.date, s.exercise_id, session=s.session, done=[True, False, None][i % 3],
+                     minutes=1.5 if s.exercise_id == "prone-lying" and i % 4 else None,
+                     pain_before=[1, 2, None, 1][i % 4] if s.week == 1 else [5, 6, 4, None][i % 4],
+                     pain_after=4 if s.week == 2 and i % 5 == 0 else None, row=i + 2 if i % 7 else None)
+               for i, s in enumerate(sessions) if s.week < 3]
+    entries += [
+        LogEntry(patient_id=plan.patient.id, plan_id=plan.id, plan_version=1, date=START + D(days=3),
+                 exercise_id="glute-bridge", done=None, sets_done=2, reps_done=0, source_row=900),
+        entry(plan, START + D(days=4), "glute-bridge", session=2, scheduled=False, row=901),
+        entry(plan, START + D(days=5), "bird-dog", notes="numb in the saddle area", row=902),
+        entry(plan, START + D(days=6), "bird-dog", pain_after=8),  # typed in by hand: no row
+        entry(plan, START + D(days=60), "bird-dog", notes="bladder", row=903),  # after the plan: left out
+        *done_all(other, START + D(days=2)),
+    ]
+    for as_of in (None, START + D(days=10)):
+        from_list = summarise(plan, sessions, entries, as_of=as_of)
+        from_table = summarise(plan, sessions, entries_frame(entries), as_of=as_of)
+        assert from_table == from_list
+    # the comparison covered every kind of flag, extra sessions and blank Done
+    assert {f.kind for f in from_list.flags} == {"pain-high", "pain-rising", "red-flag"}
+    assert from_list.extra_sessions == 3  # the second bridge of day 4, the bird-dogs of days 5 and 6
+    assert 0 < from_list.sessions_done < from_list.sessions_scheduled
+    assert any(f.row is None for f in from_list.flags) and any(f.row == 902 for f in from_list.flags)
+
+
+def test_entries_frame_has_one_column_per_field_and_keeps_blanks_blank(plan):
+    from physio.adherence import entries_frame
+    from physio.models import LogEntry
+
+    entries = [entry(plan, START, "glute-bridge", done=None, pain_before=3, row=5),
+               entry(plan, START, "bird-dog", done=False, notes="tired")]
+    df = entries_frame(entries)
+    assert list(df.columns) == list(LogEntry.model_fields)
+    assert df["date"].dt.date.tolist() == [START, START]
+    assert df["done"].isna().tolist() == [True, False] and df["done"][1] == False  # noqa: E712
+    assert df["pain_before"].isna().tolist() == [False, True] and df["pain_before"][0] == 3
+    assert df["source_row"].isna().tolist() == [False, True] and df["source_row"][0] == 5
+    assert df["notes"].isna().tolist() == [True, False] and df["notes"][1] == "tired"
+    assert len(entries_frame([])) == 0

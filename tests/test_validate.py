@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from adherence_helpers import START, csv_bytes, log_workbook, make_plan
@@ -179,3 +180,16 @@ def test_identical_lines_without_session_numbers_fill_the_schedule_then_count_as
     assert lying_sessions == [1, 2]  # both scheduled sessions of the day, from two equal lines
     extra = [e for e in v.entries if not e.scheduled]
     assert [(e.exercise_id, e.reps_done) for e in extra] == [("glute-bridge", 12)]  # a different line: extra session
+
+
+def test_the_accepted_rows_come_as_a_table_too_and_summarise_the_same():
+    from physio.adherence import entries_frame, summarise
+
+    plan = make_plan()
+    v = run([one_row(), one_row(Date="x"), one_row(Done=None, **{"Reps done": "10", "Notes": "numb"}),
+             one_row(Exercise="lying face down", Minutes="2,5", **{"Pain after (0-10)": "7"})])
+    assert v.frame is not None and len(v.frame) == v.rows_accepted == 3
+    pd.testing.assert_frame_equal(v.frame, entries_frame(v.entries))
+    assert summarise(plan, schedule(plan), v.frame) == summarise(plan, schedule(plan), v.entries)
+    empty = run([one_row(Date="x")])
+    assert len(empty.frame) == 0 and list(empty.frame.columns) == list(entries_frame([]).columns)
