@@ -7,8 +7,12 @@ import re
 import subprocess
 from pathlib import Path
 
+import arabic_reshaper
 import pytest
+from bidi import get_display
 from export_helpers import make_plan, need_tool
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
 from reportlab.pdfgen.canvas import Canvas
 
 from physio.errors import ExportError
@@ -113,3 +117,75 @@ def test_text_drawn_on_a_canvas_switches_font_per_run(tmp_path):
     assert end > 50 + canvas.stringWidth("Anna", _fonts.SANS, 12)
     assert NAME in pdf_text(path)
     assert {"DroidSansFallback", "Symbola"} <= {r[0].split("+")[-1] for r in font_rows(path)}
+
+
+# ------------------------------------------------------------------ right-to-left names (Arabic, Hebrew)
+#
+# reportlab draws every line left to right, one glyph per character. A correct handout therefore draws a
+# right-to-left name in visual order (its last letter first) and, for Arabic, in joined letter forms.
+# pdftotext and pypdf turn right-to-left runs back into reading order on their own, which would hide a
+# name drawn back to front; so these tests read the strings in the order the page content draws them.
+
+ARABIC = "محمد علي"
+HEBREW = "שרה כהן"
+MIXED = "Ali علي (P007)"
+
+
+def expected_drawing(text: str) -> str:
+    """How `text` must be drawn left to right, according to the reshaping and bidi libraries themselves."""
+    return get_display(arabic_reshaper.reshape(text))
+
+
+def drawn_text(path: Path, page: int = 0) -> str:
+    """The page's text strings decoded and joined in the order they are drawn (no reordering)."""
+    reader = PdfReader(str(path))
+    pg = reader.pages[page]
+    maps = {}
+    for key, ref in pg["/Resources"]["/Font"].items():
+        cmap = ref.get_object()["/ToUnicode"].get_object().get_data().decode()
+        maps[key] = {int(code, 16): bytes.fromhex(uni).decode("utf-16-be")
+                     for code, uni in re.findall(r"^<([0-9A-F]{2})> <((?:[0-9A-F]{4})+)>$", cmap, re.M)}
+    font, out = None, []
+    for operands, op in ContentStream(pg.get_contents(), reader).operations:
+        if op == b"Tf":
+            font = operands[0]
+        elif op == b"Tj":
+            s = operands[0]
+            raw = s.original_bytes if hasattr(s, "original_bytes") else bytes(s)
+            out.append("".join(maps[font][b] for b in raw))
+    return "".join(out).replace("\u00a0", " ")
+
+
+@pytest.fixture(scope="module", params=[ARABIC, HEBREW, MIXED], ids=["arabic", "hebrew", "mixed"])
+def rtl_handout(request, tmp_path_factory) -> tuple[str, Path]:
+    name = request.param
+    return name, write_handout(make_plan(patient_name=name), tmp_path_factory.mktemp("rtl") / "handout.pdf")
+
+
+def test_right_to_left_name_is_drawn_in_visual_order_and_joined(rtl_handout):
+    name, path = rtl_handout
+    drawn = drawn_text(path)
+    assert f"{expected_drawing(name)} (born 1970)" in drawn
+    assert name not in drawn  # the typed (logical) order would read back to front on paper
+    if name == ARABIC:
+        assert any(0xFE70 <= ord(ch) <= 0xFEFF for ch in drawn)  # joined letter forms, not isolated letters
+
+
+def test_right_to_left_name_in_the_footer_of_every_page(rtl_handout):
+    name, path = rtl_handout
+    for page in range(len(PdfReader(str(path)).pages)):
+        assert f"for {expected_drawing(name)} only" in drawn_text(path, page)
+
+
+def test_right_to_left_name_prints_with_embedded_dejavu_only(rtl_handout):
+    rows = font_rows(rtl_handout[1])
+    assert {r[0].split("+")[-1] for r in rows} <= {"DejaVuSans", "DejaVuSans-Bold"}, rows
+    assert all(r[-4] == "yes" for r in rows), rows
+
+
+def test_arabic_letter_dejavu_lacks_is_refused_clearly(tmp_path):
+    rare = "\u063b"  # Keheh with two dots above: no glyph in DejaVu
+    with pytest.raises(ExportError) as err:
+        write_handout(make_plan(patient_name=f"علي {rare}"), tmp_path / "handout.pdf")
+    assert "patient's name" in str(err.value) and "U+063B" in str(err.value)
+    assert list(tmp_path.iterdir()) == []

@@ -143,17 +143,35 @@ def _fallback(name: str) -> frozenset[int]:
 #: The font of a character no installed font has.
 NO_FONT = ""
 
+#: DejaVu's regular face under a second name whose bold and italic stay regular. Arabic is only in the
+#: regular face: in a bold heading (an exercise's name, a report's title) it would print as empty boxes.
+SANS_UPRIGHT = "DejaVuSans-Upright"
+
+
+@functools.cache
+def _upright() -> str:
+    """Register the regular face under SANS_UPRIGHT (once), only when a text first needs it."""
+    if SANS_UPRIGHT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(SANS_UPRIGHT, str(font_folder() / _FILES[SANS])))
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(SANS_UPRIGHT, bold, italic, SANS_UPRIGHT)
+    return SANS_UPRIGHT
+
 
 def font_of(char: str) -> str | None:
-    """None when the text's own DejaVu face prints `char`, else the fallback font that does, else NO_FONT."""
+    """None when every DejaVu face prints `char`; else SANS_UPRIGHT when the regular face does; else the
+    fallback font that does; else NO_FONT."""
     common, regular = _dejavu_chars()
     cp = ord(char)
     if cp in common:
         return None
+    if cp in regular:
+        return _upright()
     for name, _ in FALLBACKS:
         if cp in _fallback(name):
             return name
-    return None if cp in regular else NO_FONT
+    return NO_FONT
 
 
 def runs(text: str) -> list[tuple[str | None, str]]:

@@ -35,7 +35,7 @@ from ..errors import ExportError
 from ..models import PARAM_LABELS, Plan, PlannedExercise, ScheduledSession
 from ..planning import ensure_safe, schedule
 from . import _fonts
-from ._text import check_printable, clean, para
+from ._text import check_printable, clean, has_rtl, para
 
 PAGE_W, PAGE_H = A4
 MARGIN = 18 * mm
@@ -270,9 +270,10 @@ def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict[str, Paragr
             st["body"],
         ),
     ]
-    # A name DejaVu cannot print whole (Chinese, emoji...) keeps only its number; the legend has it in full.
+    # A name DejaVu cannot print whole (Chinese, emoji...) or written right to left keeps only its number;
+    # the legend has it in full.
     names = [clean(pe.exercise.name) for pe in plan.exercises]
-    names = [n if all(font is None for font, _ in _fonts.runs(n)) else "" for n in names]
+    names = [n if not has_rtl(n) and all(font is None for font, _ in _fonts.runs(n)) else "" for n in names]
     weeks: dict[int, list[dt.date]] = defaultdict(list)
     for day in sorted(per_day):
         weeks[week_of[day]].append(day)
