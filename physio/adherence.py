@@ -235,7 +235,18 @@ def _frame(cols: dict[str, list]) -> pd.DataFrame:
 
 def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
     """A column as floats, blanks as NaN (whatever the column's dtype: float, nullable integer or objects)."""
-    return frame[name].to_numpy(dtype=float, na_value=np.nan)
+    column = frame[name]
+    if column.dtype == np.float64:
+        return column.to_numpy()
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    """Dates as day numbers since 1970-01-01 (datetime64 of any unit, or date objects)."""
+    values = dates.to_numpy()
+    if values.dtype.kind != "M":
+        values = np.array(values, dtype="datetime64[D]")
+    return values.astype("datetime64[D]").astype(np.int64)
 
 
 def _codes(ids: tuple, index: dict[str, int]) -> np.ndarray:
@@ -303,18 +314,23 @@ def summarise(
 
     # ---- entries as columns (a list is turned into the table first: one code path below)
     frame = entries if isinstance(entries, pd.DataFrame) else entries_frame(entries)
-    e_day = frame["date"].to_numpy(dtype="datetime64[D]").astype(np.int64) - (base - _EPOCH_ORDINAL)
+    e_day = _day_numbers(frame["date"]) - (base - _EPOCH_ORDINAL)
     plan_ids = frame["plan_id"].to_numpy(dtype=object)
     keep = (e_day >= 0) & (e_day <= (end - start).days) & (plan_ids == plan.id)
+    done_code = frame["done"].to_numpy(dtype=np.int8, na_value=-1)
     c = {
         "exercise_id": frame["exercise_id"].to_numpy(dtype=object),
         "notes": frame["notes"].to_numpy(dtype=object),
         "session": frame["session"].to_numpy(dtype=np.int64),
         "scheduled": frame["scheduled"].to_numpy(dtype=bool),
-        "done": frame["done"].to_numpy(dtype=np.int8, na_value=-1),
+        "done": done_code,
         "source_row": _numbers(frame, "source_row"),
-        **{name: _numbers(frame, name) for name in ("sets_done", "reps_done", "minutes", "pain_before", "pain_after")},
+        **{name: _numbers(frame, name) for name in ("minutes", "pain_before", "pain_after")},
     }
+    # Done left blank: done if the patient wrote what they did (sets, repetitions or minutes above zero)
+    c["wrote"] = c["minutes"] > 0
+    if (done_code < 0).any():
+        c["wrote"] |= (_numbers(frame, "sets_done") > 0) | (_numbers(frame, "reps_done") > 0)
     if not keep.all():  # entries of other plans or outside the plan's dates are left out
         c = {name: values[keep] for name, values in c.items()}
         e_day = e_day[keep]
@@ -332,9 +348,7 @@ def summarise(
     pb, pa = c["pain_before"], c["pain_after"]
     e_pain = np.fmax(pb, pa)  # the higher of the two; NaN only when both are blank
     done_code = c["done"]
-    # Done left blank: done if the patient wrote what they did (sets, repetitions or minutes above zero)
-    wrote = (c["sets_done"] > 0) | (c["reps_done"] > 0) | (c["minutes"] > 0)
-    e_did = (done_code == 1) | ((done_code < 0) & wrote)
+    e_did = (done_code == 1) | ((done_code < 0) & c["wrote"])
     e_minutes = c["minutes"]
     e_ex = _codes(c["exercise_id"], ex_index)
     e_session = c["session"]
@@ -379,8 +393,10 @@ def summarise(
 
     counted = (e_day <= limit) & (e_ex >= 0)
     s_key = key(sday, sses, sex)
-    order = np.argsort(s_key, kind="stable")
-    sorted_keys = s_key[order]
+    # the schedule comes sorted by date, session and exercise, so its keys are usually in order already
+    in_order = bool((s_key[1:] >= s_key[:-1]).all())
+    order = np.arange(n) if in_order else np.argsort(s_key, kind="stable")
+    sorted_keys = s_key if in_order else s_key[order]
     ek = key(e_day, e_session, e_ex)
     pos = np.searchsorted(sorted_keys, ek) if n else np.zeros(ek.size, dtype=np.int64)
     pos_c = np.minimum(pos, max(n - 1, 0))
