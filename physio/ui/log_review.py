@@ -379,7 +379,7 @@ class LogReview:
         if png is None:
             fig = CHARTS[name](self.summary, self.cutoff.value)
             buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=CHART_DPI)
+            fig.savefig(buf, format="png", dpi=CHART_DPI, pil_kwargs={"compress_level": 1})  # quick to pack, 5% larger
             # charts builds plain Figures, not pyplot ones, so there is nothing to close: once drawn to PNG nothing
             # holds the Figure, and memory stays flat however often the therapist switches patients
             del fig
