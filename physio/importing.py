@@ -119,12 +119,12 @@ def _plan_for(ws, patient_id: str, raw: RawLog, plan_id: str | None) -> Plan:
                 f"plan {plan_id} belongs to patient '{plan.patient.id}', not to '{patient_id}'; nothing was imported"
             )
         return plan
-    plans = ws.plans_for(patient_id)
-    if not plans:
+    plan = ws.current_plan(patient_id)
+    if plan is None:
         raise LogImportError(
             f"patient '{patient_id}' has no issued plan to match {raw.file} against; issue a plan first"
         )
-    return max(plans, key=lambda p: (p.start, p.issued_at or dt.datetime.min, p.id))
+    return plan
 
 
 def import_log(

@@ -346,6 +346,13 @@ class Workspace:
             ).fetchall()
         return [Plan.model_validate_json(r[0]) for r in rows]
 
+    def current_plan(self, patient_id: str) -> Plan | None:
+        """The plan a returned log belongs to by default: the latest-starting of the patient's plans."""
+        plans = self.plans_for(patient_id)
+        if not plans:
+            return None
+        return max(plans, key=lambda p: (p.start, p.issued_at or dt.datetime.min, p.id))
+
     def plan_ids(self) -> list[str]:
         with self._read() as con:
             return [r[0] for r in con.execute("SELECT DISTINCT plan_id FROM plans ORDER BY plan_id")]

@@ -3,7 +3,6 @@ nothing into $HOME. Kept small; each test file builds what only it needs."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -425,7 +425,7 @@ def test_board_exercises_of_one_phase_together_stay_under_20_minutes(folder):
 
 def test_a_file_that_is_not_a_protocol_is_refused_not_skipped(folder):
     # a misspelt top-level `phases:` must not drop the whole protocol without a word
-    line = inject(folder, "scoliosis.yaml", "\nphases:\n", "\nphase:\n")
+    inject(folder, "scoliosis.yaml", "\nphases:\n", "\nphase:\n")
     found = problems(folder)
     assert any(p.startswith("scoliosis.yaml:") and "not a protocol file (no top-level 'phases:')" in p for p in found), found
 

@@ -6,12 +6,10 @@ reads the executed notebook: printed text, the state of the widgets it displayed
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import nbformat
 import physio
-import pytest
 from nbclient import NotebookClient
 
 from conftest import REPO

@@ -7,7 +7,6 @@ patients who have no plan yet so nobody drops off the table.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as w
 import pandas as pd

@@ -6,7 +6,6 @@ physio.progression; the next version is physio.planning + the workspace. This wi
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import tempfile
@@ -61,13 +60,6 @@ def _for_the_widget(message: str, name: str, content: bytes) -> str:
 
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
-
-
-def _latest_plan(workspace: Workspace, patient_id: str) -> Plan | None:
-    plans = workspace.plans_for(patient_id)
-    if not plans:
-        return None
-    return max(plans, key=lambda p: (p.start, p.issued_at or dt.datetime.min, p.id))
 
 
 class LogReview:
@@ -254,7 +246,7 @@ class LogReview:
     def analyse(self, plan_id: str | None = None, version: int | None = None) -> None:
         """Adherence, pain and the recommendation for the patient's plan (the latest unless named)."""
         pid = self.patient.value
-        plan = self.workspace.plan(plan_id, version) if plan_id else _latest_plan(self.workspace, pid)
+        plan = self.workspace.plan(plan_id, version) if plan_id else self.workspace.current_plan(pid)
         self.plan, self.summary, self.recommendation, self.next_plan = plan, None, None, None
         self.next_button.disabled = self.report_button.disabled = True
         self.report_links.value = ""
