@@ -39,13 +39,14 @@ class ExamplePlan:
     notes: tuple[str, ...] = ()
 
 
+#: Notes are written in the patient's language (P002 and P005 read Russian), as a therapist would write them.
 EXAMPLE_PLANS: tuple[ExamplePlan, ...] = (
     ExamplePlan("P001", "lumbar-disc-hernia", 0, ("Get up and walk for a few minutes every hour at work.",)),
-    ExamplePlan("P002", "scoliosis", 0, ("Practise the corrections in front of a mirror with your mother.",)),
+    ExamplePlan("P002", "scoliosis", 0, ("Выполняйте коррекцию перед зеркалом вместе с мамой.",)),
     # glaucoma is never cleared for the board: this request is refused on purpose and the patient has no plan
     ExamplePlan("P003", "stretching-board", 0),
     ExamplePlan("P004", "stretching-board", 0, ("Start at the lowest angle; stop if you get a headache.",)),
-    ExamplePlan("P005", "lumbar-disc-hernia", 1, ("Bend your knees, not your back, when lifting boxes.",)),
+    ExamplePlan("P005", "lumbar-disc-hernia", 1, ("Поднимая коробки, сгибайте колени, а не спину.",)),
     ExamplePlan("P006", "scoliosis", 0),
 )
 

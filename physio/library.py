@@ -5,6 +5,7 @@ Layout of the folder:
   exercises.yaml    the exercise library
   poses.yaml        start and end poses of each exercise, for the drawings (optional here)
   <protocol>.yaml   one file per protocol (any other *.yaml with a top-level `phases` key)
+  translations/     <language>.yaml: patient texts in that language (optional; see physio/translations.py)
 """
 
 from __future__ import annotations
@@ -135,6 +136,8 @@ class Library:
     protocols: dict[str, Protocol]
     sources: dict[str, str]
     poses: dict[str, Any] = field(default_factory=dict)
+    #: Patient texts in other languages, by language code (translations/<language>.yaml), checked on load.
+    translations: dict[str, Any] = field(default_factory=dict)
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
@@ -262,9 +265,13 @@ def load_library(folder: str | Path | None = None) -> Library:
     if (folder / "poses.yaml").exists():
         poses = _load_poses(folder / "poses.yaml", exercises, problems)
 
+    from .translations import load_translations
+
+    translations = load_translations(folder / "translations", exercises, protocols, problems)
+
     if problems:
         raise ProtocolError(problems)
-    return Library(folder, exercises, protocols, sources, poses)
+    return Library(folder, exercises, protocols, sources, poses, translations)
 
 
 def _load_poses(file: Path, exercises: dict[str, Exercise], problems: list[str]) -> dict[str, Any]:

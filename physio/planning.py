@@ -32,6 +32,7 @@ from .models import (
 )
 from .models._base import Frozen
 from .safety import board_session_problems
+from .translations import Translation, exercise_in
 
 if TYPE_CHECKING:
     from .library import Library
@@ -78,13 +79,21 @@ def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def screen(protocol: Protocol, patient: Patient, on: dt.date) -> Screening:
+def screen(protocol: Protocol, patient: Patient, on: dt.date, translation: "Translation | None" = None) -> Screening:
     """Check contraindications, red flags and warnings of `protocol` for `patient` on a date.
 
     A clearance lifts a contraindication only when the protocol marks it clearable, the ids match,
     and the clearance is for this protocol (or for any protocol). Red flags noted at intake always refuse:
     they mean "refer", never "exercise at home".
+
+    With a translation, the cleared and warning lines (which the patient reads) are in its language;
+    refusals are for the therapist and stay in English.
     """
+    from .io._labels import labels, long_date
+
+    lang = translation.language if translation else "en"
+    L = labels(lang)
+    texts = translation.protocols[protocol.id] if translation else None
     refusals: list[str] = []
     cleared: list[str] = []
     warnings: list[str] = []
@@ -104,7 +113,9 @@ def screen(protocol: Protocol, patient: Patient, on: dt.date) -> Screening:
             )
         elif covering:
             c = covering[0]
-            cleared.append(f"{ci.text} ('{cid}'): cleared by {c.by} on {c.on:%d %b %Y}" + (f" ({c.note})" if c.note else ""))
+            when = long_date(c.on, lang) if translation else f"{c.on:%d %b %Y}"
+            text = texts.contraindications.get(cid, ci.text) if texts else ci.text
+            cleared.append(L["cleared"].format(text=text, id=cid, by=c.by, on=when) + (f" ({c.note})" if c.note else ""))
         else:
             other = [c for c in patient.clearances if c.contraindication == cid]
             hint = (
@@ -120,14 +131,16 @@ def screen(protocol: Protocol, patient: Patient, on: dt.date) -> Screening:
     cobb = patient.cobb_deg()
     for w in protocol.warnings:
         v = _fmt_num(w.value)
+        message = texts.warnings.get(w.id, w.message) if texts else w.message
+        c = _fmt_num(cobb) if cobb is not None else ""
         if w.when == "age_under" and age < w.value:
-            warnings.append(f"{w.message} (age {age}, under {v})")
+            warnings.append(f"{message} ({L['age_under'].format(age=age, v=v)})")
         elif w.when == "age_over" and age > w.value:
-            warnings.append(f"{w.message} (age {age}, over {v})")
+            warnings.append(f"{message} ({L['age_over'].format(age=age, v=v)})")
         elif w.when == "cobb_over" and cobb is not None and cobb > w.value:
-            warnings.append(f"{w.message} (Cobb angle {_fmt_num(cobb)}°, over {v}°)")
+            warnings.append(f"{message} ({L['cobb_over'].format(cobb=c, v=v)})")
         elif w.when == "cobb_under" and cobb is not None and cobb < w.value:
-            warnings.append(f"{w.message} (Cobb angle {_fmt_num(cobb)}°, under {v}°)")
+            warnings.append(f"{message} ({L['cobb_under'].format(cobb=c, v=v)})")
     return Screening(allowed=not refusals, refusals=refusals, cleared=cleared, warnings=warnings)
 
 
@@ -214,8 +227,12 @@ def personalise(
     *,
     library: "Library",
     weeks: int | None = None,
+    language: str | None = None,
 ) -> Plan:
     """Make a draft plan (version 0) of one phase of `protocol` for `patient`.
+
+    `language` (default: the patient's) is the language of the texts the plan stores for the patient:
+    exercises, phase, safety rules and warnings; the handout and workbook print them as stored.
 
     Screening runs first and refuses with every reason at once. Overrides may change dose values of
     the phase's exercises, remove some, add library exercises and add notes; each value is checked
@@ -226,7 +243,9 @@ def personalise(
     overrides = overrides or Overrides()
     phase = protocol.phase(phase_id)
     start_d = parse_date(start)
-    result = screen(protocol, patient, start_d)
+    language = language or patient.language
+    translation = _translation(library, language)
+    result = screen(protocol, patient, start_d, translation)
     if not result.allowed:
         raise Contraindicated(
             f"{protocol.title} is not allowed for {patient.name} ({patient.id}):\n- " + "\n- ".join(result.refusals),
@@ -244,18 +263,32 @@ def personalise(
     board = board_session_problems((pe.exercise.name, pe.exercise.tags, pe.dose) for pe in exercises)
     if board:
         raise LimitExceeded("; ".join(board))
+    texts = translation.protocols[protocol.id] if translation else None
+    phase_text = texts.phases[phase.id] if texts else None
+    if translation is not None:
+        notes_ru = phase_text.notes if phase_text else {}
+        rx_notes = {rx.exercise: rx.note for rx in phase.exercises if rx.note}
+        exercises = [
+            pe.model_copy(update={
+                "exercise": exercise_in(pe.exercise, translation),
+                # the phase's own note is translated; a therapist's note stays as written
+                "note": notes_ru.get(pe.exercise.id, pe.note) if pe.note and pe.note == rx_notes.get(pe.exercise.id)
+                else pe.note,
+            })
+            for pe in exercises
+        ]
     return Plan(
         id=f"{patient.id}-{protocol.id}",
         version=0,
         patient=PatientRef(id=patient.id, name=patient.name, birth_year=patient.birth_year),
         therapist=patient.therapist,
         protocol_id=protocol.id,
-        protocol_title=protocol.title,
+        protocol_title=texts.title if texts else protocol.title,
         protocol_version=protocol.version,
         condition=protocol.condition,
         phase_id=phase.id,
-        phase_name=phase.name,
-        phase_goal=phase.goal,
+        phase_name=phase_text.name if phase_text else phase.name,
+        phase_goal=phase_text.goal if phase_text else phase.goal,
         phase_index=protocol.phase_index(phase.id),
         phase_count=len(protocol.phases),
         start=start_d,
@@ -265,10 +298,26 @@ def personalise(
         notes=[n for n in overrides.notes if n.strip()],
         warnings=result.warnings,
         cleared=result.cleared,
-        stop_rules=protocol.stop_rules,
-        red_flags=protocol.red_flags,
+        stop_rules=[r.model_copy(update={"text": t}) for r, t in zip(protocol.stop_rules, texts.stop_rules)]
+        if texts else protocol.stop_rules,
+        red_flags=[f.model_copy(update={"text": texts.red_flags[f.id]}) for f in protocol.red_flags]
+        if texts else protocol.red_flags,
         progression=phase.progression,
+        language=language,
     )
+
+
+def _translation(library: "Library", language: str) -> "Translation | None":
+    """The library's translation for a plan's language; None for English. Refused when there is none."""
+    if language == "en":
+        return None
+    tr = getattr(library, "translations", {}).get(language)
+    if tr is None:
+        raise PlanError(
+            f"the plan's language is '{language}', but {library.folder} has no translations/{language}.yaml; "
+            f"languages available: {', '.join(['en', *sorted(getattr(library, 'translations', {}))])}"
+        )
+    return tr
 
 
 def _personalised_exercises(
@@ -447,7 +496,8 @@ def change_phase(
     phase = protocol.phase(to_phase_id)
     start_d = parse_date(start) if start is not None else plan.end + dt.timedelta(days=1)
     carried, changes = _carry_overrides(plan.overrides, protocol, phase, library)
-    new = personalise(protocol, patient, phase.id, start_d, carried, library=library, weeks=weeks)
+    new = personalise(protocol, patient, phase.id, start_d, carried, library=library, weeks=weeks,
+                      language=plan.language)
     return new.model_copy(update={"changes": changes})
 
 

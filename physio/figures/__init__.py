@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["Figure", "exercise_figure", "to_drawing", "to_png", "to_svg", "write_contact_sheet"]
 
 
-def exercise_figure(exercise_id: str, dose: "Dose | None" = None, library: "Library | None" = None) -> Figure:
-    """The picture of one exercise; with a dose, the board is drawn at its angle and the hold time printed."""
+def exercise_figure(exercise_id: str, dose: "Dose | None" = None, library: "Library | None" = None,
+                    language: str = "en") -> Figure:
+    """The picture of one exercise; with a dose, the board is drawn at its angle and the hold time printed
+    (in `language`, the plan's)."""
     if library is None:
         from ..library import default_library
 
@@ -34,6 +36,7 @@ def exercise_figure(exercise_id: str, dose: "Dose | None" = None, library: "Libr
         getattr(dose, "hold_s", None),
         getattr(dose, "duration_s", None),
         getattr(dose, "angle_deg", None),
+        language,
     )
     hit = _CACHE.get((id(library), exercise_id, key))
     if hit is not None and hit[0] is library:
@@ -58,6 +61,7 @@ def _figure(library: "Library", exercise_id: str, key: tuple) -> Figure:
         if exercise_id not in library.exercises:
             raise UnknownId(f"there is no exercise '{exercise_id}' in {library.folder / 'exercises.yaml'}")
         raise UnknownId(f"exercise '{exercise_id}' has no poses in {where}; add a start and an end pose for it")
-    hold_s, duration_s, angle_deg = key
+    hold_s, duration_s, angle_deg, language = key
     ex = library.exercises.get(exercise_id)
-    return draw_exercise(ep, hold_s=hold_s, duration_s=duration_s, angle_deg=angle_deg, label=ex.name if ex else exercise_id)
+    return draw_exercise(ep, hold_s=hold_s, duration_s=duration_s, angle_deg=angle_deg,
+                         label=ex.name if ex else exercise_id, language=language)

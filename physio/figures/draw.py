@@ -39,6 +39,7 @@ def draw_exercise(
     duration_s: int | None = None,
     angle_deg: float | None = None,
     label: str = "",
+    language: str = "en",
 ) -> Figure:
     """Draw one exercise. `angle_deg` is the dose's board angle; hold or duration is printed when given."""
     angle = ep.angle(angle_deg) if "board" in ep.props else None
@@ -101,7 +102,7 @@ def draw_exercise(
         shapes += _motion_arrow(start, end)
     shapes += [s for m in ep.marks for s in _mark(m, end)]
 
-    note = _dose_text(hold_s, duration_s)
+    note = _dose_text(hold_s, duration_s, language)
     bbox = _bbox(shapes)
     if note:
         # the hold time sits above the top-left corner, where no limb is
@@ -305,11 +306,11 @@ def _angle_sign(surface: tuple[Point, Point], angle: float) -> list[Shape]:
     return out
 
 
-def _dose_text(hold_s: int | None, duration_s: int | None) -> str:
+def _dose_text(hold_s: int | None, duration_s: int | None, language: str = "en") -> str:
     if hold_s:
-        return f"hold {format_seconds(hold_s)}"
+        return ("удержание " if language == "ru" else "hold ") + format_seconds(hold_s, language)
     if duration_s:
-        return format_seconds(duration_s)
+        return format_seconds(duration_s, language)
     return ""
 
 

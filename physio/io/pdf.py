@@ -35,6 +35,8 @@ from ..errors import ExportError
 from ..models import PARAM_LABELS, Plan, PlannedExercise, ScheduledSession
 from ..planning import ensure_safe, schedule
 from . import _fonts
+from . import _labels
+from ._labels import labels
 from ._text import check_printable, clean, has_rtl, para
 
 PAGE_W, PAGE_H = A4
@@ -46,18 +48,15 @@ TEXT_W = PAGE_W - 2 * MARGIN
 ILLUSTRATION_W = 62 * mm
 ILLUSTRATION_H = 42 * mm
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BOX = "\u2610"  # ☐, one per session to tick
 _SAFETY_RED = colors.HexColor("#b00020")
 _GRID = colors.HexColor("#9e9e9e")
 _SHADE = colors.HexColor("#eeeeee")
 
 
-def long_date(d: dt.date) -> str:
+def long_date(d: dt.date, language: str = "en") -> str:
     """'3 March 2025': spelt out, so no reader confuses day and month."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return _labels.long_date(d, language)
 
 
 def issue_moment(plan: Plan) -> dt.datetime:
@@ -117,7 +116,7 @@ class _EmptyFrame(Flowable):
         self.canv.rect(0, 0, self.width, self.height)
 
 
-def _illustration(pe: PlannedExercise, width: float, height: float) -> Flowable:
+def _illustration(pe: PlannedExercise, width: float, height: float, language: str = "en") -> Flowable:
     """The picture of one exercise, drawn as vectors at this patient's dose (board angle, hold time).
 
     A plan issued from an older library may name an exercise that has no pose any more: the handout is
@@ -126,7 +125,7 @@ def _illustration(pe: PlannedExercise, width: float, height: float) -> Flowable:
     from ..figures import exercise_figure, to_drawing
 
     try:
-        fig = exercise_figure(pe.exercise.id, pe.dose)
+        fig = exercise_figure(pe.exercise.id, pe.dose, language=language)
     except PhysioError:
         return _EmptyFrame(width, height)
     return to_drawing(fig, width, height, font_name=_fonts.SANS, bold_font_name=_fonts.SANS_BOLD)
@@ -137,15 +136,17 @@ def _illustration(pe: PlannedExercise, width: float, height: float) -> Flowable:
 
 def header_rows(plan: Plan) -> list[tuple[str, str]]:
     """Who, what and when, as label and text: the top of the handout and of the workbook's Plan sheet."""
-    version = f"version {plan.version}" if plan.version else "draft (not yet issued)"
-    weeks = f"{plan.weeks} week{'s' if plan.weeks != 1 else ''}"
+    lang = plan.language
+    L = labels(lang)
+    version = L["version"].format(n=plan.version) if plan.version else L["draft"]
     return [
-        ("Patient", f"{plan.patient.name} (born {plan.patient.birth_year})"),
-        ("Therapist", plan.therapist),
-        ("Plan", f"{plan.id}, {version}"),
-        ("Programme", plan.protocol_title),
-        ("Phase", f"{plan.phase_name} (phase {plan.phase_index + 1} of {plan.phase_count})"),
-        ("Dates", f"{long_date(plan.start)} to {long_date(plan.end)} ({weeks})"),
+        (L["patient"], L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)),
+        (L["therapist"], plan.therapist),
+        (L["plan"], f"{plan.id}, {version}"),
+        (L["programme"], plan.protocol_title),
+        (L["phase"], L["phase_of"].format(name=plan.phase_name, n=plan.phase_index + 1, total=plan.phase_count)),
+        (L["dates"], L["date_range"].format(start=long_date(plan.start, lang), end=long_date(plan.end, lang),
+                                            weeks=_labels.weeks(plan.weeks, lang))),
     ]
 
 
@@ -162,18 +163,20 @@ def _header(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ))
+    L = labels(plan.language)
     return [
-        Paragraph("Your home exercise plan", st["title"]),
-        Paragraph(para(f"Aim of this phase: {plan.phase_goal}"), st["subtitle"]),
+        Paragraph(para(L["title"]), st["title"]),
+        Paragraph(para(f"{L['aim_of_phase']}: {plan.phase_goal}"), st["subtitle"]),
         table,
     ]
 
 
 def _safety_box(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    inner: list[Flowable] = [Paragraph("Safety: read this first", st["safety_head"])]
-    inner.append(Paragraph("<b>Stop the exercise when:</b>", st["h3"]))
+    L = labels(plan.language)
+    inner: list[Flowable] = [Paragraph(para(L["safety"]), st["safety_head"])]
+    inner.append(Paragraph(f"<b>{para(L['stop_when'])}</b>", st["h3"]))
     inner += [Paragraph("• " + para(r.text), st["bullet"]) for r in plan.stop_rules]
-    inner.append(Paragraph("<b>Stop and call your therapist or doctor straight away if you notice:</b>", st["h3"]))
+    inner.append(Paragraph(f"<b>{para(L['call_when'])}</b>", st["h3"]))
     inner += [Paragraph("• " + para(f.text), st["bullet"]) for f in plan.red_flags]
     box = Table([[inner]], colWidths=[TEXT_W])
     box.setStyle(_table_style(
@@ -188,44 +191,46 @@ def _safety_box(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _attention(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
     """Warnings, lifted contraindications, reasons for unusual doses and changes since the last version."""
+    L = labels(plan.language)
     out: list[Flowable] = []
     if plan.warnings:
-        out.append(Paragraph("Please note", st["h2"]))
+        out.append(Paragraph(para(L["please_note"]), st["h2"]))
         out += [Paragraph("• " + para(w), st["bullet"]) for w in plan.warnings]
     if plan.cleared:
-        out.append(Paragraph("Cleared by your doctor", st["h2"]))
+        out.append(Paragraph(para(L["cleared_by_doctor"]), st["h2"]))
         out += [Paragraph("• " + para(c), st["bullet"]) for c in plan.cleared]
     reasons = [(pe, p, r) for pe in plan.exercises for p, r in pe.reasons.items()]
     if reasons:
-        out.append(Paragraph("Doses chosen for you on purpose", st["h2"]))
+        out.append(Paragraph(para(L["doses_on_purpose"]), st["h2"]))
         out += [
             Paragraph("• " + para(f"{pe.exercise.name}, {PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}"), st["bullet"])
             for pe, p, r in reasons
         ]
     if plan.changes:
-        out.append(Paragraph("What has changed since your last plan", st["h2"]))
+        out.append(Paragraph(para(L["changed_since"]), st["h2"]))
         out += [Paragraph("• " + para(c), st["bullet"]) for c in plan.changes]
     return out
 
 
 def _exercise_block(n: int, pe: PlannedExercise, st: dict[str, ParagraphStyle],
-                    lead: list[Flowable] | None = None) -> list[Flowable]:
+                    lead: list[Flowable] | None = None, language: str = "en") -> list[Flowable]:
     """One exercise on one page: name and dose at full width, the picture beside the aim and steps.
 
     Kept together, so a patient never has to turn the page in the middle of an exercise (a block taller
     than a whole page still flows on). `lead` is a heading that must not be left alone above it."""
     ex = pe.exercise
+    L = labels(language)
     intro: list[Flowable] = [
-        Paragraph(f"<b>Aim:</b> {para(ex.aim)}", st["body"]),
-        Paragraph(f"<b>Starting position:</b> {para(ex.starting_position)}", st["body"]),
+        Paragraph(f"<b>{para(L['aim'])}:</b> {para(ex.aim)}", st["body"]),
+        Paragraph(f"<b>{para(L['starting_position'])}:</b> {para(ex.starting_position)}", st["body"]),
     ]
     if ex.equipment:
-        intro.append(Paragraph(f"<b>You need:</b> {para(', '.join(ex.equipment))}", st["body"]))
+        intro.append(Paragraph(f"<b>{para(L['you_need'])}:</b> {para(', '.join(ex.equipment))}", st["body"]))
     # The steps run beside the picture, not below it: no blank band under a short aim.
-    intro.append(Paragraph("How to do it", st["h3"]))
+    intro.append(Paragraph(para(L["how_to"]), st["h3"]))
     intro += [Paragraph(f"{i}. {para(s)}", st["step"]) for i, s in enumerate(ex.steps, 1)]
     top = Table(
-        [[intro, _illustration(pe, ILLUSTRATION_W, ILLUSTRATION_H)]],
+        [[intro, _illustration(pe, ILLUSTRATION_W, ILLUSTRATION_H, language)]],
         colWidths=[TEXT_W - ILLUSTRATION_W - 6 * mm, ILLUSTRATION_W + 6 * mm],
         hAlign="LEFT",
     )
@@ -239,17 +244,18 @@ def _exercise_block(n: int, pe: PlannedExercise, st: dict[str, ParagraphStyle],
     block: list[Flowable] = [
         *(lead or []),
         Paragraph(f"{n}. {para(ex.name)}", st["h2"]),
-        Paragraph(para(pe.dose.summary()), st["dose"]),
+        Paragraph(para(pe.dose.summary(language)), st["dose"]),
         top,
     ]
-    block.append(Paragraph(f"<b>Breathing:</b> {para(ex.breathing)}", st["body"]))
+    block.append(Paragraph(f"<b>{para(L['breathing'])}:</b> {para(ex.breathing)}", st["body"]))
     if ex.cautions:
-        block.append(Paragraph("Take care", st["h3"]))
+        block.append(Paragraph(para(L["take_care"]), st["h3"]))
         block += [Paragraph("• " + para(c), st["bullet"]) for c in ex.cautions]
     for p, r in pe.reasons.items():
-        block.append(Paragraph(f"<b>Reason for this dose ({para(PARAM_LABELS[p])}):</b> {para(r)}", st["body"]))
+        block.append(Paragraph(f"<b>{para(L['reason_for_dose'].format(param=PARAM_LABELS[p]))}:</b> {para(r)}",
+                               st["body"]))
     if pe.note:
-        block.append(Paragraph(f"<b>Your therapist's note:</b> {para(pe.note)}", st["body"]))
+        block.append(Paragraph(f"<b>{para(L['therapist_note'])}:</b> {para(pe.note)}", st["body"]))
     return [KeepTogether(block)]
 
 
@@ -261,10 +267,12 @@ def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict[str, Paragr
     for s in sessions:
         per_day[s.date][order[s.exercise_id]] += 1
         week_of[s.date] = s.week
+    lang = plan.language
+    L = labels(lang)
     out: list[Flowable] = [
-        Paragraph("Your tick-box calendar", st["h2"]),
+        Paragraph(para(L["calendar"]), st["h2"]),
         Paragraph(
-            "Tick a box each time you finish a session. The columns are the exercises above: "
+            para(L["calendar_intro"])
             + "; ".join(f"{i}&nbsp;=&nbsp;{para(pe.exercise.name)}" for i, pe in enumerate(plan.exercises, 1))
             + ".",
             st["body"],
@@ -278,8 +286,9 @@ def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict[str, Paragr
     for day in sorted(per_day):
         weeks[week_of[day]].append(day)
     for week, days in sorted(weeks.items()):
-        title = f"Week {week}: {long_date(days[0])} to {long_date(days[-1])}"
-        out.append(_WeekGrid(title, names, [(f"{_DAYS[d.weekday()]} {d:%d.%m.%Y}", per_day[d]) for d in days]))
+        title = L["week"].format(n=week, start=long_date(days[0], lang), end=long_date(days[-1], lang))
+        out.append(_WeekGrid(title, names, [(f"{_labels.weekday(d, lang)} {d:%d.%m.%Y}", per_day[d]) for d in days],
+                             L["day"]))
     # The whole calendar on one sheet when it fits on a page, so it can hang on the fridge; a longer one
     # starts on a fresh page and breaks only between weeks (a week is one flowable that cannot split).
     return [KeepTogether(out)]
@@ -302,9 +311,9 @@ class _WeekGrid(Flowable):
     TITLE_H = 20
     GAP_BELOW = 8
 
-    def __init__(self, title: str, names: list[str], rows: list[tuple[str, list[int]]]):
+    def __init__(self, title: str, names: list[str], rows: list[tuple[str, list[int]]], day_label: str = "Day"):
         super().__init__()
-        self.title, self.n, self.rows = title, len(names), rows
+        self.title, self.n, self.rows, self.day_label = title, len(names), rows, day_label
         self.col_w = (TEXT_W - self.DAY_W) / self.n
         self.heads = [self._wrap_name(name) for name in names]
         lines = max(len(h) for h in self.heads)
@@ -344,7 +353,7 @@ class _WeekGrid(Flowable):
             c.line(x, 0, x, h)
         c.setFillColor(colors.black)
         c.setFont(_fonts.SANS_BOLD, 10)
-        c.drawString(4, h - 14, "Day")
+        c.drawString(4, h - 14, self.day_label)
         for i, lines in enumerate(self.heads):
             mid = xs[i + 1] + self.col_w / 2
             c.setFont(_fonts.SANS_BOLD, 10)
@@ -366,20 +375,18 @@ class _WeekGrid(Flowable):
 
 
 def _notes(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    out: list[Flowable] = [Paragraph("Notes from your therapist", st["h2"])]
+    L = labels(plan.language)
+    out: list[Flowable] = [Paragraph(para(L["notes_from_therapist"]), st["h2"])]
     if plan.notes:
         out += [Paragraph("• " + para(n), st["bullet"]) for n in plan.notes]
     else:
-        out.append(Paragraph("No extra notes for this plan.", st["body"]))
+        out.append(Paragraph(para(L["no_notes"]), st["body"]))
     return out
 
 
 def footer_text(plan: Plan) -> str:
     """The line on every page saying whose plan this is and that it does not replace the therapist."""
-    return (
-        f"Prescribed by {plan.therapist} for {plan.patient.name} only. "
-        "This plan supports, and does not replace, your therapist's judgement."
-    )
+    return labels(plan.language)["footer"].format(therapist=plan.therapist, patient=plan.patient.name)
 
 
 def _story(plan: Plan, sessions: list[ScheduledSession]) -> list[Flowable]:
@@ -390,8 +397,8 @@ def _story(plan: Plan, sessions: list[ScheduledSession]) -> list[Flowable]:
     story += _attention(plan, st)
     story += _notes(plan, st)  # before the exercises: advice read first, not after weeks of calendar
     for n, pe in enumerate(plan.exercises, 1):
-        lead = [Paragraph("Your exercises", st["h2"])] if n == 1 else None
-        story += _exercise_block(n, pe, st, lead)
+        lead = [Paragraph(para(labels(plan.language)["your_exercises"]), st["h2"])] if n == 1 else None
+        story += _exercise_block(n, pe, st, lead, plan.language)
     story += _calendar(plan, sessions, st)
     return story
 
@@ -440,6 +447,7 @@ def _canvas_maker(plan: Plan):
     """A canvas that stamps the plan's own date and draws "page N of M" once the page count is known."""
     stamp = issue_moment(plan).strftime("D:%Y%m%d%H%M%S+00'00'")
     footer = Paragraph(para(footer_text(plan)), _styles()["footer"])
+    page_label = labels(plan.language)["page"]
 
     class _Canvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -468,7 +476,7 @@ def _canvas_maker(plan: Plan):
             w, h = footer.wrap(TEXT_W - 28 * mm, FOOTER_H)
             footer.drawOn(self, MARGIN, FOOTER_H - h)
             self.setFont(_fonts.SANS, 8)
-            self.drawRightString(PAGE_W - MARGIN, FOOTER_H - 9, f"page {number} of {total}")
+            self.drawRightString(PAGE_W - MARGIN, FOOTER_H - 9, page_label.format(n=number, total=total))
             self.restoreState()
 
     return _Canvas
@@ -496,14 +504,14 @@ def _handout(plan: Plan, sessions: list[ScheduledSession]) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN + FOOTER_H,
-        title=clean(f"Home exercise plan: {plan.patient.name}"),
+        title=clean(labels(plan.language)["doc_title"].format(name=plan.patient.name)),
         author=clean(plan.therapist),
         subject=clean(f"{plan.protocol_title}, {plan.phase_name}, {plan.label}"),
         creator="physio",
         producer="physio",
         invariant=1,
         initialFontName=_fonts.SANS,
-        lang="en",
+        lang=plan.language,
     )
     try:
         doc.build(_story(plan, sessions), canvasmaker=_canvas_maker(plan))

@@ -24,6 +24,7 @@ from .._atomic import write_atomic
 from ..errors import ExportError
 from ..models import LOG_COLUMNS, META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
 from ..planning import ensure_safe, schedule
+from ._labels import labels
 from ._text import clean, looks_like_formula
 from .pdf import footer_text, header_rows, issue_moment
 
@@ -91,13 +92,13 @@ PICTURE_PX = 220
 PICTURE_MAX_H_PX = PICTURE_ROWS * 20
 
 
-def _plan_sheet_picture(pe: PlannedExercise) -> Image | None:
+def _plan_sheet_picture(pe: PlannedExercise, language: str = "en") -> Image | None:
     """The exercise's picture at this patient's dose, as a PNG beside its block (drawn twice as large, for print)."""
     from ..errors import PhysioError
     from ..figures import exercise_figure, to_png
 
     try:
-        png = to_png(exercise_figure(pe.exercise.id, pe.dose), width_px=2 * PICTURE_PX)
+        png = to_png(exercise_figure(pe.exercise.id, pe.dose, language=language), width_px=2 * PICTURE_PX)
     except PhysioError:  # an exercise with no pose any more: the block reads fine without it
         return None
     img = Image(io.BytesIO(png))
@@ -172,39 +173,41 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
     for col, width in PLAN_WIDTHS.items():
         ws.column_dimensions[col].width = width
     w = _PlanWriter(ws)
-    w.line("Your home exercise plan", where="title", font=_TITLE)
-    w.line("Aim of this phase", plan.phase_goal, where="phase goal")
+    L = labels(plan.language)
+    w.line(L["title"], where="title", font=_TITLE)
+    w.line(L["aim_of_phase"], plan.phase_goal, where="phase goal")
     w.gap()
     for label, text in header_rows(plan):
         w.line(label, text, where=f"{label.lower()} in the header")
     w.gap()
 
-    w.line("Safety: read this first", where="safety", font=_SAFETY_HEAD, fill=_SAFETY_FILL)
+    w.line(L["safety"], where="safety", font=_SAFETY_HEAD, fill=_SAFETY_FILL)
     for i, rule in enumerate(plan.stop_rules):
-        w.line("Stop the exercise when:" if i == 0 else None, rule.text, where=f"stop rule {i + 1}", fill=_SAFETY_FILL)
+        w.line(L["stop_when"] if i == 0 else None, rule.text, where=f"stop rule {i + 1}", fill=_SAFETY_FILL)
     for i, flag in enumerate(plan.red_flags):
-        w.line("Stop and call your therapist or doctor straight away if you notice:" if i == 0 else None, flag.text,
+        w.line(L["call_when"] if i == 0 else None, flag.text,
                where=f"red flag '{flag.id}'", fill=_SAFETY_FILL)
     w.gap()
 
-    for title, items in (("Please note", plan.warnings), ("Cleared by your doctor", plan.cleared),
-                         ("Changes since your last plan", plan.changes)):
+    for key, items in (("please_note", plan.warnings), ("cleared_by_doctor", plan.cleared),
+                       ("changes_since", plan.changes)):
+        title = L[key]
         for i, item in enumerate(items):
-            w.line(title if i == 0 else None, item, where=f"{title.lower()} {i + 1}")
+            w.line(title if i == 0 else None, item, where=f"{labels('en')[key].lower()} {i + 1}")
     reasons = [(pe, p, r) for pe in plan.exercises for p, r in pe.reasons.items()]
     for i, (pe, p, r) in enumerate(reasons):
-        w.line("Doses set on purpose" if i == 0 else None,
+        w.line(L["doses_set_on_purpose"] if i == 0 else None,
                f"{pe.exercise.name}, {PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}",
                where=f"reason for {pe.exercise.id} {p}")
     if plan.warnings or plan.cleared or plan.changes or reasons:
         w.gap()
 
-    for i, note in enumerate(plan.notes or ["No extra notes for this plan."]):
-        w.line("Notes from your therapist" if i == 0 else None, note, where=f"therapist note {i + 1}")
+    for i, note in enumerate(plan.notes or [L["no_notes"]]):
+        w.line(L["notes_from_therapist"] if i == 0 else None, note, where=f"therapist note {i + 1}")
     w.gap()  # before the exercises, as in the handout
-    w.line("Your exercises", where="exercises", font=_HEAD)
+    w.line(L["your_exercises"], where="exercises", font=_HEAD)
     for n, pe in enumerate(plan.exercises, 1):
-        _exercise_block(ws, w, n, pe)
+        _exercise_block(ws, w, n, pe, plan.language)
         w.gap()
 
     w.line(None, footer_text(plan), where="footer")
@@ -215,7 +218,7 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
-    ws.oddFooter.right.text = "page &P of &N"
+    ws.oddFooter.right.text = L["page_xlsx"]
     ws.oddFooter.left.text = _header_footer_safe(f"{plan.patient.name}, {plan.label}")
 
 
@@ -224,26 +227,27 @@ def _header_footer_safe(text: str) -> str:
     return clean(text).replace("\n", " ").replace("&", "&&")[:200]
 
 
-def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise) -> None:
+def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise, language: str = "en") -> None:
     ex = pe.exercise
+    L = labels(language)
     first = w.line(f"{n}. {ex.name}", where=f"exercise '{ex.id}' name", font=_HEAD)
-    w.line("Dose", pe.dose.summary(), where=f"exercise '{ex.id}' dose", text_font=_DOSE)
-    w.line("Aim", ex.aim, where=f"exercise '{ex.id}' aim")
-    w.line("Starting position", ex.starting_position, where=f"exercise '{ex.id}' starting position")
+    w.line(L["dose"], pe.dose.summary(language), where=f"exercise '{ex.id}' dose", text_font=_DOSE)
+    w.line(L["aim"], ex.aim, where=f"exercise '{ex.id}' aim")
+    w.line(L["starting_position"], ex.starting_position, where=f"exercise '{ex.id}' starting position")
     if ex.equipment:
-        w.line("You need", ", ".join(ex.equipment), where=f"exercise '{ex.id}' equipment")
+        w.line(L["you_need"], ", ".join(ex.equipment), where=f"exercise '{ex.id}' equipment")
     for i, step in enumerate(ex.steps, 1):
-        w.line("How to do it" if i == 1 else None, f"{i}. {step}", where=f"exercise '{ex.id}' step {i}")
-    w.line("Breathing", ex.breathing, where=f"exercise '{ex.id}' breathing")
+        w.line(L["how_to"] if i == 1 else None, f"{i}. {step}", where=f"exercise '{ex.id}' step {i}")
+    w.line(L["breathing"], ex.breathing, where=f"exercise '{ex.id}' breathing")
     for i, caution in enumerate(ex.cautions):
-        w.line("Take care" if i == 0 else None, caution, where=f"exercise '{ex.id}' caution {i + 1}")
+        w.line(L["take_care"] if i == 0 else None, caution, where=f"exercise '{ex.id}' caution {i + 1}")
     for p, r in pe.reasons.items():
-        w.line("Why this dose", f"{PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}", where=f"exercise '{ex.id}' reason for {p}")
+        w.line(L["why_dose"], f"{PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}", where=f"exercise '{ex.id}' reason for {p}")
     if pe.note:
-        w.line("Your therapist's note", pe.note, where=f"exercise '{ex.id}' note")
+        w.line(L["therapist_note"], pe.note, where=f"exercise '{ex.id}' note")
     if w.row - first < PICTURE_ROWS:
         w.gap(PICTURE_ROWS - (w.row - first))
-    picture = _plan_sheet_picture(pe)
+    picture = _plan_sheet_picture(pe, language)
     if picture is not None:
         ws.add_image(picture, f"C{first + 1}")
 
@@ -255,30 +259,26 @@ def _col(name: str) -> str:
     return get_column_letter(LOG_COLUMNS.index(name) + 1)
 
 
-def _validation(kind: str, title: str, prompt: str, error: str, **kwargs) -> DataValidation:
+def _validation(L: dict[str, str], kind: str, what: str, **kwargs) -> DataValidation:
     return DataValidation(
         type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop",
-        promptTitle=title, prompt=prompt, errorTitle="Not allowed here", error=error, **kwargs,
+        promptTitle=L[f"{what}_title"], prompt=L[f"{what}_prompt"], errorTitle=L["not_allowed"],
+        error=L[f"{what}_error"], **kwargs,
     )
 
 
-def _validations() -> list[tuple[DataValidation, list[str]]]:
-    """The rules of each column a patient fills in, with the message they see when they break one."""
-    pain_error = "Pain is a whole number from 0 (none) to 10 (worst imaginable)."
+def _validations(language: str = "en") -> list[tuple[DataValidation, list[str]]]:
+    """The rules of each column a patient fills in, with the message they see when they break one.
+
+    The values stay the importer's ("yes"/"no", plain numbers) in every language; only the words differ."""
+    L = labels(language)
     return [
-        (_validation("list", "Done?", "Choose yes or no from the list.", "Please choose yes or no from the list.",
-                     formula1='"yes,no"'), ["Done"]),
-        (_validation("whole", "Count", "How many you did: a whole number, 0 or more.",
-                     "Please type a whole number, 0 or more (for example 3).",
-                     operator="greaterThanOrEqual", formula1="0"), ["Sets done", "Reps done"]),
-        (_validation("decimal", "Minutes", "How many minutes you spent: 0 or more, for example 5 or 2.5.",
-                     "Please type the minutes as a number, 0 or more (for example 5 or 2.5).",
-                     operator="greaterThanOrEqual", formula1="0"), ["Minutes"]),
-        (_validation("whole", "Board angle", "The board's angle in degrees: a whole number from 0 to 90.",
-                     "The angle is a whole number of degrees from 0 to 90.",
-                     operator="between", formula1="0", formula2="90"), ["Angle (°)"]),
-        (_validation("whole", "Pain 0-10", "0 means no pain, 10 the worst pain you can imagine.", pain_error,
-                     operator="between", formula1="0", formula2="10"), ["Pain before (0-10)", "Pain after (0-10)"]),
+        (_validation(L, "list", "done", formula1='"yes,no"'), ["Done"]),
+        (_validation(L, "whole", "count", operator="greaterThanOrEqual", formula1="0"), ["Sets done", "Reps done"]),
+        (_validation(L, "decimal", "minutes", operator="greaterThanOrEqual", formula1="0"), ["Minutes"]),
+        (_validation(L, "whole", "angle", operator="between", formula1="0", formula2="90"), ["Angle (°)"]),
+        (_validation(L, "whole", "pain", operator="between", formula1="0", formula2="10"),
+         ["Pain before (0-10)", "Pain after (0-10)"]),
     ]
 
 
@@ -294,7 +294,7 @@ def _fill_log_sheet(ws: Worksheet, plan: Plan) -> int:
 
     by_id = {pe.exercise.id: pe for pe in plan.exercises}
     names = {i: _text(pe.exercise.name, f"exercise '{i}' name") for i, pe in by_id.items()}
-    doses = {i: pe.dose.summary() for i, pe in by_id.items()}
+    doses = {i: pe.dose.summary(plan.language) for i, pe in by_id.items()}
     formulaish = {i for i in by_id if looks_like_formula(names[i])}
     c_date, c_session, c_name, c_id, c_dose = (LOG_COLUMNS.index(n) + 1 for n in
                                               ("Date", "Session", "Exercise", "Exercise ID", "Prescribed"))
@@ -312,7 +312,7 @@ def _fill_log_sheet(ws: Worksheet, plan: Plan) -> int:
     last = len(sessions) + 1
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(LOG_COLUMNS))}{last}"
-    for dv, columns in _validations():
+    for dv, columns in _validations(plan.language):
         for name in columns:
             dv.add(f"{_col(name)}2:{_col(name)}{last + EXTRA_LOG_ROWS}")
         ws.add_data_validation(dv)
@@ -393,7 +393,7 @@ def workbook_bytes(plan: Plan) -> bytes:
     moment = issue_moment(plan)
     wb.properties.creator = "physio"
     wb.properties.lastModifiedBy = "physio"
-    wb.properties.title = _text(f"Home exercise plan: {plan.patient.name}", "patient name")
+    wb.properties.title = _text(labels(plan.language)["doc_title"].format(name=plan.patient.name), "patient name")
     wb.properties.created = moment
     wb.properties.modified = moment
 

@@ -67,17 +67,31 @@ class Exercise(Frozen):
         return exercise_html(self)
 
 
-def format_seconds(s: int) -> str:
+def format_seconds(s: int, language: str = "en") -> str:
     """"45 s", "2 min", "1 min 30 s": how every output writes a time, so a dose reads the same everywhere."""
+    sec, mins = ("с", "мин") if language == "ru" else ("s", "min")
     if s >= 60 and s % 60 == 0:
-        return f"{s // 60} min"
+        return f"{s // 60} {mins}"
     if s > 60:
-        return f"{s // 60} min {s % 60} s"
-    return f"{s} s"
+        return f"{s // 60} {mins} {s % 60} {sec}"
+    return f"{s} {sec}"
 
 
 def _times(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
+
+
+def ru_plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian counts take three forms: 1 подход, 2 подхода, 5 подходов (11-14 always take the third)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _ru_times(n: int, one: str, few: str, many: str) -> str:
+    return f"{n} {ru_plural(n, one, few, many)}"
 
 
 class Dose(Frozen):
@@ -104,11 +118,14 @@ class Dose(Frozen):
         """The parameters that are set, in the canonical order."""
         return {p: getattr(self, p) for p in DOSE_PARAMS if getattr(self, p) is not None}
 
-    def summary(self) -> str:
+    def summary(self, language: str = "en") -> str:
         """One plain line for the patient: "3 × 10, hold 5 s, 2 sessions a day, 5 days a week".
 
         Every output (PDF, workbook, widgets, CLI) uses this line, so a dose reads the same everywhere.
+        `language` is the plan's ("en" or "ru"); the numbers are the same in every language.
         """
+        if language == "ru":
+            return self._summary_ru()
         parts: list[str] = []
         side = " each side" if self.per_side else ""
         duration_said = False
@@ -135,6 +152,37 @@ class Dose(Frozen):
             parts.append(_times(self.sessions_per_day, "session a day", "sessions a day"))
         if self.days_per_week:
             parts.append("every day" if self.days_per_week == 7 else _times(self.days_per_week, "day a week", "days a week"))
+        return ", ".join(parts)
+
+    def _summary_ru(self) -> str:
+        """The same line in Russian, part for part: "3 × 10, удержание 5 с, 2 раза в день, 5 дней в неделю"."""
+        sec = lambda n: format_seconds(n, "ru")  # noqa: E731
+        parts: list[str] = []
+        side = " на каждую сторону" if self.per_side else ""
+        duration_said = False
+        if self.sets and self.reps:
+            parts.append(f"{self.sets} × {self.reps}{side}")
+        elif self.reps:
+            parts.append(_ru_times(self.reps, "раз", "раза", "раз") + side)
+        elif self.sets and self.duration_s:
+            parts.append(f"{self.sets} × {sec(self.duration_s)}{side}")
+            duration_said = True
+        elif self.sets:
+            parts.append(_ru_times(self.sets, "подход", "подхода", "подходов") + side)
+        if self.hold_s:
+            parts.append(f"удержание {sec(self.hold_s)}")
+        if self.duration_s and not duration_said:
+            parts.append(sec(self.duration_s) + ("" if (self.reps or self.sets) else side))
+        if self.angle_deg is not None:
+            parts.append(f"наклон {self.angle_deg}°")
+        if self.rest_s:
+            between = " между подходами" if (self.sets or 1) > 1 else ""
+            parts.append(f"отдых {sec(self.rest_s)}{between}")
+        if self.sessions_per_day:
+            parts.append(_ru_times(self.sessions_per_day, "раз", "раза", "раз") + " в день")
+        if self.days_per_week:
+            parts.append("каждый день" if self.days_per_week == 7
+                         else _ru_times(self.days_per_week, "день", "дня", "дней") + " в неделю")
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -103,6 +103,8 @@ class Plan(Frozen):
     changes: list[str] = []
     issued_by: str | None = None
     issued_at: dt.datetime | None = None
+    #: The language the patient reads: every text above is stored already in it (plans before this field: "en").
+    language: str = "en"
 
     @property
     def end(self) -> dt.date:

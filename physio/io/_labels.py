@@ -1,0 +1,185 @@
+"""The fixed words of the handout and the workbook, one table per language (chosen by plan.language).
+
+Plan texts (exercises, safety rules, warnings) are already in the plan's language; these are only the
+headings and labels around them. A key missing from a language falls back to nothing: every table has
+every key (tests/test_translations.py checks it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..models.exercise import ru_plural
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Your home exercise plan",
+        "doc_title": "Home exercise plan: {name}",
+        "aim_of_phase": "Aim of this phase",
+        "patient": "Patient",
+        "therapist": "Therapist",
+        "plan": "Plan",
+        "programme": "Programme",
+        "phase": "Phase",
+        "dates": "Dates",
+        "born": "{name} (born {year})",
+        "version": "version {n}",
+        "draft": "draft (not yet issued)",
+        "phase_of": "{name} (phase {n} of {total})",
+        "date_range": "{start} to {end} ({weeks})",
+        "safety": "Safety: read this first",
+        "stop_when": "Stop the exercise when:",
+        "call_when": "Stop and call your therapist or doctor straight away if you notice:",
+        "please_note": "Please note",
+        "cleared_by_doctor": "Cleared by your doctor",
+        "doses_on_purpose": "Doses chosen for you on purpose",
+        "doses_set_on_purpose": "Doses set on purpose",
+        "changed_since": "What has changed since your last plan",
+        "changes_since": "Changes since your last plan",
+        "notes_from_therapist": "Notes from your therapist",
+        "no_notes": "No extra notes for this plan.",
+        "your_exercises": "Your exercises",
+        "aim": "Aim",
+        "starting_position": "Starting position",
+        "you_need": "You need",
+        "how_to": "How to do it",
+        "breathing": "Breathing",
+        "take_care": "Take care",
+        "dose": "Dose",
+        "reason_for_dose": "Reason for this dose ({param})",
+        "why_dose": "Why this dose",
+        "therapist_note": "Your therapist's note",
+        "calendar": "Your tick-box calendar",
+        "calendar_intro": "Tick a box each time you finish a session. The columns are the exercises above: ",
+        "week": "Week {n}: {start} to {end}",
+        "day": "Day",
+        "footer": "Prescribed by {therapist} for {patient} only. "
+                  "This plan supports, and does not replace, your therapist's judgement.",
+        "page": "page {n} of {total}",
+        "page_xlsx": "page &P of &N",
+        # the Log sheet's input prompts
+        "not_allowed": "Not allowed here",
+        "done_title": "Done?",
+        "done_prompt": "Choose yes or no from the list.",
+        "done_error": "Please choose yes or no from the list.",
+        "count_title": "Count",
+        "count_prompt": "How many you did: a whole number, 0 or more.",
+        "count_error": "Please type a whole number, 0 or more (for example 3).",
+        "minutes_title": "Minutes",
+        "minutes_prompt": "How many minutes you spent: 0 or more, for example 5 or 2.5.",
+        "minutes_error": "Please type the minutes as a number, 0 or more (for example 5 or 2.5).",
+        "angle_title": "Board angle",
+        "angle_prompt": "The board's angle in degrees: a whole number from 0 to 90.",
+        "angle_error": "The angle is a whole number of degrees from 0 to 90.",
+        "pain_title": "Pain 0-10",
+        "pain_prompt": "0 means no pain, 10 the worst pain you can imagine.",
+        "pain_error": "Pain is a whole number from 0 (none) to 10 (worst imaginable).",
+        # screening lines stored on the plan
+        "cleared": "{text} ('{id}'): cleared by {by} on {on}",
+        "age_under": "age {age}, under {v}",
+        "age_over": "age {age}, over {v}",
+        "cobb_over": "Cobb angle {cobb}°, over {v}°",
+        "cobb_under": "Cobb angle {cobb}°, under {v}°",
+    },
+    "ru": {
+        "title": "Ваш план домашних упражнений",
+        "doc_title": "План домашних упражнений: {name}",
+        "aim_of_phase": "Цель этого этапа",
+        "patient": "Пациент",
+        "therapist": "Специалист",
+        "plan": "План",
+        "programme": "Программа",
+        "phase": "Этап",
+        "dates": "Сроки",
+        "born": "{name} ({year} г. р.)",
+        "version": "версия {n}",
+        "draft": "черновик (ещё не выдан)",
+        "phase_of": "{name} (этап {n} из {total})",
+        "date_range": "с {start} по {end} ({weeks})",
+        "safety": "Безопасность: прочитайте в первую очередь",
+        "stop_when": "Прекратите упражнение, если:",
+        "call_when": "Прекратите занятия и сразу позвоните своему специалисту или врачу, если заметите:",
+        "please_note": "Обратите внимание",
+        "cleared_by_doctor": "Разрешено вашим врачом",
+        "doses_on_purpose": "Нагрузка, выбранная для вас специально",
+        "doses_set_on_purpose": "Нагрузка, выбранная специально",
+        "changed_since": "Что изменилось с прошлого плана",
+        "changes_since": "Изменения с прошлого плана",
+        "notes_from_therapist": "Заметки вашего специалиста",
+        "no_notes": "Дополнительных заметок к этому плану нет.",
+        "your_exercises": "Ваши упражнения",
+        "aim": "Цель",
+        "starting_position": "Исходное положение",
+        "you_need": "Понадобится",
+        "how_to": "Как выполнять",
+        "breathing": "Дыхание",
+        "take_care": "Будьте осторожны",
+        "dose": "Нагрузка",
+        "reason_for_dose": "Почему такая нагрузка ({param})",
+        "why_dose": "Почему такая нагрузка",
+        "therapist_note": "Заметка вашего специалиста",
+        "calendar": "Ваш календарь занятий",
+        "calendar_intro": "Ставьте галочку в клетке после каждого занятия. Столбцы — это упражнения выше: ",
+        "week": "Неделя {n}: с {start} по {end}",
+        "day": "День",
+        "footer": "План составил(а): {therapist}. Только для: {patient}. "
+                  "Этот план помогает вам, но не заменяет решений вашего специалиста.",
+        "page": "страница {n} из {total}",
+        "page_xlsx": "страница &P из &N",
+        "not_allowed": "Здесь так нельзя",
+        "done_title": "Выполнено?",
+        "done_prompt": "Выберите yes (да) или no (нет) из списка.",
+        "done_error": "Пожалуйста, выберите yes (да) или no (нет) из списка.",
+        "count_title": "Количество",
+        "count_prompt": "Сколько вы сделали: целое число, 0 или больше.",
+        "count_error": "Введите целое число, 0 или больше (например, 3).",
+        "minutes_title": "Минуты",
+        "minutes_prompt": "Сколько минут вы занимались: 0 или больше, например 5 или 2.5.",
+        "minutes_error": "Введите минуты числом, 0 или больше (например, 5 или 2.5).",
+        "angle_title": "Наклон доски",
+        "angle_prompt": "Наклон доски в градусах: целое число от 0 до 90.",
+        "angle_error": "Наклон — целое число градусов от 0 до 90.",
+        "pain_title": "Боль 0-10",
+        "pain_prompt": "0 — боли нет, 10 — самая сильная боль, какую можно представить.",
+        "pain_error": "Боль — целое число от 0 (нет боли) до 10 (самая сильная).",
+        "cleared": "{text} ('{id}'): разрешено, {by}, {on}",
+        "age_under": "возраст {age}, меньше {v}",
+        "age_over": "возраст {age}, больше {v}",
+        "cobb_over": "угол Кобба {cobb}°, больше {v}°",
+        "cobb_under": "угол Кобба {cobb}°, меньше {v}°",
+    },
+}
+
+_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+    # the genitive, as a Russian date is said: "3 марта 2025 г."
+    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+           "октября", "ноября", "декабря"),
+}
+_DAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "ru": ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"),
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    """The label table of a plan's language; English for a language without one."""
+    return LABELS.get(language, LABELS["en"])
+
+
+def long_date(d: dt.date, language: str = "en") -> str:
+    """'3 March 2025' / '3 марта 2025 г.': spelt out, so no reader confuses day and month."""
+    months = _MONTHS.get(language, _MONTHS["en"])
+    text = f"{d.day} {months[d.month - 1]} {d.year}"
+    return text + " г." if language == "ru" else text
+
+
+def weekday(d: dt.date, language: str = "en") -> str:
+    return _DAYS.get(language, _DAYS["en"])[d.weekday()]
+
+
+def weeks(n: int, language: str = "en") -> str:
+    if language == "ru":
+        return f"{n} {ru_plural(n, 'неделя', 'недели', 'недель')}"
+    return f"{n} week{'s' if n != 1 else ''}"
