@@ -7,6 +7,8 @@ Run: .venv/bin/python benchmarks/bench_ui.py   (builds the example workspace in 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import statistics
 import sys
 import tempfile
@@ -29,15 +31,17 @@ REPEAT = 15
 def measure(name: str, action, repeat: int = REPEAT, setup=None) -> float:
     """Median and max of `action(i)`; `setup(i)`, if given, runs before each timing and is not counted."""
     times = []
-    for i in range(repeat):
-        if setup is not None:
-            setup(i)
-        t = time.perf_counter()
-        action(i)
-        times.append((time.perf_counter() - t) * 1000)
+    # Outside a kernel the widgets' Output areas print what they would display: keep the figures readable.
+    with contextlib.redirect_stdout(io.StringIO()):
+        for i in range(repeat):
+            if setup is not None:
+                setup(i)
+            t = time.perf_counter()
+            action(i)
+            times.append((time.perf_counter() - t) * 1000)
     med = statistics.median(times)
     flag = "ok" if med <= TARGET_MS else "SLOW"
-    print(f"{name:<56} median {med:7.1f} ms   max {max(times):7.1f} ms   {flag}")
+    print(f"{name:<56} median {med:7.1f} ms   max {max(times):7.1f} ms   {flag}", file=sys.__stdout__, flush=True)
     return med
 
 
@@ -103,4 +107,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Outside a kernel the widgets' Output areas print what they would display; only the figures are wanted.
+    with contextlib.redirect_stdout(io.StringIO()):
+        main()
