@@ -94,6 +94,35 @@ def _ru_times(n: int, one: str, few: str, many: str) -> str:
     return f"{n} {ru_plural(n, one, few, many)}"
 
 
+#: The words of a dose line in each language a plan can be issued in; the structure is in Dose.summary().
+_DOSE_WORDS: dict[str, dict] = {
+    "en": {
+        "each_side": " each side",
+        "reps": lambda n: "once" if n == 1 else f"{n} times",
+        "sets": lambda n: _times(n, "set", "sets"),
+        "hold": "hold",
+        "angle": "board at {}°",
+        "rest": "rest",
+        "between_sets": " between sets",
+        "sessions_per_day": lambda n: _times(n, "session a day", "sessions a day"),
+        "every_day": "every day",
+        "days_per_week": lambda n: _times(n, "day a week", "days a week"),
+    },
+    "ru": {
+        "each_side": " на каждую сторону",
+        "reps": lambda n: _ru_times(n, "раз", "раза", "раз"),
+        "sets": lambda n: _ru_times(n, "подход", "подхода", "подходов"),
+        "hold": "удержание",
+        "angle": "наклон {}°",
+        "rest": "отдых",
+        "between_sets": " между подходами",
+        "sessions_per_day": lambda n: _ru_times(n, "раз", "раза", "раз") + " в день",
+        "every_day": "каждый день",
+        "days_per_week": lambda n: _ru_times(n, "день", "дня", "дней") + " в неделю",
+    },
+}
+
+
 class Dose(Frozen):
     """How much of an exercise: any of the eight parameters a therapist sets."""
 
@@ -122,67 +151,39 @@ class Dose(Frozen):
         """One plain line for the patient: "3 × 10, hold 5 s, 2 sessions a day, 5 days a week".
 
         Every output (PDF, workbook, widgets, CLI) uses this line, so a dose reads the same everywhere.
-        `language` is the plan's ("en" or "ru"); the numbers are the same in every language.
+        `language` is the plan's ("en" or "ru"): the same parts in the same order, only the words differ.
         """
-        if language == "ru":
-            return self._summary_ru()
-        parts: list[str] = []
-        side = " each side" if self.per_side else ""
-        duration_said = False
-        if self.sets and self.reps:
-            parts.append(f"{self.sets} × {self.reps}{side}")
-        elif self.reps:
-            parts.append(("once" if self.reps == 1 else f"{self.reps} times") + side)
-        elif self.sets and self.duration_s:
-            parts.append(f"{self.sets} × {format_seconds(self.duration_s)}{side}")
-            duration_said = True
-        elif self.sets:
-            parts.append(f"{_times(self.sets, 'set', 'sets')}{side}")
-        if self.hold_s:
-            parts.append(f"hold {format_seconds(self.hold_s)}")
-        if self.duration_s and not duration_said:
-            parts.append(format_seconds(self.duration_s) + ("" if (self.reps or self.sets) else side))
-        if self.angle_deg is not None:
-            parts.append(f"board at {self.angle_deg}°")
-        if self.rest_s:
-            # "between sets" only means something when there is more than one set
-            between = " between sets" if (self.sets or 1) > 1 else ""
-            parts.append(f"rest {format_seconds(self.rest_s)}{between}")
-        if self.sessions_per_day:
-            parts.append(_times(self.sessions_per_day, "session a day", "sessions a day"))
-        if self.days_per_week:
-            parts.append("every day" if self.days_per_week == 7 else _times(self.days_per_week, "day a week", "days a week"))
-        return ", ".join(parts)
+        w = _DOSE_WORDS.get(language, _DOSE_WORDS["en"])
 
-    def _summary_ru(self) -> str:
-        """The same line in Russian, part for part: "3 × 10, удержание 5 с, 2 раза в день, 5 дней в неделю"."""
-        sec = lambda n: format_seconds(n, "ru")  # noqa: E731
+        def sec(n: int) -> str:
+            return format_seconds(n, language)
+
         parts: list[str] = []
-        side = " на каждую сторону" if self.per_side else ""
+        side = w["each_side"] if self.per_side else ""
         duration_said = False
         if self.sets and self.reps:
             parts.append(f"{self.sets} × {self.reps}{side}")
         elif self.reps:
-            parts.append(_ru_times(self.reps, "раз", "раза", "раз") + side)
+            parts.append(w["reps"](self.reps) + side)
         elif self.sets and self.duration_s:
             parts.append(f"{self.sets} × {sec(self.duration_s)}{side}")
             duration_said = True
         elif self.sets:
-            parts.append(_ru_times(self.sets, "подход", "подхода", "подходов") + side)
+            parts.append(w["sets"](self.sets) + side)
         if self.hold_s:
-            parts.append(f"удержание {sec(self.hold_s)}")
+            parts.append(f"{w['hold']} {sec(self.hold_s)}")
         if self.duration_s and not duration_said:
             parts.append(sec(self.duration_s) + ("" if (self.reps or self.sets) else side))
         if self.angle_deg is not None:
-            parts.append(f"наклон {self.angle_deg}°")
+            parts.append(w["angle"].format(self.angle_deg))
         if self.rest_s:
-            between = " между подходами" if (self.sets or 1) > 1 else ""
-            parts.append(f"отдых {sec(self.rest_s)}{between}")
+            # "between sets" only means something when there is more than one set
+            between = w["between_sets"] if (self.sets or 1) > 1 else ""
+            parts.append(f"{w['rest']} {sec(self.rest_s)}{between}")
         if self.sessions_per_day:
-            parts.append(_ru_times(self.sessions_per_day, "раз", "раза", "раз") + " в день")
+            parts.append(w["sessions_per_day"](self.sessions_per_day))
         if self.days_per_week:
-            parts.append("каждый день" if self.days_per_week == 7
-                         else _ru_times(self.days_per_week, "день", "дня", "дней") + " в неделю")
+            parts.append(w["every_day"] if self.days_per_week == 7 else w["days_per_week"](self.days_per_week))
         return ", ".join(parts)
 
     def __str__(self) -> str:
