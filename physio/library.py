@@ -75,6 +75,16 @@ class _Doc:
 _UNITS = {"s": " of seconds (write 30, not 30s)", "deg": " of degrees (write 30, not 30°)"}
 
 
+#: Plain words for pydantic's range errors ("Input should be greater than or equal to 1").
+_BOUNDS = {
+    "greater_than_equal": "must be at least {}",
+    "greater_than": "must be more than {}",
+    "less_than_equal": "must be at most {}",
+    "less_than": "must be less than {}",
+    "too_short": "needs at least {1} item(s)",
+}
+
+
 def _dotted(path: tuple) -> str:
     s = ""
     for part in path:
@@ -120,6 +130,8 @@ def _validate(model: type[BaseModel], data: Any, doc: _Doc, base: tuple, problem
                 msg = "unknown field; check its spelling"
             elif err["type"] == "literal_error":
                 msg = msg.replace("Input should be", "allowed values are")
+            elif err["type"] in _BOUNDS:
+                msg = _BOUNDS[err["type"]].format(*err.get("ctx", {}).values())
             problems.append(f"{doc.where(loc)}: {msg}{shown}")
         return None
 
@@ -267,7 +279,11 @@ def load_library(folder: str | Path | None = None) -> Library:
 
     from .translations import load_translations
 
-    translations = load_translations(folder / "translations", exercises, protocols, problems)
+    # Translations are checked against the exercises and protocols; while those have problems of their own,
+    # every protocol that failed to load would come back as an "unknown id" here, burying the real mistake.
+    translations: dict[str, Any] = {}
+    if not problems:
+        translations = load_translations(folder / "translations", exercises, protocols, problems)
 
     if problems:
         raise ProtocolError(problems)

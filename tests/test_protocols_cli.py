@@ -111,3 +111,15 @@ def test_exercise_phase_and_protocol_render_as_readable_html(lib):
     full = _text(proto._repr_html_())
     assert all(ph.name in full for ph in proto.phases)
     assert all(c.text in full for c in proto.contraindications)
+
+
+def test_a_broken_protocol_is_reported_once_not_again_as_an_unknown_translation(tmp_path, capsys):
+    folder = tmp_path / "protocols"
+    shutil.copytree(SHIPPED, folder)
+    hernia = folder / "lumbar-disc-hernia.yaml"
+    hernia.write_text(hernia.read_text(encoding="utf-8").replace("days_per_week: 7}", "days_per_week: 9}", 1),
+                      encoding="utf-8")
+    assert main(["protocols", "validate", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "days_per_week: must be at most 7 (given: 9)" in err
+    assert "unknown protocol id" not in err and "1 problem(s)" in err
