@@ -169,14 +169,17 @@ def test_truncated_workbook_is_refused_as_damaged():
         read_log_bytes(whole[: len(whole) // 2], "cut.xlsx")
 
 
-@pytest.mark.parametrize("data,what", [
-    (b"%PDF-1.7\n...", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "a PNG picture"),
-    (bytes(range(256)) * 4, "not a spreadsheet"),
+@pytest.mark.parametrize("data,name,what", [
+    (b"%PDF-1.7\n...", "log.xlsx", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "log.xlsx", "a PNG picture"),
+    (bytes(range(256)) * 4, "log.csv", "not a spreadsheet"),
+    # a renamed or mangled file: said plainly, not read as if it were text
+    (bytes(range(256)) * 4, "log.xlsx", "named like an Excel workbook but is not one"),
+    (b"hello", "log.xlsx", "named like an Excel workbook but is not one"),
 ])
-def test_a_file_that_is_not_a_spreadsheet_is_refused(data, what):
+def test_a_file_that_is_not_a_spreadsheet_is_refused(data, name, what):
     with pytest.raises(LogImportError, match=what):
-        read_log_bytes(data, "log.xlsx")
+        read_log_bytes(data, name)
 
 
 def test_empty_file_and_empty_sheet_are_refused():

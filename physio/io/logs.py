@@ -109,6 +109,10 @@ def read_bytes(path: str | Path, *, max_bytes: int = MAX_LOG_BYTES) -> bytes:
         raise LogImportError(f"{p}: cannot be read ({e.strerror or e})") from None
 
 
+#: How a therapist tells the reader which column is which, in the notebook and on the command line.
+_MAPPING_HINT = 'the column choices in the review notebook, or --map date="their header" on the command line'
+
+
 def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] | None = None) -> RawLog:
     """Read a returned log from its bytes; the reader is chosen by what the bytes are."""
     if not content:
@@ -128,6 +132,11 @@ def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] 
             raise LogImportError(
                 f"{filename} is {what}, not a spreadsheet; import the log as .xlsx or .csv"
             )
+    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise LogImportError(
+            f"{filename} is named like an Excel workbook but is not one (renamed, or damaged while sending); "
+            "ask the patient to send the workbook again"
+        )
     return _read_csv(content, filename, mapping)
 
 
@@ -367,7 +376,7 @@ def _mapped(
             f"{where}: no header row with a date column and an exercise column in the first "
             f"{HEADER_SEARCH_ROWS} rows; expected headers such as {FIELD_HEADER['date']}, "
             f"{FIELD_HEADER['exercise']}, {FIELD_HEADER['done']} (or Дата, Упражнение, Выполнено), "
-            "or name the columns with mapping={'date': 'their header', ...}"
+            f"or say which column is which ({_MAPPING_HINT})"
         )
     headers = [str(c).strip() if not _blank(c) else "" for c in grid[h]]
     cols = resolve_mapping(headers, correction, where=where)
@@ -377,7 +386,7 @@ def _mapped(
     if missing:
         raise LogImportError(
             f"{where}: no column for {', '.join(missing)} in the header row (row {h + 1}: "
-            f"{', '.join(x for x in headers if x) or 'empty'}); name it with mapping={{'{missing[0]}': 'their header'}}"
+            f"{', '.join(x for x in headers if x) or 'empty'}); say which column holds it ({_MAPPING_HINT})"
         )
     fields = tuple(sorted(cols, key=cols.get))
     idx = [cols[f] for f in fields]

@@ -7,7 +7,6 @@ physio.progression; the next version is physio.planning + the workspace. This wi
 from __future__ import annotations
 
 import io
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ import ipywidgets as w
 
 from ..adherence import AdherenceSummary, pct, summarise
 from ..charts import calendar_heatmap, pain_over_time, weekly_adherence
-from ..errors import LogImportError, PlanError, UnknownId
+from ..errors import PlanError, UnknownId
 from ..importing import ImportReport, import_log
 from ..io.columns import FIELD_HEADER, FIELDS
 from ..io.logs import RawLog, read_log_bytes
@@ -42,20 +41,6 @@ CHARTS: dict[str, Any] = {
 
 
 #: How a real Excel file starts: a zip (.xlsx) or an OLE2 container (.xls).
-_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
-def _for_the_widget(message: str, name: str, content: bytes) -> str:
-    """The reader's refusal as the widget's user needs it: the code-level hint (`mapping={...}`) becomes the
-    dropdowns of this page, and a file named .xlsx/.xls that is no workbook at all is called that."""
-    parts = re.split(r"[,;] (?:or )?name (?:the columns|it) with mapping=", message)
-    message = parts[0]
-    if len(parts) > 1:
-        message += ". Give the columns headers in the file (for example Date, Exercise, Done) and choose it again"
-    if name.lower().endswith((".xlsx", ".xls")) and not content.startswith(_WORKBOOK_MAGIC):
-        message = (f"{name} is named like an Excel workbook but is not one (renamed, or damaged while sending); "
-                   f"ask the patient to send the workbook again. What the file holds: {message}")
-    return message
 
 
 def _days(n: int) -> str:
@@ -179,10 +164,7 @@ class LogReview:
         self.import_button.disabled = True
         self.mapping_box.layout.display = "none"
         self.file_info.value = ""
-        try:
-            raw = read_log_bytes(content, name)  # a broken or wrong file is refused here, with the reason
-        except LogImportError as e:
-            raise LogImportError(_for_the_widget(str(e), name, content)) from e
+        raw = read_log_bytes(content, name)  # a broken or wrong file is refused here, with the reason
         self.raw, self.content, self.filename = raw, content, name
         if raw.kind == "workbook":
             who = f"patient {raw.patient_id}, plan {raw.plan_id} v{raw.plan_version}" if raw.meta else ""
