@@ -71,6 +71,8 @@ class ImportReport:
             out.append(f"This corrected copy replaced {self.replaced} entries from an earlier import of the same sessions.")
         if self.unmapped:
             out.append("Columns not used: " + ", ".join(self.unmapped) + ".")
+        if self.duplicate and self.rejections:
+            out.append("Its rejected rows, already recorded at the first import:")
         for r in self.rejections:
             out.append(f"Rejected: {r.message}")
         return out
