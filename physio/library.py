@@ -248,7 +248,7 @@ def load_library(folder: str | Path | None = None) -> Library:
     protocols: dict[str, Protocol] = {}
     protocol_docs: dict[str, _Doc] = {}
     for file in sorted(folder.glob("*.yaml")):
-        if file.name in ("sources.yaml", "exercises.yaml", "poses.yaml"):
+        if file.name in ("sources.yaml", "exercises.yaml", "poses.yaml", "vocabulary.yaml"):
             continue
         try:
             doc = _read(file)
@@ -259,7 +259,7 @@ def load_library(folder: str | Path | None = None) -> Library:
             # never skipped in silence: a misspelt `phases:` would otherwise drop a whole protocol
             problems.append(
                 f"{doc.where(())}: not a protocol file (no top-level 'phases:'); this folder holds only "
-                "sources.yaml, exercises.yaml, poses.yaml and protocol files"
+                "sources.yaml, exercises.yaml, poses.yaml, vocabulary.yaml and protocol files"
             )
             continue
         _check_sources(doc, sources, problems)
