@@ -109,6 +109,8 @@ class AdherenceSummary:
     #: Per day from the start to as_of: (scheduled, done, extra) counts; read through `daily`.
     day_counts: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] = ((), (), ())
     flags: list[Flag] = field(default_factory=list)
+    #: The highest pain (0-10) of any session counted up to as_of (None: no pain scores); exact, not rounded.
+    highest_pain: float | None = None
 
     @property
     def frequency_adherence(self) -> float | None:
@@ -544,4 +546,5 @@ def summarise(
         exercises=exercises,
         day_counts=day_counts,
         flags=flags,
+        highest_pain=float(pain_val.max()) if pain_val.size else None,
     )

@@ -125,7 +125,8 @@ def _plan_new(args: argparse.Namespace) -> None:
     patient = ws.patient(args.patient)
     protocol = lib.protocol(args.protocol)
     overrides = overrides_from_args(args.set, args.reason, args.remove, args.add, args.note)
-    plan = personalise(protocol, patient, args.phase, args.start, overrides, library=lib, weeks=args.weeks)
+    plan = personalise(protocol, patient, args.phase, args.start, overrides, library=lib, weeks=args.weeks,
+                       start_reason=args.start_reason)
     _issue_or_show(args, ws, plan, args.issued_by)
 
 
@@ -165,6 +166,8 @@ def _add_plans(sub: argparse._SubParsersAction) -> None:
     new.add_argument("--protocol", required=True, metavar="ID")
     new.add_argument("--phase", required=True, metavar="ID")
     new.add_argument("--start", required=True, metavar="YYYY-MM-DD")
+    new.add_argument("--start-reason", default=None, metavar="TEXT",
+                     help="why the plan starts more than 7 days in the past (a plan entered after the fact)")
     new.add_argument("--weeks", type=int, default=None, help="default: the phase's minimum weeks")
     new.add_argument("--set", action="append", default=[], metavar="EXERCISE.PARAM=VALUE")
     new.add_argument("--reason", action="append", default=[], metavar='EXERCISE.PARAM="text"')

@@ -14,13 +14,13 @@ import pandas as pd
 from .adherence import AdherenceSummary, summarise
 from .models import Plan
 from .planning import schedule
-from .progression import Recommendation, recommend
+from .progression import Recommendation, phase_began, recommend
 
 COLUMNS = ["patient_id", "patient", "plan", "phase", "as_of", "adherence", "duration_adherence", "last_week_pain",
            "pain_trend", "flags", "recommendation", "reasons"]
 
 #: The order of urgency, used by the `priority` column (refer first).
-PRIORITY = {"refer": 0, "step_back": 1, "hold": 2, "advance": 3}
+PRIORITY = {"refer": 0, "review": 1, "step_back": 2, "hold": 3, "advance": 4}
 
 
 def _trend(summary) -> str:
@@ -46,7 +46,8 @@ def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = 
     """Summarise a plan's entries in the workspace and recommend the next step (the one path every view uses)."""
     entries = workspace.log_entries(plan.patient.id, plan.id)
     summary = summarise(plan, schedule(plan), entries, as_of=as_of)
-    rec = recommend(plan, summary, adherence_cutoff=adherence_cutoff, max_weeks=_max_weeks(library, plan))
+    rec = recommend(plan, summary, adherence_cutoff=adherence_cutoff, max_weeks=_max_weeks(library, plan),
+                    phase_start=_phase_began(workspace, plan))
     return Review(plan, summary, rec)
 
 
@@ -78,6 +79,16 @@ def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) ->
     df = pd.DataFrame(rows, columns=[*COLUMNS, "priority"])
     return df.sort_values(["priority", "adherence", "patient_id"], na_position="first", kind="stable") \
         .reset_index(drop=True)
+
+
+def _phase_began(workspace, plan: Plan) -> dt.date:
+    """The start of the patient's time in this plan's phase, over every issued version (a draft: its own start)."""
+    if not plan.version:
+        return plan.start
+    try:
+        return phase_began(workspace.plan_versions(plan.id), plan)
+    except KeyError:  # UnknownId: a plan not stored in this workspace
+        return plan.start
 
 
 def _max_weeks(library, plan) -> int | None:

@@ -46,6 +46,8 @@ __all__ = [
     "change_phase",
     "advance",
     "step_back",
+    "lighter_plan",
+    "lighter_dose",
     "check_plan",
     "ensure_safe",
 ]
@@ -164,6 +166,27 @@ def parse_date(value: dt.date | str, what: str = "start date") -> dt.date:
     return _bad_date(value, what)
 
 
+MAX_DAYS_IN_THE_PAST = 7
+"""A plan may start at most 7 days before the day it is made without a written reason.
+
+Why (team-default): a plan is normally made for now; a start weeks back is a plan entered after the fact,
+whose first weeks the patient could not have followed, so the therapist says why."""
+
+
+def check_start(start: dt.date, today: dt.date, reason: str | None) -> str | None:
+    """Refuse a start more than MAX_DAYS_IN_THE_PAST days before today without a reason; return the reason kept."""
+    days = (today - start).days
+    if days <= MAX_DAYS_IN_THE_PAST:
+        return None
+    if not (reason and reason.strip()):
+        raise PlanError(
+            f"start date {start:%Y-%m-%d} is {days} days before today ({today:%Y-%m-%d}); a plan may start at most "
+            f"{MAX_DAYS_IN_THE_PAST} days in the past unless you give the reason (e.g. a plan entered after the fact): "
+            "start_reason=... in the API, --start-reason in the command line"
+        )
+    return reason.strip()
+
+
 def _bad_date(value: object, what: str) -> dt.date:
     raise PlanError(f"{what} {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-07")
 
@@ -228,6 +251,8 @@ def personalise(
     library: "Library",
     weeks: int | None = None,
     language: str | None = None,
+    today: dt.date | None = None,
+    start_reason: str | None = None,
 ) -> Plan:
     """Make a draft plan (version 0) of one phase of `protocol` for `patient`.
 
@@ -238,11 +263,16 @@ def personalise(
     the phase's exercises, remove some, add library exercises and add notes; each value is checked
     against the hard limit and the usual range. `weeks` defaults to the phase's min_weeks: that is the
     first moment the protocol allows a review (advance/step back), so the log covers exactly the time
-    until the next decision.
+    until the next decision. A start more than 7 days before `today` (default: physio.clock.today()) needs
+    `start_reason`, which the plan keeps and prints.
     """
+    from .clock import today as clinic_today
+
     overrides = overrides or Overrides()
     phase = protocol.phase(phase_id)
     start_d = parse_date(start)
+    made_on = today or clinic_today()
+    kept_start_reason = check_start(start_d, made_on, start_reason)
     language = language or patient.language
     translation = _translation(library, language)
     result = screen(protocol, patient, start_d, translation)
@@ -296,7 +326,7 @@ def personalise(
         exercises=exercises,
         overrides=overrides,
         notes=[n for n in overrides.notes if n.strip()],
-        warnings=result.warnings,
+        warnings=result.warnings + _late_start_line(start_d, made_on, kept_start_reason, language),
         cleared=result.cleared,
         stop_rules=[r.model_copy(update={"text": t}) for r, t in zip(protocol.stop_rules, texts.stop_rules)]
         if texts else protocol.stop_rules,
@@ -304,7 +334,17 @@ def personalise(
         if texts else protocol.red_flags,
         progression=phase.progression,
         language=language,
+        start_reason=kept_start_reason,
     )
+
+
+def _late_start_line(start: dt.date, made_on: dt.date, reason: str | None, language: str) -> list[str]:
+    """The line every output prints for a plan entered after the fact (none for a plan made in time)."""
+    if reason is None:
+        return []
+    from .io._labels import labels
+
+    return [labels(language)["late_start"].format(days=(made_on - start).days, reason=reason)]
 
 
 def _translation(library: "Library", language: str) -> "Translation | None":
@@ -487,18 +527,25 @@ def change_phase(
     An override carries over when its exercise is still in the new phase and its value is within the
     hard limit and the usual range (or keeps its reason). Anything else is dropped and listed in
     `changes`, so nothing disappears without the therapist being told. `start` defaults to the day
-    after the current plan ends.
+    after the current plan ends (or today, when that day is past).
     """
     if plan.protocol_id != protocol.id:
         raise PlanError(f"plan {plan.label} follows protocol '{plan.protocol_id}', not '{protocol.id}'")
     if plan.patient.id != patient.id:
         raise PlanError(f"plan {plan.label} is for patient '{plan.patient.id}', not '{patient.id}'")
     phase = protocol.phase(to_phase_id)
-    start_d = parse_date(start) if start is not None else plan.end + dt.timedelta(days=1)
+    start_d = parse_date(start) if start is not None else _next_start(plan)
     carried, changes = _carry_overrides(plan.overrides, protocol, phase, library)
     new = personalise(protocol, patient, phase.id, start_d, carried, library=library, weeks=weeks,
                       language=plan.language)
     return new.model_copy(update={"changes": changes})
+
+
+def _next_start(plan: Plan) -> dt.date:
+    """A next version starts the day after this one ends, or today when that day is already past."""
+    from .clock import today
+
+    return max(plan.end + dt.timedelta(days=1), today())
 
 
 def _carry_overrides(
@@ -567,13 +614,83 @@ def advance(
     return change_phase(plan, protocol, patient, protocol.phases[i + 1].id, start, library=library)
 
 
+LIGHTER_FACTOR = 2 / 3
+"""A lighter dose keeps about two thirds of each amount (sets, repetitions, hold, duration, sessions a day).
+
+Why: T1 says pain of 4-5 means "reduce the load" and 6 or more "stop or regress" without a number; EM1
+progresses one variable at a time. team-default: a third less of every amount is a clear, safe step down."""
+
+_LIGHTEN = ("sets", "reps", "hold_s", "duration_s", "sessions_per_day")
+
+
+def lighter_dose(dose: Dose, limits: dict) -> Dose:
+    """The same exercise with about a third less of each amount, never below its hard minimum.
+
+    Days a week stay as they are (the patient keeps the habit); the board angle is never raised."""
+    values = dose.model_dump()
+    for p in _LIGHTEN:
+        v = values.get(p)
+        if v is None:
+            continue
+        lo = limits[p].hard[0] if p in limits else 1
+        values[p] = max(lo, min(v, int(v * LIGHTER_FACTOR)))
+    return Dose.model_validate(values)
+
+
+def lighter_plan(
+    plan: Plan, protocol: Protocol, patient: Patient, start: dt.date | str | None = None, *, library: "Library"
+) -> Plan:
+    """A draft of the same phase with a lighter dose of every exercise (the step back within a phase).
+
+    Refused, asking for a review, when every dose is already at its lightest."""
+    phase = protocol.phase(plan.phase_id)
+    rx_by_id = {rx.exercise: rx for rx in phase.exercises}
+    change: dict[str, ExerciseChange] = {}
+    add: list[AddedExercise] = []
+    why = "a lighter dose after a step back (T1: reduce the load)"
+    lighter_any = False
+    for pe in plan.exercises:
+        rx = rx_by_id.get(pe.exercise.id)
+        limits = _limits_for(protocol, rx)
+        new = lighter_dose(pe.dose, limits)
+        lighter_any |= new != pe.dose
+        vals = {p: v for p, v in new.values().items() if p in limits}
+        reasons = {p: why for p, v in vals.items() if not limits[p].in_usual(v)}
+        if rx is not None:
+            changed = {p: v for p, v in vals.items() if getattr(rx.dose, p) != v}
+            change[pe.exercise.id] = ExerciseChange(set=changed, reasons={p: r for p, r in reasons.items() if p in changed},
+                                                    note=pe.note if pe.note != rx.note else None)
+        else:
+            add.append(AddedExercise(exercise=pe.exercise.id, dose=new, reasons=reasons, note=pe.note))
+    if not lighter_any:
+        raise PlanError(
+            f"plan {plan.label}: every dose is already the lightest {protocol.title} allows in {phase.name}; "
+            "review the programme with the patient instead of stepping back"
+        )
+    removed = [rx.exercise for rx in phase.exercises if rx.exercise not in {pe.exercise.id for pe in plan.exercises}]
+    overrides = Overrides(change={k: v for k, v in change.items() if v.set or v.note}, remove=removed, add=add,
+                          notes=plan.overrides.notes)
+    start_d = parse_date(start) if start is not None else _next_start(plan)
+    new_plan = personalise(protocol, patient, phase.id, start_d, overrides, library=library, weeks=plan.weeks,
+                           language=plan.language)
+    return new_plan.model_copy(update={"changes": [f"A lighter dose of {phase.name}: about a third less of each "
+                                                   "amount, the same days a week."]})
+
+
 def step_back(
     plan: Plan, protocol: Protocol, patient: Patient, start: dt.date | str | None = None, *, library: "Library"
 ) -> Plan:
-    """A draft for the previous phase; refused when the plan is already in the first phase."""
+    """A draft that asks less of the patient: the previous phase, or a lighter dose of this phase.
+
+    The previous phase is used only when its weekly load (exercise sessions a week) is no higher than this
+    plan's; in the first phase, or when the previous phase asks for more sessions (phase 1 of a McKenzie
+    programme is done many times a day), the answer is a lighter dose of this phase. A step back never
+    raises the weekly load; when nothing can be lighter, it is refused with a request for a review."""
+    from .progression import weekly_sessions
+
     i = protocol.phase_index(plan.phase_id)
-    if i == 0:
-        raise PlanError(
-            f"plan {plan.label} is in '{plan.phase_id}', the first phase of {protocol.id}; there is no earlier phase"
-        )
-    return change_phase(plan, protocol, patient, protocol.phases[i - 1].id, start, library=library)
+    if i > 0:
+        draft = change_phase(plan, protocol, patient, protocol.phases[i - 1].id, start, library=library)
+        if weekly_sessions(draft) <= weekly_sessions(plan):
+            return draft
+    return lighter_plan(plan, protocol, patient, start, library=library)

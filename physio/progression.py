@@ -18,14 +18,21 @@ from .adherence import AdherenceSummary, pct
 from .models import Plan
 from .models._base import Frozen
 
-Action = Literal["advance", "hold", "step_back", "refer"]
+Action = Literal["advance", "hold", "step_back", "review", "refer"]
 
 ACTION_LABELS: dict[str, str] = {
     "advance": "Advance to the next phase",
     "hold": "Hold: stay in this phase",
     "step_back": "Step back to the previous phase (or a lighter dose)",
+    "review": "Review: the therapist reviews the programme with the patient before going on",
     "refer": "Refer: the therapist or a doctor must review before going on",
 }
+
+MIN_NOTICEABLE_PAIN_RISE = 1.0
+"""A rise in pain counts as worsening by the percent rule only when it is at least 1 point.
+
+Why: 1 point (or 15 %) is the smallest change patients notice [SA1]; without it a rise from 0.5 to 1.0
+(100 %) would step a patient back. The points rule (2 points, O1) needs no such floor."""
 
 
 class Recommendation(Frozen):
@@ -48,6 +55,42 @@ def _n(x: float | None) -> str:
     return "no score" if x is None else f"{x:.1f}"
 
 
+def _pair(x: float, ref: float) -> tuple[str, str]:
+    """A value and the threshold it is compared with, written with the same decimals.
+
+    One decimal, or as many more (up to 3) as it takes for two different numbers not to print the same:
+    a mean of 3.05 against 3 reads "3.05 ... 3.00", never "3.0 is above the 3"."""
+    for d in (1, 2, 3):
+        a, b = f"{x:.{d}f}", f"{ref:.{d}f}"
+        if (a == b) == (x == ref):
+            return a, b
+    return f"{x:.3f}", f"{ref:.3f}"
+
+
+def phase_began(versions: list[Plan], plan: Plan) -> dt.date:
+    """When the patient started `plan`'s phase: the start of the earliest version in the unbroken run of
+    versions of the same protocol and phase that ends with `plan` (versions: every issued version, any order).
+
+    Weeks in a phase count across versions, so re-issuing a phase (a changed dose, a lighter dose) does not
+    restart its clock."""
+    ordered = sorted((v for v in versions if v.id == plan.id and v.version <= plan.version), key=lambda v: v.version)
+    began = plan.start
+    for v in reversed(ordered):
+        if (v.protocol_id, v.phase_id) != (plan.protocol_id, plan.phase_id):
+            break
+        began = min(began, v.start)
+    return began
+
+
+def weekly_sessions(plan: Plan) -> int:
+    """Exercise sessions a week the plan asks for (one exercise done once is one session): the weekly load
+    that a step back must never raise. Doses without days or sessions count as the planning defaults."""
+    from .planning import DAYS_PER_WEEK_DEFAULT, SESSIONS_PER_DAY_DEFAULT
+
+    return sum((pe.dose.days_per_week or DAYS_PER_WEEK_DEFAULT) * (pe.dose.sessions_per_day or SESSIONS_PER_DAY_DEFAULT)
+               for pe in plan.exercises)
+
+
 def recommend(
     plan: Plan,
     summary: AdherenceSummary,
@@ -63,10 +106,13 @@ def recommend(
       source we have supports the 80% often quoted. Pass another value to override it for this decision.
     max_weeks: the phase's max_weeks (protocol.phase(plan.phase_id).max_weeks); when given and the phase's rules
       say refer_after_max_weeks, staying longer than that asks for a review.
-    phase_start: when the patient started this phase, if before this plan version's start (default plan.start).
+    phase_start: when the patient started this phase, if before this plan version's start (default plan.start);
+      phase_began(workspace.plan_versions(plan.id), plan) gives it, counting every version of the phase.
+
+    Every threshold is compared with the exact value; messages print value and threshold with the same decimals.
     """
     rules = plan.progression
-    adv, back = rules.advance, rules.step_back
+    adv = rules.advance
     cutoff = adv.min_adherence if adherence_cutoff is None else adherence_cutoff
     if not 0 <= cutoff <= 1:
         from .errors import PlanError
@@ -75,29 +121,26 @@ def recommend(
     as_of = summary.as_of
     began = phase_start or plan.start
     weeks_in_phase = 0 if as_of is None else max(0, ((as_of - began).days + 1) // 7)
-    adherence = summary.adherence
-    pain = summary.last_week_pain
-    rise = summary.pain_change.points if summary.pain_change else None
     numbers: dict[str, float | int | str | None] = {
-        "adherence": adherence, "adherence_cutoff": cutoff, "last_week_pain": pain, "pain_rise": rise,
+        "adherence": summary.adherence, "adherence_cutoff": cutoff, "last_week_pain": summary.last_week_pain,
+        "pain_rise": summary.pain_change.points if summary.pain_change else None,
+        "highest_pain": summary.highest_pain,
         "weeks_in_phase": weeks_in_phase, "min_weeks": adv.min_weeks, "max_weeks": max_weeks,
         "duration_adherence": summary.duration_adherence, "red_flags": len(summary.red_flags),
         "as_of": as_of.isoformat() if as_of else None,
     }
 
-    # 1. refer
-    refer: list[str] = []
-    for f in summary.red_flags:
-        refer.append(f"Red-flag words in the patient's notes: {f.message}")
-    if rules.refer_after_max_weeks and max_weeks is not None and weeks_in_phase > max_weeks:
-        refer.append(
-            f"{weeks_in_phase} weeks in {plan.phase_name}, longer than its maximum of {max_weeks} weeks without "
-            "advancing: the protocol asks for a review"
-        )
+    # 1. refer (red flags), then review (too long in the phase)
+    refer = [f"Red-flag words in the patient's notes: {f.message}" for f in summary.red_flags]
     if refer:
         return Recommendation(action="refer", reasons=refer, numbers=numbers)
+    if rules.refer_after_max_weeks and max_weeks is not None and weeks_in_phase > max_weeks:
+        return Recommendation(action="review", numbers=numbers, reasons=[
+            f"{_weeks(weeks_in_phase)} in {plan.phase_name} (counted over every version of this phase since "
+            f"{began:%d %b %Y}), longer than its maximum of {_weeks(max_weeks)} without advancing: the protocol "
+            "asks the therapist to review the programme with the patient"])
 
-    if as_of is None or adherence is None:
+    if as_of is None or summary.adherence is None:
         return Recommendation(
             action="hold",
             reasons=["No sessions are logged yet, so there is nothing to judge: keep the plan and ask for the log."],
@@ -105,22 +148,51 @@ def recommend(
         )
 
     # 2. step back (any one rule)
-    back_src = f"[{back.source}]"
-    step: list[str] = []
-    if pain is not None and pain >= back.min_pain:
-        step.append(f"Mean pain in the last week with scores was {_n(pain)}/10, at or above {back.min_pain:g} {back_src}")
-    if rise is not None and rise >= back.pain_rise:
-        step.append(f"Pain rose by {rise:.1f} points since the first week, at or above {back.pain_rise:g} {back_src}")
-    if back.adherence_below is not None and adherence < back.adherence_below:
-        step.append(
-            f"Only {pct(adherence)} of sessions were done, below {pct(back.adherence_below)}: the dose may be too "
-            f"much to keep up {back_src}"
-        )
+    step = _step_back_reasons(plan, summary)
     if step:
         return Recommendation(action="step_back", reasons=step, numbers=numbers)
 
-    # 3. advance (all rules)
+    # 3. advance (all rules); hold says what is missing
+    return _advance_or_hold(plan, summary, cutoff, weeks_in_phase, numbers)
+
+
+def _step_back_reasons(plan: Plan, summary: AdherenceSummary) -> list[str]:
+    """Each step-back rule that fires, in plain words with its numbers and source; [] when none does."""
+    back = plan.progression.step_back
+    src = f"[{back.source}]"
+    pain, change, adherence = summary.last_week_pain, summary.pain_change, summary.adherence
+    step: list[str] = []
+    if pain is not None and pain >= back.min_pain:
+        a, b = _pair(pain, back.min_pain)
+        step.append(f"Mean pain in the last week with scores was {a}/10, at or above {b} {src}")
+    if change is not None and change.points > 0:
+        rise = change.last - change.first
+        by_points = rise >= back.pain_rise
+        frac = back.pain_rise_fraction
+        by_percent = (frac is not None and change.first > 0 and rise >= frac * change.first
+                      and rise >= MIN_NOTICEABLE_PAIN_RISE)
+        if by_points or by_percent:
+            a, b = _pair(rise, back.pain_rise)
+            pct_txt = f" ({100 * rise / change.first:.0f}% of the first week's {change.first:.1f})" if change.first > 0 else ""
+            rule = f"{b} points" + (f" or {100 * frac:.0f}% [O1]" if frac is not None else "")
+            step.append(f"Pain rose by {a} points{pct_txt} since the first week with scores; a rise of {rule} "
+                        f"is a real worsening {src}")
+    if back.adherence_below is not None and adherence is not None and adherence < back.adherence_below:
+        step.append(
+            f"Only {pct(adherence)} of sessions were done, below {pct(back.adherence_below)}: the dose may be too "
+            f"much to keep up {src}"
+        )
+    if step and plan.phase_index == 0:
+        step.append("This is the first phase, so stepping back means a lighter dose of this phase "
+                    "(or a review with the therapist if the dose is already the lightest allowed).")
+    return step
+
+
+def _advance_or_hold(plan: Plan, summary: AdherenceSummary, cutoff: float, weeks_in_phase: int,
+                     numbers: dict) -> Recommendation:
+    adv = plan.progression.advance
     adv_src = f"[{adv.source}]"
+    adherence, pain = summary.adherence or 0.0, summary.last_week_pain
     met: list[str] = []
     missing: list[str] = []
     (met if adherence >= cutoff else missing).append(
@@ -130,10 +202,16 @@ def recommend(
     if pain is None:
         missing.append("no pain scores were logged, so we cannot confirm pain is low enough to advance")
     else:
+        a, b = _pair(pain, adv.max_pain)
         (met if pain <= adv.max_pain else missing).append(
-            f"mean pain in the last week with scores {_n(pain)}/10 "
-            f"{'is within' if pain <= adv.max_pain else 'is above'} the {adv.max_pain:g} allowed {adv_src}"
+            f"mean pain in the last week with scores {a}/10 "
+            f"{'is within' if pain <= adv.max_pain else 'is above'} the {b} allowed {adv_src}"
         )
+    top = summary.highest_pain
+    if adv.stop_pain is not None and top is not None and top >= adv.stop_pain:
+        a, b = _pair(top, adv.stop_pain)
+        missing.append(f"a session reached pain {a}/10, at or above the stop level {b} of the protocol's "
+                       f"stop rule, whatever the week's mean {adv_src}")
     (met if weeks_in_phase >= adv.min_weeks else missing).append(
         f"{_weeks(weeks_in_phase)} done in this phase, of the at least {_weeks(adv.min_weeks)} it asks for"
     )

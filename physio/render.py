@@ -144,11 +144,14 @@ def phase_html(ph: "Phase") -> str:
                   [[_e(rx.exercise), _e(rx.dose.summary()), _e(rx.source)] for rx in ph.exercises])
     rules = [
         f"Advance when adherence ≥ {adv.min_adherence:.0%}, mean pain ≤ {adv.max_pain:g}/10 and at least "
-        f"{_weeks(adv.min_weeks)} in the phase ({adv.source})",
+        f"{_weeks(adv.min_weeks)} in the phase"
+        + (f", and no session at pain {adv.stop_pain:g}/10 or more" if adv.stop_pain is not None else "")
+        + f" ({adv.source})",
         f"Step back when mean pain ≥ {back.min_pain:g}/10 or pain rises by ≥ {back.pain_rise:g} points"
+        + (f" or ≥ {back.pain_rise_fraction:.0%}" if back.pain_rise_fraction is not None else "")
         + (f" or adherence < {back.adherence_below:.0%}" if back.adherence_below is not None else "")
         + f" ({back.source})",
-        "Otherwise hold" + (f"; refer for review after {ph.max_weeks} weeks without advancing"
+        "Otherwise hold" + (f"; review after {ph.max_weeks} weeks without advancing"
                             if ph.progression.refer_after_max_weeks else ""),
     ]
     out += f'<ul style="margin:2px 0 8px 0">{"".join(f"<li>{_e(r)}</li>" for r in rules)}</ul>'
@@ -215,6 +218,7 @@ def protocol_text(proto: "Protocol") -> str:
                              f"{v.hard[0]}–{v.hard[1]}   [{v.source}]")
         lines.append(f"  Advance: adherence ≥ {adv.min_adherence:.0%}, pain ≤ {adv.max_pain:g}, at least {_weeks(adv.min_weeks)}")
         lines.append(f"  Step back: pain ≥ {back.min_pain:g}, or a rise of ≥ {back.pain_rise:g} points"
+                     + (f" or ≥ {back.pain_rise_fraction:.0%}" if back.pain_rise_fraction is not None else "")
                      + (f", or adherence < {back.adherence_below:.0%}" if back.adherence_below is not None else ""))
     lines.append("")
     lines.append("Limits (usual / hard):")

@@ -3,11 +3,17 @@ nothing into $HOME. Kept small; each test file builds what only it needs."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The tests' plans start on 7 September 2026 (the example workspace's date): the clinic's "today" is fixed to
+# it, so the rule "a start more than 7 days in the past needs a reason" reads the same on every day the suite
+# runs. Subprocesses (CLI, notebooks) inherit it. The tests of that rule set their own today.
+os.environ.setdefault("PHYSIO_TODAY", "2026-09-07")
 
 
 @pytest.fixture(scope="session")

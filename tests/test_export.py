@@ -144,7 +144,8 @@ def test_a_plan_personalised_from_the_shipped_library_exports_completely(library
 
     protocol = library.protocol("lumbar-disc-hernia")
     patient = Patient(id="r001", name="Ирина Смирнова", birth_year=1980, therapist="Dr. Maria Ivanova")
-    plan = personalise(protocol, patient, protocol.phases[1].id, dt.date(2025, 5, 5), library=library)
+    plan = personalise(protocol, patient, protocol.phases[1].id, dt.date(2025, 5, 5), library=library,
+                       today=dt.date(2025, 5, 5))
     result = export_plan(plan, tmp_path)
     text = " ".join(page.extract_text() for page in PdfReader(result.handout).pages)
     text = " ".join(text.split())

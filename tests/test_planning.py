@@ -244,12 +244,29 @@ def test_reasoned_override_carries_with_its_reason():
 
 
 def test_step_back_and_ends_of_the_protocol():
+    from physio.progression import weekly_sessions
+
     p2 = make("two")
+    # phase one asks for 17 exercise sessions a week, phase two for 12: going back would raise the load,
+    # so the step back is a lighter dose of phase two
     back = step_back(p2, PROTO, PAT, "2026-10-01", library=LIB)
-    assert back.phase_id == "one" and back.start == dt.date(2026, 10, 1)
-    with pytest.raises(PlanError) as e:
-        step_back(back, PROTO, PAT, library=LIB)
-    assert "first phase" in str(e.value)
+    assert back.phase_id == "two" and back.start == dt.date(2026, 10, 1)
+    assert weekly_sessions(back) <= weekly_sessions(p2)
+    assert back.exercise("glute-bridge").dose.reps < p2.exercise("glute-bridge").dose.reps
+    assert any("lighter dose" in c for c in back.changes)
+    # in the first phase: a lighter dose of that phase, until nothing can be lighter: then a review
+    p1 = make("one")
+    lighter = step_back(p1, PROTO, PAT, library=LIB)
+    assert lighter.phase_id == "one" and weekly_sessions(lighter) <= weekly_sessions(p1)
+    plan = lighter
+    for _ in range(12):
+        try:
+            plan = step_back(plan, PROTO, PAT, library=LIB)
+        except PlanError as e:
+            assert "review" in str(e) and "lightest" in str(e)
+            break
+    else:
+        raise AssertionError("stepping back never reached the lightest dose")
     with pytest.raises(PlanError) as e:
         advance(make("three"), PROTO, PAT, library=LIB)
     assert "last phase" in str(e.value)

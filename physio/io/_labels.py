@@ -80,6 +80,8 @@ LABELS: dict[str, dict[str, str]] = {
         "age_over": "age {age}, over {v}",
         "cobb_over": "Cobb angle {cobb}°, over {v}°",
         "cobb_under": "Cobb angle {cobb}°, under {v}°",
+        "late_start": "Entered after the fact: this plan starts {days} days before it was made ({reason})",
+        "cleared_until": "valid until {until}",
     },
     "ru": {
         "title": "Ваш план домашних упражнений",
@@ -147,6 +149,8 @@ LABELS: dict[str, dict[str, str]] = {
         "age_over": "возраст {age}, больше {v}",
         "cobb_over": "угол Кобба {cobb}°, больше {v}°",
         "cobb_under": "угол Кобба {cobb}°, меньше {v}°",
+        "late_start": "Внесён задним числом: план начинается за {days} дн. до дня, когда он составлен ({reason})",
+        "cleared_until": "действует до {until}",
     },
 }
 

@@ -33,6 +33,7 @@ _WIDTH = A4[0] - 2 * MARGIN
 #: Recommendation box colours (border, background): red asks for a review, amber a step back, green advance.
 _ACTION_COLOURS = {
     "refer": ("#b3261e", "#fbe9e7"),
+    "review": ("#8e24aa", "#f5e9f7"),
     "step_back": ("#b26a00", "#fff4e0"),
     "hold": ("#0b4f8a", "#eef4fb"),
     "advance": ("#2e7d32", "#edf7ee"),

@@ -103,6 +103,8 @@ class Plan(Frozen):
     changes: list[str] = []
     issued_by: str | None = None
     issued_at: dt.datetime | None = None
+    #: Why a plan starts more than 7 days before the day it was made (a plan entered after the fact).
+    start_reason: str | None = None
     #: The language the patient reads: every text above is stored already in it (plans before this field: "en").
     language: str = "en"
 

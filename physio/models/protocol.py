@@ -31,6 +31,8 @@ class AdvanceWhen(Frozen):
     #: Highest mean pain (0-10) over the last week that still allows advancing.
     max_pain: float = Field(ge=0, le=10)
     min_weeks: int = Field(ge=0)
+    #: One session with pain (0-10) at or above this blocks advancing, whatever the week's mean (T1: 6 = stop).
+    stop_pain: float | None = Field(default=None, ge=0, le=10)
     source: str = Field(min_length=1)
 
 
@@ -41,6 +43,9 @@ class StepBackWhen(Frozen):
     min_pain: float = Field(ge=0, le=10)
     #: Rise in mean weekly pain, in points, at or above this (2 = the clinically important difference).
     pain_rise: float = Field(ge=0, le=10)
+    #: Or a rise of at least this fraction of the first week's pain (0.3 = 30 %, O1), when it is also at least
+    #: MIN_NOTICEABLE_PAIN_RISE points (progression.py), so a rise from 0.5 to 1 is not read as worsening.
+    pain_rise_fraction: float | None = Field(default=None, gt=0, le=1)
     #: Adherence below this means the dose is too much to keep up.
     adherence_below: float | None = Field(default=None, ge=0, le=1)
     source: str = Field(min_length=1)

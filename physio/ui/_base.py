@@ -51,6 +51,7 @@ CSS = """
 .physio-row-figure svg { width: 200px; height: auto; }
 .physio-reasons { max-width: 460px; white-space: normal; color: #3d4a57; font-size: 0.88em; margin-top: 2px; }
 .physio-action-refer { color: #b00020; font-weight: 600; }
+.physio-action-review { color: #7b1fa2; font-weight: 600; }
 .physio-action-step_back { color: #9a6700; font-weight: 600; }
 .physio-action-hold { color: #2f6db5; font-weight: 600; }
 .physio-action-advance { color: #2e7d32; font-weight: 600; }

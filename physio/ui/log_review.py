@@ -23,6 +23,7 @@ from ..io.report import write_adherence_report
 from ..library import Library, default_library
 from ..models import Plan
 from ..planning import advance, change_phase, schedule, step_back
+from ..clinic import _phase_began
 from ..progression import Recommendation, recommend
 from ..store import Workspace
 from . import _base as b
@@ -280,7 +281,8 @@ class LogReview:
         plan, summary = self.plan, self.summary
         if plan is None or summary is None:
             return
-        rec = recommend(plan, summary, adherence_cutoff=self.cutoff.value, max_weeks=self._max_weeks(plan))
+        rec = recommend(plan, summary, adherence_cutoff=self.cutoff.value, max_weeks=self._max_weeks(plan),
+                        phase_start=_phase_began(self.workspace, plan))
         self.recommendation, self.next_plan = rec, None
         default = plan.progression.advance.min_adherence
         used = rec.numbers.get("adherence_cutoff")
@@ -398,8 +400,8 @@ class LogReview:
             self.messages.show("info", "Import a log first; the next version follows from its recommendation.")
             return None
         rec = self.recommendation
-        if rec.action == "refer":
-            raise PlanError("the recommendation is to refer the patient for review; no plan version is made "
+        if rec.action in ("refer", "review"):
+            raise PlanError(f"the recommendation is to {rec.action} the patient; no plan version is made "
                             "automatically. After the review, build the plan in the plan builder.")
         if self.next_plan is not None:
             self.messages.show("info", f"Version {self.next_plan.version} was already created from this review.")
