@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -26,10 +28,11 @@ def write_atomic(path: str | Path, data: bytes, *, error: type[PhysioError] = Ph
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)  # a tidy-up leaves a locked .part alone (see recover_folder)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+            os.replace(tmp, path)
     except BaseException as e:
         try:
             os.unlink(tmp)
@@ -39,3 +42,102 @@ def write_atomic(path: str | Path, data: bytes, *, error: type[PhysioError] = Ph
             raise error(f"could not write {path}: {e.strerror or e}") from e
         raise
     return path
+
+
+# ---------------------------------------------------------------- several files: all of them or none
+
+#: Suffix of the note that lists the files of one all-or-nothing write while it is being put in place.
+JOURNAL_SUFFIX = ".files.part"
+
+
+def _locked(path: Path, mode: str = "wb"):
+    """Open `path` and hold an exclusive lock on it for as long as it is open: a tidy-up that finds the lock
+    taken knows a live process is still writing it (the lock goes when the process does, even on kill -9)."""
+    f = open(path, mode)
+    fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+    return f
+
+
+def _write_part(path: Path, data: bytes) -> Path:
+    part = path.with_name(f".{path.name}.part")
+    with _locked(part) as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    return part
+
+
+def write_all_or_nothing(files: dict[Path, bytes], *, error: type[PhysioError] = PhysioError) -> None:
+    """Write several files in one folder so that a reader (or the next tidy-up, after a crash) finds all of
+    them new or none of them: every file is written in full first, then a journal names them, then they are
+    renamed into place. A crash before the journal leaves only .part files (removed by recover_folder); after
+    it, recover_folder finishes the renames."""
+    paths = list(files)
+    folder = paths[0].parent
+    check_writable_folder(folder, error=error)
+    journal = folder / f".{paths[0].stem}{JOURNAL_SUFFIX}"
+    parts: list[Path] = []
+    try:
+        with _locked(journal, "ab") as lock:
+            for path, data in files.items():
+                parts.append(_write_part(path, data))
+            lock.write(json.dumps([p.name for p in paths]).encode())
+            lock.flush()
+            os.fsync(lock.fileno())
+            for part, path in zip(parts, paths):
+                os.replace(part, path)
+            journal.unlink(missing_ok=True)
+    except OSError as e:
+        for part in parts:
+            part.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+        raise error(f"could not write {paths[0].name}: {e.strerror or e}") from e
+    except BaseException:
+        for part in parts:
+            part.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+        raise
+
+
+def _unlocked(path: Path) -> bool:
+    """True when no live process holds the lock of this leftover (so it may be finished or removed)."""
+    try:
+        f = open(path, "rb")
+    except OSError:
+        return False
+    with f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+    return True
+
+
+def recover_folder(folder: str | Path) -> list[str]:
+    """Put right what an interrupted write left in `folder`: finish the renames a complete journal names, remove
+    every other leftover .part file. Files a live process is still writing are left alone. Returns the names
+    finished or removed."""
+    folder = Path(folder)
+    done: list[str] = []
+    try:
+        entries = [f for f in folder.iterdir() if f.name.startswith(".") and f.name.endswith(".part")]
+    except OSError:
+        return done
+    for journal in (f for f in entries if f.name.endswith(JOURNAL_SUFFIX)):
+        if not _unlocked(journal):
+            continue
+        try:
+            names = json.loads(journal.read_bytes() or b"null")
+        except (OSError, ValueError):
+            names = None
+        for name in names if isinstance(names, list) else []:
+            part = folder / f".{name}.part"
+            if isinstance(name, str) and "/" not in name and part.is_file():
+                os.replace(part, folder / name)
+                done.append(name)
+        journal.unlink(missing_ok=True)
+    for part in entries:
+        if part.exists() and not part.name.endswith(JOURNAL_SUFFIX) and _unlocked(part):
+            part.unlink(missing_ok=True)
+            done.append(part.name)
+    return done

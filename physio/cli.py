@@ -2,12 +2,14 @@
 
 Each group of subcommands is registered by one function in COMMANDS, so export, import or pictures
 can be added later by writing one more `_add_...(subparsers)` function. Errors print one plain
-message to stderr and exit with status 2; no traceback reaches the therapist.
+message to stderr and exit with status 2; no traceback reaches the therapist. Status 1 means only
+"`protocols validate` found problems"; any other failure with a traceback is a bug.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -25,6 +27,8 @@ from .store import Workspace
 __all__ = ["main", "COMMANDS"]
 
 EXIT_ERROR = 2
+#: Only `protocols validate` uses it: the files were read, and problems were found in them.
+EXIT_PROBLEMS_FOUND = 1
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -110,10 +114,24 @@ def _patients_list(args: argparse.Namespace) -> None:
         _out(f"{p.id}\t{p.name}\tborn {p.birth_year}\t{p.therapist}\t{plans}")
 
 
+def _history(args: argparse.Namespace) -> None:
+    ws = _workspace(args)
+    patient = ws.patient(args.patient_id)
+    events = ws.history(patient.id)
+    _out(f"History of {patient.name} ({patient.id}) in {ws.folder}:")
+    if not events:
+        _out("  nothing recorded yet")
+    for e in events:
+        _out(f"  {e.line()}")
+
+
 def _add_patients(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("patients", help="the patients in the workspace")
     s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     s.add_parser("list", help="list every patient with their latest plans").set_defaults(func=_patients_list)
+    h = sub.add_parser("history", help="who did what for one patient, and when (the audit trail)")
+    h.add_argument("patient_id", metavar="PATIENT_ID")
+    h.set_defaults(func=_history)
 
 
 # ---------------------------------------------------------------- plans
@@ -214,7 +232,7 @@ def _protocols_validate(args: argparse.Namespace) -> int:
             continue
         _out(f"{shown}: OK — {len(lib.exercises)} exercises, {len(lib.protocols)} protocols "
              f"({', '.join(sorted(lib.protocols))})")
-    return 1 if failed else 0
+    return EXIT_PROBLEMS_FOUND if failed else 0
 
 
 def _protocols_list(args: argparse.Namespace) -> None:
@@ -267,7 +285,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.all:
         batch = export_all(ws, folder, progress=not args.quiet)
         _out(str(batch))
-        return 1 if batch.failed else 0
+        return EXIT_ERROR if batch.failed else 0
     if not args.plan_id:
         raise PlanError("name the plan to export (see `physio patients list`), or use --all for every patient")
     result = export_plan(ws.plan(args.plan_id, args.version), folder)
@@ -387,12 +405,32 @@ def _workspace_example(args: argparse.Namespace) -> None:
         _out(f"  {p.id}\t{p.name}\t" + (", ".join(pl.label for pl in ws.plans_for(p.id)) or "no plan"))
 
 
+def _workspace_backup(args: argparse.Namespace) -> None:
+    ws = _workspace(args)
+    dest = ws.backup(args.dest)
+    _out(f"Backup of {ws.folder} written to {dest} (database and {len(list((dest / 'originals').iterdir()))} "
+         "kept original(s)).")
+
+
+def _workspace_restore(args: argparse.Namespace) -> None:
+    ws = Workspace.restore(args.src, args.folder)
+    _out(f"Restored {args.src} into {ws.folder}: {len(ws.patients())} patient(s), {len(ws.plan_ids())} plan(s).")
+
+
 def _add_workspace(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("workspace", help="the folder holding patients, plans and returned logs")
     s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     ex = s.add_parser("example", help="build the example workspace from patients_example/ (kept if it exists)")
     ex.add_argument("folder", nargs="?", default=None, metavar="FOLDER")
     ex.set_defaults(func=_workspace_example)
+    b = s.add_parser("backup", help="copy the workspace (database and kept originals) into a new folder, "
+                                    "even while it is in use")
+    b.add_argument("dest", metavar="DEST")
+    b.set_defaults(func=_workspace_backup)
+    r = s.add_parser("restore", help="bring a backup back into a new or empty folder")
+    r.add_argument("src", metavar="SRC")
+    r.add_argument("folder", metavar="FOLDER")
+    r.set_defaults(func=_workspace_restore)
 
 
 #: One function per group of subcommands; append to add more (export, import, pictures...).
@@ -438,14 +476,24 @@ def _hoist_global_options(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(_hoist_global_options(argv))
+    status = 0
     try:
         status = args.func(args)
     except PhysioError as e:
         print(f"physio: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
-        sys.stderr.close()
+        _silence_stdout()
     return status or 0
+
+
+def _silence_stdout() -> None:
+    """The reader of our output has gone: send what is left (and the final flush) nowhere, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

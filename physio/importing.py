@@ -20,6 +20,7 @@ from .errors import LogImportError, UnknownId
 from .io.logs import MAX_LOG_BYTES, RawLog, read_bytes, read_log_bytes
 from .models import Plan, Rejection
 from .planning import schedule
+from .store import clean_filename
 from .validate import validate
 
 #: Folder of the example patients' returned logs; file names are "<patient id>--<what it shows>.<ext>".
@@ -108,12 +109,18 @@ def _plan_for(ws, patient_id: str, raw: RawLog, plan_id: str | None) -> Plan:
                 "nothing was imported"
             )
         try:
-            return ws.plan(raw.plan_id, raw.plan_version)
+            plan = ws.plan(raw.plan_id, raw.plan_version)
         except UnknownId as e:
             raise LogImportError(
                 f"{raw.file} belongs to plan {raw.plan_id} v{raw.plan_version}, which this workspace does not hold "
                 f"({e}); nothing was imported"
             ) from None
+        if plan.patient.id != patient_id:  # the hidden sheet names our patient but another patient's plan
+            raise LogImportError(
+                f"{raw.file} names plan {raw.plan_id} v{raw.plan_version}, which belongs to patient "
+                f"'{plan.patient.id}', not to '{patient_id}'; nothing was imported"
+            )
+        return plan
     if plan_id is not None:
         plan = ws.plan(plan_id)
         if plan.patient.id != patient_id:
@@ -138,21 +145,46 @@ def import_log(
     plan_id: str | None = None,
     max_bytes: int = MAX_LOG_BYTES,
     imported_at: dt.datetime | None = None,
+    by: str | None = None,
 ) -> ImportReport:
     """Read, validate and store one returned log for `patient_id`.
 
     mapping: corrections to the guessed columns, {our field or our header: their header}.
     plan_id: the plan a file other than our workbook belongs to (default: the patient's latest plan).
+    by: who imports (recorded in the audit trail; default $PHYSIO_USER or the login name).
     Raises LogImportError (nothing stored) when the file cannot be read or belongs to someone else.
     """
     workspace.patient(patient_id)  # an unknown patient is refused before the file is even opened
-    name = Path(path).name
     content = read_bytes(path, max_bytes=max_bytes)
+    return import_bytes(workspace, patient_id, content, Path(path).name, mapping, plan_id=plan_id,
+                        imported_at=imported_at, by=by)
+
+
+def import_bytes(
+    workspace,
+    patient_id: str,
+    content: bytes,
+    filename: str,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    plan_id: str | None = None,
+    imported_at: dt.datetime | None = None,
+    by: str | None = None,
+) -> ImportReport:
+    """Like import_log, for a file that arrived as bytes (an upload). `filename` is only a label: it is
+    cleaned and kept as data, never used as a path."""
+    workspace.patient(patient_id)
+    name = clean_filename(filename)
+    if len(content) > MAX_LOG_BYTES:
+        raise LogImportError(
+            f"{name} is {len(content) / 1024 / 1024:.1f} MB, more than the {MAX_LOG_BYTES / 1024 / 1024:.0f} MB we "
+            "read; a patient's log is far smaller, so this is probably the wrong file"
+        )
     raw = read_log_bytes(content, name, mapping=mapping)
     plan = _plan_for(workspace, patient_id, raw, plan_id)
     checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
     result = workspace.record_import(
-        patient_id, plan.id, plan.version, name, content, checked.entries, checked.rejections, imported_at
+        patient_id, plan.id, plan.version, name, content, checked.entries, checked.rejections, imported_at, by=by
     )
     return ImportReport(
         file=name,

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ._yaml import AliasBombError, check_expansion
 from .errors import ProtocolError, UnknownId
 from .models import DOSE_PARAMS, Exercise, Protocol
 from .safety import MAX_BOARD_SESSION_S, board_seconds
@@ -101,7 +102,10 @@ def _read(file: Path) -> _Doc:
         raise ProtocolError(f"{file}: cannot be read ({e.strerror})") from e
     try:
         node = yaml.compose(text, Loader=_LOADER)
+        check_expansion(node)
         data = yaml.load(text, Loader=_LOADER)
+    except AliasBombError as e:
+        raise ProtocolError(f"{file.name}:{e}") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         line = mark.line + 1 if mark else "?"

@@ -179,3 +179,14 @@ def download_link(path: Path, mime: str, label: str) -> str:
         f"<a download='{esc(path.name)}' href='data:{mime};base64,{data}' "
         f"style='margin-right:18px;font-weight:600'>⬇ {esc(label)}</a>"
     )
+
+
+def audit_html(events: list) -> str:
+    """A patient's history (the workspace's audit trail): when, who, what — newest first."""
+    if not events:
+        return ""
+    from ..store import ACTIONS
+
+    rows = [[f"{e.at:%d.%m.%Y %H:%M}", e.who, ACTIONS.get(e.action, e.action), e.detail] for e in reversed(events)]
+    return ("<div class='physio-title' style='font-size:1.1em'>History of this patient</div>"
+            + table_html(["When", "Who", "What", "Details"], rows))

@@ -7,7 +7,6 @@ physio.progression; the next version is physio.planning + the workspace. This wi
 from __future__ import annotations
 
 import io
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import ipywidgets as w
 from ..adherence import AdherenceSummary, pct, summarise
 from ..charts import calendar_heatmap, pain_over_time, weekly_adherence
 from ..errors import PlanError, UnknownId
-from ..importing import ImportReport, import_log
+from ..importing import ImportReport, import_bytes
 from ..io.columns import FIELD_HEADER, FIELDS
 from ..io.logs import RawLog, read_log_bytes
 from ..io.report import write_adherence_report
@@ -25,7 +24,7 @@ from ..models import Plan
 from ..planning import advance, change_phase, schedule, step_back
 from ..clinic import _phase_began
 from ..progression import Recommendation, recommend
-from ..store import Workspace
+from ..store import Workspace, clean_filename
 from . import _base as b
 
 NOT_IN_FILE = ""
@@ -79,6 +78,8 @@ class LogReview:
         )
         self.import_button = w.Button(description="Import", icon="upload", button_style="primary", disabled=True)
         self.history_view = w.HTML()
+        #: Who did what for this patient, and when (the workspace's audit trail).
+        self.audit_view = w.HTML()
         self.report_view = w.HTML()
         self.summary_view = w.HTML()
         #: One tab per chart, drawn when its tab is first shown (each takes ~70 ms to draw).
@@ -128,6 +129,7 @@ class LogReview:
                 self.recommendation_view,
                 w.HBox([self.next_button, self.report_button]),
                 self.report_links,
+                self.audit_view,
                 self.log,
             ]
         )
@@ -165,6 +167,7 @@ class LogReview:
         self.import_button.disabled = True
         self.mapping_box.layout.display = "none"
         self.file_info.value = ""
+        name = clean_filename(name)  # an upload's name is a label from outside, never a path
         raw = read_log_bytes(content, name)  # a broken or wrong file is refused here, with the reason
         self.raw, self.content, self.filename = raw, content, name
         if raw.kind == "workbook":
@@ -200,10 +203,9 @@ class LogReview:
             return None
         self.import_button.disabled = True
         try:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / self.filename
-                path.write_bytes(self.content)
-                report = import_log(self.workspace, self.patient.value, path, mapping=self.mapping())
+            # the upload's name is only a label: the bytes go straight to the store, never to a path built from it
+            report = import_bytes(self.workspace, self.patient.value, self.content, self.filename,
+                                  mapping=self.mapping())
         finally:
             self.import_button.disabled = False
         self.report = report
@@ -235,6 +237,7 @@ class LogReview:
         self.report_links.value = ""
         imports = self.workspace.imports(pid) if pid else []
         self.history_view.value = self._history_html(imports)
+        self.audit_view.value = b.audit_html(self.workspace.history(pid)) if pid else ""
         self._clear_charts()
         if plan is None:
             self.summary_view.value = b.message_html("info", "This patient has no issued plan yet.")
