@@ -439,6 +439,12 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
 ]
 
 
+# ---------------------------------------------------------------- outcome measures (physio/cli_measures.py)
+from .cli_measures import add_measures  # noqa: E402  (its own module: other command groups change apart from it)
+
+COMMANDS.append(add_measures)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="physio", description="Home-exercise plans for back problems.")
     parser.add_argument("--workspace", default=None, metavar="FOLDER",

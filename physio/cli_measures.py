@@ -1,0 +1,111 @@
+"""`physio measures ...`: list the outcome measures, show one, and score answers typed from a patient's form.
+
+Registered from cli.py (COMMANDS); kept apart so the other command groups and this one change independently.
+An impossible answer or too few answers is a user error: one plain sentence on stderr, exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .measures import MeasureError, default_measures, load_measures, parse_tokens, score
+from .measures.models import Measure, Score
+from .measures.signals import format_value
+
+__all__ = ["add_measures"]
+
+_DIRECTION = {"higher-is-better": "higher is better", "higher-is-worse": "higher is worse", "neither": ""}
+
+
+def _measures(args: argparse.Namespace) -> dict[str, Measure]:
+    return load_measures(args.protocols) if args.protocols else default_measures()
+
+
+def _measure(args: argparse.Namespace) -> Measure:
+    measures = _measures(args)
+    try:
+        return measures[args.measure_id]
+    except KeyError:
+        raise MeasureError(f"there is no outcome measure '{args.measure_id}'; the measures are: "
+                           f"{', '.join(sorted(measures))}") from None
+
+
+def _range(m: Measure) -> str:
+    lo, hi = m.scoring.range
+    unit = {"%": "%", "°": "°"}.get(m.scoring.unit, f" {m.scoring.unit}" if m.scoring.unit else "")
+    direction = _DIRECTION[m.scoring.direction]
+    return f"{lo:g}–{hi:g}{unit}" + (f", {direction}" if direction else "")
+
+
+def _change(m: Measure) -> str:
+    c = m.meaningful_change
+    if c is None:
+        return "no meaningful-change figure"
+    unit = {"%": " points", "°": "°"}.get(m.scoring.unit, f" {m.scoring.unit}" if m.scoring.unit else "")
+    pct = f" or {c.percent:g} %" if c.percent else ""
+    return f"change that matters: {c.points:g}{unit}{pct} ({c.source.split(':')[0]})"
+
+
+def _list(args: argparse.Namespace) -> None:
+    for m in sorted(_measures(args).values(), key=lambda m: m.id):
+        wording = "wording may be printed" if m.licence.print_wording else "score entry only"
+        print(f"{m.id}\t{m.name}\t{_range(m)}\t{_change(m)}\t{wording}")
+
+
+def _show(args: argparse.Namespace) -> None:
+    m = _measure(args)
+    print(f"{m.name} ({m.id})\n{m.what}")
+    print(f"Licence: {'the wording may be printed' if m.licence.print_wording else 'score entry only'} — "
+          f"{m.licence.reason} ({m.licence.source})")
+    print(f"Score: {_range(m)}; rule: {m.scoring.description} ({m.scoring.source})")
+    if m.scoring.min_answered:
+        print(f"Needs at least {m.scoring.min_answered} of {len(m.items)} answered ({m.scoring.min_answered_source})")
+    print(_change(m)[0].upper() + _change(m)[1:])
+    print(f"LOINC: {m.loinc or 'none'} ({m.loinc_note})")
+    if m.activities:
+        print(f"Activities: {m.activities.min}–{m.activities.max} named by the patient, each scored "
+              f"{m.items[0].allowed()}; type them as \"activity name=score\"")
+        return
+    print("Items (type the answers in this order, '-' for one left blank, or ITEM=VALUE):")
+    for it in m.items:
+        na = ", na" if m.not_applicable_counts_as is not None else ""
+        print(f"  {it.id}\t{it.label}\t{it.allowed()}{na}" + (f"\t{it.text}" if it.text else ""))
+
+
+def _score_lines(m: Measure, s: Score) -> list[str]:
+    if s.value is None:
+        head = f"{m.name}: no score"
+    else:
+        head = f"{m.name}: {format_value(m, s.value)}" + (f" — {s.band}" if s.band else "")
+    lines = [head]
+    for name, value in s.parts.items():
+        lines.append(f"  {name}: {'not enough answers' if value is None else format_value(m, value)}")
+    what = "activities" if m.activities else ("sections" if m.items[0].label.startswith("Section") else "items")
+    lines.append(f"  {s.answered} of {s.expected} {what} answered; rule: {s.rule}")
+    return lines
+
+
+def _score(args: argparse.Namespace) -> None:
+    m = _measure(args)
+    s = score(m, parse_tokens(m, args.answers))
+    for line in _score_lines(m, s):
+        print(line)
+    if s.value is None:
+        raise MeasureError("; ".join(s.missing))
+    for line in s.missing:  # a domain without enough answers while the main score stands
+        print(f"  note: {line}")
+
+
+def add_measures(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("measures", help="outcome measures: list them, show one, score a patient's answers")
+    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s.add_parser("list", help="one line per outcome measure").set_defaults(func=_list)
+    show = s.add_parser("show", help="an outcome measure's licence, scoring rule and items")
+    show.add_argument("measure_id", metavar="ID")
+    show.set_defaults(func=_show)
+    sc = s.add_parser("score", help="score the answers typed from the patient's form")
+    sc.add_argument("measure_id", metavar="ID")
+    sc.add_argument("answers", nargs="*", metavar="ANSWER",
+                    help="one per item in order ('-' blank, 'na' not applicable where allowed), or ITEM=VALUE; "
+                         "PSFS: \"activity name=score\"")
+    sc.set_defaults(func=_score)

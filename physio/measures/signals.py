@@ -1,0 +1,95 @@
+"""What a patient's outcome measures over time say about the next step: pure, from the rules in each instrument file.
+
+  worse by at least the meaningful change in function (ODI, RMDQ, PSFS) or leg pain → review, do not advance
+  STarT Back high risk                                                     → psychologically informed care
+  Cobb progression of 5° or more, or ATR reaching the referral criterion   → refer to a specialist
+
+Each signal carries its reason (the numbers and dates compared) and the source of the rule. Wiring the signals
+into recommend() belongs to the progression module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Mapping, Sequence
+
+from ..models._base import Frozen
+from .models import ACTION_WORDS, Action, Measure, Result, SignalRule
+from .series import scored
+
+
+class Signal(Frozen):
+    measure_id: str
+    action: Action
+    #: What to do, in the therapist's words: "review, do not advance", "refer to a specialist" ...
+    advice: str
+    reason: str
+    source: str
+    on: dt.date
+
+
+def format_value(m: Measure, value: float) -> str:
+    """A score as the therapist reads it: '35.6%', '3.4', '8°' (one decimal on wide scales, two on 1–5 scales)."""
+    digits = 1 if m.scoring.range[1] - m.scoring.range[0] >= 10 else 2
+    unit = m.scoring.unit if m.scoring.unit in ("%", "°") else ""
+    return f"{round(value, digits):g}{unit}"
+
+
+def _worse_by(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:
+    base, last = series[0], series[-1]
+    if len(series) < 2 or m.scoring.direction == "neither":
+        return None
+    change = last.score.value - base.score.value
+    worse = change if m.scoring.direction == "higher-is-worse" else -change
+    if rule.when == "worse-by":
+        need = rule.points
+    else:
+        need = m.meaningful_change.threshold(base.score.value)
+    if worse < need - 1e-9:
+        return None
+    return (f"{m.short_name} {format_value(m, last.score.value)} on {last.on:%d.%m.%Y} against "
+            f"{format_value(m, base.score.value)} at baseline ({base.on:%d.%m.%Y}): worse by {worse:.3g}, at least "
+            f"the {need:.3g} that matters", last.on)
+
+
+def _risk_group(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:
+    last = series[-1]
+    if last.score.band != rule.group:
+        return None
+    parts = "".join(f", {k} {v:g}" for k, v in last.score.parts.items() if v is not None)
+    return f"{m.short_name} on {last.on:%d.%m.%Y}: {rule.group} (total {last.score.value:g}{parts})", last.on
+
+
+def _reaches(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:
+    base, last = series[0], series[-1]
+    if len(series) < 2 or base.score.value >= rule.value or last.score.value < rule.value:
+        return None
+    return (f"{m.short_name} {format_value(m, last.score.value)} on {last.on:%d.%m.%Y}, up from "
+            f"{format_value(m, base.score.value)} at baseline ({base.on:%d.%m.%Y}): it reached the referral "
+            f"criterion of {format_value(m, rule.value)}", last.on)
+
+
+_CHECKS = {"worse-by-meaningful-change": _worse_by, "worse-by": _worse_by, "risk-group": _risk_group,
+           "reaches": _reaches}
+
+
+def measure_signals(results: Sequence[Result], measures: Mapping[str, Measure] | None = None) -> list[Signal]:
+    """Every signal the results give, instrument by instrument; the baseline is each instrument's first scored
+    result and the latest its last. Results without a score (too few answers) are left out of the comparison."""
+    if measures is None:
+        from .loader import default_measures
+
+        measures = default_measures()
+    out: list[Signal] = []
+    for measure_id in sorted({r.measure_id for r in results}):
+        m = measures[measure_id]
+        series = scored(list(results), measure_id)
+        if not series:
+            continue
+        for rule in m.signals:
+            found = _CHECKS[rule.when](m, series, rule)
+            if found:
+                reason, on = found
+                out.append(Signal(measure_id=m.id, action=rule.action, advice=ACTION_WORDS[rule.action],
+                                  reason=reason, source=rule.source, on=on))
+    return out

@@ -1,0 +1,98 @@
+"""measure_signals: what a patient's results over time say about the next step, each signal with reason and source."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from physio.measures import default_measures, measure_signals, parse_tokens, record
+
+D0 = dt.date(2026, 9, 7)
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def ms():
+    return default_measures()
+
+
+def result(ms, measure_id, days, *answers):
+    m = ms[measure_id]
+    return record(m, parse_tokens(m, list(answers)), D0 + dt.timedelta(days=days), birth_year=1980, today=TODAY)
+
+
+def odi(ms, days, total):
+    return result(ms, "odi", days, *[str(min(5, max(0, total - 5 * i))) for i in range(10)])
+
+
+def test_function_worse_by_the_meaningful_change_means_review(ms):
+    """O1: ODI 10 points (or 30 % of the baseline, whichever is smaller); L1: worse → review, do not advance."""
+    base, later = odi(ms, 0, 20), odi(ms, 28, 25)  # ODI 40 → 50: 10 points
+    [sig] = measure_signals([later, base], ms)
+    assert (sig.measure_id, sig.action, sig.advice) == ("odi", "review", "review, do not advance")
+    assert sig.reason == ("ODI 50% on 05.10.2026 against 40% at baseline (07.09.2026): worse by 10, at least the 10 "
+                          "that matters")
+    assert sig.source.startswith("L1:") and sig.on == later.on
+    assert measure_signals([base, odi(ms, 28, 24)], ms) == []  # 8 points: below the change that matters
+
+
+def test_percent_of_a_low_baseline_counts_as_the_source_says(ms):
+    """O1: 'at least 2 points or 30 %': from a leg pain of 3, +1 point is 33 % worse."""
+    sigs = measure_signals([result(ms, "nprs-leg", 0, "3"), result(ms, "nprs-leg", 14, "4")], ms)
+    assert [s.advice for s in sigs] == ["review, do not advance"] and "at least the 0.9 that matters" in sigs[0].reason
+    # back pain is not a decision signal (issue 15: function or leg pain), however much worse
+    assert measure_signals([result(ms, "nprs-back", 0, "2"), result(ms, "nprs-back", 14, "8")], ms) == []
+
+
+def test_psfs_worse_and_better(ms):
+    """ST1: 2 points on the mean; higher PSFS is better, so a fall is worse."""
+    acts = ["socks={}", "walking={}", "lifting={}"]
+    base = result(ms, "psfs", 0, *[a.format(6) for a in acts])
+    worse = result(ms, "psfs", 21, *[a.format(4) for a in acts])
+    better = result(ms, "psfs", 21, *[a.format(9) for a in acts])
+    assert [s.measure_id for s in measure_signals([base, worse], ms)] == ["psfs"]
+    assert measure_signals([base, better], ms) == []
+
+
+def test_rmdq_worse(ms):
+    """RF1, O1: 5 points or 30 %."""
+    base = result(ms, "rmdq-24", 0, *(["1"] * 10 + ["0"] * 14))
+    later = result(ms, "rmdq-24", 14, *(["1"] * 13 + ["0"] * 11))  # +3 = 30 % of 10
+    [sig] = measure_signals([base, later], ms)
+    assert sig.action == "review" and "worse by 3" in sig.reason
+
+
+def test_start_back_high_risk_means_psychologically_informed_care(ms):
+    """HI1: the high-risk group is matched to psychologically informed care; a single result is enough."""
+    [sig] = measure_signals([result(ms, "start-back", 0, *"0 0 0 0 1 1 1 1 4".split())], ms)
+    assert sig.advice == "psychologically informed care" and sig.source.startswith("HI1")
+    assert sig.reason == "STarT Back on 07.09.2026: high risk (total 5, psychosocial subscore 5)"
+    assert measure_signals([result(ms, "start-back", 0, *"1 1 1 1 0 0 0 0 0".split())], ms) == []  # medium
+
+
+def test_cobb_progression_of_five_degrees_means_refer(ms):
+    """S1: Cobb progression ≥ 5° → refer to a specialist."""
+    base = result(ms, "cobb", 0, "18")
+    assert measure_signals([base, result(ms, "cobb", 70, "22.5")], ms) == []
+    [sig] = measure_signals([base, result(ms, "cobb", 70, "23")], ms)
+    assert sig.advice == "refer to a specialist" and sig.source.startswith("S1")
+    assert sig.reason == "Cobb 23° on 16.11.2026 against 18° at baseline (07.09.2026): worse by 5, at least the 5 that matters"
+
+
+def test_atr_reaching_the_referral_criterion_means_refer(ms):
+    """S1 (Table 16, rec. 3): 5° and 7° of ATR as referral criteria; we use 7° (team-default)."""
+    base = result(ms, "atr-thoracic", 0, "5")
+    [sig] = measure_signals([base, result(ms, "atr-thoracic", 60, "7")], ms)
+    assert sig.action == "refer" and "reached the referral criterion of 7°" in sig.reason
+    assert measure_signals([base, result(ms, "atr-thoracic", 60, "6.5")], ms) == []
+    # one region's value never triggers another's: lumbar stays quiet
+    assert measure_signals([base, result(ms, "atr-lumbar", 60, "9")], ms) == []
+
+
+def test_a_sheet_without_enough_answers_is_not_compared(ms):
+    """An ODI with too few sections has no score; the comparison uses the scored ones only."""
+    base = odi(ms, 0, 20)
+    blank = result(ms, "odi", 14, "5", "5", "5", "-", "-", "-", "-", "-", "-", "-")
+    assert blank.score.value is None
+    assert measure_signals([base, blank], ms) == []
