@@ -7,6 +7,7 @@ An impossible answer or too few answers is a user error: one plain sentence on s
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .measures import MeasureError, default_measures, load_measures, parse_tokens, score
 from .measures.models import Measure, Score
@@ -96,10 +97,31 @@ def _score(args: argparse.Namespace) -> None:
         print(f"  note: {line}")
 
 
+def _validate(args: argparse.Namespace) -> int:
+    """Check the instrument files of a protocols folder and print every problem (exit 1 if any)."""
+    from .errors import ProtocolError
+
+    folder = args.folder or args.protocols
+    shown = folder or "the shipped outcome measures"
+    try:
+        measures = load_measures(folder)
+    except ProtocolError as e:
+        print(f"{shown}: {len(e.problems)} problem(s)", file=sys.stderr)
+        for line in e.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(f"{shown}: OK — {len(measures)} outcome measures ({', '.join(sorted(measures))})")
+    return 0
+
+
 def add_measures(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("measures", help="outcome measures: list them, show one, score a patient's answers")
     s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     s.add_parser("list", help="one line per outcome measure").set_defaults(func=_list)
+    v = s.add_parser("validate", help="check the instrument files and print every problem (exit 1 if any)")
+    v.add_argument("folder", nargs="?", default=None, metavar="PROTOCOLS_FOLDER",
+                   help="a protocols folder holding sources.yaml and measures/ (default: the shipped one)")
+    v.set_defaults(func=_validate)
     show = s.add_parser("show", help="an outcome measure's licence, scoring rule and items")
     show.add_argument("measure_id", metavar="ID")
     show.set_defaults(func=_show)

@@ -85,3 +85,19 @@ def test_impossible_answers_are_refused_in_one_sentence(capsys, argv, message):
     code, out, err = run(capsys, "measures", "score", *argv)
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith("physio: error: ") and message in err
+
+
+def test_validate_reports_every_problem_with_file_and_line(tmp_path, capsys):
+    import shutil
+
+    from physio.library import DEFAULT_PROTOCOLS_DIR
+
+    code, out, _ = run(capsys, "measures", "validate")
+    assert code == 0 and "OK — 12 outcome measures" in out
+    shutil.copy(DEFAULT_PROTOCOLS_DIR / "sources.yaml", tmp_path / "sources.yaml")
+    shutil.copytree(DEFAULT_PROTOCOLS_DIR / "measures", tmp_path / "measures")
+    odi = tmp_path / "measures" / "odi.yaml"
+    odi.write_text(odi.read_text(encoding="utf-8").replace("rule: percent-of-answered", "rule: sum"), encoding="utf-8")
+    code, out, err = run(capsys, "measures", "validate", str(tmp_path))
+    assert code == 1 and out == "" and "1 problem(s)" in err
+    assert "odi.yaml:" in err and "scoring.rule: unknown scoring rule 'sum'" in err

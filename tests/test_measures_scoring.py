@@ -232,3 +232,35 @@ def test_a_result_dated_before_the_patients_birth_is_refused(ms):
         record(m, answers, dt.date(2026, 12, 1), birth_year=2010, today=dt.date(2026, 11, 30))
     r = record(m, answers, dt.date(2026, 11, 30), birth_year=2010, today=dt.date(2026, 11, 30))
     assert r.score.value == 5 and r.on == dt.date(2026, 11, 30)
+
+
+# ---------------------------------------------------------------- any allowed answers
+
+
+def test_any_allowed_answers_score_inside_the_range_or_say_not_enough(ms):
+    """Property: for every instrument, any allowed answers (some blank) give a score inside its published range,
+    with a band where the instrument has bands, or no score with the rule that was not met."""
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(st.data())
+    def check(data):
+        m = ms[data.draw(st.sampled_from(sorted(ms)))]
+        if m.activities:
+            n = data.draw(st.integers(0, m.activities.max))
+            acts = [(f"activity {i}", str(data.draw(st.integers(0, 10)))) for i in range(n)]
+            s = score(m, check_answers(m, activities=acts))
+        else:
+            items = {}
+            for it in m.items:
+                allowed = [c.value for c in it.choices] or list(range(int(it.min), int(it.max) + 1))
+                items[it.id] = data.draw(st.sampled_from([None] + allowed))
+            s = score(m, check_answers(m, items))
+        if s.value is None:
+            assert s.missing and "not enough answers" in s.missing[0]
+        else:
+            lo, hi = m.scoring.range
+            assert lo <= s.value <= hi
+            assert (s.band is not None) == (m.bands is not None or m.scoring.rule == "start-back")
+
+    check()

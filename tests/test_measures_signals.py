@@ -96,3 +96,11 @@ def test_a_sheet_without_enough_answers_is_not_compared(ms):
     blank = result(ms, "odi", 14, "5", "5", "5", "-", "-", "-", "-", "-", "-", "-")
     assert blank.score.value is None
     assert measure_signals([base, blank], ms) == []
+
+
+def test_a_result_of_an_unknown_instrument_is_refused(ms):
+    from physio.measures import MeasureError
+
+    r = result(ms, "cobb", 0, "20").model_copy(update={"measure_id": "cobb-angle"})
+    with pytest.raises(MeasureError, match="names the outcome measure 'cobb-angle', which is not one of atr-lumbar"):
+        measure_signals([r], ms)

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Mapping, Sequence
 
 from ..models._base import Frozen
-from .models import ACTION_WORDS, Action, Measure, Result, SignalRule
+from .models import ACTION_WORDS, Action, Measure, MeasureError, Result, SignalRule
 from .series import scored
 
 
@@ -82,7 +82,10 @@ def measure_signals(results: Sequence[Result], measures: Mapping[str, Measure] |
         measures = default_measures()
     out: list[Signal] = []
     for measure_id in sorted({r.measure_id for r in results}):
-        m = measures[measure_id]
+        m = measures.get(measure_id)
+        if m is None:
+            raise MeasureError(f"a result names the outcome measure '{measure_id}', which is not one of "
+                               f"{', '.join(sorted(measures))}")
         series = scored(list(results), measure_id)
         if not series:
             continue
