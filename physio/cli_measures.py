@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from .measures import MeasureError, default_measures, load_measures, parse_tokens, score
-from .measures.models import Measure, Score
+from .measures.models import ACTION_WORDS, Measure, Score
 from .measures.signals import format_value
 
 __all__ = ["add_measures"]
@@ -63,6 +63,8 @@ def _show(args: argparse.Namespace) -> None:
         print(f"Needs at least {m.scoring.min_answered} of {len(m.items)} answered ({m.scoring.min_answered_source})")
     print(_change(m)[0].upper() + _change(m)[1:])
     print(f"LOINC: {m.loinc or 'none'} ({m.loinc_note})")
+    for line in _details(m):
+        print(line)
     if m.activities:
         print(f"Activities: {m.activities.min}–{m.activities.max} named by the patient, each scored "
               f"{m.items[0].allowed()}; type them as \"activity name=score\"")
@@ -71,6 +73,31 @@ def _show(args: argparse.Namespace) -> None:
     for it in m.items:
         na = ", na" if m.not_applicable_counts_as is not None else ""
         print(f"  {it.id}\t{it.label}\t{it.allowed()}{na}" + (f"\t{it.text}" if it.text else ""))
+
+
+def _when(m: Measure, rule) -> str:
+    if rule.when == "worse-by-meaningful-change":
+        return "worse than the baseline by the change that matters"
+    if rule.when == "worse-by":
+        return f"worse than the baseline by {format_value(m, rule.points)} or more"
+    if rule.when == "risk-group":
+        return f"the result is {rule.group}"
+    return f"it reaches {format_value(m, rule.value)} from below"
+
+
+def _details(m: Measure) -> list[str]:
+    """Bands, domains and decision rules, each with its source."""
+    lines = []
+    if m.bands:
+        lines.append("Bands: " + "; ".join(f"up to {format_value(m, b.up_to)} {b.label}" for b in m.bands.bands)
+                     + f" ({m.bands.source})")
+    for d in m.domains:
+        change = (f"; change that matters {d.meaningful_change.points:g} ({d.meaningful_change.source})"
+                  if d.meaningful_change else "")
+        lines.append(f"Domain {d.name}: items {', '.join(d.items)}, at least {d.min_answered} answered{change}")
+    for rule in m.signals:
+        lines.append(f"Decision: {ACTION_WORDS[rule.action]} when {_when(m, rule)} ({rule.source})")
+    return lines
 
 
 def _score_lines(m: Measure, s: Score) -> list[str]:

@@ -101,3 +101,14 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path, capsys):
     code, out, err = run(capsys, "measures", "validate", str(tmp_path))
     assert code == 1 and out == "" and "1 problem(s)" in err
     assert "odi.yaml:" in err and "scoring.rule: unknown scoring rule 'sum'" in err
+
+
+def test_show_gives_bands_domains_and_decision_rules_with_sources(capsys):
+    _, out, _ = run(capsys, "measures", "show", "srs-22r")
+    assert ("Domain pain: items 1, 2, 8, 11, 17, at least 3 answered; change that matters 0.6 "
+            "(BG1: pain 0.6 (surgical AIS))") in out
+    _, out, _ = run(capsys, "measures", "show", "odi")
+    assert "Bands: up to 20% minimal disability; up to 40% moderate disability" in out
+    assert "Decision: review, do not advance when worse than the baseline by the change that matters (L1:" in out
+    _, out, _ = run(capsys, "measures", "show", "start-back")
+    assert "Decision: psychologically informed care when the result is high risk (HI1:" in out
