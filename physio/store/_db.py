@@ -102,6 +102,8 @@ class Database:
     # ------------------------------------------------------------ connections
 
     def _connect(self, *, write: bool = False) -> sqlite3.Connection:
+        if not self.read_only and not _folder_writable(self.folder, self.db_path):
+            self.read_only = True  # write access was taken away while the workspace was open
         try:
             if self.read_only:
                 con = self._connect_read_only()
