@@ -121,3 +121,16 @@ def test_unknown_field_and_bad_yaml(folder):
     found = problems(folder)
     assert f"psfs.yaml:{line + 1} shortname: unknown field; check its spelling (given: 'PSFS')" in found
     assert any(p.startswith("broken.yaml:") and "is not valid YAML" in p for p in found)
+
+
+def test_answer_range_and_direction_agree_with_the_rule(folder):
+    line = edit(folder, "cobb.yaml", "min: 0, max: 120,", "min: 0, max: 180,")
+    found = problems(folder)
+    assert any(p.startswith(f"cobb.yaml:{line} items[0]: the answer range 0–180 differs from the score range 0–120")
+               for p in found)
+
+
+def test_public_names_of_the_measures_package_exist():
+    import physio.measures as pm
+
+    assert [n for n in pm.__all__ if not hasattr(pm, n)] == []

@@ -132,6 +132,9 @@ def _check_scoring(m: Measure, w) -> list[str]:
         out.append(f"{w(('scoring', 'parameters'))}: the rule '{s.rule}' takes no parameters")
     if s.rule in ("single-value", "activity-mean") and len(m.items) != 1:
         out.append(f"{w(('items',))}: the rule '{s.rule}' needs exactly one item (the value or the scale)")
+    if s.rule in ("single-value", "activity-mean") and len(m.items) == 1 and (m.items[0].min, m.items[0].max) != s.range:
+        out.append(f"{w(('items', 0))}: the answer range {m.items[0].min:g}–{m.items[0].max:g} differs from the score "
+                   f"range {s.range[0]:g}–{s.range[1]:g}; with this rule they are the same")
     if (s.rule == "activity-mean") != (m.activities is not None):
         out.append(f"{w(('activities',))}: patient-named activities go with the rule 'activity-mean' only")
     if s.rule == "domain-means" and not m.domains:
@@ -165,6 +168,8 @@ def _check_signals(m: Measure, w) -> list[str]:
     for i, sig in enumerate(m.signals):
         if sig.when == "worse-by-meaningful-change" and m.meaningful_change is None:
             out.append(f"{w(('signals', i, 'when'))}: this instrument has no meaningful_change to compare with")
+        if sig.when in ("worse-by", "worse-by-meaningful-change") and m.scoring.direction == "neither":
+            out.append(f"{w(('signals', i, 'when'))}: this instrument has no better or worse end (direction: neither)")
         if sig.when == "risk-group":
             groups = _RULE_GROUPS.get(m.scoring.rule) or {b.label for b in (m.bands.bands if m.bands else [])}
             if sig.group not in groups:
