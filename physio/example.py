@@ -64,7 +64,7 @@ def issue_example_plans(ws: Workspace, library: Library) -> list[str]:
         phase = protocol.phases[min(req.phase_index, len(protocol.phases) - 1)]
         try:
             plan = personalise(protocol, patient, phase.id, EXAMPLE_START, Overrides(notes=list(req.notes)),
-                               library=library)
+                               library=library, today=EXAMPLE_ISSUED_AT.date())
         except Contraindicated as e:
             skipped.append(f"{patient.id}: {protocol.title} refused: " + "; ".join(e.reasons))
             continue

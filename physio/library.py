@@ -247,12 +247,13 @@ def load_library(folder: str | Path | None = None) -> Library:
             continue
         if ex.id in exercises:
             problems.append(f"{ex_doc.where(('exercises', i, 'id'))}: duplicate exercise id '{ex.id}'")
+        ex = _vocabulary_ids(ex, ex_doc, ("exercises", i), problems)
         exercises[ex.id] = ex
 
     protocols: dict[str, Protocol] = {}
     protocol_docs: dict[str, _Doc] = {}
     for file in sorted(folder.glob("*.yaml")):
-        if file.name in ("sources.yaml", "exercises.yaml", "poses.yaml", "vocabulary.yaml"):
+        if file.name in ("sources.yaml", "exercises.yaml", "poses.yaml", "vocabulary.yaml", "caps.yaml"):
             continue
         try:
             doc = _read(file)
@@ -263,7 +264,7 @@ def load_library(folder: str | Path | None = None) -> Library:
             # never skipped in silence: a misspelt `phases:` would otherwise drop a whole protocol
             problems.append(
                 f"{doc.where(())}: not a protocol file (no top-level 'phases:'); this folder holds only "
-                "sources.yaml, exercises.yaml, poses.yaml, vocabulary.yaml and protocol files"
+                "sources.yaml, exercises.yaml, poses.yaml, vocabulary.yaml, caps.yaml and protocol files"
             )
             continue
         _check_sources(doc, sources, problems)
@@ -271,6 +272,7 @@ def load_library(folder: str | Path | None = None) -> Library:
         if proto is None:
             continue
         problems.extend(_uncited_numbers(proto, doc, sources))
+        proto = _vocabulary_ids(proto, doc, (), problems)
         if proto.id in protocols:
             problems.append(f"{doc.where(('id',))}: duplicate protocol id '{proto.id}' (also in {protocol_docs[proto.id].file.name})")
         protocols[proto.id] = proto
@@ -294,6 +296,33 @@ def load_library(folder: str | Path | None = None) -> Library:
     return Library(folder, exercises, protocols, sources, poses, translations)
 
 
+def _vocabulary_ids(item, doc: _Doc, at: tuple, problems: list[str]):
+    """The item with every condition and contraindication written as its vocabulary id (case and synonyms
+    mapped); an unknown one is a problem naming file, line, the closest ids and those allowed."""
+    from .vocabulary import default_vocabulary
+
+    vocab = default_vocabulary()
+
+    def known(kind: str, value: str, path: tuple) -> str:
+        try:
+            return (vocab.condition(value) if kind == "condition" else vocab.contraindication(value)).id
+        except UnknownId as e:
+            problems.append(f"{doc.where(at + path)}: {e}")
+            return value
+
+    update: dict = {}
+    if isinstance(item, Protocol):
+        update["condition"] = known("condition", item.condition, ("condition",))
+        update["contraindications"] = [
+            c.model_copy(update={"id": known("contraindication", c.id, ("contraindications", i, "id"))})
+            for i, c in enumerate(item.contraindications)
+        ]
+    else:
+        update["contraindications"] = [known("contraindication", c, ("contraindications", i))
+                                       for i, c in enumerate(item.contraindications)]
+    return item.model_copy(update=update)
+
+
 def _load_poses(file: Path, exercises: dict[str, Exercise], problems: list[str]) -> dict[str, Any]:
     """Poses are checked by the drawing package, which knows the body model."""
     try:
@@ -306,77 +335,104 @@ def _load_poses(file: Path, exercises: dict[str, Exercise], problems: list[str])
 def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | None = None) -> list[str]:
     """The safety invariants every protocol must keep; each problem names file, line and field."""
     where = doc.where if doc else (lambda p: _dotted(p))
+    from .safety import cap_problems
+
     problems: list[str] = []
+    for param, limit in proto.limits.items():
+        problems += [f"{where(('limits', param))}: {p}; a protocol cannot raise a limit past it"
+                     for p in cap_problems(param, limit.hard[1])]
     phase_ids: set[str] = set()
     for pi, phase in enumerate(proto.phases):
         if phase.id in phase_ids:
             problems.append(f"{where(('phases', pi, 'id'))}: duplicate phase id '{phase.id}'")
         phase_ids.add(phase.id)
-        seen: set[str] = set()
-        board_total = board_longest = 0
-        for ei, rx in enumerate(phase.exercises):
-            at = ("phases", pi, "exercises", ei)
-            if rx.exercise in seen:
-                problems.append(f"{where(at + ('exercise',))}: '{rx.exercise}' is listed twice in this phase")
-            seen.add(rx.exercise)
-            ex = exercises.get(rx.exercise)
-            if ex is None:
-                problems.append(f"{where(at + ('exercise',))}: no exercise '{rx.exercise}' in exercises.yaml")
-                continue
-            bad = sorted(set(ex.tags) & set(proto.forbidden_tags))
-            if bad:
-                problems.append(
-                    f"{where(at + ('exercise',))}: '{ex.id}' is tagged {', '.join(bad)}, which this protocol forbids"
-                )
-            for param, value in rx.dose.values().items():
-                limit = proto.limit(rx, param)
-                if limit is None:
-                    problems.append(
-                        f"{where(at + ('dose', param))}: {param} has no limit; add one under 'limits' of the protocol or this exercise"
-                    )
-                    continue
-                if not limit.in_hard(value):
-                    lo, hi = limit.hard
-                    side = f"above the hard limit {hi}" if value > hi else f"below the hard limit {lo}"
-                    problems.append(f"{where(at + ('dose', param))}: {value} is {side} (allowed {lo}–{hi})")
-                elif not limit.in_usual(value):
-                    problems.append(
-                        f"{where(at + ('dose', param))}: {value} is outside the usual range {limit.usual[0]}–{limit.usual[1]}"
-                    )
-            if "board" in ex.tags:
-                total = board_seconds(rx.dose)
-                board_total += total
-                board_longest = max(board_longest, total)
-                lim = proto.limit(rx, "duration_s")
-                rule = f"a board session may last at most {MAX_BOARD_SESSION_S // 60} minutes (the article)"
-                if total > MAX_BOARD_SESSION_S:
-                    problems.append(f"{where(at + ('dose', 'duration_s'))}: {rule}; {rx.dose.summary()} is {total} s")
-                if lim and lim.hard[1] > MAX_BOARD_SESSION_S:
-                    problems.append(
-                        f"{where(at + ('dose', 'duration_s'))}: {rule}; the hard limit is above ({lim.hard[1]} s)"
-                    )
-        # one board exercise too long is reported above; here, several that are only too long together
-        if board_total > MAX_BOARD_SESSION_S and board_longest <= MAX_BOARD_SESSION_S:
-            problems.append(
-                f"{where(('phases', pi, 'exercises'))}: a board session may last at most {MAX_BOARD_SESSION_S // 60} "
-                f"minutes (the article); this phase's board exercises add up to {board_total} s"
-            )
+        lists = [(("phases", pi, "exercises"), phase.exercises)]
+        lists += [(("phases", pi, "programmes", pref, "exercises"), prog.exercises)
+                  for pref, prog in phase.programmes.items()]
+        for base, rx_list in lists:
+            problems += _check_prescriptions(proto, phase, rx_list, base, exercises, where)
         if pi > 0 and not phase.deload:
-            before = {rx.exercise: rx.dose for rx in proto.phases[pi - 1].exercises}
-            for ei, rx in enumerate(phase.exercises):
-                prev = before.get(rx.exercise)
-                if prev is None:
-                    continue
-                for param in DOSE_PARAMS:
-                    a, b = getattr(prev, param), getattr(rx.dose, param)
-                    if a is not None and b is not None and b < a:
-                        problems.append(
-                            f"{where(('phases', pi, 'exercises', ei, 'dose', param))}: {param} falls from {a} to {b} "
-                            f"after phase '{proto.phases[pi - 1].id}'; mark the phase 'deload: true' if that is meant"
-                        )
+            problems += _check_no_fall(proto, pi, where)
     return problems
 
 
+def _check_prescriptions(proto: Protocol, phase, rx_list: list, base: tuple, exercises: dict[str, Exercise],
+                         where) -> list[str]:
+    """One list of prescriptions of a phase: known exercises, no forbidden tags, doses within limits and caps,
+    board sessions within the board rule."""
+    from .safety import cap_problems
+
+    problems: list[str] = []
+    seen: set[str] = set()
+    board_total = board_longest = 0
+    forbidden = {t: "this protocol forbids" for t in proto.forbidden_tags}
+    forbidden.update({f.tag: f"phase '{phase.id}' forbids [{f.source}]" for f in phase.forbidden})
+    for ei, rx in enumerate(rx_list):
+        at = base + (ei,)
+        if rx.exercise in seen:
+            problems.append(f"{where(at + ('exercise',))}: '{rx.exercise}' is listed twice in this phase")
+        seen.add(rx.exercise)
+        ex = exercises.get(rx.exercise)
+        if ex is None:
+            problems.append(f"{where(at + ('exercise',))}: no exercise '{rx.exercise}' in exercises.yaml")
+            continue
+        for tag in sorted(set(ex.tags) & set(forbidden)):
+            problems.append(f"{where(at + ('exercise',))}: '{ex.id}' is tagged {tag}, which {forbidden[tag]}")
+        for param, value in rx.dose.values().items():
+            limit = proto.limit(rx, param)
+            if limit is None:
+                problems.append(
+                    f"{where(at + ('dose', param))}: {param} has no limit; add one under 'limits' of the protocol or this exercise"
+                )
+                continue
+            if not limit.in_hard(value):
+                lo, hi = limit.hard
+                side = f"above the hard limit {hi}" if value > hi else f"below the hard limit {lo}"
+                problems.append(f"{where(at + ('dose', param))}: {value} is {side} (allowed {lo}–{hi})")
+            elif not limit.in_usual(value):
+                problems.append(
+                    f"{where(at + ('dose', param))}: {value} is outside the usual range {limit.usual[0]}–{limit.usual[1]}"
+                )
+        for param, limit in rx.limits.items():
+            problems += [f"{where(at + ('limits', param))}: {p}; a protocol cannot raise a limit past it"
+                         for p in cap_problems(param, limit.hard[1], ex.tags)]
+        if "board" in ex.tags:
+            total = board_seconds(rx.dose)
+            board_total += total
+            board_longest = max(board_longest, total)
+            lim = proto.limit(rx, "duration_s")
+            rule = f"a board session may last at most {MAX_BOARD_SESSION_S // 60} minutes (the article)"
+            if total > MAX_BOARD_SESSION_S:
+                problems.append(f"{where(at + ('dose', 'duration_s'))}: {rule}; {rx.dose.summary()} is {total} s")
+            if lim and lim.hard[1] > MAX_BOARD_SESSION_S:
+                problems.append(
+                    f"{where(at + ('dose', 'duration_s'))}: {rule}; the hard limit is above ({lim.hard[1]} s)"
+                )
+    # one board exercise too long is reported above; here, several that are only too long together
+    if board_total > MAX_BOARD_SESSION_S and board_longest <= MAX_BOARD_SESSION_S:
+        problems.append(
+            f"{where(base)}: a board session may last at most {MAX_BOARD_SESSION_S // 60} "
+            f"minutes (the article); this phase's board exercises add up to {board_total} s"
+        )
+    return problems
+
+
+def _check_no_fall(proto: Protocol, pi: int, where) -> list[str]:
+    problems: list[str] = []
+    phase = proto.phases[pi]
+    before = {rx.exercise: rx.dose for rx in proto.phases[pi - 1].exercises}
+    for ei, rx in enumerate(phase.exercises):
+        prev = before.get(rx.exercise)
+        if prev is None:
+            continue
+        for param in DOSE_PARAMS:
+            a, b = getattr(prev, param), getattr(rx.dose, param)
+            if a is not None and b is not None and b < a:
+                problems.append(
+                    f"{where(('phases', pi, 'exercises', ei, 'dose', param))}: {param} falls from {a} to {b} "
+                    f"after phase '{proto.phases[pi - 1].id}'; mark the phase 'deload: true' if that is meant"
+                )
+    return problems
 
 
 _CITED = re.compile(r"\(([^()]*)\)")

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from .errors import Contraindicated, LimitExceeded, PlanError
 from .models import (
     DOSE_PARAMS,
+    Exercise,
     PARAM_LABELS,
     AddedExercise,
     Dose,
@@ -31,7 +32,7 @@ from .models import (
     ScheduledSession,
 )
 from .models._base import Frozen
-from .safety import board_session_problems
+from .safety import board_session_problems, dose_cap_problems
 from .translations import Translation, exercise_in
 
 if TYPE_CHECKING:
@@ -81,54 +82,175 @@ def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def screen(protocol: Protocol, patient: Patient, on: dt.date, translation: "Translation | None" = None) -> Screening:
-    """Check contraindications, red flags and warnings of `protocol` for `patient` on a date.
+def screen(
+    protocol: Protocol,
+    patient: Patient,
+    on: dt.date,
+    translation: "Translation | None" = None,
+    *,
+    exercises: "list[Exercise] | None" = None,
+    today: dt.date | None = None,
+) -> Screening:
+    """Check contraindications, red flags and warnings of `protocol` for `patient`, for a plan starting `on`.
 
-    A clearance lifts a contraindication only when the protocol marks it clearable, the ids match,
-    and the clearance is for this protocol (or for any protocol). Red flags noted at intake always refuse:
-    they mean "refer", never "exercise at home".
+    A contraindication is checked three ways, each from protocols/vocabulary.yaml and the protocol file:
+    - the protocol lists it: it rules out the whole protocol;
+    - it is general (pregnancy, osteoporosis, glaucoma...): it rules out every exercise carrying a tag it
+      forbids (board, inversion, hanging, twist, loaded-flexion...) in any protocol, or every exercise if it
+      names no tag; a general one that rules nothing out in this plan is still named, as a warning;
+    - an exercise names it directly (its `contraindications` in exercises.yaml).
+    `exercises` are the plan's exercises (those added by the therapist included); None: the protocol only.
+
+    A clearance lifts a contraindication only when it is clearable, names this protocol (or the exercise it
+    rules out), was signed no later than `on` and not after `today`, and has not expired by `on`. Red flags
+    noted at intake always refuse: they mean "refer", never "exercise at home".
 
     With a translation, the cleared and warning lines (which the patient reads) are in its language;
     refusals are for the therapist and stay in English.
     """
-    from .io._labels import labels, long_date
+    from .clock import today as clinic_today
+    from .io._labels import labels
+    from .vocabulary import default_vocabulary
 
+    vocab = default_vocabulary()
     lang = translation.language if translation else "en"
-    L = labels(lang)
     texts = translation.protocols[protocol.id] if translation else None
-    refusals: list[str] = []
-    cleared: list[str] = []
-    warnings: list[str] = []
+    out = _ScreenOut(labels(lang), lang, texts, translation is not None)
     by_id = {c.id: c for c in protocol.contraindications}
     for cid in dict.fromkeys(patient.contraindications):  # each once, in the order noted
-        ci = by_id.get(cid)
-        if ci is None:
-            continue  # the protocol does not list it, so it does not rule this protocol out
-        covering = [
-            c for c in patient.clearances
-            if c.contraindication == cid and (c.protocol is None or c.protocol == protocol.id)
-        ]
-        if not ci.clearable:
-            refusals.append(
-                f"Contraindication '{cid}' ({ci.text}): {protocol.title} is never allowed with it, "
-                "even with a doctor's clearance."
-            )
-        elif covering:
-            c = covering[0]
-            when = long_date(c.on, lang) if translation else f"{c.on:%d %b %Y}"
-            text = texts.contraindications.get(cid, ci.text) if texts else ci.text
-            cleared.append(L["cleared"].format(text=text, id=cid, by=c.by, on=when) + (f" ({c.note})" if c.note else ""))
-        else:
-            other = [c for c in patient.clearances if c.contraindication == cid]
-            hint = (
-                f"; the recorded clearance is for protocol '{other[0].protocol}', not '{protocol.id}'"
-                if other else "; a doctor's written clearance for this protocol would allow it"
-            )
-            refusals.append(f"Contraindication '{cid}' ({ci.text}): no clearance recorded{hint}.")
+        term = vocab.contraindication(cid)
+        listed = by_id.get(term.id)
+        if listed is not None:
+            _screen_protocol_wide(out, protocol, patient, term.id, listed.text, listed.clearable, listed.source,
+                                  on, today or clinic_today())
+            continue
+        ruled_out = [ex for ex in (exercises or []) if term.rules_out(ex.tags) or term.id in ex.contraindications]
+        if term.general and not term.forbids_tags:
+            _screen_protocol_wide(out, protocol, patient, term.id, term.label["en"], term.clearable, term.source,
+                                  on, today or clinic_today())
+        elif ruled_out:
+            _screen_exercises(out, protocol, patient, term, ruled_out, on, today or clinic_today())
+        elif term.general:
+            out.warnings.append(
+                f"{term.label[lang if lang in term.label else 'en']}: "
+                + ("ни одно упражнение этого плана не запрещено при этом состоянии ("
+                   if lang == "ru" else "noted at intake; none of this plan's exercises is one it rules out (")
+                + ", ".join(term.forbids_tags) + ")")
     flags = {f.id: f for f in protocol.red_flags}
     for fid in dict.fromkeys(patient.red_flags):
         text = flags[fid].text if fid in flags else "noted at intake"
-        refusals.append(f"Red flag '{fid}' ({text}): refer the patient to a doctor before any home programme.")
+        out.refusals.append(f"Red flag '{fid}' ({text}): refer the patient to a doctor before any home programme.")
+    out.warnings += _screen_warnings(protocol, patient, on, out)
+    return Screening(allowed=not out.refusals, refusals=out.refusals, cleared=out.cleared, warnings=out.warnings)
+
+
+class _ScreenOut:
+    """The lines screening collects, and the language they are written in."""
+
+    def __init__(self, L: dict, lang: str, texts, translated: bool):
+        self.L, self.lang, self.texts, self.translated = L, lang, texts, translated
+        self.refusals: list[str] = []
+        self.cleared: list[str] = []
+        self.warnings: list[str] = []
+
+
+def _clearance_problem(c, on: dt.date, today: dt.date) -> str | None:
+    """Why a clearance cannot count for a plan starting `on` (None: it counts)."""
+    if c.on > today:
+        return f"the clearance by {c.by} is dated {c.on:%d %b %Y}, in the future"
+    if c.on > on:
+        return f"the clearance by {c.by} is dated {c.on:%d %b %Y}, after the plan's start {on:%d %b %Y}"
+    until, source = c.expires()
+    if until < on:
+        return f"the clearance by {c.by} of {c.on:%d %b %Y} expired on {until:%d %b %Y} ({source})"
+    return None
+
+
+def _cleared_line(out: _ScreenOut, c, text: str, cid: str, what: str | None) -> str:
+    from .io._labels import long_date
+
+    when = long_date(c.on, out.lang) if out.translated else f"{c.on:%d %b %Y}"
+    until, _ = c.expires()
+    until_txt = long_date(until, out.lang) if out.translated else f"{until:%d %b %Y}"
+    line = out.L["cleared"].format(text=text, id=cid, by=c.by, on=when)
+    line += ", " + out.L["cleared_until"].format(until=until_txt)
+    if what:
+        line += f" ({what})"
+    return line + (f" ({c.note})" if c.note else "")
+
+
+def _pick_clearance(patient: Patient, cid: str, fits, on: dt.date, today: dt.date) -> tuple[object | None, list[str]]:
+    """The first valid clearance of `cid` that `fits`, and why the others that fit do not count."""
+    problems = []
+    for c in patient.clearances:
+        if c.contraindication != cid or not fits(c):
+            continue
+        problem = _clearance_problem(c, on, today)
+        if problem is None:
+            return c, []
+        problems.append(problem)
+    return None, problems
+
+
+def _screen_protocol_wide(out: _ScreenOut, protocol: Protocol, patient: Patient, cid: str, text: str,
+                          clearable: bool, source: str, on: dt.date, today: dt.date) -> None:
+    head = f"Contraindication '{cid}' ({text})"
+    if not clearable:
+        out.refusals.append(f"{head}: {protocol.title} is never allowed with it, even with a doctor's clearance "
+                            f"[{source}].")
+        return
+    c, problems = _pick_clearance(patient, cid, lambda c: c.protocol == protocol.id, on, today)
+    if c is not None:
+        shown = out.texts.contraindications.get(cid, text) if out.texts else text
+        out.cleared.append(_cleared_line(out, c, shown, cid, None))
+        return
+    other = [c for c in patient.clearances if c.contraindication == cid and c.protocol != protocol.id]
+    if problems:
+        hint = "; " + "; ".join(problems)
+    elif other:
+        names = other[0].protocol or f"exercise '{other[0].exercise}'"
+        hint = f"; the recorded clearance is for {names if other[0].protocol is None else repr(names)}, not '{protocol.id}'"
+    else:
+        hint = "; a doctor's written clearance for this protocol would allow it"
+    out.refusals.append(f"{head}: no valid clearance recorded{hint} [{source}].")
+
+
+def _screen_exercises(out: _ScreenOut, protocol: Protocol, patient: Patient, term, ruled_out: list,
+                      on: dt.date, today: dt.date) -> None:
+    """A contraindication that rules out some exercises of the plan (by their tags or by name)."""
+    text = term.label["en"]
+    head = f"Contraindication '{term.id}' ({text})"
+    blocked, why_not = [], []
+    for ex in ruled_out:
+        tags = sorted(set(term.forbids_tags) & set(ex.tags))
+        named = f"{ex.name} ('{ex.id}'" + (f", tagged {', '.join(tags)})" if tags else ")")
+        if not term.clearable:
+            blocked.append(named)
+            continue
+        c, problems = _pick_clearance(patient, term.id, lambda c, ex=ex: c.exercise == ex.id or c.protocol == protocol.id,
+                                      on, today)
+        if c is None:
+            blocked.append(named)
+            why_not += problems
+        else:
+            label = term.label.get(out.lang, text) if out.translated else text
+            out.cleared.append(_cleared_line(out, c, label, term.id, ex.name))
+    if not blocked:
+        return
+    if not term.clearable:
+        tail = "never allowed with it, even with a doctor's clearance; remove the exercise"
+    elif why_not:
+        tail = "; ".join(dict.fromkeys(why_not)) + "; remove the exercise or record a valid clearance"
+    else:
+        tail = ("no valid clearance recorded; remove the exercise, or record a doctor's clearance for it or for "
+                "this protocol")
+    out.refusals.append(f"{head}: rules out {'; '.join(blocked)}: {tail} [{term.source}].")
+
+
+def _screen_warnings(protocol: Protocol, patient: Patient, on: dt.date, out: _ScreenOut) -> list[str]:
+    """The protocol's warnings that apply to this patient (age, Cobb angle), in the plan's language."""
+    L, texts = out.L, out.texts
+    warnings: list[str] = []
     age = patient.age(on)
     cobb = patient.cobb_deg()
     for w in protocol.warnings:
@@ -143,7 +265,7 @@ def screen(protocol: Protocol, patient: Patient, on: dt.date, translation: "Tran
             warnings.append(f"{message} ({L['cobb_over'].format(cobb=c, v=v)})")
         elif w.when == "cobb_under" and cobb is not None and cobb < w.value:
             warnings.append(f"{message} ({L['cobb_under'].format(cobb=c, v=v)})")
-    return Screening(allowed=not refusals, refusals=refusals, cleared=cleared, warnings=warnings)
+    return warnings
 
 
 # ---------------------------------------------------------------- helpers
@@ -275,12 +397,6 @@ def personalise(
     kept_start_reason = check_start(start_d, made_on, start_reason)
     language = language or patient.language
     translation = _translation(library, language)
-    result = screen(protocol, patient, start_d, translation)
-    if not result.allowed:
-        raise Contraindicated(
-            f"{protocol.title} is not allowed for {patient.name} ({patient.id}):\n- " + "\n- ".join(result.refusals),
-            result.refusals,
-        )
     if weeks is None:
         weeks = phase.min_weeks
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= phase.max_weeks:
@@ -289,7 +405,18 @@ def personalise(
             f"{phase.max_weeks} (the phase's maximum)"
         )
 
-    exercises = _personalised_exercises(protocol, phase, overrides, library)
+    preference = patient.directional_preference()
+    exercises = _personalised_exercises(protocol, phase, overrides, library, preference)
+    caps = [p for pe in exercises for p in dose_cap_problems(pe.exercise.name, pe.exercise.tags, pe.dose)]
+    if caps:
+        raise LimitExceeded("; ".join(caps))
+    result = screen(protocol, patient, start_d, translation, exercises=[pe.exercise for pe in exercises],
+                    today=made_on)
+    if not result.allowed:
+        raise Contraindicated(
+            f"{protocol.title} is not allowed for {patient.name} ({patient.id}):\n- " + "\n- ".join(result.refusals),
+            result.refusals,
+        )
     board = board_session_problems((pe.exercise.name, pe.exercise.tags, pe.dose) for pe in exercises)
     if board:
         raise LimitExceeded("; ".join(board))
@@ -326,7 +453,8 @@ def personalise(
         exercises=exercises,
         overrides=overrides,
         notes=[n for n in overrides.notes if n.strip()],
-        warnings=result.warnings + _late_start_line(start_d, made_on, kept_start_reason, language),
+        warnings=_preference_lines(phase, preference, language) + result.warnings
+        + _late_start_line(start_d, made_on, kept_start_reason, language),
         cleared=result.cleared,
         stop_rules=[r.model_copy(update={"text": t}) for r, t in zip(protocol.stop_rules, texts.stop_rules)]
         if texts else protocol.stop_rules,
@@ -336,6 +464,15 @@ def personalise(
         language=language,
         start_reason=kept_start_reason,
     )
+
+
+def _preference_lines(phase: Phase, preference: str | None, language: str) -> list[str]:
+    """A warning when the phase's programme depends on a directional preference and none was recorded."""
+    if not phase.programmes or preference is not None:
+        return []
+    from .io._labels import labels
+
+    return [labels(language)["no_preference"]]
 
 
 def _late_start_line(start: dt.date, made_on: dt.date, reason: str | None, language: str) -> list[str]:
@@ -361,9 +498,10 @@ def _translation(library: "Library", language: str) -> "Translation | None":
 
 
 def _personalised_exercises(
-    protocol: Protocol, phase: Phase, overrides: Overrides, library: "Library"
+    protocol: Protocol, phase: Phase, overrides: Overrides, library: "Library", preference: str | None = None
 ) -> list[PlannedExercise]:
-    in_phase = [rx.exercise for rx in phase.exercises]
+    programme = phase.programme(preference)
+    in_phase = [rx.exercise for rx in programme]
     listing = ", ".join(in_phase)
 
     def not_in_phase(ex_id: str, what: str) -> PlanError:
@@ -382,7 +520,7 @@ def _personalised_exercises(
             raise not_in_phase(ex_id, "the overrides remove")
 
     planned: list[PlannedExercise] = []
-    for rx in phase.exercises:
+    for rx in programme:
         if rx.exercise in overrides.remove:
             continue
         ex = library.exercise(rx.exercise)
@@ -425,6 +563,12 @@ def _personalised_exercises(
                 f"{ex.name} ('{ex.id}') cannot be added: it is tagged {', '.join(bad)}, which "
                 f"{protocol.title} forbids (forbidden tags: {', '.join(protocol.forbidden_tags)})"
             )
+        in_phase_bad = [f for f in phase.forbidden if f.tag in ex.tags]
+        if in_phase_bad:
+            raise PlanError(
+                f"{ex.name} ('{ex.id}') cannot be added to {phase.name}: it is tagged "
+                + "; ".join(f"{f.tag}, which this phase forbids [{f.source}]" for f in in_phase_bad)
+            )
         for p in add.reasons:
             if p not in add.dose.values():
                 raise PlanError(f"{ex.name}: a reason is given for {p}, but the added dose does not set it")
@@ -450,20 +594,36 @@ def _personalised_exercises(
     return planned
 
 
-def check_plan(plan: Plan, protocol: Protocol | None = None) -> list[str]:
+def check_plan(plan: Plan, protocol: Protocol | None = None, *, library: "Library | None" = None) -> list[str]:
     """Safety problems in a plan, as sentences; [] for a safe plan.
 
-    Used by tests and by the workspace before issuing: no value outside its hard limit (the limits
-    the plan carries), no value outside the usual range without a reason, and, when the protocol is
-    given, no exercise with a tag it forbids."""
+    The plan is checked against the CURRENT library (default: physio.default_library()) and the absolute caps
+    (physio/safety.py), never against the limits the plan carries, which an edited file or database could
+    have widened: every value within the hard limit of its protocol and phase, outside the usual range only
+    with a reason, no tag the protocol or phase forbids, the board rule, and no value above its cap. A plan
+    whose protocol or phase the library no longer holds is checked against its own limits AND the caps.
+    Used by Workspace.issue, the exports and the importer."""
+    lib = library if library is not None else _current_library()
+    proto = protocol or (lib.protocols.get(plan.protocol_id) if lib is not None else None)
+    phase = None
+    if proto is not None:
+        phase = next((ph for ph in proto.phases if ph.id == plan.phase_id), None)
+    rx_by_id: dict[str, Prescription] = {}
+    forbidden: set[str] = set(proto.forbidden_tags) if proto else set()
+    if phase is not None:
+        forbidden |= phase.forbidden_tags()
+        for rx_list in [phase.exercises, *(p.exercises for p in phase.programmes.values())]:
+            rx_by_id.update({rx.exercise: rx for rx in rx_list if rx.exercise not in rx_by_id})
     problems: list[str] = []
-    forbidden = set(protocol.forbidden_tags) if protocol else set()
     for pe in plan.exercises:
-        bad = sorted(set(pe.exercise.tags) & forbidden)
+        current = lib.exercises.get(pe.exercise.id) if lib is not None else None
+        tags = set(pe.exercise.tags) | set(current.tags if current else [])
+        bad = sorted(tags & forbidden)
         if bad:
             problems.append(f"{pe.exercise.name}: tagged {', '.join(bad)}, forbidden by {plan.protocol_id}")
+        problems += dose_cap_problems(pe.exercise.name, tags, pe.dose)
         for p, v in pe.dose.values().items():
-            lim = pe.limits.get(p)
+            lim = proto.limit(rx_by_id.get(pe.exercise.id), p) if phase is not None else pe.limits.get(p)
             if lim is None:
                 problems.append(f"{pe.exercise.name}: {p} {v} has no limit")
             elif not lim.in_hard(v):
@@ -474,9 +634,21 @@ def check_plan(plan: Plan, protocol: Protocol | None = None) -> list[str]:
     return problems
 
 
-def ensure_safe(plan: Plan) -> None:
-    """Refuse a plan that breaks a safety rule, however it was made (the exports call this too)."""
-    problems = check_plan(plan)
+def _current_library() -> "Library | None":
+    """The library in force (PHYSIO_PROTOCOLS or the shipped one); None when it cannot be read, so the caps
+    and the plan's own limits still apply."""
+    from .errors import ProtocolError
+    from .library import default_library
+
+    try:
+        return default_library()
+    except ProtocolError:
+        return None
+
+
+def ensure_safe(plan: Plan, *, library: "Library | None" = None) -> None:
+    """Refuse a plan that breaks a safety rule, however it was made (the exports and the importer call this)."""
+    problems = check_plan(plan, library=library)
     if problems:
         raise LimitExceeded(f"plan {plan.label} for patient {plan.patient.id} is not safe to hand out: "
                             + "; ".join(problems))
@@ -535,7 +707,7 @@ def change_phase(
         raise PlanError(f"plan {plan.label} is for patient '{plan.patient.id}', not '{patient.id}'")
     phase = protocol.phase(to_phase_id)
     start_d = parse_date(start) if start is not None else _next_start(plan)
-    carried, changes = _carry_overrides(plan.overrides, protocol, phase, library)
+    carried, changes = _carry_overrides(plan.overrides, protocol, phase, library, patient.directional_preference())
     new = personalise(protocol, patient, phase.id, start_d, carried, library=library, weeks=weeks,
                       language=plan.language)
     return new.model_copy(update={"changes": changes})
@@ -549,9 +721,9 @@ def _next_start(plan: Plan) -> dt.date:
 
 
 def _carry_overrides(
-    old: Overrides, protocol: Protocol, phase: Phase, library: "Library"
+    old: Overrides, protocol: Protocol, phase: Phase, library: "Library", preference: str | None = None
 ) -> tuple[Overrides, list[str]]:
-    rx_by_id = {rx.exercise: rx for rx in phase.exercises}
+    rx_by_id = {rx.exercise: rx for rx in phase.programme(preference)}
     changes: list[str] = []
 
     def name(ex_id: str) -> str:
@@ -644,7 +816,8 @@ def lighter_plan(
 
     Refused, asking for a review, when every dose is already at its lightest."""
     phase = protocol.phase(plan.phase_id)
-    rx_by_id = {rx.exercise: rx for rx in phase.exercises}
+    programme = phase.programme(patient.directional_preference())
+    rx_by_id = {rx.exercise: rx for rx in programme}
     change: dict[str, ExerciseChange] = {}
     add: list[AddedExercise] = []
     why = "a lighter dose after a step back (T1: reduce the load)"
@@ -667,7 +840,7 @@ def lighter_plan(
             f"plan {plan.label}: every dose is already the lightest {protocol.title} allows in {phase.name}; "
             "review the programme with the patient instead of stepping back"
         )
-    removed = [rx.exercise for rx in phase.exercises if rx.exercise not in {pe.exercise.id for pe in plan.exercises}]
+    removed = [rx.exercise for rx in programme if rx.exercise not in {pe.exercise.id for pe in plan.exercises}]
     overrides = Overrides(change={k: v for k, v in change.items() if v.set or v.note}, remove=removed, add=add,
                           notes=plan.overrides.notes)
     start_d = parse_date(start) if start is not None else _next_start(plan)

@@ -142,6 +142,12 @@ def phase_html(ph: "Phase") -> str:
     )
     out += _table(["Exercise", "Dose", "Source"],
                   [[_e(rx.exercise), _e(rx.dose.summary()), _e(rx.source)] for rx in ph.exercises])
+    for pref, prog in ph.programmes.items():
+        out += f"<div>Directional preference <b>{_e(pref)}</b> ({_e(prog.source)}):</div>"
+        out += _table(["Exercise", "Dose", "Source"],
+                      [[_e(rx.exercise), _e(rx.dose.summary()), _e(rx.source)] for rx in prog.exercises])
+    if ph.forbidden:
+        out += "<div>Never in this phase: " + _e("; ".join(f"{f.tag} ({f.source})" for f in ph.forbidden)) + "</div>"
     rules = [
         f"Advance when adherence ≥ {adv.min_adherence:.0%}, mean pain ≤ {adv.max_pain:g}/10 and at least "
         f"{_weeks(adv.min_weeks)} in the phase"
@@ -216,6 +222,12 @@ def protocol_text(proto: "Protocol") -> str:
             for k, v in rx.limits.items():  # limits of this exercise that replace the protocol's
                 lines.append(f"      own limit, {PARAM_LABELS.get(k, k)}: {v.usual[0]}–{v.usual[1]} / "
                              f"{v.hard[0]}–{v.hard[1]}   [{v.source}]")
+        for pref, prog in ph.programmes.items():
+            lines.append(f"  Directional preference {pref}   [{prog.source}]")
+            for rx in prog.exercises:
+                lines.append(f"    - {rx.exercise}: {rx.dose.summary()}   [{rx.source}]")
+        for f in ph.forbidden:
+            lines.append(f"  Never in this phase: {f.tag}   [{f.source}]")
         lines.append(f"  Advance: adherence ≥ {adv.min_adherence:.0%}, pain ≤ {adv.max_pain:g}, at least {_weeks(adv.min_weeks)}")
         lines.append(f"  Step back: pain ≥ {back.min_pain:g}, or a rise of ≥ {back.pain_rise:g} points"
                      + (f" or ≥ {back.pain_rise_fraction:.0%}" if back.pain_rise_fraction is not None else "")

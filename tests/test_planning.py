@@ -335,7 +335,8 @@ def test_plan_html_shows_doses_reasons_warnings_and_escapes_text():
     from physio.models import Clearance
 
     pat = patient(name="Anna <Test>", birth_year=2016, contraindications=["hypertension"],
-                  clearances=[Clearance(contraindication="hypertension", by="Dr Gray", on=START)])
+                  clearances=[Clearance(contraindication="hypertension", by="Dr Gray", on=START,
+                                            protocol="test-back")])
     ov = Overrides(change={"glute-bridge": ExerciseChange(set={"reps": 18}, reasons={"reps": "athlete & keen"})},
                    notes=["Walk daily."])
     html = personalise(PROTO, pat, "one", START, ov, library=LIB)._repr_html_()

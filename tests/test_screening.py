@@ -17,7 +17,7 @@ from physio.planning import personalise, screen
 from planning_helpers import START, library, patient, protocol
 
 PROTO = protocol()
-GP = dict(by="Dr Gray, GP", on=dt.date(2026, 8, 1))
+GP = dict(by="Dr Gray, GP", on=dt.date(2026, 8, 1), protocol="test-back")
 
 
 def test_patient_without_contraindications_is_allowed():
@@ -33,29 +33,33 @@ def test_refusal_lists_every_reason():
     s = screen(PROTO, patient(contraindications=["tumour", "hypertension", "recent-surgery"]), START)
     assert not s.allowed and len(s.refusals) == 3
     assert [r.split("'")[1] for r in s.refusals] == ["tumour", "hypertension", "recent-surgery"]
-    assert "never allowed" in s.refusals[0] and "no clearance" in s.refusals[1]
+    assert "never allowed" in s.refusals[0] and "no valid clearance" in s.refusals[1]
 
 
 def test_clearance_lifts_a_clearable_contraindication_and_is_named():
     pat = patient(contraindications=["hypertension"], clearances=[Clearance(contraindication="hypertension", **GP)])
     s = screen(PROTO, pat, START)
     assert s.allowed and s.refusals == []
-    assert s.cleared == ["High blood pressure ('hypertension'): cleared by Dr Gray, GP on 01 Aug 2026"]
+    # valid for 180 days by default (vocabulary.yaml: clearance_default, team-default)
+    assert s.cleared == ["High blood pressure ('hypertension'): cleared by Dr Gray, GP on 01 Aug 2026, "
+                         "valid until 28 Jan 2027"]
     plan = personalise(PROTO, pat, "one", START, library=library())
     assert plan.cleared == s.cleared
 
 
 def test_clearance_for_this_protocol_applies_for_another_does_not():
-    mine = Clearance(contraindication="hypertension", protocol="test-back", **GP)
-    other = Clearance(contraindication="hypertension", protocol="scoliosis", **GP)
+    mine = Clearance(contraindication="hypertension", **GP)
+    other = Clearance(contraindication="hypertension", **{**GP, "protocol": "scoliosis"})
     assert screen(PROTO, patient(contraindications=["hypertension"], clearances=[mine]), START).allowed
     s = screen(PROTO, patient(contraindications=["hypertension"], clearances=[other]), START)
     assert not s.allowed and "'scoliosis'" in s.refusals[0]
 
 
-def test_clearance_for_a_different_contraindication_does_not_apply():
-    pat = patient(contraindications=["hypertension"], clearances=[Clearance(contraindication="recent-surgery", **GP)])
-    assert not screen(PROTO, pat, START).allowed
+def test_clearance_for_a_contraindication_the_patient_does_not_have_is_refused_at_intake():
+    with pytest.raises(ValidationError) as e:
+        patient(contraindications=["hypertension"], clearances=[Clearance(contraindication="recent-surgery", **GP)])
+    assert "lifts 'recent-surgery', which is not among the patient's contraindications (noted: hypertension)" \
+        in str(e.value)
 
 
 def test_not_clearable_stays_refused_even_with_a_clearance():
@@ -101,16 +105,17 @@ def test_clearance_without_date_is_refused_naming_the_field():
 
 
 CIDS = st.sampled_from(["tumour", "hypertension", "recent-surgery", "glaucoma"])
-CLEARANCES = st.lists(st.tuples(CIDS, st.sampled_from([None, "test-back", "scoliosis"])), max_size=4)
+CLEARANCES = st.lists(st.tuples(CIDS, st.sampled_from(["test-back", "scoliosis"])), max_size=4)
 
 
 @given(cids=st.lists(CIDS, max_size=4, unique=True), clearances=CLEARANCES, flags=st.booleans())
 @settings(max_examples=200, deadline=None)
 def test_screening_property_refuses_exactly_what_is_not_covered(cids, clearances, flags):
+    clearances = [(c, p) for c, p in clearances if c in cids]  # a clearance of something not noted is refused
     pat = patient(contraindications=cids, red_flags=["cauda-equina"] if flags else [],
-                  clearances=[Clearance(contraindication=c, protocol=p, **GP) for c, p in clearances])
+                  clearances=[Clearance(contraindication=c, **{**GP, "protocol": p}) for c, p in clearances])
     clearable = {c.id: c.clearable for c in PROTO.contraindications}
-    covered = {c for c, p in clearances if p in (None, "test-back")}
+    covered = {c for c, p in clearances if p == "test-back"}
     must_refuse = [c for c in cids if c in clearable and not (clearable[c] and c in covered)]
     must_clear = [c for c in cids if c in clearable and clearable[c] and c in covered]
     s = screen(PROTO, pat, START)

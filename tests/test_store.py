@@ -276,7 +276,7 @@ def test_read_patient_file_errors_name_file_field_and_value(tmp_path):
     with pytest.raises(WorkspaceError) as e:
         read_patient(f)
     msg = str(e.value)
-    assert "p.yaml clearances.0.on: missing" in msg
+    assert "p.yaml clearances.0.on: a clearance needs the date the doctor signed it; write it as YYYY-MM-DD" in msg
     assert "p.yaml birth_year" in msg and "1850" in msg
     g = tmp_path / "q.yaml"
     g.write_text("id: P1\nname: Test\nbirth_year: 1980\ntherapist: T\nclearances:\n"

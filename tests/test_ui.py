@@ -227,10 +227,11 @@ def test_adding_a_forbidden_exercise_is_refused_with_the_tag(builder, library):
 
 def test_adding_an_allowed_exercise_puts_it_in_the_plan(builder, library):
     proto = library.protocol(builder.protocol.value)
+    phase = proto.phase(builder.phase.value)
     present = {r.exercise_id for r in builder.rows}
     ok = next(
         ex for ex in library.exercises.values()
-        if ex.id not in present and not set(ex.tags) & set(proto.forbidden_tags)
+        if ex.id not in present and not set(ex.tags) & (set(proto.forbidden_tags) | phase.forbidden_tags())
     )
     builder.add_choice.value = ok.id
     builder.add_button.click()

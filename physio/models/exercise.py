@@ -10,7 +10,7 @@ from ._base import Frozen
 
 Tag = Literal[
     # what the movement does to the spine: protocols forbid these
-    "twist", "flexion", "extension", "side-bend", "inversion", "hanging", "axial-load", "traction",
+    "twist", "flexion", "loaded-flexion", "extension", "side-bend", "inversion", "hanging", "axial-load", "traction",
     # the position it is done in
     "prone", "supine", "standing", "seated", "quadruped", "kneeling", "side-lying", "board",
     # what it is for
@@ -56,6 +56,9 @@ class Exercise(Frozen):
     breathing: str = Field(min_length=1)
     cautions: list[str] = []
     tags: list[Tag] = Field(min_length=1)
+    #: Contraindication ids (protocols/vocabulary.yaml) that rule this exercise out in any protocol, besides
+    #: those that forbid one of its tags.
+    contraindications: list[str] = []
     #: What the article says of the dose, in our words ("10 to 15 alternations"), if it says anything.
     article_dose: str | None = None
     #: Where the exercise comes from: a source key and the place in it, e.g. "article: Cat, no. 5".

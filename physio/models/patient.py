@@ -5,17 +5,38 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from ._base import Frozen
 
 _ID = r"^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*$"
 
+DirectionalPreference = Literal["extension", "flexion", "lateral-shift", "none-found"]
+
+
+def _vocab():
+    from ..vocabulary import default_vocabulary
+
+    return default_vocabulary()
+
+
+def _known(kind: str, value: str) -> str:
+    """The vocabulary id for a condition or contraindication written at intake (case and synonyms allowed)."""
+    from ..errors import UnknownId
+
+    vocab = _vocab()
+    try:
+        term = vocab.condition(value) if kind == "condition" else vocab.contraindication(value)
+    except UnknownId as e:
+        raise ValueError(str(e)) from None
+    return term.id
+
 
 class Condition(Frozen):
     """A diagnosis with the details that change the plan."""
 
-    kind: Literal["lumbar-disc-hernia", "scoliosis", "low-back-pain", "other"]
+    #: A condition id of protocols/vocabulary.yaml (a synonym or another case is turned into the id).
+    kind: str
     details: str | None = None
     #: Disc level for a hernia, e.g. "L4-L5" or "L5-S1".
     disc_level: str | None = Field(default=None, pattern=r"^(C|T|L)\d{1,2}-(C|T|L|S)\d{1,2}$")
@@ -25,16 +46,61 @@ class Condition(Frozen):
     curve_type: str | None = None
     #: Risser sign 0-5 (skeletal maturity), recorded for adolescents.
     risser: int | None = Field(default=None, ge=0, le=5)
+    #: For a disc hernia: the direction of movement that eased or centralised the pain at assessment (M1, L1);
+    #: it chooses the programme of the hernia protocol's first phase.
+    directional_preference: DirectionalPreference | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _kind_known(cls, v: str) -> str:
+        return _known("condition", v)
 
 
 class Clearance(Frozen):
-    """A doctor's written permission that lifts one contraindication for one protocol (or all)."""
+    """A doctor's written permission that lifts one contraindication for one protocol or one exercise.
+
+    It counts only from the day it was signed (`on`, never after the plan's start, never in the future) until
+    it expires: `valid_until` when the doctor wrote one, else the vocabulary's validity for that
+    contraindication."""
 
     contraindication: str
     by: str = Field(min_length=1)
-    on: dt.date
+    #: The day the doctor signed it (required; None only so that a missing date gets a plain message).
+    on: dt.date = Field(default=None, validate_default=True)  # type: ignore[assignment]
     protocol: str | None = None
+    exercise: str | None = None
+    valid_until: dt.date | None = None
     note: str | None = None
+
+    @field_validator("contraindication")
+    @classmethod
+    def _contraindication_known(cls, v: str) -> str:
+        return _known("contraindication", v)
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _dated(cls, v):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError("a clearance needs the date the doctor signed it; write it as YYYY-MM-DD, e.g. 2026-08-20")
+        return v
+
+    @model_validator(mode="after")
+    def _names_what_it_lifts(self) -> "Clearance":
+        if not self.protocol and not self.exercise:
+            raise ValueError(
+                "a clearance must name the protocol (protocol: lumbar-disc-hernia, scoliosis, stretching-board...) "
+                "or the exercise (exercise: board-traction-supine...) it allows"
+            )
+        if self.valid_until is not None and self.valid_until < self.on:
+            raise ValueError(f"valid_until {self.valid_until} is before the clearance was signed ({self.on})")
+        return self
+
+    def expires(self) -> tuple[dt.date, str]:
+        """The last day this clearance is valid, and where that validity comes from."""
+        if self.valid_until is not None:
+            return self.valid_until, f"written on the clearance by {self.by}"
+        days, source = _vocab().clearance_days(self.contraindication)
+        return self.on + dt.timedelta(days=days), source
 
 
 class Patient(Frozen):
@@ -51,6 +117,29 @@ class Patient(Frozen):
     language: Literal["en", "ru"] = "en"
     therapist: str = Field(min_length=1)
     notes: str | None = None
+
+    @field_validator("contraindications")
+    @classmethod
+    def _contraindications_known(cls, v: list[str]) -> list[str]:
+        return list(dict.fromkeys(_known("contraindication", c) for c in v))
+
+    @model_validator(mode="after")
+    def _clearances_match(self) -> "Patient":
+        for i, c in enumerate(self.clearances):
+            if c.contraindication not in self.contraindications:
+                noted = ", ".join(self.contraindications) or "none"
+                raise ValueError(
+                    f"clearances[{i}] lifts '{c.contraindication}', which is not among the patient's "
+                    f"contraindications (noted: {noted}); add it to contraindications or remove the clearance"
+                )
+        return self
+
+    def directional_preference(self) -> str | None:
+        """The directional preference recorded for a disc hernia, if any."""
+        for c in self.conditions:
+            if c.directional_preference is not None:
+                return c.directional_preference
+        return None
 
     def age(self, on: dt.date) -> int:
         """Age in whole years on a date; birth day unknown, so it is the age reached that year."""

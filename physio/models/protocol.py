@@ -60,6 +60,23 @@ class Progression(Frozen):
     refer_after_max_weeks: bool = True
 
 
+DirectionalPreference = Literal["extension", "flexion", "lateral-shift", "none-found"]
+
+
+class ForbiddenTag(Frozen):
+    """An exercise tag a phase forbids, with the source that says why."""
+
+    tag: Tag
+    source: str = Field(min_length=1)
+
+
+class Programme(Frozen):
+    """Another set of exercises for a phase, chosen by the patient's directional preference."""
+
+    exercises: list[Prescription] = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
 class Phase(Frozen):
     id: str = Field(pattern=_ID)
     name: str = Field(min_length=1)
@@ -71,6 +88,19 @@ class Phase(Frozen):
     progression: Progression
     #: A deload phase may lower doses on purpose; any other phase may not lower them.
     deload: bool = False
+    #: Tags this phase forbids on top of the protocol's forbidden_tags (e.g. the acute phase of a hernia).
+    forbidden: list[ForbiddenTag] = []
+    #: Programmes chosen by the directional preference recorded at intake; `exercises` is the programme for
+    #: any preference not listed here (and, with a warning, for a patient with none recorded).
+    programmes: dict[DirectionalPreference, Programme] = {}
+
+    def programme(self, preference: str | None) -> list[Prescription]:
+        """The prescriptions for a patient with this directional preference."""
+        chosen = self.programmes.get(preference) if preference else None  # type: ignore[call-overload]
+        return chosen.exercises if chosen else self.exercises
+
+    def forbidden_tags(self) -> set[str]:
+        return {f.tag for f in self.forbidden}
 
     @model_validator(mode="after")
     def _weeks_ordered(self) -> "Phase":

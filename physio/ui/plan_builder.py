@@ -216,7 +216,8 @@ class PlanBuilder:
         self.issued, self._issued_from, self.files = None, None, None
         proto, patient = self._protocol(), self._patient()
         start = self.start.value or self.today
-        result = screen(proto, patient, start)
+        programme = proto.phase(self.phase.value).programme(patient.directional_preference())
+        result = screen(proto, patient, start, exercises=[self.library.exercise(rx.exercise) for rx in programme])
         if not result.allowed:
             self.screening.value = b.message_html(
                 "error", f"{proto.title} is not allowed for {patient.name}:", result.refusals
@@ -259,7 +260,13 @@ class PlanBuilder:
 
     def _update_add_choices(self) -> None:
         present = {r.exercise_id for r in self.rows}
-        forbidden = set(self._protocol().forbidden_tags)
+        proto = self._protocol()
+        forbidden = set(proto.forbidden_tags)
+        if self.phase.value:
+            try:
+                forbidden |= proto.phase(self.phase.value).forbidden_tags()
+            except KeyError:  # UnknownId: the phase list is being refreshed
+                pass
         options = []
         for ex in self.library.exercises.values():
             if ex.id in present:
