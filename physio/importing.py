@@ -175,11 +175,6 @@ def import_bytes(
     cleaned and kept as data, never used as a path."""
     workspace.patient(patient_id)
     name = clean_filename(filename)
-    if len(content) > MAX_LOG_BYTES:
-        raise LogImportError(
-            f"{name} is {len(content) / 1024 / 1024:.1f} MB, more than the {MAX_LOG_BYTES / 1024 / 1024:.0f} MB we "
-            "read; a patient's log is far smaller, so this is probably the wrong file"
-        )
     raw = read_log_bytes(content, name, mapping=mapping)
     plan = _plan_for(workspace, patient_id, raw, plan_id)
     checked = validate(raw, plan, schedule(plan), patient_id=patient_id)

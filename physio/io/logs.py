@@ -21,10 +21,8 @@ import python_calamine as pc
 from ..errors import LogImportError
 from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION
 from .columns import FIELD_HEADER, guess_mapping, resolve_mapping
+from .limits import MAX_COLUMNS, MAX_LOG_BYTES, MAX_ROWS, check_extent, check_size, check_workbook_package
 
-MAX_LOG_BYTES = 100 * 1024 * 1024
-"""Largest returned log we read (100 MiB). A year of daily logging for one patient is well under 1 MB; a file
-a hundred times larger is almost certainly the wrong file, and reading it would stall the notebook."""
 
 #: How far down a sheet we look for the header row (patients often put a title above the table).
 HEADER_SEARCH_ROWS = 20
@@ -98,11 +96,7 @@ def read_bytes(path: str | Path, *, max_bytes: int = MAX_LOG_BYTES) -> bytes:
         raise LogImportError(f"{p}: cannot be opened ({e.strerror or e})") from None
     if p.is_dir():
         raise LogImportError(f"{p} is a folder, not a file; choose the log file itself")
-    if size > max_bytes:
-        raise LogImportError(
-            f"{p.name} is {size / 1024 / 1024:.1f} MB, more than the {max_bytes / 1024 / 1024:.0f} MB we read; "
-            "a patient's log is far smaller, so this is probably the wrong file (the limit is the max_bytes setting)"
-        )
+    check_size(size, p.name, max_bytes)
     try:
         return p.read_bytes()
     except OSError as e:
@@ -117,6 +111,7 @@ def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] 
     """Read a returned log from its bytes; the reader is chosen by what the bytes are."""
     if not content:
         raise LogImportError(f"{filename} is empty (0 bytes); ask the patient to send the file again")
+    check_size(len(content), filename)
     head = content[:8]
     if head.startswith(_OLE2):
         if _ENCRYPTED_MARK in content[:1 << 20] or _ENCRYPTED_MARK in content:
@@ -126,6 +121,7 @@ def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] 
             )
         return _read_workbook(content, filename, mapping)  # an old .xls (Excel 97-2003)
     if head.startswith(_ZIP):
+        check_workbook_package(content, filename)  # sizes, ratios, rows and columns, before any reader runs
         return _read_workbook(content, filename, mapping)
     for magic, what in _NOT_SPREADSHEETS.items():
         if head.startswith(magic):
@@ -263,10 +259,10 @@ def _refuse_uncalculated_formulas(content: bytes, sheet_name: str, filename: str
             target = targets.get(rid) if rid else None
             if target is None:
                 return
-            target_s = target.decode()
+            target_s = target.decode("utf-8", "replace")
             path = target_s.lstrip("/") if target_s.startswith("/") else "xl/" + target_s
             xml = z.read(path)
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return  # not a standard xlsx layout (e.g. .ods); calamine has already read it
     if b"<f" not in xml:
         return
@@ -328,11 +324,19 @@ def _read_csv(content: bytes, filename: str, mapping: Mapping[str, str] | None) 
         )
     if not text.strip():
         raise LogImportError(f"{filename} has no text in it; ask the patient to send the file again")
+    lines = text.count("\n") + 1
+    if lines > MAX_ROWS + HEADER_SEARCH_ROWS:
+        check_extent(lines, 1, filename)
     delim = _delimiter(text)
+    grid: list[list[str]] = []
     try:
-        grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim):
+            if len(r) > MAX_COLUMNS:
+                check_extent(len(grid) + 1, len(r), filename, f"line {len(grid) + 1}")
+            grid.append(r)
     except csv.Error as e:
         raise LogImportError(f"{filename} is not a well-formed CSV file ({e}); re-save it from the spreadsheet program") from None
+    check_extent(len(grid), max((len(r) for r in grid), default=0), filename)
     return _mapped(grid, filename, "csv", None, filename, mapping, encoding=encoding, delimiter=delim)
 
 

@@ -1,0 +1,134 @@
+"""How big a returned log may be, checked before it is parsed: a file can be small and still unpack into
+gigabytes (a "zip bomb"), or name one cell far down a sheet so that a reader builds a grid of billions.
+
+Every limit is generous for a real log: a year of daily logging of ten exercises twice a day is about 7,300
+rows, 13 columns and well under 1 MB. A file past a limit is refused with a sentence saying which limit.
+With these limits an import stays under about 500 MB of memory and a few seconds (tests/test_limits.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from ..errors import LogImportError
+
+MAX_LOG_BYTES = 20 * 1024 * 1024
+"""Largest returned file we read (20 MiB): ~30 times a year of daily logging (team-default: a file this big is the
+wrong file, and reading more would stall the notebook)."""
+
+MAX_ROWS = 20_000
+"""Most rows in the sheet or CSV we read: almost three years of ten exercises twice a day (team-default)."""
+
+MAX_COLUMNS = 100
+"""Most columns: our log has 13; a patient's own sheet may add a few dozen of its own (team-default)."""
+
+MAX_CELLS = 1_000_000
+"""Most cells of the grid a sheet spans (rows × columns up to its last cell), so the reader's grid stays
+within ~100 MB (team-default)."""
+
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+"""Most bytes a workbook may unpack into, all its parts together (team-default: real logs unpack to < 5 MB)."""
+
+MAX_COMPRESSION_RATIO = 100
+"""Most a workbook part may shrink when packed (unpacked ÷ packed size). Spreadsheet XML packs about 5-15 times;
+a zip bomb packs a thousand times or more (team-default)."""
+
+#: Parts smaller than this are not judged by their ratio (a few KB of blanks may pack very well, harmlessly).
+_RATIO_FROM_BYTES = 1024 * 1024
+MAX_PARTS = 1_000
+"""Most files inside a workbook package (a real one has 10-40)."""
+
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_TAG = re.compile(rb"<row\b")
+_CHUNK = 1 << 20
+
+
+def _too_big(filename: str, what: str) -> LogImportError:
+    return LogImportError(
+        f"{filename} is too large to be a patient's log ({what}); it was not read. Check it is the right file; "
+        "a real log is far smaller"
+    )
+
+
+def check_size(size: int, filename: str, max_bytes: int = MAX_LOG_BYTES) -> None:
+    if size > max_bytes:
+        raise LogImportError(
+            f"{filename} is {size / 1024 / 1024:.1f} MB, more than the {max_bytes / 1024 / 1024:.0f} MB we read; "
+            "a patient's log is far smaller, so this is probably the wrong file"
+        )
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_workbook_package(content: bytes, filename: str) -> None:
+    """Refuse a workbook (.xlsx, .ods: a zip package) that would unpack or spread too far, before any reader
+    builds anything from it: the declared sizes and ratios first, then each part unpacked with a cap (a part
+    that unpacks to more than it declares is damaged), counting the rows and columns sheets reach."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            infos = z.infolist()
+            _check_declared(infos, filename)
+            for info in infos:
+                _check_part(z, info, filename)
+    except LogImportError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError) as e:
+        raise LogImportError(
+            f"{filename} cannot be opened as a workbook: it is damaged or incomplete (perhaps cut off while "
+            f"sending). Ask for the file again, or open and re-save it in Excel or LibreOffice ({e})"
+        ) from None
+
+
+def _check_declared(infos: list[zipfile.ZipInfo], filename: str) -> None:
+    if len(infos) > MAX_PARTS:
+        raise _too_big(filename, f"{len(infos)} parts inside the workbook, more than {MAX_PARTS}")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise _too_big(filename, f"it unpacks to {total / 1024 / 1024:.0f} MB, more than "
+                                 f"{MAX_UNPACKED_BYTES / 1024 / 1024:.0f} MB")
+    for i in infos:
+        if i.file_size > _RATIO_FROM_BYTES and i.file_size > MAX_COMPRESSION_RATIO * max(i.compress_size, 1):
+            raise _too_big(filename, f"its part {i.filename} unpacks {i.file_size // max(i.compress_size, 1)} "
+                                     f"times its packed size, more than {MAX_COMPRESSION_RATIO} times")
+
+
+def _check_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> None:
+    """Unpack one part in chunks (Python's reader stops at the declared size and checks the CRC); for a sheet,
+    find the last row and column its cells name."""
+    is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    rows = last_row = last_col = 0
+    tail = b""
+    with z.open(info) as f:
+        while True:
+            block = f.read(_CHUNK)
+            if not block:
+                break
+            if not is_sheet:
+                continue
+            text = tail + block
+            rows += len(_ROW_TAG.findall(block))
+            for col, row in _CELL_REF.findall(text):
+                last_row = max(last_row, int(row))
+                last_col = max(last_col, _column_number(col))
+            tail = text[-64:]
+    if is_sheet:
+        check_extent(max(rows, last_row), last_col, filename, f"sheet part {info.filename}")
+
+
+def check_extent(rows: int, columns: int, filename: str, where: str = "") -> None:
+    """Refuse a sheet or CSV that reaches past the row, column or cell limits."""
+    at = f" ({where})" if where else ""
+    if rows > MAX_ROWS:
+        raise _too_big(filename, f"{rows:,} rows{at}, more than {MAX_ROWS:,}")
+    if columns > MAX_COLUMNS:
+        raise _too_big(filename, f"cells in column {columns:,}{at}, more than {MAX_COLUMNS} columns")
+    if rows * columns > MAX_CELLS:
+        raise _too_big(filename, f"{rows:,} rows × {columns:,} columns{at}, more than {MAX_CELLS:,} cells")
