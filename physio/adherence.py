@@ -15,8 +15,9 @@ Definitions (all counts stop at the "as of" date, so a plan still running is not
   - Streak = the longest run of consecutive scheduled days on which every scheduled session was done; gap = the
     longest run of consecutive scheduled days with none done (days with nothing scheduled are skipped).
   - Flags: any pain score of 6 or more [T1]; a week whose mean pain rose by an important amount over the first
-    week [O1]; a note containing a red-flag word of the plan. Flags are looked for in every entry, even after
-    the "as of" date: a warning is never hidden.
+    week [O1]; a note mentioning a red flag of the red-flag lexicon (physio.redflags), with its level. Flags are
+    looked for in every entry, even after the "as of" date: a warning is never hidden. (The workspace also reads
+    rejected rows, other cells and sheets at import; physio.clinic.review_plan shows those stored red flags.)
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import operator
-import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -48,10 +48,20 @@ class Flag:
     """Something the therapist must look at, with where it was written."""
 
     kind: str  # "pain-high" | "pain-rising" | "red-flag"
-    date: dt.date
+    #: The day it is about (for a red flag: the date of the note; None when the file gave none).
+    date: dt.date | None
     row: int | None
     message: str
+    #: The most urgent red flag named (vocabulary id), and every one named.
     red_flag: str | None = None
+    #: emergency / urgent / review for a red flag (protocols/vocabulary.yaml).
+    level: str | None = None
+    red_flags: tuple[str, ...] = ()
+    #: What the patient wrote, and where the matched words are in it (for highlighting).
+    text: str | None = None
+    spans: tuple[tuple[int, int], ...] = ()
+    #: Number of the stored red-flag note (to acknowledge it), when it comes from the workspace.
+    note_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +150,8 @@ class AdherenceSummary:
 
     def flags_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            [(f.date, f.row, f.kind, f.message) for f in self.flags], columns=["date", "row", "flag", "message"]
+            [(f.date, f.row, f.level or f.kind, f.message) for f in self.flags],
+            columns=["date", "row", "flag", "message"],
         )
 
     def headline(self) -> str:
@@ -259,16 +270,28 @@ def _codes(ids: tuple, index: dict[str, int]) -> np.ndarray:
     return np.array(codes, dtype=np.int64)
 
 
-def _word_patterns(plan: Plan) -> list[tuple[re.Pattern, str, str]]:
-    """One pattern per red-flag word: the word (a stem) at the start of a word, any case."""
-    out = []
-    for rf in plan.red_flags:
-        for w in [*rf.words_en, *rf.words_ru]:
-            w = " ".join(w.split())
-            if w:
-                pat = r"(?<!\w)" + r"\s+".join(re.escape(p) for p in w.split(" "))
-                out.append((re.compile(pat, re.IGNORECASE), w, rf.id))
-    return out
+def note_flags(text: str, day: dt.date | None, row: int | None) -> list[Flag]:
+    """The red-flag Flag of one note (none when it mentions no red flag): its most urgent level, every flag named."""
+    from .redflags import LEVEL_WORD, default_lexicon, highlight, snippet
+
+    hits = default_lexicon().find(text)
+    if not hits:
+        return []
+    spans = tuple(sorted(sp for h in hits for sp in h.spans))
+    named = tuple(h.flag for h in hits)
+    when = f"on {day:%d.%m.%Y}" if day else "(no date)"
+    return [Flag("red-flag", day, row,
+                 f"{LEVEL_WORD[hits[0].level]}: note {when} names {', '.join(named)}: "
+                 f"\"{highlight(*snippet(text, spans))}\"",
+                 red_flag=named[0], level=hits[0].level, red_flags=named, text=text, spans=spans)]
+
+
+def _flag_order(fl: Flag) -> tuple:
+    """Red flags first, most urgent level first; then by date and row."""
+    from .vocabulary import LEVEL_ORDER
+
+    rank = LEVEL_ORDER.index(fl.level) if fl.level in LEVEL_ORDER else len(LEVEL_ORDER)
+    return (rank, fl.date or dt.date.max, fl.row or 0)
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -363,20 +386,12 @@ def summarise(
         ex = c["exercise_id"][j]
         flags.append(Flag("pain-high", day, row_of(j),
                           f"Pain {e_pain[j]:g}/10 on {day:%d.%m.%Y} ({ex}): 6 or more means stop or regress [T1]"))
-    patterns = _word_patterns(plan)
-    if patterns:
-        notes = c["notes"]
-        for j in np.flatnonzero(pd.notna(notes)).tolist():
-            text = notes[j]
-            if not isinstance(text, str):
-                continue
-            for pat, word, rf_id in patterns:
-                if pat.search(text):
-                    day = start + dt.timedelta(days=int(e_day[j]))
-                    flags.append(Flag("red-flag", day, row_of(j),
-                                      f"Note on {day:%d.%m.%Y} mentions '{word}' (red flag {rf_id}): \"{text}\"",
-                                      red_flag=rf_id))
-                    break
+    notes = c["notes"]
+    for j in np.flatnonzero(pd.notna(notes)).tolist():
+        text = notes[j]
+        if isinstance(text, str):
+            day = start + dt.timedelta(days=int(e_day[j]))
+            flags += note_flags(text, day, row_of(j))
 
     # ---- the schedule up to as_of, as arrays
     s_fields = list(map(vars, schedule))
@@ -519,7 +534,7 @@ def summarise(
                 flags.append(Flag("pain-rising", day, row,
                                   f"Pain is rising: week {w + 1} averaged {mean_w:.1f}, up {mean_w - first:.1f} points "
                                   f"from {first:.1f} in week {f + 1} (important is 2 points or 30% [O1])"))
-    flags.sort(key=lambda fl: (fl.date, fl.row or 0))
+    flags.sort(key=_flag_order)
 
     return AdherenceSummary(
         plan_id=plan.id,

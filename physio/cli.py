@@ -324,16 +324,96 @@ def _review(args: argparse.Namespace) -> None:
         return f"{n} day" if n == 1 else f"{n} days"
 
     _out(f"Longest streak (every session done): {days(s.streak.days)}; longest gap (nothing done): {days(s.gap.days)}.")
+    _print_red_flags(r.red_flags, plan.patient.id)
     for f in s.flags:
-        _out(f"FLAG {f.date:%d.%m.%Y}" + (f" (row {f.row})" if f.row else "") + f": {f.message}")
-    _out(f"Recommendation: {r.recommendation.action.replace('_', ' ').upper()}")
-    for reason in r.recommendation.reasons:
+        if f.kind != "red-flag":
+            _out(f"FLAG {f.date:%d.%m.%Y}" + (f" (row {f.row})" if f.row else "") + f": {f.message}")
+    rec = r.recommendation
+    _out(f"Recommendation: {rec.action.replace('_', ' ').upper()}" + (f" ({rec.level.upper()})" if rec.level else ""))
+    if rec.level:
+        _out(f"  {rec.label}")
+    for reason in rec.reasons:
         _out(f"  - {reason}")
     if args.report:
         from .io.report import write_adherence_report
 
         path = write_adherence_report(plan, s, r.recommendation, args.report)
         _out(f"Adherence report: {path}")
+
+
+def _print_red_flags(flags, patient_id: str) -> None:
+    """Open red flags, most urgent first, each with what to do, what the patient wrote and when."""
+    from .redflag_view import note_line
+
+    if not flags:
+        return
+    _out(f"OPEN RED FLAGS ({len(flags)}), most urgent first; acknowledge each with "
+         f"physio redflags ack {patient_id} NUMBER --by NAME --outcome OUTCOME:")
+    for f in flags:
+        _out(f"  {note_line(f.note, f)}")
+
+
+def _redflags(args: argparse.Namespace) -> None:
+    from .models.redflag import OUTCOME_LABELS
+    from .redflag_view import ack_line, open_flags
+
+    ws = _workspace(args)
+    words = list(args.words)
+    if words[0] == "ack":
+        if len(words) != 3:
+            raise PlanError("write it as: physio redflags ack PATIENT NUMBER --by NAME --outcome OUTCOME [--note TEXT]")
+        _, patient_id, which = words
+        if not args.by or not args.outcome:
+            raise PlanError(f"an acknowledgement needs --by NAME and --outcome (one of: {', '.join(OUTCOME_LABELS)})")
+        for note_id in _flag_numbers(ws, patient_id, which):
+            ack = ws.acknowledge_red_flag(patient_id, note_id, by=args.by, outcome=args.outcome, note=args.note)
+            _out(ack_line(ack, None))
+        left = ws.open_red_flags(patient_id)
+        _out(f"Open red flags left for {patient_id}: {len(left)}." + ("" if left else " A new plan version may be issued."))
+        return
+    if len(words) != 1:
+        raise PlanError("write it as: physio redflags PATIENT, or physio redflags ack PATIENT NUMBER --by ... --outcome ...")
+    patient_id = words[0]
+    plan = ws.current_plan(patient_id)
+    flags = open_flags(ws.open_red_flags(patient_id), plan, ws.log_entries(patient_id))
+    if flags:
+        _print_red_flags(flags, patient_id)
+    else:
+        _out(f"No open red flags for {patient_id}.")
+    notes = {n.id: n for n in ws.red_flag_notes(patient_id)}
+    acks = ws.red_flag_acks(patient_id)
+    if acks:
+        _out("Acknowledged:")
+        for ack in acks:
+            _out(f"  {ack_line(ack, notes.get(ack.note_id))}")
+
+
+def _flag_numbers(ws: Workspace, patient_id: str, which: str) -> list[int]:
+    """A red-flag number, or a vocabulary id (every open note naming it)."""
+    if which.isdigit():
+        return [int(which)]
+    from .vocabulary import default_vocabulary
+
+    fid = default_vocabulary().red_flag(which).id
+    numbers = [n.id for n in ws.open_red_flags(patient_id) if fid in n.flags]
+    if not numbers:
+        raise PlanError(f"patient '{patient_id}' has no open red flag naming '{fid}'; see physio redflags {patient_id}")
+    return numbers
+
+
+def _add_redflags(sub: argparse._SubParsersAction) -> None:
+    from .models.redflag import OUTCOME_LABELS
+
+    p = sub.add_parser("redflags", help="a patient's open red flags; 'ack' records what a therapist did about one",
+                       description="physio redflags PATIENT lists open and acknowledged red flags; "
+                                   "physio redflags ack PATIENT NUMBER|FLAG-ID --by NAME --outcome OUTCOME [--note TEXT] "
+                                   "acknowledges one (or every open one naming a red flag id).")
+    p.add_argument("words", nargs="+", metavar="PATIENT | ack PATIENT NUMBER")
+    p.add_argument("--by", default=None, metavar="NAME", help="who acknowledges")
+    p.add_argument("--outcome", default=None, choices=list(OUTCOME_LABELS),
+                   help="what was done: " + "; ".join(f"{k} = {v}" for k, v in OUTCOME_LABELS.items()))
+    p.add_argument("--note", default=None, metavar="TEXT", help="what was done, in your words")
+    p.set_defaults(func=_redflags)
 
 
 def _clinic(args: argparse.Namespace) -> None:
@@ -345,8 +425,9 @@ def _clinic(args: argparse.Namespace) -> None:
         return
     for row in df.itertuples():
         adherence = "—" if row.adherence != row.adherence else f"{row.adherence:.0%}"  # NaN: nothing scheduled yet
+        level = f" {row.level.upper()}" if isinstance(row.level, str) and row.level else ""
         _out(f"{row.patient_id}\t{row.patient}\t{row.plan}\tadherence {adherence}\t{row.pain_trend}\t"
-             f"{row.recommendation.replace('_', ' ')}")
+             f"{row.recommendation.replace('_', ' ')}{level}" + (f"\t{row.red_flags}" if row.red_flags else ""))
 
 
 def _contact_sheet(args: argparse.Namespace) -> None:
@@ -435,7 +516,7 @@ def _add_workspace(sub: argparse._SubParsersAction) -> None:
 
 #: One function per group of subcommands; append to add more (export, import, pictures...).
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_protocols, _add_patients, _add_plans, _add_exports, _add_workspace,
+    _add_protocols, _add_patients, _add_plans, _add_exports, _add_workspace, _add_redflags,
 ]
 
 

@@ -7,7 +7,7 @@ summarise() and recommend(). Sort it like any DataFrame (e.g. by adherence, or r
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -15,12 +15,14 @@ from .adherence import AdherenceSummary, summarise
 from .models import Plan
 from .planning import schedule
 from .progression import Recommendation, phase_began, recommend
+from .redflag_view import OpenFlag, open_flags, with_open_flags
 
 COLUMNS = ["patient_id", "patient", "plan", "phase", "as_of", "adherence", "duration_adherence", "last_week_pain",
-           "pain_trend", "flags", "recommendation", "reasons"]
+           "pain_trend", "flags", "recommendation", "level", "red_flags", "reasons"]
 
-#: The order of urgency, used by the `priority` column (refer first).
+#: The order of urgency, used by the `priority` column: refer first (by its level: emergency, urgent, review).
 PRIORITY = {"refer": 0, "review": 1, "step_back": 2, "hold": 3, "advance": 4}
+_LEVEL_PRIORITY = {"emergency": 0, "urgent": 1, "review": 2}
 
 
 def _trend(summary) -> str:
@@ -39,6 +41,8 @@ class Review:
     plan: Plan
     summary: AdherenceSummary
     recommendation: Recommendation
+    #: The patient's unacknowledged red flags, most urgent first (physio.redflag_view).
+    red_flags: list[OpenFlag] = field(default_factory=list)
 
 
 def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = None,
@@ -46,9 +50,14 @@ def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = 
     """Summarise a plan's entries in the workspace and recommend the next step (the one path every view uses)."""
     entries = workspace.log_entries(plan.patient.id, plan.id)
     summary = summarise(plan, schedule(plan), entries, as_of=as_of)
+    # The red flags are the workspace's open ones: every note of every import (rejected rows, other cells, the
+    # weekly check), kept until a therapist acknowledges it; a later import never clears one.
+    flags = open_flags(workspace.open_red_flags(plan.patient.id), plan,
+                       workspace.log_entries(plan.patient.id))
+    summary = with_open_flags(summary, flags)
     rec = recommend(plan, summary, adherence_cutoff=adherence_cutoff, max_weeks=_max_weeks(library, plan),
                     phase_start=_phase_began(workspace, plan))
-    return Review(plan, summary, rec)
+    return Review(plan, summary, rec, flags)
 
 
 def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -73,8 +82,10 @@ def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) ->
                 "pain_trend": _trend(summary),
                 "flags": len(summary.flags),
                 "recommendation": rec.action,
+                "level": rec.level,
+                "red_flags": _red_flag_summary(reviewed.red_flags),
                 "reasons": " ".join(rec.reasons),
-                "priority": PRIORITY[rec.action],
+                "priority": PRIORITY[rec.action] * 3 + _LEVEL_PRIORITY.get(rec.level or "", 0),
             })
     df = pd.DataFrame(rows, columns=[*COLUMNS, "priority"])
     return df.sort_values(["priority", "adherence", "patient_id"], na_position="first", kind="stable") \
@@ -89,6 +100,22 @@ def _phase_began(workspace, plan: Plan) -> dt.date:
         return phase_began(workspace.plan_versions(plan.id), plan)
     except KeyError:  # UnknownId: a plan not stored in this workspace
         return plan.start
+
+
+def _red_flag_summary(flags: list[OpenFlag]) -> str:
+    """'EMERGENCY ces-bladder (note 12.10.2026, imported 8 days later, 5 sessions after it); ...' or ''."""
+    from .redflags import LEVEL_WORD
+
+    parts = []
+    for f in flags:
+        n = f.note
+        when = f"note {n.date:%d.%m.%Y}" if n.date else "undated note"
+        if f.days_to_import is not None:
+            when += f", imported {f.days_to_import} day(s) later"
+        if f.sessions_after:
+            when += f", {f.sessions_after} session(s) logged after it"
+        parts.append(f"{LEVEL_WORD[n.level]} {', '.join(n.flags)} ({when})")
+    return "; ".join(parts)
 
 
 def _max_weeks(library, plan) -> int | None:

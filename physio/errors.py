@@ -56,3 +56,7 @@ class ExportError(PhysioError):
 
 class LogImportError(PhysioError):
     """A returned log cannot be read at all (as opposed to single rows, which are rejected)."""
+
+
+class OpenRedFlag(WorkspaceError):
+    """A patient has a red flag no therapist has acknowledged yet: no new plan version may be issued."""

@@ -18,10 +18,13 @@ import pandas as pd
 
 from .errors import LogImportError, UnknownId
 from .io.logs import MAX_LOG_BYTES, RawLog, read_bytes, read_log_bytes
-from .models import Plan, Rejection
+from .models import CheckAnswer, Plan, RedFlagNote, Rejection
 from .planning import schedule
 from .store import clean_filename
+from .io.xlsx import printed_texts
+from .redflag_scan import find_red_flag_notes
 from .validate import validate
+from .weekly_check import read_answers
 
 #: Folder of the example patients' returned logs; file names are "<patient id>--<what it shows>.<ext>".
 EXAMPLE_LOGS = Path(__file__).resolve().parent.parent / "patients_example" / "logs"
@@ -58,12 +61,18 @@ class ImportReport:
     import_id: int | None = None
     original_path: Path | None = None
     encoding: str | None = None
+    #: Rows of the file (any sheet, any row, accepted or rejected) and weekly-check answers that mention a red flag,
+    #: most urgent first.
+    red_flags: list[RedFlagNote] = field(default_factory=list)
+    #: Answers of the weekly red-flag check read from the workbook.
+    check_answers: list[CheckAnswer] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"{self.file} ({_KIND.get(self.kind, self.kind)}) → patient {self.patient_id}, plan {self.plan_id} "
                f"v{self.plan_version}."]
         if self.duplicate:
             out.append("This exact file was imported before: nothing was added or changed.")
+        out += self.red_flag_lines()
         out.append(f"Rows read: {self.rows_read} = {self.rows_accepted} accepted + {self.rows_rejected} rejected.")
         out.append(f"Schedule rows left blank (not reported yet): {self.blank_rows}.")
         if self.extra_sessions:
@@ -74,9 +83,17 @@ class ImportReport:
             out.append("Columns not used: " + ", ".join(self.unmapped) + ".")
         if self.duplicate and self.rejections:
             out.append("Its rejected rows, already recorded at the first import:")
+        if self.check_answers:
+            yes = sum(a.answer for a in self.check_answers)
+            out.append(f"Weekly red-flag check: {len(self.check_answers)} answers read, {yes} of them yes.")
         for r in self.rejections:
-            out.append(f"Rejected: {r.message}")
+            out.append(f"Rejected: {r.message}" + (f' Note on the row: "{r.notes}"' if r.notes else ""))
         return out
+
+    def red_flag_lines(self) -> list[str]:
+        from .redflag_view import note_line
+
+        return [note_line(n) for n in self.red_flags]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -178,8 +195,13 @@ def import_bytes(
     raw = read_log_bytes(content, name, mapping=mapping)
     plan = _plan_for(workspace, patient_id, raw, plan_id)
     checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
+    answers, check_rejections = _weekly_check(raw, plan, patient_id)
+    rejections = checked.rejections + check_rejections
+    flags = find_red_flag_notes(raw, plan, checked, patient_id=patient_id, answers=answers,
+                                printed=printed_texts(plan) if raw.kind == "workbook" else set())
     result = workspace.record_import(
-        patient_id, plan.id, plan.version, name, content, checked.entries, checked.rejections, imported_at, by=by
+        patient_id, plan.id, plan.version, name, content, checked.entries, rejections, imported_at, by=by,
+        red_flags=flags, answers=answers,
     )
     return ImportReport(
         file=name,
@@ -195,14 +217,25 @@ def import_bytes(
         rows_rejected=checked.rows_rejected,
         blank_rows=checked.blank_rows,
         extra_sessions=checked.extra_sessions,
-        rejections=checked.rejections,
+        rejections=rejections,
         duplicate=result.duplicate,
         added=result.added,
         replaced=result.replaced,
         import_id=result.import_id,
         original_path=result.original_path,
         encoding=raw.encoding,
+        red_flags=flags,
+        check_answers=answers,
     )
+
+
+def _weekly_check(raw: RawLog, plan: Plan, patient_id: str) -> tuple[list[CheckAnswer], list[Rejection]]:
+    """The answers of our workbook's weekly red-flag check sheet (none for any other file)."""
+    if not raw.check_rows:
+        return [], []
+    answers, rejections, _ = read_answers(raw.check_rows, plan, patient_id=patient_id, file=raw.file,
+                                          sheet=(raw.meta or {}).get("check_sheet"))
+    return answers, rejections
 
 
 def example_log_files(folder: str | Path = EXAMPLE_LOGS) -> list[tuple[str, Path]]:

@@ -291,6 +291,8 @@ def load_library(folder: str | Path | None = None) -> Library:
     if not problems:
         translations = load_translations(folder / "translations", exercises, protocols, problems)
 
+    if not problems:
+        problems.extend(_red_flag_files_problems(folder, sources))
     if problems:
         raise ProtocolError(problems)
     return Library(folder, exercises, protocols, sources, poses, translations)
@@ -323,6 +325,25 @@ def _vocabulary_ids(item, doc: _Doc, at: tuple, problems: list[str]):
     return item.model_copy(update=update)
 
 
+def _red_flag_files_problems(folder: Path, sources: dict[str, str]) -> list[str]:
+    """The red-flag lexicon and the weekly check of this folder, checked against its vocabulary (file:line)."""
+    from .redflags import load_lexicon
+    from .vocabulary import default_vocabulary, load_vocabulary
+    from .weekly_check import load_weekly_check
+
+    problems: list[str] = []
+    try:
+        vocab_file = folder / "vocabulary.yaml"
+        vocabulary = load_vocabulary(vocab_file) if vocab_file.exists() else default_vocabulary()
+        if (folder / "red-flag-lexicon").is_dir():
+            load_lexicon(folder / "red-flag-lexicon", vocabulary, sources)
+        if (folder / "weekly-check" / "red-flags.yaml").exists():
+            load_weekly_check(folder / "weekly-check" / "red-flags.yaml", vocabulary, sources)
+    except ProtocolError as e:
+        problems.extend(e.problems)
+    return problems
+
+
 def _load_poses(file: Path, exercises: dict[str, Exercise], problems: list[str]) -> dict[str, Any]:
     """Poses are checked by the drawing package, which knows the body model."""
     try:
@@ -353,6 +374,28 @@ def check_protocol(proto: Protocol, exercises: dict[str, Exercise], doc: _Doc | 
             problems += _check_prescriptions(proto, phase, rx_list, base, exercises, where)
         if pi > 0 and not phase.deload:
             problems += _check_no_fall(proto, pi, where)
+    problems.extend(_check_red_flag_ids(proto, where))
+    return problems
+
+
+def _check_red_flag_ids(proto: Protocol, where) -> list[str]:
+    """Every red flag a protocol names is one of the vocabulary's, and every emergency has the protocol's own words."""
+    from .vocabulary import default_vocabulary
+
+    vocabulary = default_vocabulary()
+    known = {f.id for f in vocabulary.red_flags}
+    problems: list[str] = []
+    covered: set[str] = set()
+    for i, rf in enumerate(proto.red_flags):
+        for j, fid in enumerate(rf.flags):
+            if fid not in known:
+                problems.append(f"{where(('red_flags', i, 'flags', j))}: unknown red flag '{fid}'; the vocabulary "
+                                f"(vocabulary.yaml) has: {', '.join(sorted(known))}")
+            covered.add(fid)
+    missing = [f.id for f in vocabulary.red_flags if f.level == "emergency" and f.id not in covered]
+    if missing:
+        problems.append(f"{where(('red_flags',))}: no red flag of this protocol tells the patient what to do for "
+                        f"{', '.join(missing)} (emergencies of vocabulary.yaml); list them under a red flag's 'flags'")
     return problems
 
 

@@ -82,6 +82,15 @@ def _fmt_num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
+def _intake_red_flag(fid: str) -> str:
+    """A red flag recorded at intake, in the vocabulary's words and with its level."""
+    from .vocabulary import default_vocabulary
+
+    term = default_vocabulary().red_flag(fid)
+    return (f"Red flag '{term.id}' ({term.label['en']}; {term.level}): refer the patient to a doctor before any "
+            "home programme.")
+
+
 def screen(
     protocol: Protocol,
     patient: Patient,
@@ -136,10 +145,8 @@ def screen(
                 + ("ни одно упражнение этого плана не запрещено при этом состоянии ("
                    if lang == "ru" else "noted at intake; none of this plan's exercises is one it rules out (")
                 + ", ".join(term.forbids_tags) + ")")
-    flags = {f.id: f for f in protocol.red_flags}
     for fid in dict.fromkeys(patient.red_flags):
-        text = flags[fid].text if fid in flags else "noted at intake"
-        out.refusals.append(f"Red flag '{fid}' ({text}): refer the patient to a doctor before any home programme.")
+        out.refusals.append(_intake_red_flag(fid))
     out.warnings += _screen_warnings(protocol, patient, on, out)
     return Screening(allowed=not out.refusals, refusals=out.refusals, cleared=out.cleared, warnings=out.warnings)
 

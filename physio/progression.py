@@ -41,9 +41,15 @@ class Recommendation(Frozen):
     reasons: list[str] = Field(min_length=1)
     #: The figures the decision used, for tables and tests.
     numbers: dict[str, float | int | str | None] = {}
+    #: For a refer: how fast to act (emergency / urgent / review, protocols/vocabulary.yaml).
+    level: Literal["emergency", "urgent", "review"] | None = None
 
     @property
     def label(self) -> str:
+        if self.action == "refer" and self.level is not None:
+            from .redflags import LEVEL_ACTION
+
+            return f"Refer. {LEVEL_ACTION[self.level]}"
         return ACTION_LABELS[self.action]
 
     def _repr_html_(self) -> str:
@@ -130,10 +136,12 @@ def recommend(
         "as_of": as_of.isoformat() if as_of else None,
     }
 
-    # 1. refer (red flags), then review (too long in the phase)
-    refer = [f"Red-flag words in the patient's notes: {f.message}" for f in summary.red_flags]
+    # 1. refer (red flags, most urgent first, each said with its level: physio.redflags.LEVEL_ACTION),
+    #    then review (too long in the phase)
+    refer, level = _refer_reasons(summary)
     if refer:
-        return Recommendation(action="refer", reasons=refer, numbers=numbers)
+        numbers["refer_level"] = level
+        return Recommendation(action="refer", reasons=refer, numbers=numbers, level=level)
     if rules.refer_after_max_weeks and max_weeks is not None and weeks_in_phase > max_weeks:
         return Recommendation(action="review", numbers=numbers, reasons=[
             f"{_weeks(weeks_in_phase)} in {plan.phase_name} (counted over every version of this phase since "
@@ -224,6 +232,16 @@ def _advance_or_hold(plan: Plan, summary: AdherenceSummary, cutoff: float, weeks
     if met:
         reasons.append("Already met: " + "; ".join(met) + ".")
     return Recommendation(action="hold", reasons=reasons, numbers=numbers)
+
+
+def _refer_reasons(summary: AdherenceSummary) -> tuple[list[str], str | None]:
+    """One sentence per red flag, most urgent first, and the most urgent level (None when there is none)."""
+    from .redflags import LEVEL_ACTION
+    from .vocabulary import LEVEL_ORDER
+
+    flags = sorted(summary.red_flags, key=lambda f: (LEVEL_ORDER.index(f.level or "review"), f.date or dt.date.max))
+    reasons = [f"{LEVEL_ACTION[f.level or 'review']}. {f.message}" for f in flags]
+    return reasons, (flags[0].level or "review") if flags else None
 
 
 def _weeks(n: int) -> str:

@@ -123,6 +123,29 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+SHOWN_CHARS = 400
+"""Longest text shown whole in a line or a table cell; a longer note is shown around its matched words (the
+stored note stays whole). Team-default: a few lines of a report table."""
+
+
+def snippet(text: str, spans: Iterable[tuple[int, int]], limit: int = SHOWN_CHARS, around: int = 80
+            ) -> tuple[str, list[tuple[int, int]]]:
+    """The part of a long text around its matched words ("…" where text is left out), with the spans moved."""
+    spans = _merge([tuple(sp) for sp in spans])
+    if len(text) <= limit:
+        return text, spans
+    windows = _merge([(max(0, a - around), min(len(text), b + around)) for a, b in spans] or [(0, limit)])
+    out, moved = "", []
+    for a, b in windows:
+        prefix = ("… " if a > 0 and not out else " … " if out else "")
+        base = len(out) + len(prefix) - a
+        out += prefix + text[a:b]
+        moved += [(x + base, y + base) for x, y in spans if a <= x and y <= b]
+    if windows[-1][1] < len(text):
+        out += " …"
+    return out, moved
+
+
 def highlight(text: str, spans: Iterable[tuple[int, int]], left: str = "[", right: str = "]") -> str:
     """The text with each matched place wrapped in `left` … `right` (plain text: CLI, PDF)."""
     out, at = [], 0

@@ -29,6 +29,7 @@ from .io.columns import FIELD_HEADER, PATIENT_FIELDS
 from .io.logs import RawLog
 from .models import LogEntry, Plan, Rejection, ScheduledSession
 from .models.log import ReasonCode
+from .redflags import clean_text
 
 #: Words (lower case) patients write for "done" and "not done", in English and Russian, plus the usual marks.
 DONE_YES: frozenset[str] = frozenset(
@@ -44,7 +45,6 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})(?:\s.*)?$")
 _LEADING_WORD = re.compile(r"^[^\W\d_]+\.?,?\s+")  # "Mon 07.09.2026", "пн 07.09.2026"
 _PAIN_OUT_OF_TEN = re.compile(r"^(-?\d+(?:[.,]\d+)?)\s*/\s*10$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 PAIN_RANGE = (0, 10)
 """Pain is scored 0 (none) to 10 (worst imaginable): the numeric rating scale of the evidence file [O1]."""
@@ -286,7 +286,7 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
         notes_raw = get(values, "notes")
         notes = None
         if notes_raw is not None:
-            notes = _CONTROL.sub("", _shown(notes_raw)).strip() or None
+            notes = clean_text(_shown(notes_raw)) or None
 
         if not problems and date is not None and ex_id is not None:
             day = (date, ex_id)
@@ -350,6 +350,7 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
                     given=None if given is None else _shown(given),
                     reason=reason,
                     message=message,
+                    notes=notes,
                 )
             )
 

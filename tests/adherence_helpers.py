@@ -64,7 +64,7 @@ def make_plan(*, weeks: int = 3, version: int = 1, patient_id: str = PATIENT, re
         stop_rules=[StopRule(text="Stop if pain reaches 6.", source="T1: test")],
         red_flags=[
             RedFlag(id="cauda-equina", text="Bladder or saddle numbness: emergency.",
-                    words_en=["bladder", "saddle", "both legs", "numb"], words_ru=["мочеиспуск", "седл", "обе ноги"],
+                    flags=["ces-bladder", "ces-bowel", "ces-saddle", "ces-sexual", "ces-both-legs", "foot-drop"],
                     source="BP1: test"),
         ],
         progression=Progression(

@@ -101,7 +101,7 @@ def make_plan(
         warnings=["Over 65: start with the lowest dose."],
         stop_rules=[StopRule(text="Stop if pain rises to 6 out of 10 or more.", source="T1: test")],
         red_flags=[RedFlag(id="cauda-equina", text="Trouble passing urine: go to an emergency department now.",
-                           source="BP1: test")],
+                           flags=["ces-bladder", "ces-bowel", "ces-saddle", "ces-sexual", "ces-both-legs", "foot-drop"], source="BP1: test")],
         progression=Progression(
             advance=AdvanceWhen(min_adherence=0.7, max_pain=3, min_weeks=1, source="MI1: test"),
             step_back=StepBackWhen(min_pain=6, pain_rise=2, source="T1: test"),

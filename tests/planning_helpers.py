@@ -91,7 +91,7 @@ PROTOCOL_DATA = {
         {"id": "recent-surgery", "text": "Recent operation", "clearable": True, "source": "article: test"},
     ],
     "stop_rules": [{"text": "Stop if pain reaches 6 out of 10.", "source": "T1: test"}],
-    "red_flags": [{"id": "cauda-equina", "text": "Bladder or bowel changes: emergency.", "words_en": ["bladder"],
+    "red_flags": [{"id": "cauda-equina", "text": "Bladder or bowel changes: emergency.", "flags": ["ces-bladder", "ces-bowel", "ces-saddle", "ces-sexual", "ces-both-legs", "foot-drop"],
                    "source": "BP1: test"}],
     "warnings": [
         {"id": "young", "when": "age_under", "value": 12, "message": "Young child: supervise", "source": "S1: test"},

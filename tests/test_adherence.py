@@ -146,7 +146,10 @@ def test_flags_for_high_pain_rising_pain_and_red_flag_words(plan):
     assert ("red-flag", 42) not in kinds  # a word is matched at the start of a word only
     rising = [f for f in s.flags if f.kind == "pain-rising"]
     assert len(rising) == 1 and rising[0].row == 40 and "week 2" in rising[0].message
-    assert [f.red_flag for f in s.red_flags] == ["cauda-equina", "cauda-equina"]
+    assert [f.red_flag for f in s.red_flags] == ["ces-bladder", "ces-saddle"]  # by level, then date
+    assert [f.level for f in s.red_flags] == ["emergency", "emergency"]
+    assert set(s.red_flags[1].red_flags) >= {"ces-saddle", "ces-bladder"}
+    assert s.flags[0].kind == "red-flag"  # red flags come first
 
 
 def test_red_flags_after_the_as_of_date_are_still_shown(plan):

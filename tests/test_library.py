@@ -138,13 +138,34 @@ def test_scoliosis_warns_above_25_and_45_degrees():
     assert pilyuiko <= {rx.exercise for ph in SCOLIOSIS.phases for rx in ph.exercises}
 
 
-def test_red_flags_carry_words_in_both_languages_for_note_search():
+def test_red_flags_name_vocabulary_ids_and_every_emergency_has_the_protocols_words():
+    from physio.vocabulary import default_vocabulary
+
+    voc = default_vocabulary()
+    emergencies = {f.id for f in voc.red_flags if f.level == "emergency"}
     for proto in LIB.protocols.values():
-        ids = {f.id for f in proto.red_flags}
-        assert "cauda-equina" in ids, proto.id
-        for flag in proto.red_flags:
-            assert flag.words_en and flag.words_ru, (proto.id, flag.id)
-            assert all(re.search("[а-яё]", w) for w in flag.words_ru), (proto.id, flag.id)
+        named = {fid for rf in proto.red_flags for fid in rf.flags}
+        assert emergencies <= named, proto.id
+        for fid in named:
+            voc.red_flag(fid)  # an unknown id raises
+        ces = next(rf for rf in proto.red_flags if "ces-bladder" in rf.flags)
+        assert "emergency department now" in ces.text
+
+
+def test_a_protocol_naming_an_unknown_red_flag_is_refused_with_file_and_line(tmp_path):
+    import shutil
+
+    from physio.library import DEFAULT_PROTOCOLS_DIR, load_library
+
+    folder = tmp_path / "protocols"
+    shutil.copytree(DEFAULT_PROTOCOLS_DIR, folder)
+    f = folder / "scoliosis.yaml"
+    text = f.read_text(encoding="utf-8").replace("flags: [fever,", "flags: [feverish,", 1)
+    f.write_text(text, encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "feverish" in ln)
+    with pytest.raises(ProtocolError) as e:
+        load_library(folder)
+    assert f"scoliosis.yaml:{line} red_flags[1].flags[0]: unknown red flag 'feverish'" in str(e.value)
 
 
 def test_advance_cut_off_is_70_percent_adherence_by_default():

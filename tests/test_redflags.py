@@ -119,3 +119,18 @@ def test_loader_reports_unknown_flag_source_and_pattern_with_file_and_line(tmp_p
     assert f"en.yaml:{flag_line} terms" in msg and "unknown red flag 'bowel-trouble'" in msg
     assert "unknown source key 'ZZ9'" in msg
     assert "is not a valid pattern" in msg and "bowel(" in msg
+
+
+def test_protocols_validate_reports_a_broken_lexicon(tmp_path):
+    import subprocess
+    import sys
+
+    folder = _copy_protocols(tmp_path)
+    f = folder / "red-flag-lexicon" / "ru.yaml"
+    text = f.read_text(encoding="utf-8").replace("  - flag: fever\n", "  - flag: жар\n", 1)
+    f.write_text(text, encoding="utf-8")
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "flag: жар" in ln)
+    exe = Path(sys.executable).with_name("physio")
+    done = subprocess.run([str(exe), "protocols", "validate", str(folder)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert f"ru.yaml:{line} terms" in done.stdout + done.stderr and "unknown red flag 'жар'" in done.stdout + done.stderr

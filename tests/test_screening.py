@@ -72,10 +72,10 @@ def test_not_clearable_stays_refused_even_with_a_clearance():
 
 
 def test_red_flag_at_intake_always_refuses_and_says_refer():
-    s = screen(PROTO, patient(red_flags=["cauda-equina"]), START)
-    assert not s.allowed and "refer" in s.refusals[0] and "Bladder" in s.refusals[0]
-    s = screen(PROTO, patient(red_flags=["unexplained-weight-loss"]), START)  # not in this protocol: still refuses
-    assert not s.allowed and "unexplained-weight-loss" in s.refusals[0]
+    s = screen(PROTO, patient(red_flags=["ces-bladder"]), START)
+    assert not s.allowed and "refer" in s.refusals[0] and "Bladder" in s.refusals[0] and "emergency" in s.refusals[0]
+    s = screen(PROTO, patient(red_flags=["unexplained-weight-loss"]), START)  # a synonym: stored as its vocabulary id
+    assert not s.allowed and "'weight-loss'" in s.refusals[0] and "urgent" in s.refusals[0]
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ CLEARANCES = st.lists(st.tuples(CIDS, st.sampled_from(["test-back", "scoliosis"]
 @settings(max_examples=200, deadline=None)
 def test_screening_property_refuses_exactly_what_is_not_covered(cids, clearances, flags):
     clearances = [(c, p) for c, p in clearances if c in cids]  # a clearance of something not noted is refused
-    pat = patient(contraindications=cids, red_flags=["cauda-equina"] if flags else [],
+    pat = patient(contraindications=cids, red_flags=["ces-bladder"] if flags else [],
                   clearances=[Clearance(contraindication=c, **{**GP, "protocol": p}) for c, p in clearances])
     clearable = {c.id: c.clearable for c in PROTO.contraindications}
     covered = {c for c, p in clearances if p == "test-back"}
@@ -120,5 +120,5 @@ def test_screening_property_refuses_exactly_what_is_not_covered(cids, clearances
     must_clear = [c for c in cids if c in clearable and clearable[c] and c in covered]
     s = screen(PROTO, pat, START)
     assert s.allowed == (not must_refuse and not flags)
-    assert [r.split("'")[1] for r in s.refusals] == must_refuse + (["cauda-equina"] if flags else [])
+    assert [r.split("'")[1] for r in s.refusals] == must_refuse + (["ces-bladder"] if flags else [])
     assert [c.split("('")[1].split("')")[0] for c in s.cleared] == must_clear

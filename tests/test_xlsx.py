@@ -46,7 +46,7 @@ def plan_sheet_text(wb) -> list[str]:
 
 
 def test_sheets_in_order_plan_active_and_meta_hidden(wb):
-    assert wb.sheetnames == ["Plan", "Log", META_SHEET]
+    assert wb.sheetnames == ["Plan", "Log", "Red-flag check", META_SHEET]
     assert wb.active.title == "Plan"
     assert wb[META_SHEET].sheet_state == "hidden"
     assert wb["Plan"].sheet_state == wb["Log"].sheet_state == "visible"
@@ -133,6 +133,7 @@ def test_hidden_sheet_ties_the_workbook_to_its_plan(plan, wb):
         "phase_id": plan.phase_id,
         "start": "2025-03-03",
         "weeks": 2,
+        "check_sheet": "Red-flag check",
     }
 
 
@@ -297,3 +298,19 @@ def test_pictures_fit_beside_their_exercise(plan, wb):
     for img in images:  # the size shown is the anchor's extent, whatever the PNG's own pixels
         shown_w, shown_h = img.anchor.ext.width / emu_per_px, img.anchor.ext.height / emu_per_px
         assert shown_w <= PICTURE_PX + 1 and shown_h <= PICTURE_MAX_H_PX + 1
+
+
+def test_weekly_red_flag_check_asks_every_question_every_week_with_its_source(plan, wb):
+    from physio.weekly_check import default_weekly_check
+
+    check = default_weekly_check()
+    ws = wb["Red-flag check"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == plan.weeks * len(check.questions)
+    assert {r[0] for r in rows} == {1, 2}
+    asked = {r[4] for r in rows}
+    assert asked == {"bladder", "bowel", "saddle", "sexual", "both-legs", "foot-drop", "fever-weight-night"}
+    assert all(r[5] and r[5].split(":")[0] for r in rows)  # each with its source key
+    assert all(r[3] is None for r in rows)  # left for the patient
+    dv = ws.data_validations.dataValidation[0]
+    assert (dv.type, dv.formula1) == ("list", '"yes,no"') and str(dv.sqref) == f"D4:D{len(rows) + 3}"

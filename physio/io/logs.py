@@ -9,6 +9,7 @@ A file that cannot be read at all raises LogImportError saying why and what to d
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import zipfile
@@ -40,6 +41,17 @@ _NOT_SPREADSHEETS = {
 
 
 @dataclass(frozen=True)
+class TextRow:
+    """The text cells of one row of a sheet (or a CSV line), as the patient left them: nothing is judged here."""
+
+    sheet: str | None
+    #: Row number as the spreadsheet shows it (1-based).
+    row: int
+    #: (0-based column, text) of every cell holding text.
+    cells: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
 class RawLog:
     """The rows of a returned log, mapped onto our fields but not yet judged."""
 
@@ -62,6 +74,13 @@ class RawLog:
     delimiter: str | None = None
     #: Headers that were not mapped to any field (shown to the therapist, never silently used).
     unmapped: tuple[str, ...] = field(default=())
+    #: Every row with text in it, of every sheet (hidden ones too, but not our hidden plan sheet) or of the CSV:
+    #: everything the patient may have written, for the red-flag search (physio.redflag_scan).
+    texts: tuple[TextRow, ...] = ()
+    #: Row number (1-based) of the header row of the log table.
+    header_row: int | None = None
+    #: Rows of the weekly red-flag check sheet of our workbook (physio.io.xlsx), as (row number, values).
+    check_rows: tuple[tuple[int, tuple], ...] = ()
 
     @property
     def plan_id(self) -> str | None:
@@ -160,7 +179,37 @@ def _read_workbook(content: bytes, filename: str, mapping: Mapping[str, str] | N
         raise LogImportError(f"{filename}: a sheet could not be read; the file may be damaged. Detail: {e}") from None
     _refuse_uncalculated_formulas(content, sheet_name, filename)
     where = f"{filename}, sheet '{sheet_name}'"
-    return _mapped(grid, filename, "workbook" if meta else "xlsx", sheet_name, where, mapping, meta=meta)
+    raw = _mapped(grid, filename, "workbook" if meta else "xlsx", sheet_name, where, mapping, meta=meta)
+    texts, check_rows = _every_text(wb, sheet_name, grid, (meta or {}).get("check_sheet"))
+    return dataclasses.replace(raw, texts=texts, check_rows=check_rows)
+
+
+def _text_rows(grid: list[list], sheet: str | None) -> list[TextRow]:
+    out = []
+    for r, row in enumerate(grid):
+        cells = tuple((c, v) for c, v in enumerate(row) if isinstance(v, str) and v.strip())
+        if cells:
+            out.append(TextRow(sheet, r + 1, cells))
+    return out
+
+
+def _every_text(wb: pc.CalamineWorkbook, log_sheet: str, log_grid: list[list], check_sheet: str | None
+                ) -> tuple[tuple[TextRow, ...], tuple[tuple[int, tuple], ...]]:
+    """The text rows of every sheet but our hidden plan sheet, and the rows of the weekly check sheet."""
+    texts: list[TextRow] = []
+    check_rows: tuple[tuple[int, tuple], ...] = ()
+    for md in wb.sheets_metadata:
+        if md.name == META_SHEET or md.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        try:
+            grid = log_grid if md.name == log_sheet else wb.get_sheet_by_name(md.name).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001 - a damaged extra sheet must not stop the log from being read
+            continue
+        texts += _text_rows(grid, md.name)
+        if md.name == check_sheet:
+            check_rows = tuple((r + 1, tuple(None if _blank(v) else v for v in row)) for r, row in enumerate(grid)
+                               if any(not _blank(v) for v in row))
+    return tuple(texts), check_rows
 
 
 def _read_meta(wb: pc.CalamineWorkbook, filename: str) -> dict[str, str] | None:
@@ -337,7 +386,8 @@ def _read_csv(content: bytes, filename: str, mapping: Mapping[str, str] | None) 
     except csv.Error as e:
         raise LogImportError(f"{filename} is not a well-formed CSV file ({e}); re-save it from the spreadsheet program") from None
     check_extent(len(grid), max((len(r) for r in grid), default=0), filename)
-    return _mapped(grid, filename, "csv", None, filename, mapping, encoding=encoding, delimiter=delim)
+    raw = _mapped(grid, filename, "csv", None, filename, mapping, encoding=encoding, delimiter=delim)
+    return dataclasses.replace(raw, texts=tuple(_text_rows(grid, None)))
 
 
 # ---------------------------------------------------------------- shared: header row and mapping
@@ -418,4 +468,5 @@ def _mapped(
         encoding=encoding,
         delimiter=delimiter,
         unmapped=unmapped,
+        header_row=h + 1,
     )

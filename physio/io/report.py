@@ -125,9 +125,10 @@ def _tiles(s: AdherenceSummary, st: dict) -> Table:
 def _recommendation_box(rec: Recommendation, st: dict) -> Table:
     border, fill = (colors.HexColor(c) for c in _ACTION_COLOURS[rec.action])
     action = ParagraphStyle("action_c", parent=st["action"], textColor=border)
-    box = [Paragraph(para(rec.label), action), Spacer(1, 3)]
-    box += [Paragraph(para("• " + r), st["body"]) for r in rec.reasons]
-    t = Table([[box]], colWidths=[_WIDTH])
+    # one row per reason, so a long list of red flags runs on to the next page instead of overflowing it
+    box = [[Paragraph(para(rec.label), action)]]
+    box += [[Paragraph(para("• " + _printable(r)), st["body"])] for r in rec.reasons]
+    t = Table(box, colWidths=[_WIDTH])
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), _fonts.SANS),
         ("BOX", (0, 0), (-1, -1), 1.2, border),
@@ -136,6 +137,35 @@ def _recommendation_box(rec: Recommendation, st: dict) -> Table:
         ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
     ]))
+    return t
+
+
+def _printable(text: str) -> str:
+    """Patient-written text with any character no installed font prints shown as [?] (never a failed report)."""
+    for ch in _fonts.unprintable(text):
+        text = text.replace(ch, "[?]")
+    return text
+
+
+def _flag_table(s: AdherenceSummary, st: dict) -> Table:
+    """Every flag: its level, the date of the note, the row, and the message with the patient's matched words bold."""
+    from ..redflags import LEVEL_WORD, highlight, snippet
+
+    rows = [["Level", "Date", "Row", "What to look at"]]
+    marked: dict[int, str] = {}
+    on, off = "@@physio-b@@", "@@/physio-b@@"
+    for i, f in enumerate(s.flags, 1):
+        message = f.message
+        if f.text:
+            plain, bold = highlight(*snippet(f.text, f.spans)), highlight(*snippet(f.text, f.spans), on, off)
+            message = message.replace(plain, bold)
+        marked[i] = para(_printable(message)).replace(on, "<b>").replace(off, "</b>")
+        rows.append([LEVEL_WORD.get(f.level or "", "") or f.kind.replace("-", " "),
+                     f"{f.date:%d.%m.%Y}" if f.date else "no date", f.row or "", ""])
+    t = _table(rows, st, [0.15 * _WIDTH, 0.11 * _WIDTH, 0.06 * _WIDTH, 0.68 * _WIDTH], numeric_from=99,
+               header_bg=colors.HexColor("#fbe9e7"))
+    for i, message in marked.items():
+        t._cellvalues[i][3] = Paragraph(message, st["small"])
     return t
 
 
@@ -180,11 +210,7 @@ def _story(plan: Plan, s: AdherenceSummary, rec: Recommendation) -> list:
         _tiles(s, st),
     ]
     if s.flags:
-        flag_rows = [["Date", "Log row", "What to look at"]]
-        flag_rows += [[f"{f.date:%d.%m.%Y}", f.row or "", f.message] for f in s.flags]
-        story += [Paragraph("Flags to look at", st["h"]),
-                  _table(flag_rows, st, [0.13 * _WIDTH, 0.09 * _WIDTH, 0.78 * _WIDTH], numeric_from=99,
-                         header_bg=colors.HexColor("#fbe9e7"))]
+        story += [Paragraph("Flags to look at (red flags first, most urgent first)", st["h"]), _flag_table(s, st)]
     figures = [
         ["Sessions scheduled up to the date", s.sessions_scheduled, "Reported not done", s.sessions_not_done],
         ["Sessions done", s.sessions_done, "Not reported", s.sessions_not_reported],

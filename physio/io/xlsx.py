@@ -169,7 +169,7 @@ class _PlanWriter:
         self.row += n
 
 
-def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
+def _fill_plan_sheet(ws: Worksheet, plan: Plan, pictures: bool = True) -> None:
     for col, width in PLAN_WIDTHS.items():
         ws.column_dimensions[col].width = width
     w = _PlanWriter(ws)
@@ -207,7 +207,7 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan) -> None:
     w.gap()  # before the exercises, as in the handout
     w.line(L["your_exercises"], where="exercises", font=_HEAD)
     for n, pe in enumerate(plan.exercises, 1):
-        _exercise_block(ws, w, n, pe, plan.language)
+        _exercise_block(ws, w, n, pe, plan.language, pictures)
         w.gap()
 
     w.line(None, footer_text(plan), where="footer")
@@ -227,7 +227,8 @@ def _header_footer_safe(text: str) -> str:
     return clean(text).replace("\n", " ").replace("&", "&&")[:200]
 
 
-def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise, language: str = "en") -> None:
+def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise, language: str = "en",
+                    pictures: bool = True) -> None:
     ex = pe.exercise
     L = labels(language)
     first = w.line(f"{n}. {ex.name}", where=f"exercise '{ex.id}' name", font=_HEAD)
@@ -247,7 +248,7 @@ def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise, 
         w.line(L["therapist_note"], pe.note, where=f"exercise '{ex.id}' note")
     if w.row - first < PICTURE_ROWS:
         w.gap(PICTURE_ROWS - (w.row - first))
-    picture = _plan_sheet_picture(pe, language)
+    picture = _plan_sheet_picture(pe, language) if pictures else None
     if picture is not None:
         ws.add_image(picture, f"C{first + 1}")
 
@@ -325,6 +326,49 @@ def _fill_log_sheet(ws: Worksheet, plan: Plan) -> int:
     return len(sessions)
 
 
+# ------------------------------------------------------------------ the weekly red-flag check
+
+
+def check_sheet_name(plan: Plan) -> str:
+    from ..weekly_check import default_weekly_check
+
+    names = default_weekly_check().sheet
+    return names.get(plan.language, names["en"])  # type: ignore[call-overload]
+
+
+def _fill_check_sheet(ws: Worksheet, plan: Plan) -> None:
+    """The weekly red-flag check: one row per question and week, answered yes or no (physio.weekly_check)."""
+    from ..weekly_check import default_weekly_check, sheet_rows
+
+    check = default_weekly_check()
+    lang = plan.language if plan.language in check.sheet else "en"
+    intro = _put(ws, 1, 1, check.intro[lang], "weekly check introduction")  # type: ignore[index]
+    intro.font, intro.alignment, intro.fill = _SAFETY_HEAD, _WRAP, _SAFETY_FILL
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+    ws.row_dimensions[1].height = 48
+    for c, (name, width) in enumerate(zip(check.columns[lang], (8, 24, 70, 14, 16, 30)), 1):  # type: ignore[index]
+        cell = _put(ws, 3, c, name, f"weekly check column {c}")
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _HEADER_ALIGN
+        ws.column_dimensions[get_column_letter(c)].width = width
+    rows = sheet_rows(plan, check)
+    for r, (week, dates, question, qid, source) in enumerate(rows, 4):
+        for c, value in enumerate((week, dates, question, None, qid, source), 1):
+            if value is not None:
+                _put(ws, r, c, value, f"weekly check row {r}").alignment = _WRAP
+        ws.row_dimensions[r].height = _row_height([(question, 70, 11)])
+    last = len(rows) + 3
+    dv = _validation(labels(plan.language), "list", "done", formula1='"yes,no"')
+    dv.add(f"D4:D{last}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = "A4"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "3:3"
+
+
 # ------------------------------------------------------------------ the hidden sheet
 
 
@@ -340,6 +384,7 @@ def meta_values(plan: Plan) -> list[tuple[str, object]]:
         ("phase_id", plan.phase_id),
         ("start", plan.start.isoformat()),
         ("weeks", plan.weeks),
+        ("check_sheet", check_sheet_name(plan)),
     ]
 
 
@@ -387,6 +432,7 @@ def workbook_bytes(plan: Plan) -> bytes:
     plan_ws.title = PLAN_SHEET
     _fill_plan_sheet(plan_ws, plan)
     _fill_log_sheet(wb.create_sheet(LOG_SHEET), plan)
+    _fill_check_sheet(wb.create_sheet(check_sheet_name(plan)), plan)
     _fill_meta_sheet(wb.create_sheet(META_SHEET), plan)
     wb.active = 0
 
@@ -401,6 +447,18 @@ def workbook_bytes(plan: Plan) -> bytes:
     # ExcelWriter directly: openpyxl's save_workbook would stamp the current time as "modified".
     ExcelWriter(wb, _FixedTimeZip(buf, moment)).save()
     return buf.getvalue()
+
+
+def printed_texts(plan: Plan) -> set[str]:
+    """Every text the workbook of `plan` prints (any sheet), spaces collapsed: what the patient did NOT write.
+
+    The red-flag search skips these cells of a returned workbook (our own red-flag advice would match)."""
+    wb = Workbook()
+    _fill_plan_sheet(wb.active, plan, pictures=False)
+    _fill_log_sheet(wb.create_sheet(LOG_SHEET), plan)
+    _fill_check_sheet(wb.create_sheet(check_sheet_name(plan)), plan)
+    return {" ".join(c.value.split()) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str)}
 
 
 def write_workbook(plan: Plan, path: str | Path) -> Path:

@@ -3,6 +3,7 @@
 from .exercise import DOSE_PARAMS, PARAM_LABELS, REGIONS, TAGS, Dose, DoseParam, Exercise, Limit, Region, Tag
 from .log import LOG_COLUMNS, META_SHEET, WORKBOOK_SCHEMA_VERSION, LogEntry, Rejection, ReasonCode
 from .patient import Clearance, Condition, Patient
+from .redflag import OUTCOME_LABELS, CheckAnswer, RedFlagAck, RedFlagNote
 from .plan import (
     AddedExercise,
     ExerciseChange,
@@ -28,7 +29,7 @@ from .protocol import (
 __all__ = [
     "DOSE_PARAMS", "PARAM_LABELS", "REGIONS", "TAGS", "Dose", "DoseParam", "Exercise", "Limit", "Region", "Tag",
     "LOG_COLUMNS", "META_SHEET", "WORKBOOK_SCHEMA_VERSION", "LogEntry", "Rejection", "ReasonCode",
-    "Clearance", "Condition", "Patient",
+    "Clearance", "Condition", "Patient", "OUTCOME_LABELS", "CheckAnswer", "RedFlagAck", "RedFlagNote",
     "AddedExercise", "ExerciseChange", "Overrides", "PatientRef", "Plan", "PlannedExercise", "ScheduledSession",
     "AdvanceWhen", "Contraindication", "Phase", "Prescription", "Progression", "Protocol", "RedFlag",
     "ScreeningWarning", "StepBackWhen", "StopRule",

@@ -43,6 +43,7 @@ ReasonCode = Literal[
     "angle-out-of-range",
     "bad-done",
     "duplicate-row",
+    "bad-answer",
 ]
 
 
@@ -80,3 +81,5 @@ class Rejection(Frozen):
     given: str | None
     reason: ReasonCode
     message: str
+    #: What the patient wrote in the row's notes (cleaned), kept so the therapist sees it with the rejection.
+    notes: str | None = None

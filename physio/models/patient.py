@@ -111,7 +111,8 @@ class Patient(Frozen):
     conditions: list[Condition] = []
     #: Contraindication ids found at intake (the same ids the protocols use).
     contraindications: list[str] = []
-    #: Red-flag ids found at intake.
+    #: Red flags found at intake: ids of the vocabulary (protocols/vocabulary.yaml), the same ids as in returned
+    #: logs; a synonym the therapist typed is stored as its id.
     red_flags: list[str] = []
     clearances: list[Clearance] = []
     language: Literal["en", "ru"] = "en"
@@ -140,6 +141,17 @@ class Patient(Frozen):
             if c.directional_preference is not None:
                 return c.directional_preference
         return None
+
+    @field_validator("red_flags")
+    @classmethod
+    def _vocabulary_ids(cls, flags: list[str]) -> list[str]:
+        from ..vocabulary import default_vocabulary
+
+        vocabulary = default_vocabulary()
+        try:
+            return list(dict.fromkeys(vocabulary.red_flag(f).id for f in flags))
+        except KeyError as e:  # UnknownId: says which id and lists the allowed ones
+            raise ValueError(str(e)) from None
 
     def age(self, on: dt.date) -> int:
         """Age in whole years on a date; birth day unknown, so it is the age reached that year."""

@@ -125,13 +125,23 @@ class Contraindication(Frozen):
 
 
 class RedFlag(Frozen):
-    """A sign that means "stop and call / refer"; the words are searched in patients' notes."""
+    """A sign that means "stop and call / refer", in the protocol's own words for the patient.
+
+    `flags` names the red flags of the vocabulary (protocols/vocabulary.yaml) this text is about; the words
+    searched in patients' notes are in the red-flag lexicon (protocols/red-flag-lexicon/), not here."""
 
     id: str = Field(pattern=_ID)
     text: str = Field(min_length=1)
-    words_en: list[str] = []
-    words_ru: list[str] = []
+    flags: list[str] = []
     source: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _searched_words_moved_to_the_lexicon(cls, data: object) -> object:
+        # plans issued before the lexicon carry words_en / words_ru; they were never shown, only searched
+        if isinstance(data, dict) and ("words_en" in data or "words_ru" in data):
+            data = {k: v for k, v in data.items() if k not in ("words_en", "words_ru")}
+        return data
 
 
 class StopRule(Frozen):

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from .._atomic import write_atomic
 from ..errors import WorkspaceError
-from ..models import LogEntry, Rejection
+from ..models import CheckAnswer, LogEntry, RedFlagNote, Rejection
 from ..models._base import Frozen
 from ._audit import insert_event, now
 from ._originals import clean_filename, original_name
+from ._redflags import store_import_red_flags
 from ._schema import ORIGINALS
 
 
@@ -60,6 +61,8 @@ class Imports:
         imported_at: dt.datetime | None = None,
         *,
         by: str | None = None,
+        red_flags: list[RedFlagNote] = (),
+        answers: list[CheckAnswer] = (),
     ) -> ImportResult:
         """Keep a returned file and what was read from it, all in one transaction.
 
@@ -89,9 +92,11 @@ class Imports:
                     created = True
                 import_id = self._insert_import(con, patient_id, plan_id, plan_version, filename, sha, original, at)
                 added, replaced, rejected_rows = self._insert_rows(con, import_id, patient_id, entries, rejections)
+                flagged = store_import_red_flags(con, import_id, patient_id, list(red_flags), list(answers))
                 insert_event(con, "import", patient_id,
                              f"{filename} for plan {plan_id} v{plan_version}: {added} added, {replaced} replaced, "
-                             f"{rejected_rows} rejected rows", by, at)
+                             f"{rejected_rows} rejected rows" + (f", {flagged} new red flag(s)" if flagged else ""),
+                             by, at)
         except BaseException:
             if created:
                 original.unlink(missing_ok=True)  # leave the folder as it was

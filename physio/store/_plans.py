@@ -22,6 +22,7 @@ class Plans:
 
         if not issued_by or not issued_by.strip():
             raise WorkspaceError("a plan needs the name of who issues it (issued_by); it was empty")
+        self._refuse_open_red_flags(plan.patient.id)  # type: ignore[attr-defined]  # physio.store._redflags
         problems = check_plan(plan)
         if problems:
             raise WorkspaceError(f"plan {plan.id} cannot be issued:\n- " + "\n- ".join(problems))

@@ -6,7 +6,7 @@ import sqlite3
 
 DB_NAME = "workspace.sqlite"
 ORIGINALS = "originals"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,6 +78,35 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_patient ON audit (patient_id, id);
 """
 
+#: Version 3: red flags found in returned logs, weekly red-flag check answers, acknowledgements (append-only).
+_RED_FLAG_TABLES = """
+CREATE TABLE IF NOT EXISTS red_flag_notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    patient_id TEXT NOT NULL,
+    plan_id TEXT NOT NULL,
+    level TEXT NOT NULL,
+    date TEXT,
+    -- what makes two notes the same (an identical row in a corrected re-send is not a new red flag)
+    same_key TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS red_flag_notes_patient ON red_flag_notes (patient_id, same_key);
+CREATE TABLE IF NOT EXISTS red_flag_acks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    note_id INTEGER NOT NULL UNIQUE REFERENCES red_flag_notes(id),
+    patient_id TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS check_answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    patient_id TEXT NOT NULL,
+    plan_id TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+"""
+
 #: Version 2: the current entry of a session is unique per patient and plan (version 1 keyed it by plan only).
 _CURRENT_INDEX = """
 DROP INDEX IF EXISTS log_entries_current;
@@ -105,6 +134,7 @@ def create_or_migrate(con: sqlite3.Connection) -> None:
     """Inside a write transaction: make the tables, or add what an older version lacks."""
     _run(con, _TABLES)
     _run(con, _CURRENT_INDEX)
+    _run(con, _RED_FLAG_TABLES)
     con.execute(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -7,6 +7,7 @@ database can replace SQLite later without touching anything else. Each part is i
   _db        opening the folder; read-only, busy and network-share states; connections
   _schema    the tables, and bringing an older workspace up to date
   _patients  patients        _plans  issued plans        _imports  returned logs
+  _redflags  red flags found in returned logs, weekly-check answers, acknowledgements
   _audit     the audit trail (record_audit, history)
   _tidy      leftovers of interrupted work, cleaned up on opening
   _backup    backup and restore
@@ -25,10 +26,11 @@ from ._db import Database
 from ._imports import Imports
 from ._patients import Patients
 from ._plans import Plans
+from ._redflags import RedFlagRecords
 from ._tidy import Tidy
 
 
-class Workspace(Database, Patients, Plans, Imports, AuditTrail, Tidy, Backup):
+class Workspace(Database, Patients, Plans, Imports, RedFlagRecords, AuditTrail, Tidy, Backup):
     """A folder holding workspace.sqlite and originals/. Safe to use from several processes at once."""
 
     def __init__(self, folder: str | Path | None = None):

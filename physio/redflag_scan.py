@@ -1,0 +1,151 @@
+"""Read everything a patient wrote in a returned log for red flags: pure, from what the reader and validate found.
+
+Every row with text of every sheet (or of the CSV) is read, whatever became of it: accepted, rejected, a schedule
+row the patient only wrote a note on, a row below or above the table, another sheet. The text cells of a row are
+joined (" | ") so a sentence split over several cells is read as one. Text the workbook printed itself (exercise
+names, the plan's own red-flag advice, the weekly questions) is skipped, or every workbook would flag. A "yes" in
+the weekly red-flag check is a red flag too. One RedFlagNote per row that mentions any red flag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl.utils import get_column_letter
+
+from .io.logs import RawLog, TextRow
+from .models import CheckAnswer, Plan, RedFlagNote
+from .redflags import Lexicon, clean_text, default_lexicon
+from .validate import Validated, parse_date, parse_done, parse_number
+from .vocabulary import LEVEL_ORDER, default_vocabulary
+from .weekly_check import WeeklyCheck, default_weekly_check, week_dates
+
+#: Between the cells of one row when they are read (and shown) as one text.
+JOIN = " | "
+
+
+def _column_name(raw: RawLog, row: TextRow, col: int) -> str:
+    if row.sheet == raw.sheet and col < len(raw.headers) and raw.headers[col]:
+        return raw.headers[col]
+    return get_column_letter(col + 1)
+
+
+def _place(raw: RawLog, row: TextRow, checked: Validated, accepted: set[int], check_sheet: str | None) -> str:
+    if row.sheet == check_sheet and check_sheet is not None:
+        return "weekly-check"
+    if row.sheet != raw.sheet or raw.header_row is None or row.row <= raw.header_row:
+        return "outside-table"
+    if row.row in checked.rejected_rows:
+        return "rejected-row"
+    return "log-row" if row.row in accepted else "other-cell"
+
+
+def _row_date(raw: RawLog, row: TextRow, by_row: dict[int, tuple]) -> dt.date | None:
+    """The date written on a row of the log table (None elsewhere, or when it cannot be read)."""
+    if row.sheet == raw.sheet and row.row in by_row and "date" in raw.fields:
+        return parse_date(by_row[row.row][raw.fields.index("date")])
+    return None
+
+
+def find_red_flag_notes(raw: RawLog, plan: Plan, checked: Validated, *, patient_id: str, printed: set[str] = frozenset(),
+                        answers: list[CheckAnswer] = (), lexicon: Lexicon | None = None,
+                        check: WeeklyCheck | None = None) -> list[RedFlagNote]:
+    """Every row of the file that mentions a red flag, and every "yes" of the weekly check, most urgent first."""
+    lexicon = lexicon or default_lexicon()
+    check_sheet = (raw.meta or {}).get("check_sheet")
+    accepted = {e.source_row for e in checked.entries}
+    by_row = dict(raw.rows)
+    is_data = _DataCells(raw, plan)
+    check_weeks = {r: _week_of(values) for r, values in raw.check_rows}
+    notes: list[RedFlagNote] = []
+    for row in raw.texts:
+        if row.sheet == raw.sheet and row.row == raw.header_row:
+            continue
+        kept = [(c, clean_text(t)) for c, t in row.cells
+                if " ".join(t.split()) not in printed and not is_data(row, c, t)]
+        kept = [(c, t) for c, t in kept if t]
+        if not kept:
+            continue
+        text = JOIN.join(t for _, t in kept)
+        hits = lexicon.find(text)
+        if not hits:
+            continue
+        date = _row_date(raw, row, by_row)
+        if row.sheet == check_sheet and check_weeks.get(row.row):
+            date = week_dates(plan, check_weeks[row.row])[0]
+        spans = sorted(s for h in hits for s in h.spans)
+        notes.append(RedFlagNote(
+            patient_id=patient_id, plan_id=plan.id, plan_version=plan.version,
+            flags=[h.flag for h in hits], level=hits[0].level, date=date, file=raw.file, sheet=row.sheet,
+            row=row.row, column=", ".join(dict.fromkeys(_column_name(raw, row, c) for c, _ in kept)),
+            place=_place(raw, row, checked, accepted, check_sheet), text=text,
+            words=[text[a:b] for a, b in spans], spans=spans,
+        ))
+    notes += _yes_answers(answers, raw, plan, patient_id, check or default_weekly_check())
+    return sorted(notes, key=lambda n: (LEVEL_ORDER.index(n.level), n.date or dt.date.max, n.row or 0))
+
+
+class _DataCells:
+    """A cell of the log table that is plainly data (a date, an exercise of the plan, a yes/no, a number) holds no
+    words of the patient's own; every other text is read (a sentence in the Done or pain column is)."""
+
+    def __init__(self, raw: RawLog, plan: Plan):
+        from .validate import _ExerciseIndex
+
+        self.raw = raw
+        self.exercises = _ExerciseIndex(plan)
+        self.field_at = {i: f for f, i in _columns(raw).items()}
+
+    def __call__(self, row: TextRow, col: int, text: str) -> bool:
+        if row.sheet != self.raw.sheet or self.raw.header_row is None or row.row <= self.raw.header_row:
+            return False
+        field = self.field_at.get(col)
+        if field is None or field == "notes":
+            return False
+        if field == "date":
+            return parse_date(text) is not None
+        if field in ("exercise", "exercise_id"):
+            return self.exercises.find(text) is not None
+        if field == "done":
+            return parse_done(text) in (True, False)
+        if field == "prescribed":
+            return False  # our printed dose is skipped as printed text; anything else there is read
+        return parse_number(text) is not None
+
+
+def _columns(raw: RawLog) -> dict[str, int]:
+    """Our field → its 0-based column in the sheet, from the header texts the reader mapped."""
+    out = {}
+    for f in raw.fields:
+        header = raw.mapping.get(f)
+        if header in raw.headers:
+            out[f] = raw.headers.index(header)
+    return out
+
+
+def _week_of(values: tuple) -> int | None:
+    try:
+        return int(float(values[0]))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _yes_answers(answers, raw: RawLog, plan: Plan, patient_id: str, check: WeeklyCheck) -> list[RedFlagNote]:
+    vocabulary = default_vocabulary()
+    lang = plan.language if plan.language in check.sheet else "en"
+    out = []
+    for a in answers:
+        if not a.answer:
+            continue
+        question = check.question(a.question)
+        asked = question.text[lang] if question else a.question
+        said = "yes" if lang == "en" else "да"
+        text = f"{asked}{JOIN}{said}"
+        levels = sorted((vocabulary.red_flag(f).level for f in a.flags), key=LEVEL_ORDER.index)
+        out.append(RedFlagNote(
+            patient_id=patient_id, plan_id=plan.id, plan_version=plan.version, flags=list(a.flags), level=levels[0],
+            date=week_dates(plan, a.week)[0], file=raw.file, sheet=(raw.meta or {}).get("check_sheet"),
+            row=a.source_row, column=check.columns[lang][3], place="weekly-check", text=text,
+            words=[said], spans=[(len(text) - len(said), len(text))],
+        ))
+    return out

@@ -1,0 +1,265 @@
+"""Red flags through the path a therapist and a patient take: export, edit the workbook as a patient would, import,
+review, acknowledge. Issue 10: every word read, a weekly check, levels said the same everywhere, the plan held."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from physio.cli import main
+from physio.clinic import clinic_overview, review_plan
+from physio.errors import OpenRedFlag
+from physio.example import build_example_workspace
+from physio.importing import import_log
+from physio.store import Workspace
+
+PLAN = "P001-lumbar-disc-hernia"
+EMERGENCY_WORDS = "contact the patient today and advise the emergency department now"
+
+
+def physio(ws: Path, *args: str) -> subprocess.CompletedProcess:
+    """The `physio` command as a therapist runs it in a terminal."""
+    exe = Path(sys.executable).with_name("physio")
+    return subprocess.run([str(exe), "--workspace", str(ws), *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """An example workspace and P001's exported workbook, built once and copied for each test."""
+    root = tmp_path_factory.mktemp("redflags")
+    ws = root / "ws"
+    build_example_workspace(ws)
+    done = physio(ws, "export", PLAN)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture()
+def env(template, tmp_path) -> tuple[Path, Path]:
+    shutil.copytree(template / "ws", tmp_path / "ws")
+    workbook = next((tmp_path / "ws" / "export").glob("P001_*_log.xlsx"))
+    return tmp_path / "ws", workbook
+
+
+def _log(wb):
+    ws = wb["Log"]
+    return ws, {c.value: c.column for c in ws[1]}
+
+
+def _patient_fills_in(workbook: Path, out: Path, edit) -> Path:
+    """Open the exported workbook with openpyxl, do what the patient does, save it under another name."""
+    wb = openpyxl.load_workbook(workbook)
+    edit(wb)
+    wb.save(out)
+    return out
+
+
+def _ces_on_rejected_rows(wb) -> None:
+    ws, col = _log(wb)
+    for r in range(2, 20):  # an ordinary good week otherwise
+        ws.cell(r, col["Done"], "yes")
+        ws.cell(r, col["Pain after (0-10)"], 1)
+    ws.cell(2, col["Pain after (0-10)"], "unbearable")
+    ws.cell(2, col["Notes"], "numb between my legs")
+    ws.cell(3, col["Exercise"]).value = None
+    ws.cell(3, col["Exercise ID"]).value = None
+    ws.cell(3, col["Notes"], "wet myself on the way home")
+    ws.cell(4, col["Date"], dt.datetime(2031, 1, 5))
+    ws.cell(4, col["Notes"], "не могу пописать")
+
+
+def test_ces_notes_on_rejected_rows_of_an_edited_workbook_give_emergency_refer(env, tmp_path):
+    ws, workbook = env
+    returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", _ces_on_rejected_rows)
+    imported = physio(ws, "import", "P001", str(returned))
+    assert imported.returncode == 0, imported.stderr
+    out = imported.stdout
+    assert out.count("EMERGENCY red flag") == 3
+    assert "[numb between my legs]" in out and "[wet myself]" in out and "не могу [пописать]" in out
+    assert 'Note on the row: "numb between my legs"' in out  # the rejection keeps its note
+    stored = {r.row: r.notes for r in Workspace(ws).rejections("P001")}
+    assert stored[2] == "numb between my legs" and stored[3] == "wet myself on the way home"
+
+    review = physio(ws, "review", PLAN, "--report", str(tmp_path / "report.pdf"))
+    assert review.returncode == 0, review.stderr
+    text = review.stdout
+    assert "Recommendation: REFER (EMERGENCY)" in text and "ADVANCE" not in text
+    assert EMERGENCY_WORDS in text
+    assert "go to an emergency department now" in text  # the protocol's own words
+    assert "note dated 07.09.2026" in text and "days later" in text and "logged after it" in text
+    pdf = " ".join(subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert "Refer. Emergency: contact the patient today" in pdf and "EMERGENCY" in pdf
+    assert "numb between my legs" in pdf
+
+
+def test_everything_the_patient_wrote_is_read(env, tmp_path):
+    ws, workbook = env
+    far_row: list[int] = []
+
+    def edit(wb):
+        log, col = _log(wb)
+        log.cell(2, col["Done"], "yes")
+        log.cell(5, col["Pain before (0-10)"], "ноги ватные")  # a sentence in the pain column
+        log.cell(6, col["Done"], "legs like jelly")  # a sentence in "Done"
+        log.cell(7, len(col) + 2, "tingling between")  # a note split over two cells beside the table
+        log.cell(7, len(col) + 3, "my legs")
+        far_row.append(log.max_row + 5)
+        log.cell(far_row[0], 1, "PS I can't feel when I need to go")  # a row far below the table
+        wb.create_sheet("Diary")["B3"] = "temp of 38.5 all weekend"  # another sheet
+
+    returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", edit)
+    report = import_log(Workspace(ws), "P001", returned)
+    places = {(n.sheet, n.row): (n.place, n.flags[0], n.level) for n in report.red_flags}
+    assert places[("Log", 5)] == ("rejected-row", "ces-both-legs", "emergency")
+    assert places[("Log", 6)] == ("rejected-row", "ces-both-legs", "emergency")
+    assert places[("Log", 7)][1:] == ("ces-both-legs", "emergency")
+    assert places[("Log", 7)][0] == "other-cell" or places[("Log", 7)][0] == "log-row"
+    assert places[("Log", far_row[0])][1:] == ("ces-bladder", "emergency")
+    assert places[("Diary", 3)] == ("outside-table", "fever", "urgent")
+    # the workbook's own printed advice (which names every CES sign) never flags
+    assert not [n for n in report.red_flags if n.sheet == "Plan"]
+    assert [n.level for n in report.red_flags] == sorted((n.level for n in report.red_flags),
+                                                         key=["emergency", "urgent", "review"].index)
+
+
+def test_free_text_of_a_csv_and_bad_input_are_scanned_stored_cleaned_and_shown(env, tmp_path):
+    ws, _ = env
+    long_note = "fine " * 2100 + "but my bum feels numb"
+    assert len(long_note) > 10_000
+    csv = tmp_path / "diary.csv"
+    csv.write_text(
+        "Notes from the patient: legs feel weak\x07 again\n"
+        "Date;Exercise;Done;Pain after;Notes\n"
+        f"07.09.2026;Lying face down;yes;2;{long_note}\n"
+        "08.09.2026;Lying face down;yes;2;не\u200bмеет между ног 😣\x1b\n"
+        "09.09.2026;Lying face down;yes;2;нeмeeт пoпa\n",  # Latin letters typed inside Russian words
+        encoding="utf-8",
+    )
+    report = import_log(Workspace(ws), "P001", csv, plan_id=PLAN)
+    texts = {n.row: n for n in report.red_flags}
+    assert texts[1].flags[0] == "ces-both-legs" and "\x07" not in texts[1].text
+    assert texts[3].text == long_note and texts[3].flags[0] == "ces-saddle"  # stored whole
+    assert texts[4].text == "немеет между ног 😣"  # zero-width and escape characters removed, emoji kept
+    assert "ces-saddle" in texts[4].flags and "ces-saddle" in texts[5].flags
+    stored = {n.row: n.text for n in Workspace(ws).red_flag_notes("P001")}
+    assert stored[3] == long_note
+    result = main(["--workspace", str(ws), "review", PLAN, "--report", str(tmp_path / "r.pdf")])
+    assert result == 0
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_weekly_check_answers_are_imported_and_any_yes_is_a_red_flag(env, tmp_path):
+    ws, workbook = env
+
+    def edit(wb):
+        check = wb["Red-flag check"]
+        for r in range(4, check.max_row + 1):
+            if check.cell(r, 1).value == 1:
+                qid = check.cell(r, 5).value
+                check.cell(r, 4, {"saddle": "yes", "bowel": "maybe"}.get(qid, "no"))
+
+    returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", edit)
+    report = import_log(Workspace(ws), "P001", returned)
+    answers = Workspace(ws).check_answers("P001")
+    assert len(answers) == 6 and sum(a.answer for a in answers) == 1
+    assert {a.question for a in answers if a.answer} == {"saddle"}
+    bad = [r for r in report.rejections if r.reason == "bad-answer"]
+    assert len(bad) == 1 and bad[0].given == "maybe" and bad[0].sheet == "Red-flag check"
+    yes = [n for n in report.red_flags if n.place == "weekly-check"]
+    assert len(yes) == 1 and yes[0].flags == ["ces-saddle"] and yes[0].level == "emergency"
+    assert yes[0].date == dt.date(2026, 9, 7)
+    r = review_plan(Workspace(ws), Workspace(ws).plan(PLAN))
+    assert r.recommendation.action == "refer" and r.recommendation.level == "emergency"
+
+
+def test_the_check_sheet_of_a_russian_plan_asks_in_russian(env):
+    ws, _ = env
+    done = physio(ws, "export", "P005-lumbar-disc-hernia")
+    assert done.returncode == 0, done.stderr
+    workbook = next((ws / "export").glob("P005_*_log.xlsx"))
+    wb = openpyxl.load_workbook(workbook)
+    check = wb["Тревожные признаки"]
+    questions = [check.cell(r, 3).value for r in range(4, 11)]
+    assert all("На этой неделе" in q for q in questions)
+    assert check.cell(3, 5).value == "Question ID" and check.cell(4, 6).value.startswith("BP1")
+
+
+def test_an_open_red_flag_stops_the_plan_until_acknowledged(env, tmp_path):
+    ws, workbook = env
+    returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", _ces_on_rejected_rows)
+    assert physio(ws, "import", "P001", str(returned)).returncode == 0
+
+    blocked = physio(ws, "plan", "advance", PLAN)
+    assert blocked.returncode == 2 and "open red flag" in blocked.stderr and "Traceback" not in blocked.stderr
+    workspace = Workspace(ws)
+    with pytest.raises(OpenRedFlag):
+        workspace.issue(workspace.plan(PLAN), issued_by="Anna Berg")
+    assert len(workspace.plan_versions(PLAN)) == 1
+
+    # a later clean import never clears the flag
+    def clean_week(wb):
+        log, col = _log(wb)
+        for r in range(2, log.max_row + 1):
+            if log.cell(r, col["Date"]).value is not None:
+                log.cell(r, col["Done"], "yes")
+                log.cell(r, col["Pain after (0-10)"], 0)
+
+    clean = _patient_fills_in(workbook, tmp_path / "clean.xlsx", clean_week)
+    assert physio(ws, "import", "P001", str(clean)).returncode == 0
+    again = review_plan(workspace, workspace.plan(PLAN))
+    assert again.recommendation.action == "refer" and again.recommendation.level == "emergency"
+
+    listing = physio(ws, "redflags", "P001")
+    assert listing.returncode == 0 and listing.stdout.count("EMERGENCY red flag") == 3
+    numbers = [n.id for n in workspace.open_red_flags("P001")]
+    ack = physio(ws, "redflags", "ack", "P001", str(numbers[0]), "--by", "Anna Berg", "--outcome", "referred",
+                 "--note", "Phoned, sent to A&E")
+    assert ack.returncode == 0, ack.stderr
+    assert "Anna Berg acknowledged red flag" in ack.stdout and "Open red flags left for P001: 2" in ack.stdout
+    twice = physio(ws, "redflags", "ack", "P001", str(numbers[0]), "--by", "X", "--outcome", "false-alarm")
+    assert twice.returncode == 2 and "already acknowledged by Anna Berg" in twice.stderr
+    rest = physio(ws, "redflags", "ack", "P001", "ces-bladder", "--by", "Anna Berg", "--outcome", "examined-no-ces")
+    assert rest.returncode == 0 and "Open red flags left for P001: 0" in rest.stdout
+
+    history = physio(ws, "redflags", "P001")
+    assert "No open red flags" in history.stdout and history.stdout.count("Anna Berg acknowledged") == 3
+    assert "referred" in history.stdout and "Phoned, sent to A&E" in history.stdout
+    acks = workspace.red_flag_acks("P001")
+    assert [a.outcome for a in acks] == ["referred", "examined-no-ces", "examined-no-ces"]
+    assert physio(ws, "plan", "advance", PLAN).returncode == 0
+    # the same notes in a re-sent file are not new red flags
+    assert physio(ws, "import", "P001", str(_patient_fills_in(returned, tmp_path / "again.xlsx", lambda wb: None))
+                  ).returncode == 0
+    assert workspace.open_red_flags("P001") == []
+
+
+def test_ack_needs_who_and_what_and_names_the_outcomes(env):
+    ws, _ = env
+    missing = physio(ws, "redflags", "ack", "P005", "1")
+    assert missing.returncode == 2 and "--by NAME and --outcome" in missing.stderr
+    unknown = physio(ws, "redflags", "ack", "P005", "999", "--by", "A", "--outcome", "referred")
+    assert unknown.returncode == 2 and "has no red flag number 999" in unknown.stderr
+    other = physio(ws, "redflags", "ack", "P005", "1", "--by", "A", "--outcome", "other")
+    assert other.returncode == 2 and "needs a note" in other.stderr
+
+
+def test_clinic_overview_lists_emergencies_first_with_their_facts(env, tmp_path):
+    ws, workbook = env
+    returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", _ces_on_rejected_rows)
+    import_log(Workspace(ws), "P001", returned)
+    df = clinic_overview(Workspace(ws))
+    top = df.iloc[:2]
+    assert list(top["level"]) == ["emergency", "emergency"] and set(top["patient_id"]) == {"P001", "P005"}
+    assert "EMERGENCY ces-" in top.iloc[0]["red_flags"] and "logged after it" in " ".join(top["red_flags"])
+    assert "advance" not in list(df[df.patient_id == "P001"]["recommendation"])
+    out = physio(ws, "clinic").stdout.splitlines()
+    assert "refer EMERGENCY" in out[0] and "refer EMERGENCY" in out[1]
