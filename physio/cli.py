@@ -564,6 +564,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(_hoist_global_options(argv))
     status = 0
+    # the safety checks (issue, export, import) read the current library: the one this command was given
+    before = os.environ.get("PHYSIO_PROTOCOLS")
+    if getattr(args, "protocols", None):
+        os.environ["PHYSIO_PROTOCOLS"] = str(args.protocols)
     try:
         status = args.func(args)
     except PhysioError as e:
@@ -571,6 +575,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         _silence_stdout()
+    finally:
+        if before is None:
+            os.environ.pop("PHYSIO_PROTOCOLS", None)
+        else:
+            os.environ["PHYSIO_PROTOCOLS"] = before
     return status or 0
 
 

@@ -177,6 +177,20 @@ def import_log(
                         imported_at=imported_at, by=by)
 
 
+def _ensure_plan_safe(plan) -> None:
+    """The plan a log is read against must keep the current library's limits and the caps (an edited database
+    could have widened them); nothing is recorded otherwise."""
+    from .errors import LimitExceeded
+    from .planning import check_plan
+
+    problems = check_plan(plan)
+    if problems:
+        raise LimitExceeded(
+            f"plan {plan.label} of patient {plan.patient.id} breaks the current limits, so its log is not imported "
+            f"(nothing was recorded): {'; '.join(problems)}; issue a new version within the limits, then import again"
+        )
+
+
 def import_bytes(
     workspace,
     patient_id: str,
@@ -194,6 +208,7 @@ def import_bytes(
     name = clean_filename(filename)
     raw = read_log_bytes(content, name, mapping=mapping)
     plan = _plan_for(workspace, patient_id, raw, plan_id)
+    _ensure_plan_safe(plan)
     checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
     answers, check_rejections = _weekly_check(raw, plan, patient_id)
     rejections = checked.rejections + check_rejections

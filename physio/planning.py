@@ -631,12 +631,13 @@ def check_plan(plan: Plan, protocol: Protocol | None = None, *, library: "Librar
         problems += dose_cap_problems(pe.exercise.name, tags, pe.dose)
         for p, v in pe.dose.values().items():
             lim = proto.limit(rx_by_id.get(pe.exercise.id), p) if phase is not None else pe.limits.get(p)
+            label = PARAM_LABELS.get(p, p)
             if lim is None:
-                problems.append(f"{pe.exercise.name}: {p} {v} has no limit")
+                problems.append(f"{pe.exercise.name}: {label} {v} has no limit in {plan.protocol_id}")
             elif not lim.in_hard(v):
-                problems.append(f"{pe.exercise.name}: {p} {v} is outside the hard limit {_limit_range(lim.hard)}")
+                problems.append(f"{pe.exercise.name}: {label} {v} is outside the hard limit {_limit_range(lim.hard)}")
             elif not lim.in_usual(v) and not pe.reasons.get(p):
-                problems.append(f"{pe.exercise.name}: {p} {v} is outside the usual range and has no reason")
+                problems.append(f"{pe.exercise.name}: {label} {v} is outside the usual range and has no reason")
     problems += board_session_problems((pe.exercise.name, pe.exercise.tags, pe.dose) for pe in plan.exercises)
     return problems
 

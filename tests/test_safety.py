@@ -67,7 +67,8 @@ def test_a_plan_edited_by_hand_past_a_hard_limit_is_never_exported(lib, board_pa
     pe = plan.exercise(board[0])
     unsafe = pe.model_copy(update={"dose": pe.dose.model_copy(update={"angle_deg": 85})})
     hacked = plan.model_copy(update={"exercises": [unsafe, *plan.exercises[1:]]})
-    assert any("angle_deg 85 is outside the hard limit" in p for p in check_plan(hacked))
+    assert any("board angle (°) 85 is outside the hard limit" in p for p in check_plan(hacked))
+    assert any("board angle (°) 85 is above the absolute cap 60" in p for p in check_plan(hacked))
     for make in (physio.handout_bytes, physio.workbook_bytes):
         with pytest.raises(LimitExceeded, match="not safe to hand out"):
             make(hacked)
