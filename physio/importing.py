@@ -21,9 +21,10 @@ from .io.logs import MAX_LOG_BYTES, RawLog, read_bytes, read_log_bytes
 from .models import CheckAnswer, Plan, RedFlagNote, Rejection
 from .planning import schedule
 from .store import clean_filename
+from .io.columns import corrected_fields
 from .io.xlsx import printed_texts
 from .redflag_scan import find_red_flag_notes
-from .validate import validate
+from .validate import confirm_columns, no_sessions_message, validate
 from .weekly_check import read_answers
 
 #: Folder of the example patients' returned logs; file names are "<patient id>--<what it shows>.<ext>".
@@ -209,7 +210,12 @@ def import_bytes(
     raw = read_log_bytes(content, name, mapping=mapping)
     plan = _plan_for(workspace, patient_id, raw, plan_id)
     _ensure_plan_safe(plan)
+    if not raw.rows:
+        raise LogImportError(no_sessions_message(raw, plan))
+    raw = confirm_columns(raw, plan, trusted=corrected_fields(mapping))
     checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
+    if checked.sessions_found == 0:  # not a log of this plan: never "imported" with nothing read
+        raise LogImportError(no_sessions_message(raw, plan))
     answers, check_rejections = _weekly_check(raw, plan, patient_id)
     rejections = checked.rejections + check_rejections
     flags = find_red_flag_notes(raw, plan, checked, patient_id=patient_id, answers=answers,

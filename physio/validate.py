@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from .adherence import _frame
 from .io.columns import FIELD_HEADER, PATIENT_FIELDS
-from .io.logs import RawLog
+from .errors import LogImportError
+from .io.logs import _MAPPING_HINT, RawLog
 from .models import LogEntry, Plan, Rejection, ScheduledSession
 from .models.log import ReasonCode
 from .redflags import clean_text
@@ -70,6 +71,9 @@ class Validated:
     #: The accepted entries as a table (adherence.entries_frame's columns, same order as `entries`): summarise
     #: reads it without going through every entry object again.
     frame: pd.DataFrame | None = None
+    #: Rows (blank schedule rows included) whose date lies in the plan and whose exercise is one of the plan's:
+    #: rows that are sessions of this plan at all. None of them means the file is not a log of this plan.
+    sessions_found: int = 0
 
 
 #: The LogEntry fields that differ from row to row, in the order validate() collects them for the frame.
@@ -77,32 +81,48 @@ _ROW_FIELDS = ("date", "session", "exercise_id", "done", "sets_done", "reps_done
                "pain_before", "pain_after", "notes", "scheduled", "source_row")
 
 
-def parse_date(value: object) -> dt.date | None:
-    """A date from a date cell, an Excel serial number, or text: ISO (2026-11-25) or day first (25.11.2026)."""
+def date_readings(value: object) -> tuple[dt.date, ...]:
+    """Every date a cell can mean: one for a date cell, an Excel serial number, ISO text (2026-11-25) or text
+    with dots (25.11.2026: day first, as wherever dots are written); with slashes or dashes (07/09/2026) both the
+    day-first and the month-first reading when both are real dates. Empty when it is no date at all."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return (value.date(),)
     if isinstance(value, dt.date):
-        return value
+        return (value,)
     if isinstance(value, bool):
-        return None
+        return ()
     if isinstance(value, (int, float)):
         if math.isfinite(value) and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        return None
+            return (_EXCEL_EPOCH + dt.timedelta(days=int(value)),)
+        return ()
     text = _LEADING_WORD.sub("", str(value).strip())
     if re.fullmatch(r"\d{5}(?:[.,]0+)?", text):
-        return parse_date(float(text.replace(",", ".")))
-    try:
-        m = _ISO.match(text)
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        m = _DAY_FIRST.match(text)
-        if m:
-            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
-            return dt.date(year, int(m[2]), int(m[1]))
-    except ValueError:
-        return None
-    return None
+        return date_readings(float(text.replace(",", ".")))
+    m = _ISO.match(text)
+    if m:
+        return tuple(_dates((int(m[1]), int(m[2]), int(m[3]))))
+    m = _DAY_FIRST.match(text)
+    if not m:
+        return ()
+    year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+    first, second = int(m[1]), int(m[2])
+    if "." in text[: m.end(2)]:
+        return tuple(_dates((year, second, first)))
+    return tuple(dict.fromkeys(_dates((year, second, first), (year, first, second))))
+
+
+def _dates(*ymds: tuple[int, int, int]):
+    for y, mo, d in ymds:
+        try:
+            yield dt.date(y, mo, d)
+        except ValueError:
+            pass
+
+
+def parse_date(value: object) -> dt.date | None:
+    """The date a cell means when it can mean only one (see date_readings); None for no date or two."""
+    readings = date_readings(value)
+    return readings[0] if len(readings) == 1 else None
 
 
 def parse_done(value: object) -> bool | None | str:
@@ -152,11 +172,18 @@ def _key(text: object) -> str:
     return " ".join(str(text).casefold().replace("-", " ").replace("_", " ").split())
 
 
+def _words(text: object) -> list[str]:
+    return [w for w in re.split(r"[\W_]+", str(text).casefold()) if len(w) >= 3]
+
+
 class _ExerciseIndex:
     """Finds a plan exercise by id or by name, ignoring case, spaces and hyphens."""
 
     def __init__(self, plan: Plan):
         self.by_key: dict[str, str] = {}
+        self.words: dict[str, set[str]] = {
+            pe.exercise.id: set(_words(pe.exercise.name)) | set(_words(pe.exercise.id)) for pe in plan.exercises
+        }
         for pe in plan.exercises:
             self.by_key.setdefault(_key(pe.exercise.id), pe.exercise.id)
             self.by_key.setdefault(_key(pe.exercise.name), pe.exercise.id)
@@ -164,6 +191,12 @@ class _ExerciseIndex:
 
     def find(self, value: object) -> str | None:
         return self.by_key.get(_key(value))
+
+    def shares_word(self, text: object, exercise_id: str) -> bool:
+        """Whether `text` has a word (3 letters or more) of the exercise's name or id."""
+        if exercise_id not in self.words:
+            return False
+        return bool(set(_words(text)) & self.words[exercise_id])
 
 
 def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str) -> Validated:
@@ -194,7 +227,12 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
         i = pos.get(f)
         return None if i is None else values[i]
 
+    sessions_found = 0
     for row, values in raw.rows:
+        date, date_problem = _judge_date(get(values, "date"), first, last, span)
+        ex_id, ex_problem = _judge_exercise(get(values, "exercise_id"), get(values, "exercise"), exercises, plan)
+        if date is not None and date_problem is None and ex_id is not None:
+            sessions_found += 1
         if not any(values[i] is not None for i in patient_pos):
             blank += 1
             continue
@@ -205,36 +243,9 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
             where = f"row {row}" + (f", column '{col}'" if col else "")
             problems.append((col, given, reason, f"{raw.file} {where}: {what}"))
 
-        # date
-        raw_date = get(values, "date")
-        date = None
-        if raw_date is None:
-            problem("date", None, "missing-date", f"the date is blank; write the day of the session ({span})")
-        else:
-            date = parse_date(raw_date)
-            if date is None:
-                problem("date", raw_date, "bad-date",
-                        f"'{_shown(raw_date)}' is not a date we can read; write it as 25.11.2026 or 2026-11-25")
-            elif not first <= date <= last:
-                problem("date", raw_date, "date-outside-plan",
-                        f"{date:%d.%m.%Y} is outside the plan, which runs from {span}")
-
-        # exercise: the id column first, then the name
-        ex_id = None
-        given_id, given_name = get(values, "exercise_id"), get(values, "exercise")
-        for f, given in (("exercise_id", given_id), ("exercise", given_name)):
-            if given is not None:
-                ex_id = exercises.find(given)
-                if ex_id is not None:
-                    break
-        if ex_id is None:
-            if given_id is None and given_name is None:
-                problem("exercise", None, "missing-exercise",
-                        f"the exercise is blank; write one of the plan's exercises: {exercises.names}")
-            else:
-                f, given = ("exercise", given_name) if given_name is not None else ("exercise_id", given_id)
-                problem(f, given, "unknown-exercise",
-                        f"'{_shown(given)}' is not an exercise of plan {plan.label}; its exercises are: {exercises.names}")
+        for found in (date_problem, ex_problem):
+            if found is not None:
+                problem(*found)
 
         # session number
         session = None
@@ -364,7 +375,56 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
         extra_sessions=extra,
         rejected_rows=rejected_rows,
         frame=_accepted_frame(accepted, plan, patient_id),
+        sessions_found=sessions_found,
     )
+
+
+_Problem = tuple[str | None, object, ReasonCode, str]
+
+
+def _judge_date(raw_date: object, first: dt.date, last: dt.date, span: str) -> tuple[dt.date | None, _Problem | None]:
+    """The row's date, or the problem with it. A text that reads as two dates (07/09/2026: 7 September or
+    9 July) is taken only when the plan's dates rule one reading out."""
+    if raw_date is None:
+        return None, ("date", None, "missing-date", f"the date is blank; write the day of the session ({span})")
+    readings = date_readings(raw_date)
+    if not readings:
+        return None, ("date", raw_date, "bad-date",
+                      f"'{_shown(raw_date)}' is not a date we can read; write it as 25.11.2026 or 2026-11-25")
+    inside = [d for d in readings if first <= d <= last]
+    if len(inside) == 1:
+        return inside[0], None
+    if not inside:
+        shown = " or ".join(f"{d:%d.%m.%Y}" for d in readings)
+        return readings[0], ("date", raw_date, "date-outside-plan",
+                             f"{shown} is outside the plan, which runs from {span}")
+    a, b = inside
+    return None, ("date", raw_date, "ambiguous-date",
+                  f"'{_shown(raw_date)}' can be read day first ({a:%d %B %Y}) or month first ({b:%d %B %Y}), and "
+                  f"both days are in the plan ({span}); write it year first: {a:%Y-%m-%d} for {a:%d %B} or "
+                  f"{b:%Y-%m-%d} for {b:%d %B}")
+
+
+def _judge_exercise(given_id: object, given_name: object, exercises: "_ExerciseIndex",
+                    plan: Plan) -> tuple[str | None, _Problem | None]:
+    """The row's exercise id, or the problem with it. When the row gives both a name and an id, they must name
+    the same exercise of the plan: a row named "Moonwalk" with another exercise's id is not that exercise."""
+    by_id = exercises.find(given_id) if given_id is not None else None
+    by_name = exercises.find(given_name) if given_name is not None else None
+    if by_id and given_name is not None and by_name is None and exercises.shares_word(given_name, by_id):
+        by_name = by_id  # the patient edited the name a little ("my bridge!"): it still says which exercise
+    if given_id is not None and given_name is not None and (by_id or by_name) and by_id != by_name:
+        return None, ("exercise", given_name, "exercise-mismatch",
+                      f"the exercise '{_shown(given_name)}' and the exercise id '{_shown(given_id)}' do not name the "
+                      f"same exercise of plan {plan.label}; correct one of them (its exercises are: {exercises.names})")
+    if by_id or by_name:
+        return by_id or by_name, None
+    if given_id is None and given_name is None:
+        return None, ("exercise", None, "missing-exercise",
+                      f"the exercise is blank; write one of the plan's exercises: {exercises.names}")
+    f, given = ("exercise", given_name) if given_name is not None else ("exercise_id", given_id)
+    return None, (f, given, "unknown-exercise",
+                  f"'{_shown(given)}' is not an exercise of plan {plan.label}; its exercises are: {exercises.names}")
 
 
 def _accepted_frame(accepted: list[tuple], plan: Plan, patient_id: str) -> pd.DataFrame:
@@ -373,3 +433,82 @@ def _accepted_frame(accepted: list[tuple], plan: Plan, patient_id: str) -> pd.Da
     n = len(accepted)
     cols.update(patient_id=[patient_id] * n, plan_id=[plan.id] * n, plan_version=[plan.version] * n)
     return _frame(cols)
+
+
+# ---------------------------------------------------------------- does the file hold sessions of this plan at all?
+
+#: What a column's values must show before a header word alone may name it (a table of people has "Id" and
+#: "Name" columns too).
+_EVIDENCE = {"date": "a date in the plan", "exercise": "an exercise of the plan", "exercise_id": "an exercise of the plan"}
+_WORD = {"date": "date", "exercise": "exercise", "exercise_id": "exercise id"}
+
+
+def _samples(values: list[object], n: int = 3) -> str:
+    shown = list(dict.fromkeys(_shown(v)[:40] for v in values))[:n]
+    return ", ".join(f"'{x}'" for x in shown) if shown else "nothing"
+
+
+def confirm_columns(raw: RawLog, plan: Plan, trusted: set[str] | frozenset[str] = frozenset()) -> RawLog:
+    """Keep a column guessed from its header word only when its values bear it out: some date in the plan's
+    range, some exercise of the plan. Columns of our own workbook and those the therapist named (`trusted`) are
+    kept as they are. Raises LogImportError, saying what the columns hold and how to name them, when no date
+    or no exercise column is left."""
+    if raw.meta is not None:
+        return raw
+    exercises = _ExerciseIndex(plan)
+    first, last = plan.start, plan.end
+
+    def shows(f: str, value: object) -> bool:
+        if f == "date":
+            return any(first <= d <= last for d in date_readings(value))
+        return exercises.find(value) is not None
+
+    dropped: dict[str, list[object]] = {}
+    for f in ("date", "exercise", "exercise_id"):
+        if f not in raw.fields or f in trusted:
+            continue
+        i = raw.fields.index(f)
+        values = [v[i] for _, v in raw.rows if v[i] is not None]
+        if not any(shows(f, x) for x in values):
+            dropped[f] = values
+    if not dropped:
+        return raw
+    kept = [f for f in raw.fields if f not in dropped]
+    if "date" not in kept or not {"exercise", "exercise_id"} & set(kept):
+        what = "; ".join(
+            f"the column '{raw.mapping[f]}' looked like the {_WORD[f]} by its header, but none of its values is "
+            f"{_EVIDENCE[f]} (it holds {_samples(v)})" for f, v in dropped.items())
+        raise LogImportError(
+            f"{raw.file}: no row can be read as a session of plan {plan.label}: {what}. The plan runs from "
+            f"{first:%d.%m.%Y} to {last:%d.%m.%Y} with {exercises.names}. If this is the patient's log, say which "
+            f"column is which ({_MAPPING_HINT}); nothing was imported"
+        )
+    idx = [raw.fields.index(f) for f in kept]
+    return replace(
+        raw,
+        fields=tuple(kept),
+        rows=[(r, tuple(v[i] for i in idx)) for r, v in raw.rows],
+        mapping={f: h for f, h in raw.mapping.items() if f not in dropped},
+        unmapped=raw.unmapped + tuple(raw.mapping[f] for f in dropped),
+    )
+
+
+def no_sessions_message(raw: RawLog, plan: Plan) -> str:
+    """Why a file holds no session of the plan: what its date and exercise columns hold, and what to do."""
+    if not raw.rows:
+        return f"{raw.file}: there are no rows under its header row; there is nothing to import"
+    pos = {f: i for i, f in enumerate(raw.fields)}
+    found = []
+    if "date" in pos:
+        dates = sorted({d for _, v in raw.rows for d in date_readings(v[pos["date"]])})
+        found.append(f"dates from {dates[0]:%d.%m.%Y} to {dates[-1]:%d.%m.%Y}" if dates else
+                     f"no dates we can read in '{raw.mapping['date']}'")
+    for f in ("exercise", "exercise_id"):
+        if f in pos:
+            found.append(f"'{raw.mapping[f]}' holding {_samples([v[pos[f]] for _, v in raw.rows if v[pos[f]] is not None])}")
+    return (
+        f"{raw.file}: none of its {len(raw.rows)} rows is a session of plan {plan.label}, which runs from "
+        f"{plan.start:%d.%m.%Y} to {plan.end:%d.%m.%Y} with {_ExerciseIndex(plan).names}; the file has "
+        + ", ".join(found) + f". If the columns were matched wrongly, say which column is which ({_MAPPING_HINT}); "
+        "nothing was imported"
+    )

@@ -89,7 +89,9 @@ def test_done_words_in_english_russian_and_marks():
     ("25.09.2026", dt.date(2026, 9, 25)), ("25/09/2026", dt.date(2026, 9, 25)), ("2026-09-25", dt.date(2026, 9, 25)),
     ("25.09.26", dt.date(2026, 9, 25)), ("Fri 25.09.2026", dt.date(2026, 9, 25)), ("пт 25.09.2026", dt.date(2026, 9, 25)),
     (46290, dt.date(2026, 9, 25)), ("46290", dt.date(2026, 9, 25)), (dt.datetime(2026, 9, 25, 8, 30), dt.date(2026, 9, 25)),
-    ("09/25/2026", None), ("soon", None), (3.5, None),
+    ("09/25/2026", dt.date(2026, 9, 25)),  # month first: the only reading that is a date
+    ("07/09/2026", None), ("07-09-2026", None),  # two readings: the plan's dates decide (see test_import_rows)
+    ("30.02.2026", None), ("2026-02-30", None), ("soon", None), (3.5, None),
 ])
 def test_dates_day_first_iso_serial_and_wrong(text, expected):
     assert parse_date(text) == expected

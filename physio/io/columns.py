@@ -134,3 +134,8 @@ def resolve_mapping(
                 del mapping[f]
         mapping[field] = matches[0]
     return mapping
+
+
+def corrected_fields(correction: Mapping[str, str] | None) -> set[str]:
+    """Our fields the therapist named a column for (a named column needs no other evidence)."""
+    return {f for f in (_our_field(k) for k in (correction or {})) if f is not None}

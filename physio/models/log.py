@@ -44,6 +44,8 @@ ReasonCode = Literal[
     "bad-done",
     "duplicate-row",
     "bad-answer",
+    "exercise-mismatch",
+    "ambiguous-date",
 ]
 
 
