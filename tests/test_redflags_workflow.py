@@ -263,3 +263,56 @@ def test_clinic_overview_lists_emergencies_first_with_their_facts(env, tmp_path)
     assert "advance" not in list(df[df.patient_id == "P001"]["recommendation"])
     out = physio(ws, "clinic").stdout.splitlines()
     assert "refer EMERGENCY" in out[0] and "refer EMERGENCY" in out[1]
+
+
+# ---------------------------------------------------------------- the widgets
+
+
+def test_review_widget_puts_emergencies_first_highlighted_and_acknowledges(env, tmp_path, library):
+    from physio.ui import LogReview
+
+    ws, workbook = env
+    returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", _ces_on_rejected_rows)
+    lr = LogReview(Workspace(ws), library)
+    lr.patient.value = "P001"
+    lr.load_file(returned.name, returned.read_bytes())
+    lr.import_file()
+    panel = lr.red_flags.view.value
+    assert panel.index("EMERGENCY") < panel.index("The patient wrote")
+    assert "<mark>numb between my legs</mark>" in panel and "go to an emergency department now" in panel
+    assert "numb between my legs" in lr.report_view.value  # the rejected row's note, in the rejection table
+    assert lr.recommendation.action == "refer" and lr.recommendation.level == "emergency"
+    assert "Advance" not in lr.recommendation_view.value and lr.next_button.disabled
+    for _ in range(len(lr.red_flags.flags)):
+        lr.red_flags.outcome.value = "false-alarm"
+        lr.red_flags.note.value = "Phoned: wrote the wrong thing"
+        lr.red_flags.acknowledge()
+        assert lr.messages.kind == "ok", lr.messages.full_text
+    assert lr.red_flags.flags == [] and "acknowledged" in lr.red_flags.history.value
+    assert lr.recommendation.action != "refer"
+    events = [e.action for e in Workspace(ws).history("P001")]
+    assert events.count("red-flag-acknowledged") == 3  # in the patient's history (audit trail) too
+
+
+def test_plan_builder_shows_the_flag_at_the_top_and_cannot_issue(env, tmp_path, library):
+    from physio.ui import PlanBuilder
+
+    ws, workbook = env
+    import_log(Workspace(ws), "P001", _patient_fills_in(workbook, tmp_path / "r.xlsx", _ces_on_rejected_rows))
+    pb = PlanBuilder(Workspace(ws), library, today=dt.date(2026, 10, 1))
+    pb.patient.value = "P001"
+    assert pb.widget.children[1] is pb.red_flags.widget and "EMERGENCY" in pb.red_flags.view.value
+    assert "Ready to issue" not in pb.status.text and "open red flag" in pb.status.text
+    assert pb.issue_button.disabled
+    before = len(Workspace(ws).plan_versions(PLAN))
+    pb.issue()
+    assert pb.messages.kind == "error" and len(Workspace(ws).plan_versions(PLAN)) == before
+
+
+def test_clinic_widget_names_the_level(env, library):
+    from physio.ui import ClinicOverview
+
+    ws, _ = env
+    co = ClinicOverview(Workspace(ws), library)
+    assert co.order[0] == "P005"
+    assert "Refer. Emergency: contact the patient today" in co.table.value and "Open red flags" in co.table.value

@@ -15,6 +15,7 @@ from ..adherence import pct
 from ..clinic import COLUMNS, clinic_overview
 from ..library import Library, default_library
 from ..progression import ACTION_LABELS
+from ..redflags import LEVEL_ACTION
 from ..store import Workspace
 from . import _base as b
 
@@ -27,6 +28,9 @@ SORTS: dict[str, tuple[str, bool]] = {
 }
 
 NO_PLAN = "no plan yet"
+
+#: Message colour of each red-flag level.
+_LEVEL_KIND = {"emergency": "error", "urgent": "warn", "review": "info"}
 
 
 def overview_frame(workspace: Workspace, library: Library) -> pd.DataFrame:
@@ -108,8 +112,13 @@ class ClinicOverview:
                 out.append([b.esc(f"{r.patient} ({r.patient_id})"), NO_PLAN, "", "", "", "", "", ""])
                 continue
             pain = "" if pd.isna(r.last_week_pain) else f"{r.last_week_pain:.1f}"
-            step = (f"<div class='physio-action-{b.esc(r.recommendation)}'>{b.esc(ACTION_LABELS[r.recommendation])}"
-                    f"</div><div class='physio-reasons'>{b.esc(r.reasons)}</div>")
+            label = ACTION_LABELS[r.recommendation]
+            if isinstance(r.level, str) and r.level:
+                label = f"Refer. {LEVEL_ACTION[r.level]}"
+            flags = (f"<div class='physio-msg physio-{_LEVEL_KIND[r.level]}'><b>Open red flags:</b> {b.esc(r.red_flags)}"
+                     "</div>") if isinstance(r.red_flags, str) and r.red_flags and isinstance(r.level, str) else ""
+            step = (f"<div class='physio-action-{b.esc(r.recommendation)}'>{b.esc(label)}"
+                    f"</div>{flags}<div class='physio-reasons'>{b.esc(r.reasons)}</div>")
             out.append([b.esc(f"{r.patient} ({r.patient_id})"), b.esc(r.plan), b.esc(r.phase), pct(r.adherence),
                         pain, b.esc(r.pain_trend), r.flags or "", step])
         self.table.value = b.table_html(

@@ -24,8 +24,10 @@ from ..models import Plan
 from ..planning import advance, change_phase, schedule, step_back
 from ..clinic import _phase_began
 from ..progression import Recommendation, recommend
+from ..redflag_view import with_open_flags
 from ..store import Workspace, clean_filename
 from . import _base as b
+from ._redflags import RedFlagPanel
 
 NOT_IN_FILE = ""
 
@@ -103,6 +105,8 @@ class LogReview:
         self.report_button = w.Button(description="Adherence report (PDF)", icon="file", layout=w.Layout(width="240px"),
                                       disabled=True)
         self.report_links = w.HTML()
+        #: The patient's open red flags (emergencies first) and the form to acknowledge one, at the top.
+        self.red_flags = RedFlagPanel(self.workspace, self.messages, on_change=lambda: self.analyse())
         self._quiet = False
 
         self.patient.observe(self._on_patient, names="value")
@@ -121,6 +125,7 @@ class LogReview:
                 self.file_info,
                 self.mapping_box,
                 self.messages.widget,
+                self.red_flags.widget,
                 self.report_view,
                 self.history_view,
                 self.summary_view,
@@ -219,10 +224,14 @@ class LogReview:
 
     @staticmethod
     def _report_html(report: ImportReport) -> str:
-        out = b.message_html("info", report.lines()[0], [ln for ln in report.lines()[1:] if not ln.startswith("Rejected:")])
+        flagged = set(report.red_flag_lines())
+        out = b.message_html("info", report.lines()[0], [ln for ln in report.lines()[1:]
+                                                         if not ln.startswith("Rejected:") and ln not in flagged])
         if report.rejections:
-            rows = [[r.row, r.column or "", r.given or "", r.reason, r.message] for r in report.rejections]
-            out += "<b>Rejected rows</b>" + b.table_html(["Row", "Column", "Given", "Reason", "What is wrong"], rows)
+            rows = [[r.row, r.column or "", r.given or "", r.reason, r.message, r.notes or ""]
+                    for r in report.rejections]
+            out += "<b>Rejected rows</b>" + b.table_html(
+                ["Row", "Column", "Given", "Reason", "What is wrong", "The patient's note on the row"], rows)
         return out
 
     # ------------------------------------------------------------ analysis
@@ -240,10 +249,14 @@ class LogReview:
         self.audit_view.value = b.audit_html(self.workspace.history(pid)) if pid else ""
         self._clear_charts()
         if plan is None:
+            self.red_flags.show(pid, None)
             self.summary_view.value = b.message_html("info", "This patient has no issued plan yet.")
             self.recommendation_view.value = self.cutoff_note.value = ""
             return
-        summary = summarise(plan, schedule(plan), self.workspace.log_entries(pid, plan.id))
+        # the red flags are the workspace's open ones (every import, every cell), most urgent first
+        open_flags = self.red_flags.show(pid, plan)
+        summary = with_open_flags(summarise(plan, schedule(plan), self.workspace.log_entries(pid, plan.id)),
+                                  open_flags)
         self.summary = summary
         self._chart_key = (plan.id, plan.version, tuple((i.id, i.sha256) for i in imports))
         items = []
@@ -252,7 +265,7 @@ class LogReview:
         if summary.pain_change is not None:
             items.append(f"Pain: {summary.pain_change.verdict}")
         items.append(f"Longest streak {_days(summary.streak.days)}; longest gap {_days(summary.gap.days)}.")
-        items += [f"⚠ {f.message}" for f in summary.flags]
+        items += [f"⚠ {f.message}" for f in summary.flags if f.kind != "red-flag"]
         self.summary_view.value = (
             f"<div class='physio-title' style='font-size:1.1em'>{b.esc(plan.label)} — {b.esc(plan.phase_name)}</div>"
             + b.message_html("warn" if summary.flags else "info", summary.headline().rstrip(".") + ".", items)
@@ -297,7 +310,8 @@ class LogReview:
             + b.message_html(kind, rec.label, rec.reasons)
             + f"<div class='physio-source'>Judged with an adherence cut-off of {used:.0%} ({whose}).</div>"
         )
-        self.next_button.disabled = rec.action == "refer" or summary.as_of is None
+        self.next_button.disabled = rec.action in ("refer", "review") or summary.as_of is None or bool(
+            self.red_flags.flags)
         self.report_button.disabled = False
         self.report_links.value = ""
 

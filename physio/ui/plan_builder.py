@@ -20,6 +20,7 @@ from ..models import AddedExercise, Dose, ExerciseChange, Overrides, Patient, Pl
 from ..planning import personalise, screen
 from ..store import Workspace
 from . import _base as b
+from ._redflags import RedFlagPanel
 from ._controls import ExerciseRow
 
 EXPORT_FOLDER = b.EXPORT_FOLDER
@@ -88,6 +89,8 @@ class PlanBuilder:
         self.export_button = w.Button(description="Export PDF + Excel", icon="file", button_style="success",
                                       layout=w.Layout(width="200px"))
         self.links = w.HTML()
+        #: The patient's open red flags, shown at the top: while one is open, no plan version is issued.
+        self.red_flags = RedFlagPanel(self.workspace, self.messages, on_change=lambda: self._after_ack())
 
         self.patient.observe(self._on_patient, names="value")
         self.protocol.observe(self._on_protocol, names="value")
@@ -116,6 +119,7 @@ class PlanBuilder:
         self.widget = w.VBox(
             [
                 b.style(),
+                self.red_flags.widget,
                 w.HBox([w.VBox([self.patient, self.protocol, self.phase]), w.VBox([self.start, self.weeks])]),
                 self.screening,
                 self.editor,
@@ -171,6 +175,7 @@ class PlanBuilder:
     @b.guarded
     def _on_patient(self, change: Any = None) -> None:
         patient = self._patient()
+        self.red_flags.show(patient.id, self.workspace.current_plan(patient.id))
         self.issued_by.value = patient.therapist
         kinds = {c.kind for c in patient.conditions}
         match = [p.id for p in self.library.protocols.values() if p.condition in kinds]
@@ -360,8 +365,17 @@ class PlanBuilder:
             self.preview.value = self._preview_html(self.plan)
             if self.issued is not None and self.plan == self._issued_from:
                 self.status.show("ok", f"Issued as version {self.issued.version}.")
+            elif self.red_flags.flags:
+                self.status.show("error", f"Not ready to issue: {len(self.red_flags.flags)} open red flag(s) at the "
+                                 "top; acknowledge each (who, what was done) before a plan version is issued.")
             else:
                 self.status.show("info", "Ready to issue.")
+        self.issue_button.disabled = self.export_button.disabled = bool(self.red_flags.flags)
+
+    @b.guarded
+    def _after_ack(self) -> None:
+        self.red_flags.show(self.patient.value, self.workspace.current_plan(self.patient.value))
+        self._refresh()
 
     @staticmethod
     def _preview_html(plan: Plan) -> str:
