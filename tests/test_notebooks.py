@@ -168,6 +168,7 @@ def test_04_clinic_overview_lists_every_patient_with_a_recommendation(
     monkeypatch.setenv("PHYSIO_WORKSPACE", str(example_workspace))
     from physio.clinic import clinic_overview
     from physio.progression import ACTION_LABELS
+    from physio.redflags import LEVEL_ACTION
     from physio.store import Workspace
 
     nb = run_notebook("04_clinic_overview.ipynb", tmp_path)
@@ -181,7 +182,9 @@ def test_04_clinic_overview_lists_every_patient_with_a_recommendation(
         assert p.id in lines  # the text copy
         if p.id in expected.index:
             action = expected.loc[p.id, "recommendation"]
-            assert lines[p.id].rstrip().endswith(action.replace("_", " ")) and ACTION_LABELS[action] in texts
+            level = expected.loc[p.id, "level"]  # a refer says how fast: emergency, urgent or review
+            label = f"Refer. {LEVEL_ACTION[level]}" if isinstance(level, str) else ACTION_LABELS[action]
+            assert lines[p.id].rstrip().endswith(action.replace("_", " ")) and label in texts
         else:
             assert "no plan yet" in lines[p.id]
     # the red-flag note in P005's log ("numbness in both legs") asks for a referral, and refer comes first
