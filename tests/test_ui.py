@@ -401,8 +401,11 @@ def test_clinic_overview_shows_the_figures_of_clinic_overview(workspace, library
     """The widget adds nothing of its own: each row's recommendation and reasons are clinic_overview's."""
     expected = clinic_overview(workspace, library=library)
     co = ClinicOverview(workspace, library)
+    from physio.redflags import LEVEL_ACTION
+
     for r in expected.itertuples():
-        assert ACTION_LABELS[r.recommendation] in co.table.value
+        label = f"Refer. {LEVEL_ACTION[r.level]}" if isinstance(r.level, str) else ACTION_LABELS[r.recommendation]
+        assert b_esc(label) in co.table.value  # a refer says how fast: emergency, urgent or review
         assert b_esc(r.reasons) in co.table.value, "the reasons are shown in full"
     refer = expected[expected["recommendation"] == "refer"]
     assert not refer.empty and co.order[0] == refer.iloc[0]["patient_id"]
