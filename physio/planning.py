@@ -272,6 +272,13 @@ def _screen_warnings(protocol: Protocol, patient: Patient, on: dt.date, out: _Sc
             warnings.append(f"{message} ({L['cobb_over'].format(cobb=c, v=v)})")
         elif w.when == "cobb_under" and cobb is not None and cobb < w.value:
             warnings.append(f"{message} ({L['cobb_under'].format(cobb=c, v=v)})")
+        elif w.when == "cobb_at_least" and cobb is not None and cobb >= w.value:
+            warnings.append(f"{message} ({L['cobb_at_least'].format(cobb=c, v=v)})")
+        elif (w.when == "growing_cobb_at_least" and cobb is not None and cobb >= w.value
+              and patient.risser() is not None and patient.risser() <= (w.risser_at_most or 0)):
+            warnings.append(f"{message} ({L['growing_cobb'].format(cobb=c, v=v, risser=patient.risser())})")
+        elif w.when == "risser_missing_under_age" and patient.risser() is None and age < w.value:
+            warnings.append(f"{message} ({L['risser_missing'].format(age=age)})")
     return warnings
 
 

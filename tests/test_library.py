@@ -131,7 +131,7 @@ def test_the_articles_contraindications_are_in_every_protocol_with_shared_ids():
 
 
 def test_scoliosis_warns_above_25_and_45_degrees():
-    cobb = {w.value for w in SCOLIOSIS.warnings if w.when == "cobb_over"}
+    cobb = {w.value for w in SCOLIOSIS.warnings if w.when == "cobb_at_least"}  # inclusive: exactly 25° warns
     assert {25, 45} <= cobb
     assert {"inversion", "hanging"} <= set(SCOLIOSIS.forbidden_tags)
     pilyuiko = {"pilyuiko-knee-drop", "supine-knee-to-belly", "supine-elbow-opening"}

@@ -197,8 +197,10 @@ def test_warnings_and_cleared_lines_are_in_the_plans_language(lib, patients):
     patient = patients["P002"].model_copy(update={"birth_year": 2000})  # over 18: a screening warning
     proto = lib.protocol("scoliosis")
     plan = personalise(proto, patient, proto.phases[0].id, START, library=lib)
-    message = lib.translations["ru"].protocols["scoliosis"].warnings["age-over-18"]
-    assert plan.warnings == [f"{message} (возраст 26, больше 18)"]
+    texts = lib.translations["ru"].protocols["scoliosis"].warnings
+    # Cobb 22° with Risser 2 recorded: the specialist-review warning too, in Russian
+    assert plan.warnings == [f"{texts['growing-cobb-20']} (угол Кобба 22°, 20° или больше, Риссер 2)",
+                             f"{texts['age-over-18']} (возраст 26, больше 18)"]
 
 
 def test_a_language_without_a_file_is_refused(tmp_path, patients):

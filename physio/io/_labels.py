@@ -80,6 +80,9 @@ LABELS: dict[str, dict[str, str]] = {
         "age_over": "age {age}, over {v}",
         "cobb_over": "Cobb angle {cobb}°, over {v}°",
         "cobb_under": "Cobb angle {cobb}°, under {v}°",
+        "cobb_at_least": "Cobb angle {cobb}°, {v}° or more",
+        "growing_cobb": "Cobb angle {cobb}°, {v}° or more, Risser {risser}",
+        "risser_missing": "age {age}, no Risser sign recorded",
         "no_preference": ("No directional preference was recorded at intake: this phase uses the backward-bending "
                           "(extension) programme; the therapist checks which direction eases the leg pain"),
         "late_start": "Entered after the fact: this plan starts {days} days before it was made ({reason})",
@@ -151,6 +154,9 @@ LABELS: dict[str, dict[str, str]] = {
         "age_over": "возраст {age}, больше {v}",
         "cobb_over": "угол Кобба {cobb}°, больше {v}°",
         "cobb_under": "угол Кобба {cobb}°, меньше {v}°",
+        "cobb_at_least": "угол Кобба {cobb}°, {v}° или больше",
+        "growing_cobb": "угол Кобба {cobb}°, {v}° или больше, Риссер {risser}",
+        "risser_missing": "возраст {age}, тест Риссера не записан",
         "no_preference": ("При осмотре не записано предпочтительное направление движения: на этом этапе — программа "
                           "прогибов назад (разгибание); терапевт проверит, какое направление облегчает боль в ноге"),
         "late_start": "Внесён задним числом: план начинается за {days} дн. до дня, когда он составлен ({reason})",

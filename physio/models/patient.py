@@ -157,6 +157,11 @@ class Patient(Frozen):
         """Age in whole years on a date; birth day unknown, so it is the age reached that year."""
         return on.year - self.birth_year
 
+    def risser(self) -> int | None:
+        """The Risser sign recorded with the largest curve's condition (or any), if any."""
+        values = [c.risser for c in self.conditions if c.risser is not None]
+        return min(values) if values else None
+
     def cobb_deg(self) -> float | None:
         angles = [c.cobb_deg for c in self.conditions if c.cobb_deg is not None]
         return max(angles) if angles else None

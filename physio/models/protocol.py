@@ -155,8 +155,12 @@ class ScreeningWarning(Frozen):
     """A patient property that does not refuse the protocol but must be shown wherever the plan is."""
 
     id: str = Field(pattern=_ID)
-    when: Literal["age_under", "age_over", "cobb_over", "cobb_under"]
+    #: cobb_at_least: Cobb angle >= value (inclusive). growing_cobb_at_least: also Risser <= risser_at_most
+    #: (still growing). risser_missing_under_age: no Risser sign recorded for a patient younger than value.
+    when: Literal["age_under", "age_over", "cobb_over", "cobb_under", "cobb_at_least", "growing_cobb_at_least",
+                  "risser_missing_under_age"]
     value: float
+    risser_at_most: int | None = Field(default=None, ge=0, le=5)
     message: str = Field(min_length=1)
     source: str = Field(min_length=1)
 
