@@ -101,8 +101,8 @@ class ImportReport:
 
     def rejections_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            [(r.row, r.column, r.given, r.reason, r.message) for r in self.rejections],
-            columns=["row", "column", "given", "reason", "message"],
+            [(r.sheet, r.row, r.column, r.given, r.reason, r.message, r.notes) for r in self.rejections],
+            columns=["sheet", "row", "column", "given", "reason", "message", "notes"],
         )
 
     def _repr_html_(self) -> str:

@@ -134,3 +134,17 @@ def test_protocols_validate_reports_a_broken_lexicon(tmp_path):
     done = subprocess.run([str(exe), "protocols", "validate", str(folder)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert f"ru.yaml:{line} terms" in done.stdout + done.stderr and "unknown red flag 'жар'" in done.stdout + done.stderr
+
+
+def test_intake_red_flags_use_the_vocabulary(tmp_path):
+    from physio.errors import WorkspaceError
+    from physio.store import read_patient
+
+    f = tmp_path / "P9.yaml"
+    base = "id: P9\nname: Test Person\nbirth_year: 1970\ntherapist: Dr Lee\n"
+    f.write_text(base + "red_flags: [Saddle-Anaesthesia, urinary-retention]\n", encoding="utf-8")
+    assert read_patient(f).red_flags == ["ces-saddle", "ces-bladder"]  # synonyms stored as the vocabulary's ids
+    f.write_text(base + "red_flags: [cauda-equina]\n", encoding="utf-8")
+    with pytest.raises(WorkspaceError) as e:
+        read_patient(f)
+    assert "unknown red flag 'cauda-equina'" in str(e.value) and "ces-bladder" in str(e.value)
