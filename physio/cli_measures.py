@@ -7,6 +7,7 @@ An impossible answer or too few answers is a user error: one plain sentence on s
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from .measures import MeasureError, default_measures, load_measures, parse_tokens, score
@@ -141,6 +142,60 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str | None) -> dt.date:
+    """The date a form was filled: YYYY-MM-DD (or DD.MM.YYYY); today when not given."""
+    from .clock import today
+
+    if text is None:
+        return today()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise MeasureError(f"--date {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-07")
+
+
+def _record(args: argparse.Namespace) -> None:
+    """Score a patient's answers and keep them in the workspace (refused, nothing kept, when they cannot be scored)."""
+    from .clock import today
+    from .measures import record
+    from .store import Workspace
+
+    ws = Workspace(args.workspace)
+    patient = ws.patient(args.patient_id)
+    m = _measure(args)
+    answers = parse_tokens(m, args.answers)
+    result = record(m, answers, _date(args.date), birth_year=patient.birth_year, today=today())
+    if result.score.value is None:
+        raise MeasureError("; ".join(result.score.missing) + "; nothing was recorded")
+    stored = ws.record_result(patient.id, result, answers, by=args.by)
+    print(f"Recorded for {patient.name} on {stored.on:%d.%m.%Y} by {stored.recorded_by}:")
+    for line in _score_lines(m, result.score):
+        print(f"  {line}")
+
+
+def _history(args: argparse.Namespace) -> None:
+    from .store import Workspace
+
+    ws = Workspace(args.workspace)
+    patient = ws.patient(args.patient_id)
+    stored = ws.results(patient.id)
+    if not stored:
+        print(f"No outcome measures recorded for {patient.name} yet.")
+        return
+    measures = _measures(args)
+    for r in stored:
+        m = measures.get(r.measure_id)
+        name = m.short_name if m else r.measure_id
+        if r.score.value is None:
+            value = "no score"
+        else:
+            value = (format_value(m, r.score.value) if m else f"{r.score.value:g}") + \
+                (f" — {r.score.band}" if r.score.band else "")
+        print(f"{r.on:%d.%m.%Y}\t{name}\t{value}\trecorded by {r.recorded_by} {r.recorded_at:%d.%m.%Y %H:%M}")
+
+
 def add_measures(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("measures", help="outcome measures: list them, show one, score a patient's answers")
     s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -158,3 +213,13 @@ def add_measures(sub: argparse._SubParsersAction) -> None:
                     help="one per item in order ('-' blank, 'na' not applicable where allowed), or ITEM=VALUE; "
                          "PSFS: \"activity name=score\"")
     sc.set_defaults(func=_score)
+    rec = s.add_parser("record", help="score a patient's answers and keep them in the workspace")
+    rec.add_argument("patient_id", metavar="PATIENT_ID")
+    rec.add_argument("measure_id", metavar="ID")
+    rec.add_argument("answers", nargs="*", metavar="ANSWER", help="as for `physio measures score`")
+    rec.add_argument("--date", default=None, metavar="YYYY-MM-DD", help="the day the form was filled (default: today)")
+    rec.add_argument("--by", default=None, metavar="NAME", help="who records it (default: $PHYSIO_USER or login)")
+    rec.set_defaults(func=_record)
+    h = s.add_parser("history", help="every outcome measure recorded for a patient, by date")
+    h.add_argument("patient_id", metavar="PATIENT_ID")
+    h.set_defaults(func=_history)

@@ -118,6 +118,15 @@ class Patient(Frozen):
     language: Literal["en", "ru"] = "en"
     therapist: str = Field(min_length=1)
     notes: str | None = None
+    #: IANA time zone the patient lives in (e.g. "Europe/Berlin"): calendar reminders are at local times there.
+    time_zone: str | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, v: str | None) -> str | None:
+        from ..timezones import check_time_zone
+
+        return None if v is None else check_time_zone(v)
 
     @field_validator("contraindications")
     @classmethod

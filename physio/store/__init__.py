@@ -3,6 +3,7 @@
 from ._audit import ACTIONS, AuditEvent
 from ._db import BUSY_TIMEOUT_MS, default_workspace_folder
 from ._imports import ImportRecord, ImportResult
+from ._measures import StoredResult
 from ._originals import clean_filename
 from ._schema import DB_NAME, ORIGINALS, SCHEMA_VERSION
 from .patient_files import read_patient, read_patients
@@ -12,6 +13,7 @@ __all__ = [
     "Workspace",
     "ImportResult",
     "ImportRecord",
+    "StoredResult",
     "AuditEvent",
     "ACTIONS",
     "clean_filename",

@@ -22,6 +22,7 @@ ACTIONS: dict[str, str] = {
     "import": "returned log imported",
     "red-flag-acknowledged": "red flag acknowledged",
     "restored": "workspace restored from a backup",
+    "measure-recorded": "outcome measure recorded",
 }
 
 

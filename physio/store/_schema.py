@@ -6,7 +6,7 @@ import sqlite3
 
 DB_NAME = "workspace.sqlite"
 ORIGINALS = "originals"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -114,6 +114,21 @@ CREATE UNIQUE INDEX IF NOT EXISTS log_entries_current_v2
     ON log_entries (patient_id, plan_id, date, session, exercise_id) WHERE replaced_by IS NULL;
 """
 
+#: Version 4: outcome-measure results (append-only: a correction is a new row, both kept).
+_MEASURE_TABLES = """
+CREATE TABLE IF NOT EXISTS measure_results (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    patient_id TEXT NOT NULL REFERENCES patients(id),
+    measure_id TEXT NOT NULL,
+    date TEXT NOT NULL,
+    -- the answers as typed and their score
+    json TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS measure_results_patient ON measure_results (patient_id, date);
+"""
+
 
 def _run(con: sqlite3.Connection, script: str) -> None:
     for stmt in script.split(";"):
@@ -135,6 +150,7 @@ def create_or_migrate(con: sqlite3.Connection) -> None:
     _run(con, _TABLES)
     _run(con, _CURRENT_INDEX)
     _run(con, _RED_FLAG_TABLES)
+    _run(con, _MEASURE_TABLES)
     con.execute(
         "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

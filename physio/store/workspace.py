@@ -9,6 +9,7 @@ database can replace SQLite later without touching anything else. Each part is i
   _patients  patients        _plans  issued plans        _imports  returned logs
   _redflags  red flags found in returned logs, weekly-check answers, acknowledgements
   _audit     the audit trail (record_audit, history)
+  _measures  outcome-measure results (record_result, results)
   _tidy      leftovers of interrupted work, cleaned up on opening
   _backup    backup and restore
 
@@ -24,13 +25,14 @@ from ._audit import AuditTrail
 from ._backup import Backup, restore
 from ._db import Database
 from ._imports import Imports
+from ._measures import MeasureResults
 from ._patients import Patients
 from ._plans import Plans
 from ._redflags import RedFlagRecords
 from ._tidy import Tidy
 
 
-class Workspace(Database, Patients, Plans, Imports, RedFlagRecords, AuditTrail, Tidy, Backup):
+class Workspace(Database, Patients, Plans, Imports, RedFlagRecords, MeasureResults, AuditTrail, Tidy, Backup):
     """A folder holding workspace.sqlite and originals/. Safe to use from several processes at once."""
 
     def __init__(self, folder: str | Path | None = None):
