@@ -273,8 +273,12 @@ def _export_folder(args: argparse.Namespace, ws: Workspace) -> Path:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from .cli_interop import interop_export
     from .io.export import export_all, export_plan
 
+    done = interop_export(args, _workspace, _export_folder)  # --fhir, --ics, --format (physio/cli_interop.py)
+    if done is not None:
+        return done
     if args.all and args.plan_id:
         raise PlanError(
             f"--all exports every patient's plans, so the plan id {args.plan_id!r} would be ignored; "
@@ -443,6 +447,9 @@ def _add_exports(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--all", action="store_true", help="every patient's latest plans, with a progress bar")
     e.add_argument("--out", default=None, metavar="FOLDER", help="default: the workspace's export folder")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
+    from .cli_interop import add_interop_options
+
+    add_interop_options(e)
     e.set_defaults(func=_export)
 
     i = sub.add_parser("import", help="read a log a patient sent back (our workbook, any xlsx or CSV)")
