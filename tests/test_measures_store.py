@@ -72,9 +72,9 @@ def test_bad_answers_and_dates_are_refused_and_nothing_is_kept(example_workspace
 
 def test_an_older_workspace_gains_the_results_table_when_opened(example_workspace):
     db = example_workspace / "workspace.sqlite"
-    with sqlite3.connect(db) as con:  # as physio before outcome measures left it: schema 2, no results table
+    with sqlite3.connect(db) as con:  # as physio before outcome measures left it: schema 3, no results table
         con.execute("DROP TABLE measure_results")
-        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     done = physio(example_workspace, "measures", "record", "P001", "nprs-back", "5", "--date", "2026-09-03")
     assert done.returncode == 0, done.stderr
     assert [r.score.value for r in Workspace(example_workspace).results("P001")] == [5.0]
