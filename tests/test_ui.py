@@ -539,3 +539,34 @@ def test_the_page_title_is_shown_once(notebook, make, workspace, library):
     heading = next(line[2:].strip() for c in cells if c["cell_type"] == "markdown"
                    for line in "".join(c["source"]).splitlines() if line.startswith("# "))
     assert heading.lower() not in _texts(make(workspace, library).widget).lower()
+
+
+# ---------------------------------------------------------------- PlanBuilder: open formats (FHIR, calendar)
+
+
+def test_fhir_and_calendar_buttons_write_files_a_reader_opens(builder, workspace):
+    import base64
+    import json
+
+    import icalendar
+    from fhir.resources.R4B.bundle import Bundle
+
+    builder.fhir_button.click()
+    assert builder.messages.kind == "ok", builder.messages.full_text
+    plan = builder.issued
+    fhir = workspace.folder / "export" / f"{plan.id}-v{plan.version}.fhir.json"
+    bundle = Bundle.model_validate(json.loads(fhir.read_text(encoding="utf-8")))
+    (sr,) = [e.resource for e in bundle.entry if e.resource.get_resource_type() == "ServiceRequest"]
+    assert [ext.extension[0].valueCoding.code for ext in sr.extension] == [pe.exercise.id for pe in plan.exercises]
+    assert base64.b64encode(fhir.read_bytes()).decode() in builder.open_links.value  # the download link holds it
+
+    builder.ics_button.click()  # P001 has no time zone recorded and the clinic's is empty: a plain message
+    assert builder.messages.kind == "error" and "has no time zone recorded" in builder.messages.text
+    assert "Traceback" not in builder.messages.full_text and builder.ics_button.disabled is False
+    builder.time_zone.value = "Europe/Berlin"
+    builder.ics_button.click()
+    assert builder.messages.kind == "ok", builder.messages.full_text
+    ics = workspace.folder / "export" / f"{plan.id}-v{plan.version}.ics"
+    events = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert events and all(str(ev["UID"]).endswith(f".{plan.id}@physio") for ev in events)
+    assert [p.version for p in workspace.plan_versions(plan.id)][-1] == plan.version  # one version for both files

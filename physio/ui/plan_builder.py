@@ -89,6 +89,7 @@ class PlanBuilder:
         self.export_button = w.Button(description="Export PDF + Excel", icon="file", button_style="success",
                                       layout=w.Layout(width="200px"))
         self.links = w.HTML()
+        self._open_formats_widgets()
         #: The patient's open red flags, shown at the top: while one is open, no plan version is issued.
         self.red_flags = RedFlagPanel(self.workspace, self.messages, on_change=lambda: self._after_ack())
 
@@ -112,8 +113,10 @@ class PlanBuilder:
                 self.preview,
                 self.status.widget,
                 self.issued_by,
-                w.HBox([self.issue_button, self.export_button]),
+                w.HBox([self.issue_button, self.export_button, self.fhir_button, self.ics_button,
+                        self.time_zone]),
                 self.links,
+                self.open_links,
             ]
         )
         self.widget = w.VBox(
@@ -371,6 +374,7 @@ class PlanBuilder:
             else:
                 self.status.show("info", "Ready to issue.")
         self.issue_button.disabled = self.export_button.disabled = bool(self.red_flags.flags)
+        self.fhir_button.disabled = self.ics_button.disabled = bool(self.red_flags.flags)
 
     @b.guarded
     def _after_ack(self) -> None:
@@ -450,3 +454,45 @@ class PlanBuilder:
         self.messages.show("ok", f"Exported {plan.id} version {plan.version}: {handout.name} and {workbook.name}.")
         self._refresh()
         return handout, workbook
+
+    # ------------------------------------------------------------ open formats (physio/interop)
+
+    def _open_formats_widgets(self) -> None:
+        self.fhir_button = w.Button(description="FHIR", icon="share", tooltip="the plan as an HL7 FHIR R4 Bundle",
+                                    layout=w.Layout(width="90px"))
+        self.ics_button = w.Button(description="Calendar", icon="calendar",
+                                   tooltip="the sessions as reminders for the patient's calendar (.ics)",
+                                   layout=w.Layout(width="110px"))
+        self.time_zone = w.Text(placeholder="Europe/Berlin", description="Clinic time zone",
+                                tooltip="for the calendar of a patient with no time zone recorded",
+                                style={"description_width": "110px"}, layout=w.Layout(width="280px"))
+        self.open_links = w.HTML()
+        self.fhir_button.on_click(lambda _: self.export_open("fhir"))
+        self.ics_button.on_click(lambda _: self.export_open("ics"))
+
+    @b.guarded
+    def export_open(self, kind: str) -> Path | None:
+        """Issue if needed, then write the FHIR Bundle ("fhir") or the calendar ("ics") and offer it for download."""
+        from ..interop.writers import write_fhir, write_ics
+
+        button = self.fhir_button if kind == "fhir" else self.ics_button
+        if button.disabled:
+            return None  # already working: a second click does nothing
+        button.disabled = True
+        try:
+            plan = self._issue_current()
+            folder = self.workspace.folder / EXPORT_FOLDER
+            folder.mkdir(exist_ok=True)
+            if kind == "fhir":
+                path = write_fhir(self.workspace, plan, folder, library=self.library)
+                link = download_link(path, "application/fhir+json", f"FHIR R4 Bundle — {path.name}")
+            else:
+                path = write_ics(self.workspace, plan, folder, time_zone=self.time_zone.value.strip() or None)
+                link = download_link(path, "text/calendar", f"Calendar reminders (.ics) — {path.name}")
+        finally:
+            button.disabled = False
+        saved = f"<div class='physio-source'>Saved in {b.esc(folder)}</div>"
+        self.open_links.value = f"<div class='physio-card'>{link}{saved}</div>"
+        self.messages.show("ok", f"Exported {plan.id} version {plan.version}: {path.name}.")
+        self._refresh()
+        return path
