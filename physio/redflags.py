@@ -175,7 +175,7 @@ def _compile(text: str, macros: dict[str, str]) -> re.Pattern:
     """A term's pattern: macros filled in, a space for any run of spaces or punctuation (" ?" for an optional
     one: "my ?self" is "myself" or "my self"), whole words only."""
     expanded = _MACRO.sub(lambda m: macros[m.group(1)], text)
-    body = fold(expanded).replace(" ?", r"[\W_]*").replace(" ", r"[\W_]+")
+    body = fold(expanded).replace(" ?", r"\W*").replace(" ", r"\W+")
     return re.compile(r"(?<!\w)(?:" + body + r")(?!\w)")
 
 

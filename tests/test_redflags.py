@@ -148,3 +148,30 @@ def test_intake_red_flags_use_the_vocabulary(tmp_path):
     with pytest.raises(WorkspaceError) as e:
         read_patient(f)
     assert "unknown red flag 'cauda-equina'" in str(e.value) and "ces-bladder" in str(e.value)
+
+
+@pytest.mark.parametrize("text", [
+    "legs " + "_" * 5000, "pain " + "a_" * 5000, "боль " + "_ " * 5000, "legs " + "a " * 5000,
+    "legs " + "-" * 9000 + "x", "numb " * 2000, "ноги " + "а_" * 5000, "_" * 10000,
+])
+def test_a_long_odd_note_is_scanned_in_bounded_time(text):
+    import time
+
+    started = time.perf_counter()
+    default_lexicon().find(text)
+    assert time.perf_counter() - started < 5, "a pattern backtracks on this text"
+
+
+def test_any_text_is_scanned_without_error():
+    from hypothesis import given, settings, strategies as st
+
+    @given(st.text(max_size=400))
+    @settings(max_examples=150, deadline=None)
+    def scan_any(text):
+        cleaned, hits = scan(text)
+        for h in hits:
+            assert all(0 <= a < b <= len(cleaned) for a, b in h.spans)
+            assert highlight(cleaned, h.spans).replace("[", "").replace("]", "") == \
+                cleaned.replace("[", "").replace("]", "")
+
+    scan_any()
