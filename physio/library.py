@@ -110,9 +110,41 @@ def _read(file: Path) -> _Doc:
         mark = e.problem_mark
         line = mark.line + 1 if mark else "?"
         raise ProtocolError(f"{file.name}:{line} is not valid YAML: {e.problem}") from e
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow (a control character, say)
+        line = text[: e.position].count("\n") + 1
+        raise ProtocolError(f"{file.name}:{line} has a character YAML does not allow (code {e.character!r}); "
+                            "delete it (it may be invisible) and save the file again") from None
+    except RecursionError:
+        raise ProtocolError(f"{file.name}: the values are nested too deeply to be a protocol file") from None
+    except (ValueError, OverflowError, TypeError, AttributeError) as e:  # a value YAML cannot build: 2026-02-30
+        line, value = _bad_value(node)
+        raise ProtocolError(f"{file.name}:{line} has the value {value!r}, which cannot be read ({e}); "
+                            "write a real date as YYYY-MM-DD, or put the text in quotes") from None
     if node is None:
         raise ProtocolError(f"{file.name}:1 the file is empty")
     return _Doc(file, data, _lines(node))
+
+
+def _bad_value(node: yaml.Node | None) -> tuple[int | str, str]:
+    """Line of the first scalar that YAML's own constructor cannot build (such as a date that does not exist)."""
+    stack = [node] if node is not None else []
+    seen: set[int] = set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(n, deep=True)
+            except (ValueError, OverflowError, TypeError, AttributeError, yaml.YAMLError):
+                return n.start_mark.line + 1, str(n.value)[:60]
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(reversed(n.value))
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in reversed(n.value):
+                stack.extend((v, k))
+    return "?", "?"
 
 
 def _validate(model: type[BaseModel], data: Any, doc: _Doc, base: tuple, problems: list[str]) -> Any:

@@ -15,6 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, ValidationError
 
+from ._yaml import load_checked
 from .errors import ProtocolError, UnknownId
 from .models._base import Frozen
 from .models.exercise import Tag
@@ -127,9 +128,9 @@ class Vocabulary(Frozen):
 def load_vocabulary(path: Path) -> Vocabulary:
     """Read and check a vocabulary file; a broken one is refused naming the file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_checked(path.read_text(encoding="utf-8"), yaml.SafeLoader)  # alias expansion bounded
         return Vocabulary.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
+    except (OSError, yaml.YAMLError, ValidationError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         raise ProtocolError(f"{path}: not a valid vocabulary file ({exc.__class__.__name__}: {exc})") from None
 
 

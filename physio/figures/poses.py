@@ -131,6 +131,11 @@ def _check(doc: Any, exercises: dict[str, Any], problems: list[str]) -> dict[str
     return out
 
 
+def _known(value: Any, allowed: Any) -> bool:
+    """A name from the file that is one of `allowed` (a list or mapping given where a name belongs is not)."""
+    return isinstance(value, str) and value in allowed
+
+
 def _mapping(raw: Any, doc: Any, path: tuple, allowed: set[str], problems: list[str]) -> bool:
     if not isinstance(raw, dict):
         problems.append(f"{doc.where(path)}: expected a mapping with fields {', '.join(sorted(allowed))}")
@@ -203,15 +208,15 @@ def _exercise(
         problems.append(f"{doc.where(path + ('props',))}: expected a list of props, e.g. [mat]")
         props = []
     for i, prop in enumerate(props):
-        if prop not in PROPS:
+        if not _known(prop, PROPS):
             problems.append(f"{doc.where(path + ('props', i))}: unknown prop '{prop}'; allowed: {', '.join(PROPS)}")
     support = raw.get("support", "mat" if "mat" in props else "floor")
-    if support not in SUPPORTS:
+    if not _known(support, SUPPORTS):
         problems.append(f"{doc.where(path + ('support',))}: unknown support '{support}'; allowed: {', '.join(SUPPORTS)}")
     elif SUPPORT_PROP.get(support) and SUPPORT_PROP[support] not in props:
         problems.append(f"{doc.where(path + ('support',))}: support '{support}' needs the prop '{SUPPORT_PROP[support]}' in props")
     anchor = raw.get("anchor", "hip")
-    if anchor not in POINTS:
+    if not _known(anchor, POINTS):
         problems.append(f"{doc.where(path + ('anchor',))}: unknown point '{anchor}'; allowed: {', '.join(POINTS)}")
     facing = raw.get("facing", "right")
     if facing not in ("right", "left"):
@@ -236,9 +241,9 @@ def _exercise(
         if not isinstance(m, dict) or set(m) != {"kind", "at"}:
             problems.append(f"{doc.where(mpath)}: a mark is {{kind: <{'|'.join(MARK_KINDS)}>, at: <point>}}")
             continue
-        if m["kind"] not in MARK_KINDS:
+        if not _known(m["kind"], MARK_KINDS):
             problems.append(f"{doc.where(mpath + ('kind',))}: unknown mark '{m['kind']}'; allowed: {', '.join(MARK_KINDS)}")
-        if m["at"] not in POINTS:
+        if not _known(m["at"], POINTS):
             problems.append(f"{doc.where(mpath + ('at',))}: unknown point '{m['at']}'; allowed: {', '.join(POINTS)}")
         marks.append(Mark(m["kind"], m["at"]))
 
@@ -253,9 +258,9 @@ def _exercise(
             continue
         base = None
         if "from" in praw:
-            base = postures.get(praw["from"])
+            base = postures.get(praw["from"]) if _known(praw["from"], raw_postures) else None
             if base is None:
-                if praw["from"] not in raw_postures:
+                if not _known(praw["from"], raw_postures):
                     problems.append(
                         f"{doc.where(ppath + ('from',))}: unknown posture '{praw['from']}'; postures are "
                         f"{', '.join(sorted(raw_postures))}"
@@ -265,8 +270,8 @@ def _exercise(
         if pose is not None:
             poses[which] = pose
 
-    if len(problems) > n_before or default_angle is None:
-        return None
+    if len(problems) > n_before or default_angle is None or len(poses) < 2:
+        return None  # a pose from a broken posture is reported where that posture is defined
     return ExercisePoses(
         ex_id, tuple(props), support, anchor, facing, board_angle, from_dose, default_angle, tuple(marks),
         poses["start"], poses["end"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from ..errors import LogImportError
 
@@ -79,8 +80,8 @@ def check_workbook_package(content: bytes, filename: str) -> None:
                 _check_part(z, info, filename)
     except LogImportError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError,
-            RuntimeError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError) as e:
         raise LogImportError(
             f"{filename} cannot be opened as a workbook: it is damaged or incomplete (perhaps cut off while "
             f"sending). Ask for the file again, or open and re-save it in Excel or LibreOffice ({e})"

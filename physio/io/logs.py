@@ -13,6 +13,7 @@ import dataclasses
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -311,7 +312,7 @@ def _refuse_uncalculated_formulas(content: bytes, sheet_name: str, filename: str
             target_s = target.decode("utf-8", "replace")
             path = target_s.lstrip("/") if target_s.startswith("/") else "xl/" + target_s
             xml = z.read(path)
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
         return  # not a standard xlsx layout (e.g. .ods); calamine has already read it
     if b"<f" not in xml:
         return

@@ -37,6 +37,11 @@ def read_patient(path: str | Path) -> Patient:
         raise WorkspaceError(f"{path}: cannot be read ({e.strerror})") from e
     except UnicodeDecodeError as e:
         raise WorkspaceError(f"{path.name}: not UTF-8 text; save it as UTF-8") from e
+    except yaml.reader.ReaderError as e:
+        raise WorkspaceError(f"{path.name}: has a character YAML does not allow (code {e.character!r}); delete it "
+                             "and save the file again") from None
+    except (ValueError, TypeError, AttributeError, RecursionError) as e:
+        raise WorkspaceError(f"{path.name}: a value cannot be read ({e}); write dates as YYYY-MM-DD") from None
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else "?"
         raise WorkspaceError(f"{path.name}:{line} is not valid YAML: {e.problem}") from e
