@@ -236,7 +236,11 @@ def _exercise(
         )
 
     marks: list[Mark] = []
-    for i, m in enumerate(raw.get("marks") or []):
+    raw_marks = raw.get("marks") or []
+    if not isinstance(raw_marks, list):
+        problems.append(f"{doc.where(path + ('marks',))}: expected a list of marks, e.g. [{{kind: up, at: hip}}]")
+        raw_marks = []
+    for i, m in enumerate(raw_marks):
         mpath = path + ("marks", i)
         if not isinstance(m, dict) or set(m) != {"kind", "at"}:
             problems.append(f"{doc.where(mpath)}: a mark is {{kind: <{'|'.join(MARK_KINDS)}>, at: <point>}}")
