@@ -41,6 +41,7 @@ def exported(example_workspace, tmp_path):
     ws = Workspace(example_workspace)
     _record(ws, "P001", "nprs-leg", ["6"], "2026-08-20")
     _record(ws, "P001", "odi", "3 2 1 0 2 1 3 2 1 1".split(), "2026-08-20")
+    _record(ws, "P001", "srs-22r", ["4"] * 20 + ["5", "3"], "2026-08-22")  # domains as components
     _record(ws, "P004", "nprs-back", ["2"], "2026-08-21")  # another patient's: never in P001's bundle
     out = tmp_path / "out"
     out.mkdir()
@@ -96,13 +97,17 @@ def test_outcome_scores_and_weekly_adherence_are_observations(exported):
     observations = _resources(data, "Observation")
     scores = [o for o in observations if evaluate(o, "category.coding.code") != ["activity"]]
     by_code = {evaluate(o, "code.coding.where(system != 'http://loinc.org').code")[0]: o for o in scores}
-    assert set(by_code) == {"nprs-leg", "odi"}  # P004's score stays out of P001's record
+    assert set(by_code) == {"nprs-leg", "odi", "srs-22r"}  # P004's score stays out of P001's record
     leg = by_code["nprs-leg"]
     assert evaluate(leg, "code.coding.where(system = 'http://loinc.org').code") == ["72514-3"]
     assert leg["valueQuantity"]["value"] == 6 and leg["effectiveDateTime"] == "2026-08-20"
     odi = by_code["odi"]
     assert evaluate(odi, "code.coding.where(system = 'http://loinc.org')") == []  # no LOINC code known for ODI
     assert odi["valueQuantity"] == {"value": 32.0, "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"}
+
+    srs = by_code["srs-22r"]
+    domains = {c["code"]["text"]: c["valueQuantity"]["value"] for c in srs["component"]}
+    assert domains["pain"] == 4 and domains["satisfaction"] == 4 and len(domains) == 5
 
     weeks = [o for o in observations if evaluate(o, "category.coding.code") == ["activity"]]
     summary = review_plan(ws, ws.plan(PLAN)).summary

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from physio.interop.ics import fold, plan_calendar
 from physio.planning import schedule
@@ -164,3 +166,37 @@ def test_therapists_session_times_are_used(example_workspace, tmp_path):
     for uid, ev in by_vobject(data).items():
         session = int(uid.split("-")[1].split(".")[0])
         assert ev["start"].astimezone(ZoneInfo("Europe/Berlin")).time() == dt.time(6 + session, 15)
+
+
+def test_a_next_phase_version_leaves_the_lived_sessions_alone(example_workspace, tmp_path):
+    ws = Workspace(example_workspace)
+    v1 = ws.plan(PLAN)
+    first = by_icalendar(export_ics(example_workspace, tmp_path / "v1", "--time-zone", "Europe/Berlin").read_bytes())
+    later = reissue(ws, start=v1.end + dt.timedelta(days=1), weeks=2)  # as `plan advance` does: from the day after
+    data = export_ics(example_workspace, tmp_path / "v2", "--time-zone", "Europe/Berlin").read_bytes()
+    for events in (by_icalendar(data), by_vobject(data)):
+        assert not set(events) & set(first)  # nothing of the lived week is cancelled or changed
+        assert {ev["status"] for ev in events.values()} == {"CONFIRMED"}
+        assert min(ev["start"] for ev in events.values()).date() == later.start
+
+
+@settings(max_examples=40, deadline=None)
+@given(note=st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r"), min_size=1,
+                    max_size=200).map(lambda t: t.strip()).filter(bool) | st.sampled_from(
+    ["a,b;c\\d\ne", "\\n is not a line break", ";;;,,,\\\\", "строка\nвторая; третья, четвёртая"]))
+def test_any_note_survives_escaping_in_both_parsers(plan_for_notes, note):
+    plan = plan_for_notes
+    exercises = [plan.exercises[0].model_copy(update={"note": note}), *plan.exercises[1:]]
+    data = plan_calendar(plan.model_copy(update={"exercises": exercises}), time_zone="Europe/Berlin")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    want = f"{plan.exercises[0].exercise.name}: {plan.exercises[0].dose.summary()} ({note})"
+    for events in (by_icalendar(data), by_vobject(data)):
+        first = events[min(events)]
+        assert want in first["description"]
+
+
+@pytest.fixture(scope="module")
+def plan_for_notes(tmp_path_factory):
+    from conftest import build_workspace
+
+    return Workspace(build_workspace(tmp_path_factory.mktemp("notes") / "ws")).plan(PLAN)

@@ -3,7 +3,8 @@
 Event ids (UID) come from the plan id, the date and the session number, never from the version: a re-issued plan
 keeps the ids of the sessions it keeps, so a calendar that imports the new file updates those events instead of
 adding copies. A session an earlier version had and this one does not is written again as cancelled
-(STATUS:CANCELLED) so the calendar removes it. SEQUENCE is the version less one: every re-issue counts as a
+(STATUS:CANCELLED) so the calendar removes it; sessions dated before this version's start are history
+(a new phase that starts after the last one) and are left alone. SEQUENCE is the version less one: every re-issue counts as a
 revision. Times are the patient's local session times in their time zone, written in UTC (RFC 5545 form 2), which
 every calendar converts back to the phone's own zone; the zone's name is in X-WR-TIMEZONE.
 """
@@ -144,13 +145,14 @@ def plan_calendar(plan: Plan, *, time_zone: str | None, earlier: Sequence[Plan] 
 
 def _cancelled(plan: Plan, earlier: Sequence[Plan], kept: set, tz: str, times: Sequence[dt.time],
                stamp: str) -> list[str]:
-    """Sessions the earlier versions of this plan had and this version does not: each once, as cancelled."""
+    """Sessions the earlier versions of this plan had from this version's start on and this version does not:
+    each once, as cancelled. Sessions before this version's start (the previous phase, already lived) stay."""
     gone: dict[tuple[dt.date, int], tuple[Plan, list[str], int]] = {}
     for old in sorted((p for p in earlier if p.id == plan.id and p.version < plan.version), key=lambda p: p.version):
         sessions = _sessions(old)
         names = _lines(old)
         for key, ex_ids in sessions.items():
-            if key not in kept:
+            if key not in kept and key[0] >= plan.start:  # before this version began: history, left as it was
                 n = max(s for (d, s) in sessions if d == key[0])
                 gone[key] = (old, [names[e] for e in ex_ids], n)
     out: list[str] = []
