@@ -77,25 +77,28 @@ def write_all_or_nothing(files: dict[Path, bytes], *, error: type[PhysioError] =
     check_writable_folder(folder, error=error)
     journal = folder / f".{paths[0].stem}{JOURNAL_SUFFIX}"
     parts: list[Path] = []
+    current, renamed = paths[0], False
     try:
         with _locked(journal, "ab") as lock:
             for path, data in files.items():
+                current = path
                 parts.append(_write_part(path, data))
             lock.write(json.dumps([p.name for p in paths]).encode())
             lock.flush()
             os.fsync(lock.fileno())
             for part, path in zip(parts, paths):
+                current, renamed = path, True
                 os.replace(part, path)
             journal.unlink(missing_ok=True)
-    except OSError as e:
+    except BaseException as e:
         for part in parts:
             part.unlink(missing_ok=True)
+        if renamed:  # some files of the set are already in place: take them all away (neither, not half)
+            for path in paths:
+                path.unlink(missing_ok=True)
         journal.unlink(missing_ok=True)
-        raise error(f"could not write {paths[0].name}: {e.strerror or e}") from e
-    except BaseException:
-        for part in parts:
-            part.unlink(missing_ok=True)
-        journal.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise error(f"could not write {current.name}: {e.strerror or e}") from e
         raise
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
 
-from .._atomic import check_writable_folder, write_atomic
+from .._atomic import check_writable_folder, recover_folder, write_all_or_nothing
 from ..errors import ExportError, PhysioError
 from ..models import Plan
 from .pdf import handout_bytes
@@ -73,25 +73,20 @@ def file_stem(plan: Plan) -> str:
 
 
 def export_plan(plan: Plan, folder: str | Path) -> ExportResult:
-    """Write the handout and the workbook of `plan` into `folder`; both are built before either is written.
+    """Write the handout and the workbook of `plan` into `folder`: both files, or neither.
 
-    If the second file cannot be written, the first is removed again (unless it was already there from
-    an earlier export), so a folder never holds half of an export."""
+    Both are built, then written in full beside their final names, then renamed into place under a journal
+    (physio._atomic.write_all_or_nothing). Even a process killed half-way leaves, once the folder is tidied
+    (on the next export into it, or when the workspace opens), both new files or neither."""
     folder = Path(folder)
     check_writable_folder(folder, error=ExportError)
+    recover_folder(folder)
     pdf = handout_bytes(plan)
     xlsx = workbook_bytes(plan)
     stem = file_stem(plan)
     handout = folder / f"{stem}_handout.pdf"
     workbook = folder / f"{stem}_log.xlsx"
-    handout_existed = handout.exists()
-    write_atomic(handout, pdf, error=ExportError)
-    try:
-        write_atomic(workbook, xlsx, error=ExportError)
-    except BaseException:
-        if not handout_existed:
-            handout.unlink(missing_ok=True)
-        raise
+    write_all_or_nothing({handout: pdf, workbook: xlsx}, error=ExportError)
     return ExportResult(handout=handout, workbook=workbook)
 
 
@@ -102,6 +97,7 @@ def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True
     A patient with no issued plan is reported too, so nobody is silently left out."""
     folder = Path(folder)
     check_writable_folder(folder, error=ExportError)
+    recover_folder(folder)  # leftovers of an interrupted batch: finished or removed before anything new
     patients = workspace.patients()
     items: list[PatientExport] = []
     bar = tqdm(patients, desc="Exporting plans", unit="patient", disable=not progress)
