@@ -441,10 +441,11 @@ def _contact_sheet(args: argparse.Namespace) -> None:
 
 
 def _add_exports(sub: argparse._SubParsersAction) -> None:
-    e = sub.add_parser("export", help="write the PDF handout and the Excel log workbook of a plan")
+    e = sub.add_parser("export", help="write the PDF handout and the Excel log workbook of a plan (or open formats)")
     e.add_argument("plan_id", nargs="?", metavar="PLAN_ID")
     e.add_argument("--version", type=int, default=None, help="default: the latest version")
-    e.add_argument("--all", action="store_true", help="every patient's latest plans, with a progress bar")
+    e.add_argument("--all", action="store_true",
+                   help="every patient's latest plans, with a progress bar (with --format: the whole clinic's records)")
     e.add_argument("--out", default=None, metavar="FOLDER", help="default: the workspace's export folder")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     from .cli_interop import add_interop_options
