@@ -20,6 +20,7 @@ from physio.io.limits import MAX_COLUMNS, MAX_LOG_BYTES, MAX_ROWS
 
 from workspace_helpers import filled_bytes, tree, two_patients
 
+XLS = Path(__file__).resolve().parent / "data" / "xls"
 MEMORY_LIMIT = 500 * 1024 * 1024
 TIME_LIMIT_S = 30.0  # per file, on a shared 2-core machine; each takes 1-3 s when the machine is idle
 
@@ -123,10 +124,12 @@ def _bombs(ws, folder: Path) -> dict[str, tuple[Path, str]]:
         "long-csv": (b"Date,Exercise,Done\n" + b"07.09.2026,Bridge,yes\n" * (MAX_ROWS * 3), "rows"),
         "wide-csv": (b"Date,Exercise,Done" + b",x" * (MAX_COLUMNS * 50) + b"\n07.09.2026,Bridge,yes\n", "columns"),
         "too-large": (b"Date,Exercise,Done\n" + b"," * (MAX_LOG_BYTES + 10), "MB"),
+        # an old .xls (made by LibreOffice) of 5 KB with one cell at IV65536: its reader would build 16.7M cells
+        "far-cell-xls": ((XLS / "far-cell.xls").read_bytes(), "65,536 rows"),
     }
     out = {}
     for name, (content, words) in files.items():
-        path = folder / f"{name}.{'xlsx' if content.startswith(b'PK') else 'csv'}"
+        path = folder / f"{name}.{'xlsx' if content.startswith(b'PK') else 'xls' if 'xls' in name else 'csv'}"
         path.write_bytes(content)
         out[name] = (path, words)
     return out
@@ -158,6 +161,12 @@ def test_a_log_at_the_row_limit_imports_within_memory(ws, tmp_path):
     assert r["code"] == 0, r["err"]
     assert f"Rows read: {MAX_ROWS - 10} = {MAX_ROWS - 10} accepted + 0 rejected." in r["out"]
     assert time.monotonic() - t0 < 120
+
+
+def test_an_old_xls_within_the_limits_is_still_read(ws):
+    r = limited("--workspace", str(ws.folder), "import", "anna-k", str(XLS / "small-log.xls"))
+    assert r["code"] == 0, r["err"]
+    assert "Rows read: 2 = 2 accepted + 0 rejected." in r["out"]
 
 
 def test_an_alias_bomb_in_a_protocol_file_is_refused_within_memory(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 import zlib
 
@@ -133,3 +134,60 @@ def check_extent(rows: int, columns: int, filename: str, where: str = "") -> Non
         raise _too_big(filename, f"cells in column {columns:,}{at}, more than {MAX_COLUMNS} columns")
     if rows * columns > MAX_CELLS:
         raise _too_big(filename, f"{rows:,} rows × {columns:,} columns{at}, more than {MAX_CELLS:,} cells")
+
+
+# ---------------------------------------------------------------- old .xls workbooks (Excel 97-2003)
+
+#: BIFF records that place one cell (row and column in their first four bytes); MULRK and MULBLANK place a run.
+_BIFF_CELLS = frozenset({0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x00FD, 0x027E, 0x00BD, 0x00BE, 0x0208})
+_BIFF_RUNS = frozenset({0x00BD, 0x00BE})
+_BIFF_DIMENSIONS = 0x0200
+
+
+def check_old_workbook(content: bytes, filename: str) -> None:
+    """Refuse an old .xls whose cells reach past the limits, reading only the cell positions of its records:
+    the spreadsheet reader builds the whole grid up to the farthest cell as soon as it opens the file."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(content)
+        try:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                return  # no workbook stream: the reader says what the file is
+            if ole.get_size(name) > MAX_UNPACKED_BYTES:
+                raise _too_big(filename, f"its workbook stream is more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB")
+            data = ole.openstream(name).read()
+        finally:
+            ole.close()
+    except LogImportError:
+        raise
+    except Exception as e:  # olefile reports a damaged container with several exception types
+        raise LogImportError(
+            f"{filename} cannot be opened as a workbook: it is damaged or incomplete. Ask for the file again, or "
+            f"open and re-save it in Excel or LibreOffice as .xlsx ({e})"
+        ) from None
+    rows, cols = _biff_extent(data)
+    check_extent(rows, cols, filename, "old .xls workbook")
+
+
+def _biff_extent(data: bytes) -> tuple[int, int]:
+    """(rows, columns) the cells of a BIFF stream reach, and the sizes its DIMENSIONS records declare."""
+    rows = cols = 0
+    pos, end = 0, len(data)
+    while pos + 4 <= end:
+        typ, length = struct.unpack_from("<HH", data, pos)
+        body = data[pos + 4:pos + 4 + length]
+        pos += 4 + length
+        if typ == _BIFF_DIMENSIONS and len(body) >= 14:
+            _, last_row, _, last_col = struct.unpack_from("<IIHH", body)
+            rows, cols = max(rows, last_row), max(cols, last_col)
+        elif typ == _BIFF_DIMENSIONS and len(body) >= 10:
+            _, last_row, _, last_col = struct.unpack_from("<HHHH", body)
+            rows, cols = max(rows, last_row), max(cols, last_col)
+        elif typ in _BIFF_CELLS and len(body) >= 4:
+            r, c = struct.unpack_from("<HH", body)
+            if typ in _BIFF_RUNS and len(body) >= 6:
+                c = max(c, struct.unpack_from("<H", body, len(body) - 2)[0])
+            rows, cols = max(rows, r + 1), max(cols, c + 1)
+    return rows, cols

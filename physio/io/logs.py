@@ -23,7 +23,8 @@ import python_calamine as pc
 from ..errors import LogImportError
 from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION
 from .columns import FIELD_HEADER, guess_mapping, resolve_mapping
-from .limits import MAX_COLUMNS, MAX_LOG_BYTES, MAX_ROWS, check_extent, check_size, check_workbook_package
+from .limits import (MAX_COLUMNS, MAX_LOG_BYTES, MAX_ROWS, check_extent, check_old_workbook, check_size,
+                     check_workbook_package)
 
 
 #: How far down a sheet we look for the header row (patients often put a title above the table).
@@ -139,6 +140,7 @@ def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] 
                 f"{filename}: this workbook is password-protected; open it, save it without a password "
                 "(File → Info → Protect → remove the password) and import that copy"
             )
+        check_old_workbook(content, filename)  # rows and columns its cells reach, before any reader runs
         return _read_workbook(content, filename, mapping)  # an old .xls (Excel 97-2003)
     if head.startswith(_ZIP):
         check_workbook_package(content, filename)  # sizes, ratios, rows and columns, before any reader runs
