@@ -67,6 +67,7 @@ class Flag:
 @dataclass(frozen=True)
 class PainChange:
     first_week: int
+    #: Exact weekly means (the progression rules compare them with thresholds); `points` is rounded for display.
     first: float
     last_week: int
     last: float
@@ -506,7 +507,8 @@ def summarise(
 
     # ---- pain change and rising-pain flags
     pain_weeks = [w for w, x in enumerate(w_pain.tolist()) if x == x]
-    last_week_pain = round(float(w_pain[pain_weeks[-1]]), 2) if pain_weeks else None
+    # exact, not rounded: the progression rules compare it with their thresholds (a mean of 3.004 is above 3)
+    last_week_pain = float(w_pain[pain_weeks[-1]]) if pain_weeks else None
     change = None
     if len(pain_weeks) >= 2:
         f, l = pain_weeks[0], pain_weeks[-1]
@@ -521,7 +523,7 @@ def summarise(
             rel = f", {100 * points / first:+.0f}%" if first > 0 else ""
             verdict = (f"importantly {word}: mean pain {first:.1f} in week {f + 1}, {last:.1f} in week {l + 1} "
                        f"({points:+.1f} points{rel}; important is 2 points or 30% [O1])")
-        change = PainChange(f + 1, round(first, 2), l + 1, round(last, 2), round(points, 2),
+        change = PainChange(f + 1, first, l + 1, last, round(points, 2),
                             round(points / first, 3) if first > 0 else None, important, verdict)
         pd_arr, pv_arr = pain_day, pain_val
         for w in pain_weeks[1:]:

@@ -144,3 +144,45 @@ def test_property_a_step_back_never_raises_the_weekly_load(phase, prone, bridge)
         for pe in back.exercises:
             before = current.exercise(pe.exercise.id).dose.values()
             assert all(v <= before[k] for k, v in pe.dose.values().items() if k in before)
+
+
+def test_a_mean_just_above_the_threshold_is_compared_exactly():
+    """3.004 rounds to 3.0 but is above 3: not within the limit; printed with enough decimals to show it."""
+    p = plan()
+    r = decide(p, logged(p, {1: 3.004, 2: 3.004, 3: 3.004}))
+    assert r.action == "hold" and "3.004/10 is above the 3.000 allowed" in r.reasons[0]
+
+
+def test_from_the_outside_two_sessions_at_9_in_a_returned_workbook_block_advancing(tmp_path, capsys):
+    """A plan made with the CLI, its workbook filled in with openpyxl as a patient would (every session done,
+    pain 2, two sessions at 9), imported back with `physio import`: `physio review` holds, naming the stop level."""
+    import openpyxl
+
+    from physio.cli import main
+    from physio.models import Patient
+    from physio.store import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.add_patient(Patient.model_validate({"id": "P7", "name": "Out Side", "birth_year": 1980, "therapist": "T",
+                                           "conditions": [{"kind": "lumbar-disc-hernia",
+                                                           "directional_preference": "extension"}]}))
+    w = ["--workspace", str(ws.folder)]
+    assert main(w + ["plan", "new", "--patient", "P7", "--protocol", "lumbar-disc-hernia", "--phase",
+                     "motor-control", "--start", "2026-09-07"]) == 0
+    (tmp_path / "out").mkdir()
+    assert main(w + ["export", "P7-lumbar-disc-hernia", "--out", str(tmp_path / "out")]) == 0
+    book = next((tmp_path / "out").glob("*.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    log = wb["Log"]
+    head = [c.value for c in log[1]]
+    col = {h: i + 1 for i, h in enumerate(head)}
+    rows = [r for r in range(2, log.max_row + 1) if log.cell(r, col["Exercise ID"]).value]
+    for n, r in enumerate(rows):
+        log.cell(r, col["Done"]).value = "yes"
+        log.cell(r, col["Pain before (0-10)"]).value = 9 if n in (20, 21) else 2
+    wb.save(book)
+    capsys.readouterr()
+    assert main(w + ["import", "P7", str(book)]) == 0
+    assert main(w + ["review", "P7-lumbar-disc-hernia"]) == 0
+    out = capsys.readouterr().out
+    assert "Recommendation: HOLD" in out and "a session reached pain 9.0/10, at or above the stop level 6.0" in out

@@ -229,3 +229,38 @@ def test_severe_pain_alone_is_no_contraindication(library):
     with pytest.raises(UnknownId):
         vocab.contraindication("acute-severe-pain")
     assert "acute-severe-pain" not in {c.id for c in library.protocol("lumbar-disc-hernia").contraindications}
+
+
+# ---------------------------------------------------------------- from the outside: the command line
+
+
+def _physio(*args, env_today="2026-09-07"):
+    import os
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("physio")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "physio.cli"]
+    env = {**os.environ, "PHYSIO_TODAY": env_today}
+    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_cli_refuses_the_board_added_to_a_hernia_plan_of_a_patient_with_glaucoma(tmp_path):
+    from physio.store import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.add_patient(pat(contraindications=["Glaucoma"]))
+    base = ["--workspace", ws.folder, "plan", "new", "--patient", "P100", "--protocol", "lumbar-disc-hernia",
+            "--start", "2026-09-07"]
+    r = _physio(*base, "--phase", "motor-control", "--add", "board-traction-supine",
+                "--set", "board-traction-supine.duration_s=60")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "Contraindication 'glaucoma'" in r.stderr and "board-traction-supine" in r.stderr
+    assert ws.plan_ids() == []
+    # the acute phase refuses the bar hanging for every patient, naming its source
+    r = _physio(*base, "--phase", "directional", "--add", "hang-bar", "--set", "hang-bar.duration_s=30")
+    assert r.returncode == 2 and "this phase forbids" in r.stderr and "CT1" in r.stderr
+    # without the board the same patient gets the plan
+    r = _physio(*base, "--phase", "motor-control")
+    assert r.returncode == 0, r.stderr
+    assert ws.plan("P100-lumbar-disc-hernia").exercises

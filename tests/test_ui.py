@@ -570,3 +570,15 @@ def test_fhir_and_calendar_buttons_write_files_a_reader_opens(builder, workspace
     events = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert events and all(str(ev["UID"]).endswith(f".{plan.id}@physio") for ev in events)
     assert [p.version for p in workspace.plan_versions(plan.id)][-1] == plan.version  # one version for both files
+
+
+def test_a_start_weeks_in_the_past_needs_a_reason_in_the_builder(workspace, library):
+    import datetime as dt
+
+    b = PlanBuilder(workspace, library, today=START + dt.timedelta(days=21))
+    b.patient.value = "P001"
+    b.start.value = START
+    assert b.plan is None and "21 days before today" in (b.problem or "")
+    b.start_reason.value = "plan given on paper three weeks ago"
+    assert b.plan is not None and b.plan.start_reason == "plan given on paper three weeks ago"
+    assert any("Entered after the fact" in w for w in b.plan.warnings)

@@ -69,6 +69,9 @@ class PlanBuilder:
             description="Start", value=_default_start(self.today), style={"description_width": "110px"},
             layout=w.Layout(width="260px"),
         )
+        #: Why the plan starts more than 7 days in the past (a plan entered after the fact); printed on the plan.
+        self.start_reason = w.Text(description="Why in the past", placeholder="only for a start more than 7 days ago",
+                                   style={"description_width": "110px"}, layout=w.Layout(width="420px"))
         self.weeks = w.BoundedIntText(
             description="Weeks", min=1, max=1, value=1, style={"description_width": "60px"}, layout=w.Layout(width="150px")
         )
@@ -97,6 +100,7 @@ class PlanBuilder:
         self.protocol.observe(self._on_protocol, names="value")
         self.phase.observe(self._on_phase, names="value")
         self.start.observe(self._on_dates, names="value")
+        self.start_reason.observe(self._on_dates, names="value")
         self.weeks.observe(self._on_dates, names="value")
         self.note.observe(self._on_dates, names="value")
         self.add_button.on_click(lambda _: self.add_exercise())
@@ -123,7 +127,7 @@ class PlanBuilder:
             [
                 b.style(),
                 self.red_flags.widget,
-                w.HBox([w.VBox([self.patient, self.protocol, self.phase]), w.VBox([self.start, self.weeks])]),
+                w.HBox([w.VBox([self.patient, self.protocol, self.phase]), w.VBox([self.start, self.weeks, self.start_reason])]),
                 self.screening,
                 self.editor,
                 self.messages.widget,
@@ -241,7 +245,7 @@ class PlanBuilder:
         if result.warnings:
             notes.append(b.message_html("warn", "Keep in mind (printed on the handout):", result.warnings))
         self.screening.value = "".join(notes)
-        base = personalise(proto, patient, self.phase.value, start, library=self.library, weeks=self.weeks.value)
+        base = personalise(proto, patient, self.phase.value, start, library=self.library, weeks=self.weeks.value, **self._when())
         self.rows = [self._row(proto.id, self.phase.value, pe) for pe in base.exercises]
         self.rows_box.children = [r.widget for r in self.rows]
         self._update_add_choices()
@@ -328,7 +332,7 @@ class PlanBuilder:
         alone = Overrides(add=[AddedExercise(exercise=exercise_id, dose=dose)])
         try:
             personalise(proto, self._patient(), self.phase.value, self.start.value or self.today, alone,
-                        library=self.library, weeks=self.weeks.value)
+                        library=self.library, weeks=self.weeks.value, **self._when())
         except LimitExceeded:
             pass
         planned = PlannedExercise(
@@ -343,6 +347,10 @@ class PlanBuilder:
 
     # ------------------------------------------------------------ the live draft
 
+    def _when(self) -> dict:
+        """The day the plan is made and the reason for a start in the past, for planning's start-date rule."""
+        return {"today": self.today, "start_reason": self.start_reason.value.strip() or None}
+
     def _refresh(self) -> None:
         """Ask planning for the draft with the current choices and show it, or show why not."""
         start = self.start.value
@@ -351,7 +359,7 @@ class PlanBuilder:
                 raise PlanError("the start date is empty; choose the day the patient begins")
             self.plan = personalise(
                 self._protocol(), self._patient(), self.phase.value, start, self.overrides(),
-                library=self.library, weeks=self.weeks.value,
+                library=self.library, weeks=self.weeks.value, **self._when(),
             )
             self.problem = None
         except PhysioError as e:
