@@ -57,12 +57,14 @@ def find_red_flag_notes(raw: RawLog, plan: Plan, checked: Validated, *, patient_
     by_row = dict(raw.rows)
     is_data = _DataCells(raw, plan)
     check_weeks = {r: _week_of(values) for r, values in raw.check_rows}
+    check_ids = {r: values[4] for r, values in raw.check_rows if len(values) > 4}
     notes: list[RedFlagNote] = []
     for row in raw.texts:
         if row.sheet == raw.sheet and row.row == raw.header_row:
             continue
         kept = [(c, clean_text(t)) for c, t in row.cells
-                if " ".join(t.split()) not in printed and not is_data(row, c, t)]
+                if " ".join(t.split()) not in printed and not is_data(row, c, t)
+                and not _printed_question(row, c, check_sheet, check_ids)]
         kept = [(c, t) for c, t in kept if t]
         if not kept:
             continue
@@ -121,6 +123,15 @@ def _columns(raw: RawLog) -> dict[str, int]:
         if header in raw.headers:
             out[f] = raw.headers.index(header)
     return out
+
+
+def _printed_question(row: TextRow, col: int, check_sheet: str | None, check_ids: dict[int, object]) -> bool:
+    """The question we printed on a row of the weekly check (column C beside a question id in column E), whatever
+    its wording was when the workbook was exported: it asks about red flags, it does not report one."""
+    if row.sheet != check_sheet or check_sheet is None or col != 2:
+        return False
+    qid = check_ids.get(row.row)
+    return isinstance(qid, str) and default_weekly_check().question(qid.strip()) is not None
 
 
 def _week_of(values: tuple) -> int | None:
