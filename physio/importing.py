@@ -12,18 +12,18 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, NoReturn
 
 import pandas as pd
 
-from .errors import LogImportError, UnknownId
-from .io.logs import MAX_LOG_BYTES, RawLog, read_bytes, read_log_bytes
+from .errors import LimitExceeded, LogImportError, PhysioError, UnknownId
+from .io.logs import MAX_LOG_BYTES, RawLog, read_bytes, read_every_text, read_log_bytes
 from .models import CheckAnswer, Plan, RedFlagNote, Rejection
 from .planning import schedule
 from .store import clean_filename
 from .io.columns import corrected_fields
 from .io.xlsx import printed_texts
-from .redflag_scan import find_red_flag_notes
+from .redflag_scan import find_red_flag_notes, find_red_flags_in_refused_file
 from .validate import confirm_columns, no_sessions_message, validate
 from .weekly_check import read_answers
 
@@ -181,7 +181,6 @@ def import_log(
 def _ensure_plan_safe(plan) -> None:
     """The plan a log is read against must keep the current library's limits and the caps (an edited database
     could have widened them); nothing is recorded otherwise."""
-    from .errors import LimitExceeded
     from .planning import check_plan
 
     problems = check_plan(plan)
@@ -207,15 +206,23 @@ def import_bytes(
     cleaned and kept as data, never used as a path."""
     workspace.patient(patient_id)
     name = clean_filename(filename)
-    raw = read_log_bytes(content, name, mapping=mapping)
+    keep = dict(workspace=workspace, patient_id=patient_id, content=content, name=name, imported_at=imported_at, by=by)
+    try:
+        raw = read_log_bytes(content, name, mapping=mapping)
+    except LogImportError as refusal:
+        _refuse_keeping_red_flags(refusal, texts=None, plan=_plan_or_none(workspace, patient_id, plan_id), **keep)
+    # a file of another patient or plan is refused as it is: its words belong to that patient
     plan = _plan_for(workspace, patient_id, raw, plan_id)
-    _ensure_plan_safe(plan)
-    if not raw.rows:
-        raise LogImportError(no_sessions_message(raw, plan))
-    raw = confirm_columns(raw, plan, trusted=corrected_fields(mapping))
-    checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
-    if checked.sessions_found == 0:  # not a log of this plan: never "imported" with nothing read
-        raise LogImportError(no_sessions_message(raw, plan))
+    try:
+        _ensure_plan_safe(plan)
+        if not raw.rows:
+            raise LogImportError(no_sessions_message(raw, plan))
+        raw = confirm_columns(raw, plan, trusted=corrected_fields(mapping))
+        checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
+        if checked.sessions_found == 0:  # not a log of this plan: never "imported" with nothing read
+            raise LogImportError(no_sessions_message(raw, plan))
+    except (LogImportError, LimitExceeded) as refusal:
+        _refuse_keeping_red_flags(refusal, texts=raw.texts, plan=plan, **keep)
     answers, check_rejections = _weekly_check(raw, plan, patient_id)
     rejections = checked.rejections + check_rejections
     flags = find_red_flag_notes(raw, plan, checked, patient_id=patient_id, answers=answers,
@@ -248,6 +255,38 @@ def import_bytes(
         red_flags=flags,
         check_answers=answers,
     )
+
+
+def _plan_or_none(workspace, patient_id: str, plan_id: str | None) -> Plan | None:
+    try:
+        return workspace.plan(plan_id) if plan_id else workspace.current_plan(patient_id)
+    except UnknownId:
+        return None
+
+
+def _refuse_keeping_red_flags(refusal: PhysioError, *, workspace, patient_id: str, content: bytes, name: str,
+                              texts, plan: Plan | None, imported_at, by) -> NoReturn:
+    """Refuse a file that is no log of this plan, but never lose a red flag written in it.
+
+    Why: over-triage is the safe side (red-flags.md); a diary that says "wet myself" is refused as a log, yet its
+    words are read, the file is kept with the red flags it holds, and the refusal says so first."""
+    if plan is None:
+        raise refusal
+    try:
+        texts = read_every_text(content, name) if texts is None else texts
+    except LogImportError:
+        raise refusal from None  # nothing in it can be read at all
+    notes = find_red_flags_in_refused_file(texts, plan, patient_id=patient_id, file=name, printed=printed_texts(plan))
+    if not notes:
+        raise refusal
+    result = workspace.record_import(patient_id, plan.id, plan.version, name, content, [], [], imported_at,
+                                     by=by, red_flags=notes)
+    levels = ", ".join(dict.fromkeys(n.level.upper() for n in notes))
+    kept = "was already kept" if result.duplicate else "is kept"
+    raise type(refusal)(
+        f"RED FLAG ({levels}) in {name}: the patient wrote \"{notes[0].text[:200]}\"; "
+        f"see physio redflags {patient_id}. The file {kept} for its red flags, but no session was imported: {refusal}"
+    ) from None
 
 
 def _weekly_check(raw: RawLog, plan: Plan, patient_id: str) -> tuple[list[CheckAnswer], list[Rejection]]:

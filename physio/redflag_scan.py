@@ -87,6 +87,33 @@ def find_red_flag_notes(raw: RawLog, plan: Plan, checked: Validated, *, patient_
     return sorted(notes, key=lambda n: (LEVEL_ORDER.index(n.level), n.date or dt.date.max, n.row or 0))
 
 
+def find_red_flags_in_refused_file(texts: tuple[TextRow, ...], plan: Plan, *, patient_id: str, file: str,
+                                   printed: set[str] = frozenset(), lexicon: Lexicon | None = None
+                                   ) -> list[RedFlagNote]:
+    """Red flags in a file refused as a log (no table, no session of the plan, a plan past its limits).
+
+    Why: a patient who writes "can't pee since Tuesday" in a free-text diary must not be missed because the diary
+    is not a log. Every text cell is read; the date of a row is the first cell that reads as a date."""
+    lexicon = lexicon or default_lexicon()
+    notes: list[RedFlagNote] = []
+    for row in texts:
+        kept = [(c, clean_text(t)) for c, t in row.cells if " ".join(t.split()) not in printed]
+        kept = [(c, t) for c, t in kept if t]
+        text = JOIN.join(t for _, t in kept)
+        hits = lexicon.find(text) if text else []
+        if not hits:
+            continue
+        date = next((d for _, t in row.cells if (d := parse_date(t)) is not None), None)
+        spans = sorted(s for h in hits for s in h.spans)
+        notes.append(RedFlagNote(
+            patient_id=patient_id, plan_id=plan.id, plan_version=plan.version,
+            flags=[h.flag for h in hits], level=hits[0].level, date=date, file=file, sheet=row.sheet,
+            row=row.row, column=", ".join(dict.fromkeys(get_column_letter(c + 1) for c, _ in kept)),
+            place="refused-file", text=text, words=[text[a:b] for a, b in spans], spans=spans,
+        ))
+    return sorted(notes, key=lambda n: (LEVEL_ORDER.index(n.level), n.date or dt.date.max, n.row or 0))
+
+
 class _DataCells:
     """A cell of the log table that is plainly data (a date, an exercise of the plan, a yes/no, a number) holds no
     words of the patient's own; every other text is read (a sentence in the Done or pain column is)."""

@@ -22,6 +22,7 @@ _PLACE = {
     "other-cell": "beside the log table",
     "outside-table": "outside the log table",
     "weekly-check": "in the weekly red-flag check",
+    "refused-file": "in a file that could not be imported as a log",
 }
 
 

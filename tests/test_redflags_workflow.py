@@ -317,3 +317,33 @@ def test_clinic_widget_names_the_level(env, library):
     co = ClinicOverview(Workspace(ws), library)
     assert co.order[0] == "P005"
     assert "Refer. Emergency: contact the patient today" in co.table.value and "Open red flags" in co.table.value
+
+
+def test_a_file_refused_as_a_log_is_still_read_for_red_flags_and_can_be_imported_later(env, tmp_path):
+    """A free-text diary is no log: it is refused, but "wet myself" in it is an emergency that must not be lost.
+    Read again with a column mapping, the same file is imported, not turned away as a duplicate."""
+    ws, _ = env
+    diary = tmp_path / "diary.csv"
+    diary.write_text("Col1;Col2;Col3;Col4\n08.09.2026;Lying face down;yes;I wet myself last night and my bum feels numb\n",
+                     encoding="utf-8")
+    first = physio(ws, "import", "P001", str(diary))
+    assert first.returncode == 2
+    assert first.stderr.count("\n") == 1 and "RED FLAG (EMERGENCY)" in first.stderr
+    assert "no session was imported" in first.stderr and "wet myself" in first.stderr
+    kept = [n for n in Workspace(ws).open_red_flags("P001") if n.file == "diary.csv"]
+    assert kept and kept[0].level == "emergency" and kept[0].date == dt.date(2026, 9, 8)
+    assert kept[0].place == "refused-file"
+    assert "EMERGENCY" in physio(ws, "redflags", "P001").stdout
+    # a file that says nothing alarming is refused as before, and nothing is kept
+    plain = tmp_path / "plain.csv"
+    plain.write_text("When,What happened\n08.09.2026,went for a walk\n", encoding="utf-8")
+    before = len(Workspace(ws).imports("P001"))
+    assert physio(ws, "import", "P001", str(plain)).returncode == 2
+    assert len(Workspace(ws).imports("P001")) == before
+    # the same diary, now with its columns named, is read as a log (not turned away as a duplicate of the kept file)
+    mapped = physio(ws, "import", "P001", str(diary), "--map", "date=Col1", "--map", "exercise=Col2",
+                    "--map", "done=Col3", "--map", "notes=Col4")
+    assert mapped.returncode == 0, mapped.stderr
+    entries = [e for e in Workspace(ws).log_entries("P001") if e.date == dt.date(2026, 9, 8) and e.notes]
+    assert any("wet myself" in e.notes for e in entries)
+    assert len([n for n in Workspace(ws).red_flag_notes("P001") if n.file == "diary.csv"]) >= 1

@@ -368,7 +368,29 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(content: bytes, filename: str, mapping: Mapping[str, str] | None) -> RawLog:
+def read_every_text(content: bytes, filename: str) -> tuple[TextRow, ...]:
+    """Every text cell of a file whose log table could not be read (a free-text diary, a sheet with no header
+    we know): refused as a log, it is still read for red flags. Bounded like every returned file; raises
+    LogImportError only when the file cannot be read at all."""
+    if not content:
+        return ()
+    check_size(len(content), filename)
+    if content[:8].startswith(_OLE2) or content[:8].startswith(_ZIP):
+        if content[:8].startswith(_ZIP):
+            check_workbook_package(content, filename)
+        else:
+            check_old_workbook(content, filename)
+        try:
+            wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        except Exception:  # noqa: BLE001 - damaged or password-protected: nothing can be read
+            raise LogImportError(f"{filename} cannot be opened to read its text") from None
+        return _every_text(wb, "", [], None)[0]
+    grid, _, _ = _csv_grid(content, filename)
+    return tuple(_text_rows(grid, None))
+
+
+def _csv_grid(content: bytes, filename: str) -> tuple[list[list[str]], str, str]:
+    """The cells of a CSV file (bounded), its encoding and its delimiter."""
     text, encoding = _decode(content, filename)
     if _looks_binary(text):
         raise LogImportError(
@@ -389,6 +411,11 @@ def _read_csv(content: bytes, filename: str, mapping: Mapping[str, str] | None) 
     except csv.Error as e:
         raise LogImportError(f"{filename} is not a well-formed CSV file ({e}); re-save it from the spreadsheet program") from None
     check_extent(len(grid), max((len(r) for r in grid), default=0), filename)
+    return grid, encoding, delim
+
+
+def _read_csv(content: bytes, filename: str, mapping: Mapping[str, str] | None) -> RawLog:
+    grid, encoding, delim = _csv_grid(content, filename)
     raw = _mapped(grid, filename, "csv", None, filename, mapping, encoding=encoding, delimiter=delim)
     return dataclasses.replace(raw, texts=tuple(_text_rows(grid, None)))
 

@@ -12,7 +12,7 @@ from ._base import Frozen
 Level = Literal["emergency", "urgent", "review"]
 
 #: Where in the returned file the words stood.
-Place = Literal["log-row", "rejected-row", "other-cell", "outside-table", "weekly-check"]
+Place = Literal["log-row", "rejected-row", "other-cell", "outside-table", "weekly-check", "refused-file"]
 
 #: What the therapist did about a red flag.
 Outcome = Literal["referred", "examined-no-ces", "false-alarm", "other"]

@@ -75,22 +75,28 @@ class Imports:
         sha = hashlib.sha256(content).hexdigest()
         original = self.originals / original_name(sha, filename)  # type: ignore[attr-defined]
         at = (imported_at or now()).replace(microsecond=0)
+        has_rows = bool(entries or rejections)
         known = self._earlier_import(patient_id, sha)
-        if known is not None:
+        if known is not None and not (has_rows and self._kept_for_red_flags_only(known.import_id)):
             return known
         created = False
         try:
             with self._write() as con:  # type: ignore[attr-defined]
                 # checked again inside the lock: another process may have imported the same file meanwhile
                 known = self._earlier_import(patient_id, sha, con)
-                if known is not None:
+                if known is not None and not (has_rows and self._kept_for_red_flags_only(known.import_id, con)):
                     return known
                 # the original is written while holding the write lock, so a tidy-up never sees it half-recorded
                 if not original.exists():
                     self.originals.mkdir(exist_ok=True)  # type: ignore[attr-defined]
                     write_atomic(original, content, error=WorkspaceError)
                     created = True
-                import_id = self._insert_import(con, patient_id, plan_id, plan_version, filename, sha, original, at)
+                if known is not None:  # a file first refused and kept for its red flags, now read with a mapping
+                    import_id = known.import_id
+                    con.execute("UPDATE imports SET plan_id = ?, plan_version = ?, filename = ?, imported_at = ? "
+                                "WHERE id = ?", (plan_id, plan_version, filename, at.isoformat(), import_id))
+                else:
+                    import_id = self._insert_import(con, patient_id, plan_id, plan_version, filename, sha, original, at)
                 added, replaced, rejected_rows = self._insert_rows(con, import_id, patient_id, entries, rejections)
                 flagged = store_import_red_flags(con, import_id, patient_id, list(red_flags), list(answers))
                 insert_event(con, "import", patient_id,
@@ -141,6 +147,16 @@ class Imports:
             return None
         return ImportResult(import_id=row[0], duplicate=True, added=0, replaced=0, rejected=0,
                             original_path=self.folder / row[1])  # type: ignore[attr-defined]
+
+    def _kept_for_red_flags_only(self, import_id: int, con=None) -> bool:
+        """True for a file that was refused as a log and kept only for the red flags written in it: no entry and
+        no rejection came from it, so reading it again (say, with a column mapping) is not a duplicate."""
+        sql = ("SELECT (SELECT COUNT(*) FROM log_entries WHERE import_id = ?) + "
+               "(SELECT COUNT(*) FROM rejections WHERE import_id = ?)")
+        if con is None:
+            with self._read() as c:  # type: ignore[attr-defined]
+                return c.execute(sql, (import_id, import_id)).fetchone()[0] == 0
+        return con.execute(sql, (import_id, import_id)).fetchone()[0] == 0
 
     @staticmethod
     def _insert_import(con, patient_id, plan_id, plan_version, filename, sha, original: Path, at) -> int:
