@@ -86,7 +86,12 @@ class ImportReport:
             out.append("Its rejected rows, already recorded at the first import:")
         if self.check_answers:
             yes = sum(a.answer for a in self.check_answers)
-            out.append(f"Weekly red-flag check: {len(self.check_answers)} answers read, {yes} of them yes.")
+            n = len(self.check_answers)
+            out.append(f"Weekly red-flag check: {n} answer{'' if n == 1 else 's'} read, {yes} of them yes.")
+        elif self.kind == "workbook":  # a blank check is no "all clear": say so, so the therapist asks in person
+            out.append("Weekly red-flag check: NOT ANSWERED. A blank check does not mean no warning signs; ask the "
+                       "patient its questions (bladder, bowel, numbness between the legs, both legs, feet, fever) "
+                       "at the next contact.")
         for r in self.rejections:
             out.append(f"Rejected: {r.message}" + (f' Note on the row: "{r.notes}"' if r.notes else ""))
         return out

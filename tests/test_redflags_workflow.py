@@ -192,6 +192,30 @@ def test_the_check_sheet_of_a_russian_plan_asks_in_russian(env):
     questions = [check.cell(r, 3).value for r in range(4, 11)]
     assert all("На этой неделе" in q for q in questions)
     assert check.cell(3, 5).value == "Question ID" and check.cell(4, 6).value.startswith("BP1")
+    # the patient sees only the questions and the answer column; ids and sources are hidden from them
+    assert check.column_dimensions["E"].hidden and check.column_dimensions["F"].hidden
+    # a Russian patient picks да / нет: the sheet's own list must accept the answer it asks for
+    lists = [dv for dv in check.data_validations.dataValidation if "D4" in str(dv.sqref)]
+    assert lists and lists[0].formula1 == '"да,нет"' and "да" in lists[0].prompt
+
+
+def test_a_russian_da_in_the_check_is_a_red_flag_and_a_blank_check_is_said_to_be_blank(env, tmp_path):
+    ws, _ = env
+    assert physio(ws, "export", "P005-lumbar-disc-hernia").returncode == 0
+    workbook = next((ws / "export").glob("P005_*_log.xlsx"))
+    blank = physio(ws, "import", "P005", str(workbook))
+    assert blank.returncode == 0, blank.stderr
+    assert "Weekly red-flag check: NOT ANSWERED" in blank.stdout
+
+    def answers_da(wb):
+        check = wb["Тревожные признаки"]
+        check.cell(4, 4).value = "да"  # week 1, bladder
+
+    filled = _patient_fills_in(workbook, tmp_path / "filled.xlsx", answers_da)
+    done = physio(ws, "import", "P005", str(filled))
+    assert done.returncode == 0, done.stderr
+    assert "1 answer read, 1 of them yes" in done.stdout, done.stdout
+    assert any("ces-bladder" in n.flags and n.place == "weekly-check" for n in Workspace(ws).open_red_flags("P005"))
 
 
 def test_an_open_red_flag_stops_the_plan_until_acknowledged(env, tmp_path):

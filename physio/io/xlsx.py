@@ -14,7 +14,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -336,6 +336,13 @@ def check_sheet_name(plan: Plan) -> str:
     return names.get(plan.language, names["en"])  # type: ignore[call-overload]
 
 
+#: The weekly check is read by people with weak eyes: 12 pt, and answer cells that look like places to write in.
+_CHECK_FONT = Font(size=12)
+_ANSWER_FILL = PatternFill("solid", fgColor="FFF9C4")
+_CENTER = Alignment(horizontal="center", vertical="top")
+_ANSWER_BORDER = Border(*(Side(style="medium", color="555555"),) * 4)
+
+
 def _fill_check_sheet(ws: Worksheet, plan: Plan) -> None:
     """The weekly red-flag check: one row per question and week, answered yes or no (physio.weekly_check)."""
     from ..weekly_check import default_weekly_check, sheet_rows
@@ -346,7 +353,7 @@ def _fill_check_sheet(ws: Worksheet, plan: Plan) -> None:
     intro.font, intro.alignment, intro.fill = _SAFETY_HEAD, _WRAP, _SAFETY_FILL
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
     ws.row_dimensions[1].height = 48
-    for c, (name, width) in enumerate(zip(check.columns[lang], (8, 24, 70, 14, 16, 30)), 1):  # type: ignore[index]
+    for c, (name, width) in enumerate(zip(check.columns[lang], (8, 24, 70, 18, 16, 30)), 1):  # type: ignore[index]
         cell = _put(ws, 3, c, name, f"weekly check column {c}")
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _HEADER_ALIGN
         ws.column_dimensions[get_column_letter(c)].width = width
@@ -354,12 +361,23 @@ def _fill_check_sheet(ws: Worksheet, plan: Plan) -> None:
     for r, (week, dates, question, qid, source) in enumerate(rows, 4):
         for c, value in enumerate((week, dates, question, None, qid, source), 1):
             if value is not None:
-                _put(ws, r, c, value, f"weekly check row {r}").alignment = _WRAP
-        ws.row_dimensions[r].height = _row_height([(question, 70, 11)])
+                cell = _put(ws, r, c, value, f"weekly check row {r}")
+                cell.alignment, cell.font = (_CENTER if c == 1 else _WRAP), _CHECK_FONT
+        answer = ws.cell(row=r, column=4)
+        answer.fill, answer.border, answer.font = _ANSWER_FILL, _ANSWER_BORDER, _CHECK_FONT
+        ws.row_dimensions[r].height = _row_height([(question, 70, 12)])
     last = len(rows) + 3
-    dv = _validation(labels(plan.language), "list", "done", formula1='"yes,no"')
+    # The patient answers in their own words: Russian patients pick да / нет (the importer reads both languages).
+    L = labels(plan.language)
+    choices = '"да,нет"' if plan.language == "ru" else '"yes,no"'
+    dv = DataValidation(type="list", formula1=choices, allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                        errorStyle="stop", promptTitle=L["answer_title"], prompt=L["answer_prompt"],
+                        errorTitle=L["not_allowed"], error=L["answer_error"])
     dv.add(f"D4:D{last}")
     ws.add_data_validation(dv)
+    # The question id and its source are for the importer and the therapist, not for the patient's eyes.
+    for letter in ("E", "F"):
+        ws.column_dimensions[letter].hidden = True
     ws.freeze_panes = "A4"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
