@@ -319,6 +319,7 @@ def _review(args: argparse.Namespace) -> None:
     r = review_plan(ws, plan, library=_library(args), adherence_cutoff=args.cutoff)
     s = r.summary
     _out(f"{plan.label} — {plan.patient.name}: {plan.phase_name}, as of {s.as_of.strftime('%d.%m.%Y') if s.as_of else 'no entries yet'}")
+    _print_red_flags(r.red_flags, plan.patient.id)  # an emergency comes before any figure
     _out(s.headline())
     if s.duration_adherence is not None:
         _out(f"Minutes: {s.duration_adherence:.0%} of the prescribed time.")
@@ -328,7 +329,6 @@ def _review(args: argparse.Namespace) -> None:
         return f"{n} day" if n == 1 else f"{n} days"
 
     _out(f"Longest streak (every session done): {days(s.streak.days)}; longest gap (nothing done): {days(s.gap.days)}.")
-    _print_red_flags(r.red_flags, plan.patient.id)
     for f in s.flags:
         if f.kind != "red-flag":
             _out(f"FLAG {f.date:%d.%m.%Y}" + (f" (row {f.row})" if f.row else "") + f": {f.message}")
@@ -414,7 +414,8 @@ def _add_redflags(sub: argparse._SubParsersAction) -> None:
                                    "acknowledges one (or every open one naming a red flag id).")
     p.add_argument("words", nargs="+", metavar="PATIENT | ack PATIENT NUMBER")
     p.add_argument("--by", default=None, metavar="NAME", help="who acknowledges")
-    p.add_argument("--outcome", default=None, choices=list(OUTCOME_LABELS),
+    # no argparse choices: a wrong outcome is refused by the store in one plain sentence naming the allowed ones
+    p.add_argument("--outcome", default=None, metavar="OUTCOME",
                    help="what was done: " + "; ".join(f"{k} = {v}" for k, v in OUTCOME_LABELS.items()))
     p.add_argument("--note", default=None, metavar="TEXT", help="what was done, in your words")
     p.set_defaults(func=_redflags)

@@ -371,3 +371,14 @@ def test_a_file_refused_as_a_log_is_still_read_for_red_flags_and_can_be_imported
     entries = [e for e in Workspace(ws).log_entries("P001") if e.date == dt.date(2026, 9, 8) and e.notes]
     assert any("wet myself" in e.notes for e in entries)
     assert len([n for n in Workspace(ws).red_flag_notes("P001") if n.file == "diary.csv"]) >= 1
+
+
+def test_review_prints_the_emergency_before_any_figure_and_a_wrong_outcome_is_one_sentence(env, tmp_path):
+    ws, workbook = env
+    filled = _patient_fills_in(workbook, tmp_path / "ces.xlsx", _ces_on_rejected_rows)
+    assert physio(ws, "import", "P001", str(filled)).returncode == 0
+    lines = physio(ws, "review", PLAN).stdout.splitlines()
+    assert lines[1].startswith("OPEN RED FLAGS") and "EMERGENCY" in lines[2]
+    wrong = physio(ws, "redflags", "ack", "P001", "1", "--by", "Anna Berg", "--outcome", "sent-to-ED")
+    assert wrong.returncode == 2
+    assert wrong.stderr.count("\n") == 1 and "usage:" not in wrong.stderr and "referred" in wrong.stderr
