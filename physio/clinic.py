@@ -103,7 +103,8 @@ def _phase_began(workspace, plan: Plan) -> dt.date:
 
 
 def _red_flag_summary(flags: list[OpenFlag]) -> str:
-    """'EMERGENCY ces-bladder (note 12.10.2026, imported 8 days later, 5 sessions after it); ...' or ''."""
+    """'EMERGENCY Bladder: … (note 12.10.2026, imported 8 days later, 5 sessions logged after it); ...' or ''."""
+    from .redflag_view import labels
     from .redflags import LEVEL_WORD
 
     parts = []
@@ -111,10 +112,10 @@ def _red_flag_summary(flags: list[OpenFlag]) -> str:
         n = f.note
         when = f"note {n.date:%d.%m.%Y}" if n.date else "undated note"
         if f.days_to_import is not None:
-            when += f", imported {f.days_to_import} day(s) later"
+            when += f", imported {f.days_to_import} day{'' if f.days_to_import == 1 else 's'} later"
         if f.sessions_after:
-            when += f", {f.sessions_after} session(s) logged after it"
-        parts.append(f"{LEVEL_WORD[n.level]} {', '.join(n.flags)} ({when})")
+            when += f", {f.sessions_after} session{'' if f.sessions_after == 1 else 's'} logged after it"
+        parts.append(f"{LEVEL_WORD[n.level]} {labels(n)} ({when})")
     return "; ".join(parts)
 
 

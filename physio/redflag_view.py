@@ -114,7 +114,7 @@ def labels(n: RedFlagNote) -> str:
 
 def note_line(n: RedFlagNote, f: OpenFlag | None = None) -> str:
     """One line: level and what to do, which red flags, what the patient wrote (matched words in [brackets])."""
-    head = f"{LEVEL_WORD[n.level]} red flag" + (f" {n.id}" if n.id else "") + f" ({', '.join(n.flags)})"
+    head = f"{LEVEL_WORD[n.level]} red flag" + (f" {n.id}" if n.id else "") + f" ({labels(n)})"
     line = f"{head}: {LEVEL_ACTION[n.level]}. Patient wrote: \"{shown(n)}\" [{where(n)}]"
     if f is not None:
         line += f". {facts(f)}. The protocol's words: \"{f.protocol_words}\""
@@ -124,7 +124,7 @@ def note_line(n: RedFlagNote, f: OpenFlag | None = None) -> str:
 def as_flag(f: OpenFlag) -> Flag:
     """An open red flag as a Flag of the summary, so recommend() refers with its level."""
     n = f.note
-    msg = (f"{', '.join(n.flags)} ({labels(n)}); {facts(f)}; patient wrote: \"{shown(n)}\" "
+    msg = (f"{labels(n)}; {facts(f)}; patient wrote: \"{shown(n)}\" "
            f"[{where(n)}]; the protocol's words: \"{f.protocol_words}\"")
     return Flag("red-flag", n.date, n.row, msg, red_flag=n.flags[0], level=n.level, red_flags=tuple(n.flags),
                 text=n.text, spans=tuple(tuple(s) for s in n.spans), note_id=n.id)

@@ -284,7 +284,8 @@ def test_clinic_overview_lists_emergencies_first_with_their_facts(env, tmp_path)
     df = clinic_overview(Workspace(ws))
     top = df.iloc[:2]
     assert list(top["level"]) == ["emergency", "emergency"] and set(top["patient_id"]) == {"P001", "P005"}
-    assert "EMERGENCY ces-" in top.iloc[0]["red_flags"] and "logged after it" in " ".join(top["red_flags"])
+    assert top.iloc[0]["red_flags"].startswith("EMERGENCY ") and "logged after it" in " ".join(top["red_flags"])
+    assert "ces-" not in " ".join(top["red_flags"])  # the therapist reads the vocabulary's words, not its ids
     assert "advance" not in list(df[df.patient_id == "P001"]["recommendation"])
     out = physio(ws, "clinic").stdout.splitlines()
     assert "refer EMERGENCY" in out[0] and "refer EMERGENCY" in out[1]
