@@ -317,12 +317,7 @@ def _fill_log_sheet(ws: Worksheet, plan: Plan) -> int:
         for name in columns:
             dv.add(f"{_col(name)}2:{_col(name)}{last + EXTRA_LOG_ROWS}")
         ws.add_data_validation(dv)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    _print_a4_landscape(ws, title_rows="1:1")
     return len(sessions)
 
 
@@ -379,12 +374,17 @@ def _fill_check_sheet(ws: Worksheet, plan: Plan) -> None:
     for letter in ("E", "F"):
         ws.column_dimensions[letter].hidden = True
     ws.freeze_panes = "A4"
+    _print_a4_landscape(ws, title_rows="3:3")
+
+
+def _print_a4_landscape(ws: Worksheet, *, title_rows: str) -> None:
+    """A4 landscape, as wide as the page, as many pages down as needed, the header row on every page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "3:3"
+    ws.print_title_rows = title_rows
 
 
 # ------------------------------------------------------------------ the hidden sheet
