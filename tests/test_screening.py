@@ -41,7 +41,7 @@ def test_clearance_lifts_a_clearable_contraindication_and_is_named():
     s = screen(PROTO, pat, START)
     assert s.allowed and s.refusals == []
     # valid for 180 days by default (vocabulary.yaml: clearance_default, team-default)
-    assert s.cleared == ["High blood pressure ('hypertension'): cleared by Dr Gray, GP on 01 Aug 2026, "
+    assert s.cleared == ["High blood pressure: cleared by Dr Gray, GP on 01 Aug 2026, "
                          "valid until 28 Jan 2027"]
     plan = personalise(PROTO, pat, "one", START, library=library())
     assert plan.cleared == s.cleared
@@ -121,4 +121,5 @@ def test_screening_property_refuses_exactly_what_is_not_covered(cids, clearances
     s = screen(PROTO, pat, START)
     assert s.allowed == (not must_refuse and not flags)
     assert [r.split("'")[1] for r in s.refusals] == must_refuse + (["ces-bladder"] if flags else [])
-    assert [c.split("('")[1].split("')")[0] for c in s.cleared] == must_clear
+    texts = {c.id: c.text for c in PROTO.contraindications}
+    assert [c.split(": cleared by")[0] for c in s.cleared] == [texts[c] for c in must_clear]

@@ -149,7 +149,7 @@ def _cleared(on, **kw):
 def test_a_clearance_counts_only_from_its_date_until_it_expires(library):
     exercise = {"exercise": "board-traction-supine"}
     ok = plan_for(library, _cleared("2026-08-20", **exercise), phase="motor-control", add=[BOARD])
-    assert ok.cleared == ["High blood pressure (above 140/90) not controlled by treatment ('hypertension'): cleared "
+    assert ok.cleared == ["High blood pressure (above 140/90) not controlled by treatment: cleared "
                           "by Dr Grant on 20 Aug 2026, valid until 16 Feb 2027 (Stretching board, lying on your back)"]
     cases = {
         "2026-09-20": "dated 20 Sep 2026, after the plan's start 07 Sep 2026",  # signed after the start
@@ -189,6 +189,7 @@ def test_the_clearance_is_printed_on_the_handout(library, tmp_path):
                                    check=True).stdout.split())
     assert "cleared by Dr Grant on 20 Aug 2026, valid until 16 Feb 2027 (Stretching board, lying on your back)" \
         in text, text[:3000]
+    assert "'hypertension'" not in text  # the patient reads the condition in words, never its vocabulary id
 
 
 # ---------------------------------------------------------------- 4. hernia

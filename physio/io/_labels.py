@@ -78,7 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
         "pain_prompt": "0 means no pain, 10 the worst pain you can imagine.",
         "pain_error": "Pain is a whole number from 0 (none) to 10 (worst imaginable).",
         # screening lines stored on the plan
-        "cleared": "{text} ('{id}'): cleared by {by} on {on}",
+        "cleared": "{text}: cleared by {by} on {on}",
         "age_under": "age {age}, under {v}",
         "age_over": "age {age}, over {v}",
         "cobb_over": "Cobb angle {cobb}°, over {v}°",
@@ -155,7 +155,7 @@ LABELS: dict[str, dict[str, str]] = {
         "pain_title": "Боль 0-10",
         "pain_prompt": "0 — боли нет, 10 — самая сильная боль, какую можно представить.",
         "pain_error": "Боль — целое число от 0 (нет боли) до 10 (самая сильная).",
-        "cleared": "{text} ('{id}'): разрешено, {by}, {on}",
+        "cleared": "{text}: разрешено, {by}, {on}",
         "age_under": "возраст {age}, меньше {v}",
         "age_over": "возраст {age}, больше {v}",
         "cobb_over": "угол Кобба {cobb}°, больше {v}°",
