@@ -309,6 +309,12 @@ def test_review_widget_puts_emergencies_first_highlighted_and_acknowledges(env, 
     assert "numb between my legs" in lr.report_view.value  # the rejected row's note, in the rejection table
     assert lr.recommendation.action == "refer" and lr.recommendation.level == "emergency"
     assert "Advance" not in lr.recommendation_view.value and lr.next_button.disabled
+    # a click on Acknowledge with nothing chosen records nothing: no name, no outcome is filled in for the therapist
+    assert lr.red_flags.by.value == "" and lr.red_flags.outcome.value is None
+    lr.red_flags.acknowledge()
+    assert lr.messages.kind == "error" and Workspace(ws).red_flag_acks("P001") == []
+    lr.red_flags.by.value = "Anna Berg"
+    assert "ces-" not in str(lr.red_flags.which.options)  # red flags named in words in the picker
     for _ in range(len(lr.red_flags.flags)):
         lr.red_flags.outcome.value = "false-alarm"
         lr.red_flags.note.value = "Phoned: wrote the wrong thing"

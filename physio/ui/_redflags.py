@@ -16,6 +16,9 @@ from ..redflag_view import OpenFlag, ack_line, facts, labels, open_flags, where
 from ..redflags import LEVEL_ACTION, LEVEL_WORD, highlight_html, snippet
 from . import _base as b
 
+#: The first choice of "What was done": none, so the therapist must pick one.
+_CHOOSE = "— choose what you did —"
+
 _KIND = {"emergency": "error", "urgent": "warn", "review": "info"}
 
 
@@ -48,9 +51,12 @@ class RedFlagPanel:
         self.flags: list[OpenFlag] = []
         self.view = w.HTML()
         self.which = b.dropdown("Red flag", [], width="420px")
-        self.by = w.Text(description="Acknowledged by", style={"description_width": "150px"},
+        # Nothing is pre-filled: an acknowledgement says who did what, so one stray click must not record a referral
+        # that never happened, or put another therapist's name on it.
+        self.by = w.Text(description="Acknowledged by", placeholder="your name", style={"description_width": "150px"},
                          layout=w.Layout(width="420px"))
-        self.outcome = b.dropdown("What was done", [(v, k) for k, v in OUTCOME_LABELS.items()], width="420px")
+        self.outcome = b.dropdown("What was done", [(_CHOOSE, None)] + [(v, k) for k, v in OUTCOME_LABELS.items()],
+                                  width="420px", value=None)
         self.note = w.Text(description="Note", placeholder="what you did, in your words",
                            style={"description_width": "150px"}, layout=w.Layout(width="620px"))
         self.ack_button = w.Button(description="Acknowledge", icon="check", button_style="danger")
@@ -74,11 +80,9 @@ class RedFlagPanel:
             self.view.value = (b.message_html("error", f"{len(self.flags)} open red flag(s): no plan version can be "
                                               "issued and the plan is not advanced until each is acknowledged.")
                                + self.view.value)
-        self.which.options = [(f"{f.note.id}: {LEVEL_WORD[f.level]} {', '.join(f.note.flags)}", f.note.id)
+        self.which.options = [(f"{f.note.id}: {LEVEL_WORD[f.level]} — {labels(f.note)}", f.note.id)
                               for f in self.flags]
         self.which.value = self.flags[0].note.id if self.flags else None  # the most urgent first
-        if not self.by.value:
-            self.by.value = self.workspace.patient(patient_id).therapist
         self.form.layout.display = "" if self.flags else "none"
         all_notes = {n.id: n for n in self.workspace.red_flag_notes(patient_id)} if acks else {}
         self.history.value = (b.message_html("info", "Red flags acknowledged:",
@@ -91,9 +95,14 @@ class RedFlagPanel:
         if self.patient_id is None or self.which.value is None:
             self.messages.show("info", "There is no open red flag to acknowledge.")
             return
+        if self.outcome.value is None or not self.by.value.strip():
+            self.messages.show("error", "Nothing was recorded: write your name in 'Acknowledged by' and choose "
+                                        "what was done.")
+            return
         ack = self.workspace.acknowledge_red_flag(self.patient_id, self.which.value, by=self.by.value,
                                                   outcome=self.outcome.value, note=self.note.value)
         self.note.value = ""
+        self.outcome.value = None
         self.messages.show("ok", ack_line(ack, None))
         if self.on_change is not None:
             self.on_change()
