@@ -6,7 +6,7 @@ import statistics
 import time
 
 import physio
-from physio.figures import _CACHE, exercise_figure, to_drawing, to_png, to_svg
+from physio.figures import _CACHE, exercise_figure, exercise_frames, to_drawing, to_png, to_svg
 
 
 def _ms(fn, n: int = 20) -> float:
@@ -26,6 +26,10 @@ def main() -> None:
     figs = [exercise_figure(i, library=lib) for i in ids]
     first = (time.perf_counter() - t) * 1000 / len(ids)
     print(f"draw, first time:     {first:6.2f} ms per exercise ({len(ids)} exercises)")
+    t = time.perf_counter()
+    for i in ids:
+        exercise_frames(i, library=lib)
+    print(f"two frames, first:    {(time.perf_counter() - t) * 1000 / len(ids):6.2f} ms per exercise")
     print(f"draw, cached:         {_ms(lambda: exercise_figure('cat-camel', library=lib), 200):6.3f} ms")
     fig = figs[ids.index("board-traction-supine")]
     print(f"to_svg:               {_ms(lambda: to_svg(fig)):6.2f} ms")

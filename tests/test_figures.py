@@ -249,16 +249,23 @@ def test_unknown_exercise_is_refused_with_the_file(lib):
 # ---------------------------------------------------------------- contact sheet
 
 
-def test_contact_sheet_shows_every_exercise(lib, tmp_path):
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def test_contact_sheet_shows_every_exercise_beside_its_steps(lib, tmp_path):
     out = write_contact_sheet(tmp_path / "pictures.pdf", library=lib)
     reader = PdfReader(out)
-    assert len(reader.pages) == math.ceil(len(lib.exercises) / 15)
-    text = " ".join(p.extract_text() for p in reader.pages)
-    for ex_id in lib.exercises:
+    assert len(reader.pages) == math.ceil(len(lib.exercises) / 5)
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    for ex_id, ex in lib.exercises.items():
         assert ex_id in text
+        assert f"{len(ex.steps)}. {' '.join(ex.steps[-1].split()[:4])}" in text, ex_id  # its last numbered step
     assert [p.name for p in tmp_path.iterdir()] == ["pictures.pdf"]  # no temporary file left behind
     with pytest.raises(ExportError, match=r"\.pdf"):
         write_contact_sheet(tmp_path / "pictures.png", library=lib)
+    # kept for a physiotherapist to review: test-artifacts/exercise-pictures.pdf (not in git)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(out, ARTIFACTS / "exercise-pictures.pdf")
 
 
 # ---------------------------------------------------------------- broken pose files

@@ -61,6 +61,18 @@ def to_svg(fig: Figure, width_px: int = 360) -> str:
 # ---------------------------------------------------------------- reportlab
 
 
+def drawing_scale(fig: Figure, width_pt: float, height_pt: float) -> float:
+    """Points per figure unit when `to_drawing` fits the figure into width_pt × height_pt."""
+    x0, y0, x1, y1 = fig.bbox
+    return min(width_pt / (x1 - x0), height_pt / (y1 - y0))
+
+
+def min_text_pt(fig: Figure, width_pt: float, height_pt: float) -> float | None:
+    """The size in points of the smallest word of the figure drawn into width_pt × height_pt (None: no words)."""
+    sizes = [s.size for s in fig.shapes if isinstance(s, Text)]
+    return min(sizes) * drawing_scale(fig, width_pt, height_pt) if sizes else None
+
+
 def to_drawing(fig: Figure, width_pt: float, height_pt: float, font_name: str = "Helvetica", bold_font_name: str = "Helvetica-Bold"):
     """A reportlab Drawing of exactly width_pt × height_pt; the picture is scaled to fit and centred.
 
@@ -71,7 +83,7 @@ def to_drawing(fig: Figure, width_pt: float, height_pt: float, font_name: str = 
     from reportlab.lib.colors import HexColor
 
     x0, y0, x1, y1 = fig.bbox
-    scale = min(width_pt / (x1 - x0), height_pt / (y1 - y0))
+    scale = drawing_scale(fig, width_pt, height_pt)
     ox = (width_pt - (x1 - x0) * scale) / 2
     oy = (height_pt - (y1 - y0) * scale) / 2
     d = Drawing(width_pt, height_pt)

@@ -1,4 +1,4 @@
-"""A contact sheet: every exercise's picture with its name on a few A4 pages, for a therapist to review.
+"""A contact sheet: every exercise's start and end frames beside its numbered steps, for a therapist to review.
 
 Run it as a command:  python -m physio.figures.contact_sheet all-pictures.pdf
 """
@@ -16,18 +16,15 @@ from ..errors import ExportError
 if TYPE_CHECKING:
     from ..library import Library
 
-COLUMNS, ROWS = 3, 5
-"""Fifteen pictures a page: big enough to judge a pose, few enough pages to review at a glance."""
+ROWS = 5
+"""Five exercises a page, each as its start frame, its end frame and its numbered steps: big enough to judge
+a pose against the words, few enough pages (13) to review at one sitting."""
 
 
 def contact_sheet_bytes(library: "Library | None" = None) -> bytes:
-    """The PDF in memory; exercises in library order (those with poses), name and id under each."""
-    from reportlab.graphics import renderPDF
+    """The PDF in memory; exercises in library order (those with poses), each a row: start, end, steps."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
-
-    from . import exercise_figure
-    from .backends import to_drawing
 
     if library is None:
         from ..library import default_library
@@ -35,45 +32,61 @@ def contact_sheet_bytes(library: "Library | None" = None) -> bytes:
         library = default_library()
     ids = [i for i in library.exercises if i in library.poses] + sorted(set(library.poses) - set(library.exercises))
     page_w, page_h = A4
-    margin, title_h, caption_h = 28.0, 26.0, 22.0
-    cell_w = (page_w - 2 * margin) / COLUMNS
-    cell_h = (page_h - 2 * margin - title_h) / ROWS
-    per_page = COLUMNS * ROWS
-    pages = max(1, -(-len(ids) // per_page))
-
+    margin, title_h = 28.0, 24.0
+    row_h = (page_h - 2 * margin - title_h) / ROWS
+    pages = max(1, -(-len(ids) // ROWS))
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4, invariant=1)
     c.setTitle("physio: exercise pictures")
     for page in range(pages):
         c.setFont("Helvetica-Bold", 12)
         c.drawString(margin, page_h - margin - 12, f"Exercise pictures ({len(ids)}) — page {page + 1} of {pages}")
-        c.setFont("Helvetica", 7.5)
-        c.drawRightString(page_w - margin, page_h - margin - 12, "faded figure: start · solid figure: end · arrow: the movement")
-        for k, ex_id in enumerate(ids[page * per_page:(page + 1) * per_page]):
-            col, row = k % COLUMNS, k // COLUMNS
-            x = margin + col * cell_w
-            y = page_h - margin - title_h - (row + 1) * cell_h
-            fig = exercise_figure(ex_id, library=library)
-            d = to_drawing(fig, cell_w - 8, cell_h - caption_h - 6)
-            renderPDF.draw(d, c, x + 4, y + caption_h)
-            ex = library.exercises.get(ex_id)
-            c.setFont("Helvetica-Bold", 8)
-            c.drawCentredString(x + cell_w / 2, y + 12, _fit(ex.name if ex else ex_id, cell_w, 8, c, "Helvetica-Bold"))
-            c.setFont("Helvetica", 7)
-            c.drawCentredString(x + cell_w / 2, y + 3, ex_id)
-            c.setStrokeColorRGB(0.85, 0.85, 0.85)
-            c.rect(x + 1, y + 1, cell_w - 2, cell_h - 2, stroke=1, fill=0)
+        c.setFont("Helvetica", 8)
+        c.drawRightString(page_w - margin, page_h - margin - 12, "left: start · middle: end · arrow: the movement")
+        for k, ex_id in enumerate(ids[page * ROWS:(page + 1) * ROWS]):
+            y = page_h - margin - title_h - (k + 1) * row_h
+            _row(c, library, ex_id, margin, y, page_w - 2 * margin, row_h)
         c.showPage()
     c.save()
     return buf.getvalue()
 
 
-def _fit(text: str, width: float, size: float, c, font: str) -> str:
-    if c.stringWidth(text, font, size) <= width - 8:
-        return text
-    while len(text) > 4 and c.stringWidth(text + "…", font, size) > width - 8:
-        text = text[:-1]
-    return text.rstrip() + "…"
+def _row(c, library: "Library", ex_id: str, x: float, y: float, width: float, height: float) -> None:
+    """One exercise: its two frames at the same scale, then its name, view and numbered steps."""
+    from reportlab.graphics import renderPDF
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+    from xml.sax.saxutils import escape
+
+    from . import exercise_frames
+    from .backends import to_drawing
+
+    frame_w = width * 0.29
+    for i, fig in enumerate(exercise_frames(ex_id, library=library)):
+        renderPDF.draw(to_drawing(fig, frame_w - 6, height - 8), c, x + i * frame_w + 3, y + 4)
+        c.setFont("Helvetica", 7)
+        c.setFillColorRGB(0.45, 0.45, 0.45)
+        c.drawString(x + i * frame_w + 4, y + height - 10, ("start", "end")[i])
+        c.setFillColorRGB(0, 0, 0)
+    ex = library.exercises.get(ex_id)
+    ep = library.poses[ex_id]
+    text_x, text_w = x + 2 * frame_w + 6, width - 2 * frame_w - 8
+    title = ParagraphStyle("t", fontName="Helvetica-Bold", fontSize=9, leading=11)
+    body = ParagraphStyle("b", fontName="Helvetica", fontSize=7.5, leading=9, leftIndent=9, firstLineIndent=-9)
+    parts = [Paragraph(escape(ex.name if ex else ex_id), title),
+             Paragraph(f"{escape(ex_id)} · {escape(ep.view)} view", body)]
+    if ex is not None:
+        parts.append(Paragraph(f"<i>Start:</i> {escape(ex.starting_position)}", body))
+        parts += [Paragraph(f"{n}. {escape(step)}", body) for n, step in enumerate(ex.steps, 1)]
+    top = y + height - 4
+    for p in parts:
+        _, h = p.wrap(text_w, height)
+        if top - h < y + 2:
+            break
+        p.drawOn(c, text_x, top - h)
+        top -= h + 1
+    c.setStrokeColorRGB(0.85, 0.85, 0.85)
+    c.rect(x, y, width, height, stroke=1, fill=0)
 
 
 def write_contact_sheet(path: str | Path, library: "Library | None" = None) -> Path:

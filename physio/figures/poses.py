@@ -34,7 +34,13 @@ POINTS = ("head", "shoulder", "lumbar", "hip") + tuple(
 
 DOSE_ANGLE = "dose.angle_deg"
 
-EXERCISE_FIELDS = {"props", "support", "anchor", "facing", "board_angle", "default_angle", "marks", "start", "end", "note"}
+VIEWS = ("side", "front", "top")
+"""Where the picture is seen from: the side (bending forward and back), the front (side bends and legs
+apart, standing or sitting) or from above (lying down: legs to the side, side bends, twists)."""
+
+EXERCISE_FIELDS = {
+    "props", "support", "anchor", "facing", "board_angle", "default_angle", "marks", "start", "end", "note", "view",
+}
 POSE_FIELDS = {"from", "tilt", "joints"}
 POSTURE_FIELDS = {"tilt", "joints"}
 
@@ -66,6 +72,7 @@ class ExercisePoses:
     marks: tuple[Mark, ...]
     start: Pose
     end: Pose
+    view: str = "side"
 
     def angle(self, dose_angle: float | None) -> float:
         """The board angle to draw: the dose's when this pose follows it, else the pose's own."""
@@ -218,6 +225,9 @@ def _exercise(
     anchor = raw.get("anchor", "hip")
     if not _known(anchor, POINTS):
         problems.append(f"{doc.where(path + ('anchor',))}: unknown point '{anchor}'; allowed: {', '.join(POINTS)}")
+    view = raw.get("view", "side")
+    if not _known(view, VIEWS):
+        problems.append(f"{doc.where(path + ('view',))}: unknown view '{view}'; allowed: {', '.join(VIEWS)}")
     facing = raw.get("facing", "right")
     if facing not in ("right", "left"):
         problems.append(f"{doc.where(path + ('facing',))}: facing must be right or left (given: {facing!r})")
@@ -278,5 +288,5 @@ def _exercise(
         return None  # a pose from a broken posture is reported where that posture is defined
     return ExercisePoses(
         ex_id, tuple(props), support, anchor, facing, board_angle, from_dose, default_angle, tuple(marks),
-        poses["start"], poses["end"],
+        poses["start"], poses["end"], view,
     )

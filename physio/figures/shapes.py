@@ -64,6 +64,8 @@ class Figure:
     surfaces: dict[str, tuple[Point, Point]] = field(default_factory=dict)
     board_angle_deg: float | None = None
     label: str = ""
+    #: "start" or "end" for one of an exercise's two frames; "" for the one-picture thumbnail.
+    frame: str = ""
 
     @property
     def width(self) -> float:
