@@ -18,7 +18,15 @@ from .measures.models import Change, Measure, Result
 from .measures.series import scored
 from .measures.signals import format_value
 
-__all__ = ["measure_over_time", "band_limits"]
+__all__ = ["measure_over_time", "band_limits", "chart_title"]
+
+
+def chart_title(m: Measure, part: str | None = None) -> str:
+    """'Oswestry Disability Index 2.1a (higher is worse)': the words above a measure's chart."""
+    name = m.name if part is None else f"{m.short_name} {_domain_name(m, part)}"
+    direction = {"higher-is-better": "higher is better", "higher-is-worse": "higher is worse"}.get(
+        m.scoring.direction, "")
+    return name + (f" ({direction})" if direction else "")
 
 #: Width of the report's text column in inches (A4 less two 16 mm margins), like physio/charts.py.
 WIDTH_IN, HEIGHT_IN = 7.0, 2.8
@@ -42,8 +50,9 @@ def band_limits(m: Measure, baseline: float, change: Change) -> tuple[float, flo
 
 
 def measure_over_time(measure: Measure, results: Sequence[Result], *, part: str | None = None,
-                      title: str | None = None) -> Figure:
-    """The measure's score (or one domain's, e.g. part="pain" for SRS-22r) at each date, with baseline and band."""
+                      title: str | None = None, show_title: bool = True) -> Figure:
+    """The measure's score (or one domain's, e.g. part="pain" for SRS-22r) at each date, with baseline and band.
+    show_title=False leaves the title to the page around the chart (the report prints it as text)."""
     m = measure
     series = scored(list(results), m.id)
     values = [(r.on, r.score.value if part is None else r.score.parts.get(_domain_name(m, part))) for r in series]
@@ -53,8 +62,9 @@ def measure_over_time(measure: Measure, results: Sequence[Result], *, part: str 
     ax = fig.add_axes((0.085, 0.17, 0.6, 0.68))
     direction = {"higher-is-better": "higher is better", "higher-is-worse": "higher is worse"}.get(
         m.scoring.direction, "")
-    fig.text(0.012, 0.97, title or f"{name}" + (f" ({direction})" if direction else ""), ha="left", va="top",
-             fontsize=11, fontweight="bold", color=_INK)
+    if show_title:
+        fig.text(0.012, 0.97, title or f"{name}" + (f" ({direction})" if direction else ""), ha="left", va="top",
+                 fontsize=11, fontweight="bold", color=_INK)
     lo, hi = m.scoring.range
     ax.set_ylim(lo, hi)
     change = _change(m, part)

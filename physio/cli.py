@@ -332,6 +332,8 @@ def _review(args: argparse.Namespace) -> None:
     for f in s.flags:
         if f.kind != "red-flag":
             _out(f"FLAG {f.date:%d.%m.%Y}" + (f" (row {f.row})" if f.row else "") + f": {f.message}")
+    for line in _outcome_lines(r.outcomes):
+        _out(line)
     rec = r.recommendation
     _out(f"Recommendation: {rec.action.replace('_', ' ').upper()}" + (f" ({rec.level.upper()})" if rec.level else ""))
     if rec.level:
@@ -341,8 +343,31 @@ def _review(args: argparse.Namespace) -> None:
     if args.report:
         from .io.report import write_adherence_report
 
-        path = write_adherence_report(plan, s, r.recommendation, args.report)
+        path = write_adherence_report(plan, s, r.recommendation, args.report, outcomes=r.outcomes)
         _out(f"Adherence report: {path}")
+
+
+def _outcome_lines(outcomes) -> list[str]:
+    """'Outcome measures:' and one line per instrument: latest, baseline and the change that matters."""
+    from .measures import default_measures, format_value, trends
+
+    if not outcomes:
+        return []
+    measures = default_measures()
+    lines = ["Outcome measures (baseline = first scored result):"]
+    for t in trends(outcomes, measures):
+        m = measures[t.measure_id]
+        if t.latest is None:
+            lines.append(f"  {m.short_name}: no score yet ({t.unscored} sheet(s) without enough answers)")
+            continue
+        last, base = t.latest, t.baseline
+        text = f"  {m.short_name}: {format_value(m, last.score.value)} on {last.on:%d.%m.%Y}"
+        text += f" — {last.score.band}" if last.score.band else ""
+        if t.change is not None:
+            text += f"; baseline {format_value(m, base.score.value)} on {base.on:%d.%m.%Y}, change {t.change:+.3g}"
+            text += f" (matters from {t.matters:.3g})" if t.matters is not None else ""
+        lines.append(text)
+    return lines
 
 
 def _print_red_flags(flags, patient_id: str) -> None:

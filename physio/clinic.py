@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .adherence import AdherenceSummary, summarise
+from .measures import Result
 from .models import Plan
 from .planning import schedule
 from .progression import Recommendation, phase_began, recommend
@@ -43,6 +44,8 @@ class Review:
     recommendation: Recommendation
     #: The patient's unacknowledged red flags, most urgent first (physio.redflag_view).
     red_flags: list[OpenFlag] = field(default_factory=list)
+    #: The patient's outcome-measure results the recommendation used (and the report charts), oldest first.
+    outcomes: list[Result] = field(default_factory=list)
 
 
 def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = None,
@@ -55,9 +58,16 @@ def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = 
     flags = open_flags(workspace.open_red_flags(plan.patient.id), plan,
                        workspace.log_entries(plan.patient.id))
     summary = with_open_flags(summary, flags)
+    outcomes = patient_outcomes(workspace, plan.patient.id, as_of=as_of)
     rec = recommend(plan, summary, adherence_cutoff=adherence_cutoff, max_weeks=_max_weeks(library, plan),
-                    phase_start=_phase_began(workspace, plan))
-    return Review(plan, summary, rec, flags)
+                    phase_start=_phase_began(workspace, plan), outcomes=outcomes)
+    return Review(plan, summary, rec, flags, outcomes)
+
+
+def patient_outcomes(workspace, patient_id: str, *, as_of: dt.date | None = None) -> list[Result]:
+    """The patient's recorded outcome-measure results (up to `as_of` when given), oldest first: what recommend()
+    and the report's charts are given. Read here, in the thin layer, so recommend() stays pure."""
+    return [s.result for s in workspace.results(patient_id) if as_of is None or s.on <= as_of]
 
 
 def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) -> pd.DataFrame:

@@ -1,20 +1,22 @@
-"""The next step for a patient: advance, hold, step back or refer, from the phase's rules in the protocol file.
+"""The next step for a patient: advance, hold, step back, review or refer, from the phase's rules in the protocol
+file and the patient's outcome measures.
 
 The rules travel with the plan (plan.progression, copied from the protocol when the plan was made), so the
-recommendation follows the rules the patient was actually given. The order of the checks is the order of
-safety: refer first, then step back, then advance; hold is what remains, and says why the patient may not
-advance yet.
+recommendation follows the rules the patient was actually given. The outcome-measure rules are those of the
+instrument files (protocols/measures/*.yaml, read by physio.measures.measure_signals). The order of the checks is
+the order of safety; recommend()'s docstring lists it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Literal
+from typing import Literal, Mapping, Sequence
 
 from pydantic import Field
 
 from .adherence import AdherenceSummary, pct
+from .measures import Measure, Result, Signal, measure_signals
 from .models import Plan
 from .models._base import Frozen
 
@@ -43,6 +45,9 @@ class Recommendation(Frozen):
     numbers: dict[str, float | int | str | None] = {}
     #: For a refer: how fast to act (emergency / urgent / review, protocols/vocabulary.yaml).
     level: Literal["emergency", "urgent", "review"] | None = None
+    #: What the outcome measures said (worse function or leg pain, STarT Back high risk, Cobb/ATR progression),
+    #: each with its reason and source; their sentences are among `reasons` too.
+    outcome_signals: list[Signal] = []
 
     @property
     def label(self) -> str:
@@ -104,8 +109,24 @@ def recommend(
     adherence_cutoff: float | None = None,
     max_weeks: int | None = None,
     phase_start: dt.date | None = None,
+    outcomes: Sequence[Result] = (),
+    measures: Mapping[str, Measure] | None = None,
 ) -> Recommendation:
-    """Recommend the next step from `plan.progression` and the summary of the patient's log.
+    """Recommend the next step from `plan.progression`, the summary of the patient's log and the patient's
+    outcome-measure results.
+
+    The checks, in this order of precedence (the first that fires decides the action; nothing is hidden: the
+    reasons of a later check that also fires are added below the deciding ones):
+      1. refer: open red flags, most urgent first, with their level (emergency / urgent / review);
+      2. refer: an outcome measure's referral rule (Cobb progression of 5° or more, ATR reaching 7°: S1), level
+         "review" (discuss at the next contact: a scoliosis specialist, not an emergency);
+      3. review: too long in the phase (the phase's max_weeks), or function (ODI, RMDQ, PSFS) or leg pain (NPRS leg)
+         worse than the baseline by at least the instrument's meaningful change: do not advance;
+      4. hold: no sessions logged yet;
+      5. step back: any step-back rule of the phase (pain, a rise in pain, low adherence);
+      6. advance when every advance rule is met, else hold saying what is missing.
+    STarT Back high risk never changes the action: it adds "psychologically informed care" as a flag to any
+    action (HI1 matches the high-risk group to that care, not to a stop).
 
     adherence_cutoff: the adherence needed to advance. Default: the phase's own min_adherence from the protocol
       file, which the shipped protocols set at 70%, the cut-off used in a back-pain exercise study [MI1]; no
@@ -114,6 +135,9 @@ def recommend(
       say refer_after_max_weeks, staying longer than that asks for a review.
     phase_start: when the patient started this phase, if before this plan version's start (default plan.start);
       phase_began(workspace.plan_versions(plan.id), plan) gives it, counting every version of the phase.
+    outcomes: the patient's outcome-measure results (any order; the baseline is each instrument's first scored
+      result); the workspace's `results(patient_id)` gives them (physio.clinic.patient_outcomes).
+    measures: the instruments by id (default: the shipped ones, physio.measures.default_measures()).
 
     Every threshold is compared with the exact value; messages print value and threshold with the same decimals.
     """
@@ -136,32 +160,58 @@ def recommend(
         "as_of": as_of.isoformat() if as_of else None,
     }
 
-    # 1. refer (red flags, most urgent first, each said with its level: physio.redflags.LEVEL_ACTION),
-    #    then review (too long in the phase)
+    signals = measure_signals(outcomes, measures) if outcomes else []
+    flags = [_signal_sentence(g) for g in signals if g.action == "psychologically-informed-care"]
+    numbers["outcome_signals"] = len(signals)
+
+    def decide(action: Action, reasons: list[str], level=None) -> Recommendation:
+        return Recommendation(action=action, reasons=reasons + flags, numbers=numbers, level=level,
+                              outcome_signals=signals)
+
+    # 1.-2. refer (red flags, most urgent first, each said with its level: physio.redflags.LEVEL_ACTION; then an
+    #       outcome measure's referral rule)
     refer, level = _refer_reasons(summary)
-    if refer:
+    outcome_refer = [_signal_sentence(g) for g in signals if g.action == "refer"]
+    if refer or outcome_refer:
+        level = level or "review"
         numbers["refer_level"] = level
-        return Recommendation(action="refer", reasons=refer, numbers=numbers, level=level)
-    if rules.refer_after_max_weeks and max_weeks is not None and weeks_in_phase > max_weeks:
-        return Recommendation(action="review", numbers=numbers, reasons=[
-            f"{_weeks(weeks_in_phase)} in {plan.phase_name} (counted over every version of this phase since "
-            f"{began:%d %b %Y}), longer than its maximum of {_weeks(max_weeks)} without advancing: the protocol "
-            "asks the therapist to review the programme with the patient"])
+        return decide("refer", refer + outcome_refer + _review_reasons(plan, signals, weeks_in_phase, max_weeks,
+                                                                        began), level)
+    # 3. review (too long in the phase; function or leg pain worse by the change that matters)
+    review = _review_reasons(plan, signals, weeks_in_phase, max_weeks, began)
+    if review:
+        step = _step_back_reasons(plan, summary) if summary.adherence is not None else []
+        return decide("review", review + step)
 
     if as_of is None or summary.adherence is None:
-        return Recommendation(
-            action="hold",
-            reasons=["No sessions are logged yet, so there is nothing to judge: keep the plan and ask for the log."],
-            numbers=numbers,
-        )
+        return decide("hold", ["No sessions are logged yet, so there is nothing to judge: keep the plan and ask for "
+                               "the log."])
 
-    # 2. step back (any one rule)
+    # 5. step back (any one rule)
     step = _step_back_reasons(plan, summary)
     if step:
-        return Recommendation(action="step_back", reasons=step, numbers=numbers)
+        return decide("step_back", step)
 
-    # 3. advance (all rules); hold says what is missing
-    return _advance_or_hold(plan, summary, cutoff, weeks_in_phase, numbers)
+    # 6. advance (all rules); hold says what is missing
+    rec = _advance_or_hold(plan, summary, cutoff, weeks_in_phase, numbers)
+    return decide(rec.action, rec.reasons)
+
+
+def _signal_sentence(g: Signal) -> str:
+    """An outcome signal as a reason: what to do, why (the numbers and dates) and the rule's source."""
+    return f"{_cap(g.advice)}: {g.reason} [{g.source}]."
+
+
+def _review_reasons(plan: Plan, signals: list[Signal], weeks_in_phase: int, max_weeks: int | None,
+                    began: dt.date) -> list[str]:
+    """Too long in the phase, and each outcome measure worse by the change that matters; [] when neither."""
+    out = []
+    if plan.progression.refer_after_max_weeks and max_weeks is not None and weeks_in_phase > max_weeks:
+        out.append(f"{_weeks(weeks_in_phase)} in {plan.phase_name} (counted over every version of this phase since "
+                   f"{began:%d %b %Y}), longer than its maximum of {_weeks(max_weeks)} without advancing: the "
+                   "protocol asks the therapist to review the programme with the patient")
+    out += [_signal_sentence(g) for g in signals if g.action == "review"]
+    return out
 
 
 def _step_back_reasons(plan: Plan, summary: AdherenceSummary) -> list[str]:

@@ -16,6 +16,7 @@ from adherence_helpers import entry
 from physio.adherence import summarise
 from physio.errors import Contraindicated, PlanError
 from physio.library import DEFAULT_PROTOCOLS_DIR
+from physio.measures import default_measures, parse_tokens, record
 from physio.models import AddedExercise, Dose, Overrides, Patient
 from physio.planning import personalise, schedule
 from physio.progression import recommend
@@ -34,6 +35,11 @@ class Rec:
     weeks: int = 3
     max_weeks: int | None = None
     phase_start_weeks_before: int = 0
+    #: Outcome-measure results: (measure id, days after the start, the answers as typed).
+    outcomes: tuple = ()
+    #: A patient's note on the first session (red-flag words), to test what comes first.
+    note: str | None = None
+    scoliosis: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,16 +61,31 @@ def _hernia_plan(weeks: int, library):
     return plan.model_copy(update={"version": 1})
 
 
+def _scoliosis_plan(weeks: int, library):
+    proto = library.protocol("scoliosis")
+    pat = Patient.model_validate({"id": "S3", "name": "Scenario", "therapist": "T", **scol(18, 4)})
+    plan = personalise(proto, pat, proto.phases[0].id, START, library=library, weeks=weeks, today=START)
+    return plan.model_copy(update={"version": 1})
+
+
+def _outcomes(s: Rec):
+    ms = default_measures()
+    return [record(ms[mid], parse_tokens(ms[mid], list(answers)), START + dt.timedelta(days=days), birth_year=1980,
+                   today=dt.date(2030, 1, 1)) for mid, days, *answers in s.outcomes]
+
+
 def run_rec(s: Rec, library):
-    plan = _hernia_plan(s.weeks, library)
+    plan = (_scoliosis_plan if s.scoliosis else _hernia_plan)(s.weeks, library)
     out = []
     for i, sess in enumerate(schedule(plan)):
         if i % s.every:
             continue
         p = s.spikes.get(i, s.pain.get(sess.week, 1))
-        out.append(entry(plan, sess.date, sess.exercise_id, session=sess.session, pain_before=p, row=i + 2))
+        out.append(entry(plan, sess.date, sess.exercise_id, session=sess.session, pain_before=p, row=i + 2,
+                         notes=s.note if i == 0 else None))
     began = START - dt.timedelta(weeks=s.phase_start_weeks_before)
-    r = recommend(plan, summarise(plan, schedule(plan), out), max_weeks=s.max_weeks, phase_start=began)
+    r = recommend(plan, summarise(plan, schedule(plan), out), max_weeks=s.max_weeks, phase_start=began,
+                  outcomes=_outcomes(s))
     return r.action, " ".join(r.reasons)
 
 
@@ -87,6 +108,23 @@ HERNIA = {"conditions": [{"kind": "lumbar-disc-hernia", "directional_preference"
 
 def scol(cobb, risser=None, birth_year=2012):
     return {"birth_year": birth_year, "conditions": [{"kind": "scoliosis", "cobb_deg": cobb, "risser": risser}]}
+
+
+def NPRS_LEG(days, pain):
+    return ("nprs-leg", days, str(pain))
+
+
+def ODI(days, total):
+    """An ODI whose ten section scores add up to `total` (the index is 2 × total)."""
+    return ("odi", days, *[str(min(5, max(0, total - 5 * i))) for i in range(10)])
+
+
+def RMDQ(days, ticked):
+    return ("rmdq-24", days, *(["1"] * ticked + ["0"] * (24 - ticked)))
+
+
+def PSFS(days, each):
+    return ("psfs", days, *[f"{a}={each}" for a in ("putting on socks", "walking 1 km", "lifting a child")])
 
 
 BOARD_ADD = (AddedExercise(exercise="board-traction-supine", dose=Dose(duration_s=60)),)
@@ -114,6 +152,39 @@ SCENARIOS = [
      ["B1"]),
     ("8 weeks in a 4-week phase: review", Rec({1: 1, 2: 1}, weeks=2, max_weeks=4, phase_start_weeks_before=6),
      "review", "8 weeks in Phase 2", ["B1", "L1"]),
+    # ---- outcome measures (issue 15, point 5; the rules of protocols/measures/*.yaml; the log meets every advance
+    #      target unless the row says otherwise)
+    ("leg pain 3 → 6: review, not advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=(NPRS_LEG(0, 3), NPRS_LEG(14, 6))),
+     "review", "Review, do not advance: NPRS leg rose from 3 on 07.09.2026 to 6 on 21.09.2026", ["L1", "O1"]),
+    ("leg pain 5 → 6 (20 %, 1 point): advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=(NPRS_LEG(0, 5), NPRS_LEG(14, 6))),
+     "advance", "Adherence 100%", ["O1"]),
+    ("back pain 2 → 8 is no outcome rule: advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=(
+        ("nprs-back", 0, "2"), ("nprs-back", 14, "8"))), "advance", "Adherence 100%", ["team-default"]),
+    ("ODI 40 → 50 %: review, not advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=(ODI(0, 20), ODI(20, 25))), "review",
+     "ODI rose from 40% on 07.09.2026 to 50% on 27.09.2026: worse by 10 points", ["L1", "O1"]),
+    ("ODI 40 → 50 % with pain 6: review, step-back reasons kept", Rec({1: 6, 2: 6, 3: 6}, outcomes=(
+        ODI(0, 20), ODI(20, 25))), "review", "at or above 6.0", ["L1", "O1", "T1"]),
+    ("ODI 40 → 48 % (8 points, 20 %): advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=(ODI(0, 20), ODI(20, 24))),
+     "advance", "Adherence 100%", ["O1"]),
+    ("RMDQ 10 → 13 (30 %): review", Rec({1: 1, 2: 1, 3: 1}, outcomes=(RMDQ(0, 10), RMDQ(14, 13))), "review",
+     "RMDQ-24 rose from 10 on 07.09.2026 to 13 on 21.09.2026", ["RF1", "O1"]),
+    ("PSFS 6 → 4: review", Rec({1: 1, 2: 1, 3: 1}, outcomes=(PSFS(0, 6), PSFS(14, 4))), "review",
+     "PSFS fell from 6 on 07.09.2026 to 4 on 21.09.2026", ["ST1", "L1"]),
+    ("STarT Back high risk: advance, flagged for psychologically informed care", Rec({1: 1, 2: 1, 3: 1}, outcomes=(
+        ("start-back", 0, *"0 0 0 0 1 1 1 1 4".split()),)), "advance",
+     "Psychologically informed care: STarT Back on 07.09.2026: high risk", ["HI1"]),
+    ("STarT Back high risk with mean pain 6: step back, still flagged", Rec({1: 6, 2: 6, 3: 6}, outcomes=(
+        ("start-back", 0, *"0 0 0 0 1 1 1 1 4".split()),)), "step_back", "Psychologically informed care", ["HI1", "T1"]),
+    ("Cobb 18° → 23°: refer to a specialist", Rec({1: 1, 2: 1, 3: 1}, scoliosis=True, outcomes=(
+        ("cobb", 0, "18"), ("cobb", 70, "23"))), "refer",
+     "Refer to a specialist: Cobb rose from 18° on 07.09.2026 to 23° on 16.11.2026", ["S1"]),
+    ("Cobb 18° → 22.5°: no referral", Rec({1: 1, 2: 1, 3: 1}, scoliosis=True, outcomes=(
+        ("cobb", 0, "18"), ("cobb", 70, "22.5"))), "advance", "Adherence 100%", ["S1"]),
+    ("ATR 5° → 7°: refer to a specialist", Rec({1: 1, 2: 1, 3: 1}, scoliosis=True, outcomes=(
+        ("atr-thoracic", 0, "5"), ("atr-thoracic", 60, "7"))), "refer", "reached the referral criterion of 7°",
+     ["S1", "team-default"]),
+    ("red flag and leg pain worse: the red flag comes first", Rec({1: 1, 2: 1, 3: 1}, note="cannot feel the saddle area",
+     outcomes=(NPRS_LEG(0, 3), NPRS_LEG(14, 6))), "refer", "saddle", ["BP1", "L1"]),
     # ---- screening (shipped protocols and vocabulary)
     ("glaucoma + board added to a hernia plan", Scr("lumbar-disc-hernia", {**HERNIA, "contraindications":
      ["glaucoma"]}, phase=1, add=BOARD_ADD), "refused", "'glaucoma'", ["PU1"]),

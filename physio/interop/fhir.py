@@ -194,6 +194,8 @@ def _score_observation(result, measure: Measure | None, patient_ref: dict) -> di
         "code": {"coding": coding, "text": name}, "subject": patient_ref,
         "effectiveDateTime": result.on.isoformat(), "issued": result.recorded_at.isoformat(),
     }
+    if measure and measure.body_site:  # NPRS back and leg share LOINC 72514-3: the site tells them apart
+        res["bodySite"] = {"text": measure.body_site}
     _value(res, result.score.value, unit)
     if result.score.band:
         res["interpretation"] = [{"text": result.score.band}]

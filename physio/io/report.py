@@ -1,4 +1,5 @@
-"""The adherence report PDF for the patient's file: the numbers, the charts and the recommendation with its reasons.
+"""The adherence report PDF for the patient's file: the numbers, the charts, the outcome measures over time and the
+recommendation with its reasons.
 
 Built in memory (adherence_report_bytes), written in one step (write_adherence_report). Fonts are the embedded
 DejaVu family of the handout, so Cyrillic names and notes print anywhere.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Mapping, Sequence
 
 from matplotlib.figure import Figure
 from reportlab.lib import colors
@@ -21,6 +23,7 @@ from .. import charts
 from .._atomic import write_atomic
 from ..adherence import AdherenceSummary, pct
 from ..errors import ExportError
+from ..measures import Measure, Result
 from ..models import Plan
 from ..progression import Recommendation
 from . import _fonts
@@ -196,7 +199,8 @@ def _facts(plan: Plan, s: AdherenceSummary, st: dict) -> Table:
     return t
 
 
-def _story(plan: Plan, s: AdherenceSummary, rec: Recommendation) -> list:
+def _story(plan: Plan, s: AdherenceSummary, rec: Recommendation, outcomes: Sequence[Result] | None = None,
+           measures: Mapping[str, Measure] | None = None) -> list:
     st = _styles()
     story: list = [
         Paragraph(para(f"Adherence report: {plan.patient.name}"), st["title"]),
@@ -211,6 +215,7 @@ def _story(plan: Plan, s: AdherenceSummary, rec: Recommendation) -> list:
     ]
     if s.flags:
         story += [Paragraph("Flags to look at (red flags first, most urgent first)", st["h"]), _flag_table(s, st)]
+    story += _outcomes_section(outcomes, measures, st)
     figures = [
         ["Sessions scheduled up to the date", s.sessions_scheduled, "Reported not done", s.sessions_not_done],
         ["Sessions done", s.sessions_done, "Not reported", s.sessions_not_reported],
@@ -268,6 +273,44 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+def _outcomes_section(outcomes: Sequence[Result] | None, measures: Mapping[str, Measure] | None, st: dict) -> list:
+    """Each outcome measure the patient has: a table row (baseline, latest, change, the change that matters, band or
+    risk group) and its chart over time with the baseline and the band of change that does not matter."""
+    from ..charts_measures import chart_title, measure_over_time
+    from ..measures import default_measures, format_value, trends
+
+    if outcomes is None:  # not looked up by the caller: say nothing rather than "none recorded"
+        return []
+    head = Paragraph("Outcome measures", st["h"])
+    if not outcomes:
+        return [head, Paragraph("No outcome measures are recorded for this patient yet.", st["small"])]
+    measures = measures if measures is not None else default_measures()
+    rows = [["Measure", "Baseline", "Latest", "Change", "Change that matters", "Band or risk group"]]
+    charts: list = []
+    for t in trends(outcomes, measures):
+        m = measures[t.measure_id]
+        if t.baseline is None:
+            rows.append([m.short_name, "no score", "", "", "", f"{t.unscored} sheet(s) without enough answers"])
+            continue
+        b, last = t.baseline, t.latest
+        change = "–" if t.change is None else f"{t.change:+.3g}"
+        matters = "–" if t.matters is None else f"{t.matters:.3g} [{m.meaningful_change.source.split(':')[0]}]"
+        rows.append([m.short_name, f"{format_value(m, b.score.value)} ({b.on:%d.%m.%Y})",
+                     f"{format_value(m, last.score.value)} ({last.on:%d.%m.%Y})", change, matters,
+                     last.score.band or ""])
+        charts.append(KeepTogether([
+            Paragraph(para(chart_title(m)), st["small_bold"]),
+            _png(measure_over_time(m, outcomes, show_title=False), _WIDTH),
+            Spacer(1, 4)]))
+    table = _table(rows, st, [0.16 * _WIDTH, 0.18 * _WIDTH, 0.18 * _WIDTH, 0.1 * _WIDTH, 0.17 * _WIDTH,
+                              0.21 * _WIDTH], numeric_from=99)
+    note = Paragraph(para(
+        "Baseline = the first scored result; the grey band on each chart is the baseline ± the change that matters "
+        "(the instrument's points, or its percentage of the baseline where the source gives one, whichever is "
+        "smaller). A result outside the band is a change that matters."), st["note"])
+    return [head, table, Spacer(1, 3), note, Spacer(1, 4), *charts]
+
+
 def _footer(plan: Plan, s: AdherenceSummary):
     as_of = f"{s.as_of:%d.%m.%Y}" if s.as_of else "no log yet"
     text = clean(f"{plan.patient.name} · {plan.label} · adherence as of {as_of}")
@@ -286,8 +329,12 @@ def _footer(plan: Plan, s: AdherenceSummary):
     return draw
 
 
-def adherence_report_bytes(plan: Plan, summary: AdherenceSummary, recommendation: Recommendation) -> bytes:
-    """The adherence report as PDF bytes; the same inputs give the same bytes."""
+def adherence_report_bytes(plan: Plan, summary: AdherenceSummary, recommendation: Recommendation,
+                           outcomes: Sequence[Result] | None = None,
+                           measures: Mapping[str, Measure] | None = None) -> bytes:
+    """The adherence report as PDF bytes; the same inputs give the same bytes. `outcomes`: the patient's
+    outcome-measure results (physio.clinic.patient_outcomes), each measure charted with its baseline and band;
+    None leaves the section out (an empty list says none are recorded)."""
     if summary.plan_id != plan.id:
         raise ExportError(f"the summary is of plan {summary.plan_id}, not of plan {plan.id}; summarise this plan's log")
     _fonts.register_fonts()
@@ -298,11 +345,13 @@ def adherence_report_bytes(plan: Plan, summary: AdherenceSummary, recommendation
         creator="physio", producer="physio", invariant=1, initialFontName=_fonts.SANS,
     )
     footer = _footer(plan, summary)
-    doc.build(_story(plan, summary, recommendation), onFirstPage=footer, onLaterPages=footer)
+    doc.build(_story(plan, summary, recommendation, outcomes, measures), onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
 
 
 def write_adherence_report(plan: Plan, summary: AdherenceSummary, recommendation: Recommendation,
-                           path: str | Path) -> Path:
+                           path: str | Path, outcomes: Sequence[Result] | None = None,
+                           measures: Mapping[str, Measure] | None = None) -> Path:
     """Build the report in memory, then write it in one step (nothing is left half-written)."""
-    return write_atomic(path, adherence_report_bytes(plan, summary, recommendation), error=ExportError)
+    return write_atomic(path, adherence_report_bytes(plan, summary, recommendation, outcomes, measures),
+                        error=ExportError)

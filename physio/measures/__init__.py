@@ -4,16 +4,21 @@ Risser): the instruments are data in protocols/measures/*.yaml; scoring, dates a
     measures = default_measures()
     answers = parse_tokens(measures["odi"], ["3", "2", "1", "0", "2", "1", "3", "2", "1", "1"])
     score(measures["odi"], answers).value        # 32.0
+
+Answers read from a file (a returned workbook): score_rows() / score_answers() (rows.py), each refusal naming
+its row; rows read = accepted + rejected.
 """
 
 from .answers import check_answers, parse_tokens
 from .loader import default_measures, load_measures
 from .models import Answers, Measure, MeasureError, Result, Score
+from .rows import AcceptedRow, MeasureRow, MeasureRowsReport, RejectedRow, score_answers, score_rows
 from .rules import RULES, score
-from .series import record
+from .series import Trend, record, trend, trends
 from .signals import Signal, format_value, measure_signals
 
 __all__ = [
+    "AcceptedRow", "MeasureRow", "MeasureRowsReport", "RejectedRow", "score_answers", "score_rows",
     "Answers", "Measure", "MeasureError", "RULES", "Result", "Score", "Signal", "check_answers", "default_measures",
-    "format_value", "load_measures", "measure_signals", "parse_tokens", "record", "score",
+    "Trend", "format_value", "load_measures", "measure_signals", "parse_tokens", "record", "score", "trend", "trends",
 ]

@@ -183,6 +183,9 @@ class Measure(Frozen):
     meaningful_change: Change | None = None
     bands: Bands | None = None
     signals: list[SignalRule] = []
+    #: Where the measure is taken, in words ("back", "leg"), when the code alone does not say it (LOINC 72514-3 is
+    #: pain severity anywhere): sent with the result as its body site.
+    body_site: str | None = None
     loinc: str | None = Field(default=None, pattern=r"^\d{1,7}-\d$")
     #: Why there is no LOINC code, or what the code covers.
     loinc_note: str = Field(min_length=1)

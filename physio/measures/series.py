@@ -1,9 +1,12 @@
-"""A result on a date, and the checks a date must pass before a result is kept."""
+"""A result on a date, the checks a date must pass before a result is kept, and a series' baseline, latest and
+change (Trend) for tables."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Mapping, Sequence
 
+from ..models._base import Frozen
 from .models import Answers, Measure, MeasureError, Result
 from .rules import score
 
@@ -24,3 +27,37 @@ def record(measure: Measure, answers: Answers, on: dt.date, *, birth_year: int, 
 def scored(results: list[Result], measure_id: str) -> list[Result]:
     """This instrument's results that have a score, oldest first (a sheet with too few answers has none)."""
     return sorted((r for r in results if r.measure_id == measure_id and r.score.value is not None), key=lambda r: r.on)
+
+
+class Trend(Frozen):
+    """One instrument's results of one patient, in the figures a table shows: baseline (the first scored result),
+    latest, the change between them and the change that matters from that baseline."""
+
+    measure_id: str
+    baseline: Result | None
+    latest: Result | None
+    #: Latest minus baseline (None with fewer than two scored results).
+    change: float | None
+    #: The change that matters from this baseline (None where the instrument has no such figure).
+    matters: float | None
+    #: Answer sheets kept without a score (too few answers).
+    unscored: int
+    scored_count: int
+
+
+def trend(measure: Measure, results: Sequence[Result]) -> Trend:
+    """The Trend of one instrument from a patient's results (any order; other instruments' results ignored)."""
+    series = scored(list(results), measure.id)
+    unscored = sum(1 for r in results if r.measure_id == measure.id and r.score.value is None)
+    base, last = (series[0], series[-1]) if series else (None, None)
+    change = last.score.value - base.score.value if len(series) >= 2 else None
+    c = measure.meaningful_change
+    matters = c.threshold(base.score.value) if (c is not None and base is not None) else None
+    return Trend(measure_id=measure.id, baseline=base, latest=last, change=change, matters=matters,
+                 unscored=unscored, scored_count=len(series))
+
+
+def trends(results: Sequence[Result], measures: Mapping[str, Measure]) -> list[Trend]:
+    """A Trend per instrument the patient has results of, in the order of `measures`."""
+    ids = {r.measure_id for r in results}
+    return [trend(m, results) for mid, m in measures.items() if mid in ids]

@@ -4,8 +4,8 @@
   STarT Back high risk                                                     → psychologically informed care
   Cobb progression of 5° or more, or ATR reaching the referral criterion   → refer to a specialist
 
-Each signal carries its reason (the numbers and dates compared) and the source of the rule. Wiring the signals
-into recommend() belongs to the progression module.
+Each signal carries its reason (the numbers and dates compared, in plain words) and the source of the rule.
+physio.progression.recommend() turns them into the recommendation (its docstring gives the order of precedence).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Mapping, Sequence
 
 from ..models._base import Frozen
-from .models import ACTION_WORDS, Action, Measure, MeasureError, Result, SignalRule
+from .models import ACTION_WORDS, Action, Change, Measure, MeasureError, Result, SignalRule
 from .series import scored
 
 
@@ -35,6 +35,26 @@ def format_value(m: Measure, value: float) -> str:
     return f"{round(value, digits):g}{unit}"
 
 
+def _change_words(m: Measure, change: Change, base: float) -> str:
+    """The change that matters as the source words it, and what it comes to from this baseline:
+    '2 points or 30 % of the baseline: 0.9 here'."""
+    words = f"{change.points:g}{_unit(m, change.points)}"
+    if change.percent is not None:
+        words += f" or {change.percent:g} % of the baseline"
+        here = change.threshold(base)
+        if abs(here - change.points) > 1e-9:
+            words += f": {here:.3g}{_unit(m, here)} here"
+    return words
+
+
+def _unit(m: Measure, amount: float = 2) -> str:
+    """The unit of a change: ODI's % scores change by points; '1 point', '2 points', '5°'."""
+    unit = {"%": "points", "°": "°"}.get(m.scoring.unit, m.scoring.unit)
+    if unit == "points" and abs(amount) == 1:
+        unit = "point"
+    return unit if unit in ("°", "") else f" {unit}"
+
+
 def _worse_by(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:
     base, last = series[0], series[-1]
     if len(series) < 2 or m.scoring.direction == "neither":
@@ -42,14 +62,17 @@ def _worse_by(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, 
     change = last.score.value - base.score.value
     worse = change if m.scoring.direction == "higher-is-worse" else -change
     if rule.when == "worse-by":
-        need = rule.points
+        need, words = rule.points, f"{rule.points:g}{_unit(m, rule.points)}"
     else:
-        need = m.meaningful_change.threshold(base.score.value)
+        need, words = m.meaningful_change.threshold(base.score.value), _change_words(m, m.meaningful_change,
+                                                                                     base.score.value)
     if worse < need - 1e-9:
         return None
-    return (f"{m.short_name} {format_value(m, last.score.value)} on {last.on:%d.%m.%Y} against "
-            f"{format_value(m, base.score.value)} at baseline ({base.on:%d.%m.%Y}): worse by {worse:.3g}, at least "
-            f"the {need:.3g} that matters", last.on)
+    verb = "rose" if change > 0 else "fell"
+    by = f"{worse:.3g}{_unit(m, round(worse, 3))}"
+    return (f"{m.short_name} {verb} from {format_value(m, base.score.value)} on {base.on:%d.%m.%Y} to "
+            f"{format_value(m, last.score.value)} on {last.on:%d.%m.%Y}: worse by {by}, at least "
+            f"the change that matters ({words})", last.on)
 
 
 def _risk_group(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:
@@ -64,9 +87,9 @@ def _reaches(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, d
     base, last = series[0], series[-1]
     if len(series) < 2 or base.score.value >= rule.value or last.score.value < rule.value:
         return None
-    return (f"{m.short_name} {format_value(m, last.score.value)} on {last.on:%d.%m.%Y}, up from "
-            f"{format_value(m, base.score.value)} at baseline ({base.on:%d.%m.%Y}): it reached the referral "
-            f"criterion of {format_value(m, rule.value)}", last.on)
+    return (f"{m.short_name} rose from {format_value(m, base.score.value)} on {base.on:%d.%m.%Y} to "
+            f"{format_value(m, last.score.value)} on {last.on:%d.%m.%Y}: it reached the referral criterion of "
+            f"{format_value(m, rule.value)}", last.on)
 
 
 _CHECKS = {"worse-by-meaningful-change": _worse_by, "worse-by": _worse_by, "risk-group": _risk_group,

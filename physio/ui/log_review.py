@@ -22,7 +22,7 @@ from ..io.report import write_adherence_report
 from ..library import Library, default_library
 from ..models import Plan
 from ..planning import advance, change_phase, schedule, step_back
-from ..clinic import _phase_began
+from ..clinic import _phase_began, patient_outcomes
 from ..progression import Recommendation, recommend
 from ..redflag_view import with_open_flags
 from ..store import Workspace, clean_filename
@@ -298,7 +298,8 @@ class LogReview:
         if plan is None or summary is None:
             return
         rec = recommend(plan, summary, adherence_cutoff=self.cutoff.value, max_weeks=self._max_weeks(plan),
-                        phase_start=_phase_began(self.workspace, plan))
+                        phase_start=_phase_began(self.workspace, plan),
+                        outcomes=patient_outcomes(self.workspace, plan.patient.id))
         self.recommendation, self.next_plan = rec, None
         default = plan.progression.advance.min_adherence
         used = rec.numbers.get("adherence_cutoff")
@@ -398,7 +399,8 @@ class LogReview:
             folder.mkdir(exist_ok=True)
             day = f"{summary.as_of:%Y-%m-%d}" if summary.as_of else "no-log"
             path = write_adherence_report(plan, summary, self.recommendation,
-                                          folder / f"{plan.id}-v{plan.version}-adherence-{day}.pdf")
+                                          folder / f"{plan.id}-v{plan.version}-adherence-{day}.pdf",
+                                          outcomes=patient_outcomes(self.workspace, plan.patient.id))
         finally:
             self.report_button.disabled = False
         self.report_links.value = (
