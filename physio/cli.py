@@ -529,7 +529,7 @@ def _workspace_backup(args: argparse.Namespace) -> None:
 
 def _workspace_restore(args: argparse.Namespace) -> None:
     ws = Workspace.restore(args.src, args.folder)
-    _out(f"Restored {args.src} into {ws.folder}: {len(ws.patients())} patient(s), {len(ws.plan_ids())} plan(s).")
+    _out(f"Restored {args.src} into {ws.folder}: {len(ws.patients(include_archived=True))} patient(s), {len(ws.plan_ids())} plan(s).")
 
 
 def _add_workspace(sub: argparse._SubParsersAction) -> None:

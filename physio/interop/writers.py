@@ -68,7 +68,7 @@ def write_plan_files(ws, plan: Plan, folder: str | Path, *, fhir: bool, ics: boo
 
 def gather_tables(ws, patient_id: str | None = None) -> dict[str, list[dict]]:
     """The tables of one patient, or of the whole clinic when patient_id is None."""
-    patients = [ws.patient(patient_id)] if patient_id else ws.patients()
+    patients = [ws.patient(patient_id)] if patient_id else ws.patients(include_archived=True)
     plans, entries, rejections, results = [], [], [], []
     for p in patients:
         for latest in ws.plans_for(p.id):

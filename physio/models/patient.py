@@ -11,6 +11,12 @@ from ._base import Frozen
 
 _ID = r"^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*$"
 
+PSFS_MAX_ACTIVITIES = 5
+"""How many activities a patient names for the Patient-Specific Functional Scale.
+
+Why: the scale asks the patient for 3 to 5 activities they find hard (ST1: Stratford et al. 1995); fewer are
+accepted at intake (the rest can be added later), more are refused."""
+
 DirectionalPreference = Literal["extension", "flexion", "lateral-shift", "none-found"]
 
 
@@ -120,6 +126,46 @@ class Patient(Frozen):
     notes: str | None = None
     #: IANA time zone the patient lives in (e.g. "Europe/Berlin"): calendar reminders are at local times there.
     time_zone: str | None = None
+    #: The activities the patient named at intake as hard to do because of the back (PSFS, ST1), in their words.
+    psfs_activities: list[str] = []
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _plain_id(cls, v):
+        import re
+
+        if isinstance(v, str) and not v.strip():
+            raise ValueError("the patient id is empty; give each patient a short id of letters and digits, e.g. P007")
+        if isinstance(v, str) and not re.match(_ID, v):
+            raise ValueError(f"the patient id {v!r} may hold only letters and digits, with single - or _ between "
+                             "them (no spaces), e.g. P007 or berg-1961")
+        return v
+
+    @field_validator("birth_year")
+    @classmethod
+    def _born_already(cls, v: int) -> int:
+        from ..clock import today
+
+        this_year = today().year
+        if v > this_year:
+            raise ValueError(f"the birth year {v} is in the future; write the year the patient was born "
+                             f"(1900 to {this_year})")
+        return v
+
+    @field_validator("psfs_activities")
+    @classmethod
+    def _psfs_named(cls, v: list[str]) -> list[str]:
+        named = [a.strip() for a in v]
+        if any(not a for a in named):
+            raise ValueError("a PSFS activity needs a name: what the patient finds hard to do, e.g. 'sitting at work'")
+        seen = [a.lower() for a in named]
+        twice = sorted({a for a, low in zip(named, seen) if seen.count(low) > 1})
+        if twice:
+            raise ValueError(f"the PSFS activity '{twice[0]}' is named twice; name each activity once")
+        if len(named) > PSFS_MAX_ACTIVITIES:
+            raise ValueError(f"{len(named)} PSFS activities were named; the scale takes at most "
+                             f"{PSFS_MAX_ACTIVITIES} (ST1), so keep the ones that matter most to the patient")
+        return named
 
     @field_validator("time_zone")
     @classmethod
@@ -161,6 +207,13 @@ class Patient(Frozen):
             return list(dict.fromkeys(vocabulary.red_flag(f).id for f in flags))
         except KeyError as e:  # UnknownId: says which id and lists the allowed ones
             raise ValueError(str(e)) from None
+
+    def changes(self, other: "Patient") -> list[str]:
+        """What differs from `other` (a later record of the same patient), one line per field in words:
+        "therapist: Anna Berg → Jonas Meier"."""
+        from ..patient_record import patient_changes
+
+        return patient_changes(self, other)
 
     def age(self, on: dt.date) -> int:
         """Age in whole years on a date; birth day unknown, so it is the age reached that year."""

@@ -18,6 +18,8 @@ from ..models._base import Frozen
 ACTIONS: dict[str, str] = {
     "patient-added": "patient added",
     "patient-changed": "patient record changed",
+    "patient-archived": "patient archived",
+    "patient-brought-back": "patient brought back from the archive",
     "plan-issued": "plan issued",
     "import": "returned log imported",
     "red-flag-acknowledged": "red flag acknowledged",

@@ -1,10 +1,22 @@
-"""Patients in the workspace: added once, changed on purpose (the earlier record kept)."""
+"""Patients in the workspace: added once, changed on purpose (the earlier record kept), archived and brought
+back (nothing deleted).
+
+Whether a patient is archived is not a column of its own: it is the latest of the patient's "archived" and
+"brought back" lines in the append-only audit trail, so every archiving keeps who, when and why.
+"""
 
 from __future__ import annotations
 
 from ..errors import UnknownId, WorkspaceError
 from ..models import Patient
-from ._audit import insert_event, now
+from ._audit import AuditEvent, insert_event, now
+
+#: The audit actions that archive and bring back a patient; the latest one decides.
+_ARCHIVE_ACTIONS = ("patient-archived", "patient-brought-back")
+_LATEST_ARCHIVE_EVENTS = (
+    "SELECT id, at, who, action, patient_id, detail FROM audit WHERE id IN "
+    "(SELECT MAX(id) FROM audit WHERE action IN (?, ?) GROUP BY patient_id)"
+)
 
 
 class Patients:
@@ -26,7 +38,67 @@ class Patients:
                 self._store_patient(con, p, update, by)
         return patients
 
-    def _store_patient(self, con, p: Patient, update: bool, by: str | None) -> None:
+    def update_patient(self, patient: Patient, *, by: str | None = None, reason: str | None = None) -> Patient:
+        """Change an existing patient's record; the earlier record is kept in patient_history() and the audit
+        trail says what changed (and why, when a reason is given). Nothing changed: nothing is written."""
+        before = self.patient(patient.id)
+        changes = before.changes(patient)
+        if not changes:
+            return before
+        detail = "; ".join(changes) + (f" (reason: {reason.strip()})" if reason and reason.strip() else "")
+        with self._write() as con:  # type: ignore[attr-defined]
+            self._store_patient(con, patient, True, by, detail=detail)
+        return patient
+
+    def archive_patient(self, patient_id: str, *, by: str | None = None, reason: str) -> None:
+        """Archive a patient: hidden from the patient list, no new plan version and no import until brought
+        back. Nothing is deleted."""
+        if not reason or not reason.strip():
+            raise WorkspaceError(f"give the reason for archiving patient '{patient_id}' (e.g. \"treatment finished\")")
+        patient = self.patient(patient_id)
+        with self._write() as con:  # type: ignore[attr-defined]
+            since = self._archived_event(con, patient_id)
+            if since is not None:
+                raise WorkspaceError(f"patient '{patient_id}' is already archived ({since.at:%d.%m.%Y}, {since.who}: "
+                                     f"{since.detail})")
+            insert_event(con, "patient-archived", patient_id, f"{patient.name}: {reason.strip()}", by)
+
+    def bring_back_patient(self, patient_id: str, *, by: str | None = None) -> None:
+        """Bring an archived patient back to the patient list; plans and imports are allowed again."""
+        patient = self.patient(patient_id)
+        with self._write() as con:  # type: ignore[attr-defined]
+            if self._archived_event(con, patient_id) is None:
+                raise WorkspaceError(f"patient '{patient_id}' is not archived; there is nothing to bring back")
+            insert_event(con, "patient-brought-back", patient_id, f"{patient.name} is an active patient again", by)
+
+    def is_archived(self, patient_id: str) -> bool:
+        return self.archived_since(patient_id) is not None
+
+    def archived_since(self, patient_id: str) -> AuditEvent | None:
+        """The audit line that archived the patient (when, who, why), or None for an active patient."""
+        self.patient(patient_id)
+        with self._read() as con:  # type: ignore[attr-defined]
+            return self._archived_event(con, patient_id)
+
+    def _archived_event(self, con, patient_id: str) -> AuditEvent | None:
+        return self._archived_events(con).get(patient_id)
+
+    def _archived_events(self, con) -> dict[str, AuditEvent]:
+        keys = ("id", "at", "who", "action", "patient_id", "detail")
+        events = [AuditEvent.model_validate(dict(zip(keys, r)))
+                  for r in con.execute(_LATEST_ARCHIVE_EVENTS, _ARCHIVE_ACTIONS)]
+        return {e.patient_id: e for e in events if e.action == "patient-archived"}  # type: ignore[misc]
+
+    def _refuse_archived(self, patient_id: str, what: str) -> None:
+        """Called before issuing a plan or importing a log: an archived patient gets neither."""
+        since = self.archived_since(patient_id)
+        if since is not None:
+            raise WorkspaceError(
+                f"patient '{patient_id}' is archived ({since.at:%d.%m.%Y}, {since.who}: {since.detail}), so {what}; "
+                f"bring the patient back first (physio patients archive {patient_id} --undo); nothing was stored"
+            )
+
+    def _store_patient(self, con, p: Patient, update: bool, by: str | None, detail: str | None = None) -> None:
         row = con.execute("SELECT json FROM patients WHERE id = ?", (p.id,)).fetchone()
         if row and not update:
             raise WorkspaceError(
@@ -47,7 +119,7 @@ class Patients:
             (p.id, p.model_dump_json(), at),
         )
         if row:
-            insert_event(con, "patient-changed", p.id, f"record of {p.name} updated (the earlier one is kept)", by)
+            insert_event(con, "patient-changed", p.id, detail or f"record of {p.name} updated (the earlier one is kept)", by)
         else:
             insert_event(con, "patient-added", p.id, f"{p.name}, born {p.birth_year}, therapist {p.therapist}", by)
 
@@ -71,6 +143,9 @@ class Patients:
                                (patient_id,)).fetchall()
         return [Patient.model_validate_json(r[0]) for r in rows]
 
-    def patients(self) -> list[Patient]:
+    def patients(self, include_archived: bool = False) -> list[Patient]:
+        """The patients by id; archived ones only with include_archived=True."""
         with self._read() as con:  # type: ignore[attr-defined]
-            return [Patient.model_validate_json(r[0]) for r in con.execute("SELECT json FROM patients ORDER BY id")]
+            archived = set() if include_archived else set(self._archived_events(con))
+            rows = con.execute("SELECT id, json FROM patients ORDER BY id").fetchall()
+        return [Patient.model_validate_json(j) for i, j in rows if i not in archived]
