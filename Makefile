@@ -2,8 +2,12 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-# Where the example workspace is built (patients, issued plans, returned logs). Override freely.
-WORKSPACE ?= $(CURDIR)/workspace
+# The example workspace (fictional patients, issued plans, returned logs), opened by default.
+EXAMPLE_WORKSPACE := $(CURDIR)/workspace
+# A clinic's own workspace: make run WORKSPACE=/path/to/folder (never filled with the example patients).
+WORKSPACE ?= $(EXAMPLE_WORKSPACE)
+# As an absolute path: JupyterLab and Voilà run the notebooks from notebooks/, not from here.
+WS := $(abspath $(WORKSPACE))
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: run test app venv system-deps workspace bench clean
@@ -23,17 +27,23 @@ venv: $(BIN)/.installed
 system-deps:
 	bash scripts/system-deps.sh
 
-## Build the example workspace from patients_example/ (kept if it already exists).
+## The workspace to open: the example one is built from patients_example/ (kept if it already exists); any
+## other folder is the clinic's own: made empty if it holds no workspace yet, never given example patients.
 workspace: venv
-	$(BIN)/physio workspace example "$(WORKSPACE)"
+ifeq ($(WS),$(EXAMPLE_WORKSPACE))
+	$(BIN)/physio workspace example "$(WS)"
+else
+	@test -e "$(WS)/workspace.sqlite" || $(BIN)/physio workspace new "$(WS)"
+endif
+	@$(BIN)/physio --workspace "$(WS)" workspace show
 
 ## The main job: JupyterLab on notebooks/, with the example workspace ready.
 run: workspace
-	PHYSIO_WORKSPACE="$(WORKSPACE)" $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks
+	PHYSIO_WORKSPACE="$(WS)" $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks
 
 ## The notebooks as a web app (Voilà) for therapists who never want to see code.
 app: workspace
-	PHYSIO_WORKSPACE="$(WORKSPACE)" $(BIN)/voila --no-browser notebooks/
+	PHYSIO_WORKSPACE="$(WS)" $(BIN)/voila --no-browser notebooks/
 
 ## The whole test suite, notebooks and browser test included.
 test: venv system-deps

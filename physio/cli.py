@@ -103,17 +103,6 @@ def _issue_or_show(args: argparse.Namespace, ws: Workspace, plan: Plan, issued_b
 # ---------------------------------------------------------------- patients
 
 
-def _patients_list(args: argparse.Namespace) -> None:
-    ws = _workspace(args)
-    patients = ws.patients()
-    if not patients:
-        _out(f"No patients in {ws.folder} yet.")
-        return
-    for p in patients:
-        plans = ", ".join(pl.label for pl in ws.plans_for(p.id)) or "no plan"
-        _out(f"{p.id}\t{p.name}\tborn {p.birth_year}\t{p.therapist}\t{plans}")
-
-
 def _history(args: argparse.Namespace) -> None:
     ws = _workspace(args)
     patient = ws.patient(args.patient_id)
@@ -126,9 +115,9 @@ def _history(args: argparse.Namespace) -> None:
 
 
 def _add_patients(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("patients", help="the patients in the workspace")
-    s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    s.add_parser("list", help="list every patient with their latest plans").set_defaults(func=_patients_list)
+    from .cli_patients import add_patients_commands  # add, edit, archive, list, show, history
+
+    add_patients_commands(sub)
     h = sub.add_parser("history", help="who did what for one patient, and when (the audit trail)")
     h.add_argument("patient_id", metavar="PATIENT_ID")
     h.set_defaults(func=_history)
@@ -520,6 +509,29 @@ def _workspace_example(args: argparse.Namespace) -> None:
         _out(f"  {p.id}\t{p.name}\t" + (", ".join(pl.label for pl in ws.plans_for(p.id)) or "no plan"))
 
 
+def _workspace_new(args: argparse.Namespace) -> None:
+    from .workspace_info import workspace_line
+
+    folder = Path(args.folder)
+    if (folder / "workspace.sqlite").exists():
+        raise PlanError(f"{folder} already holds a workspace; open it with physio --workspace {folder} ... "
+                        f"(or make run WORKSPACE={folder}); nothing was changed")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise PlanError(f"{folder} already holds other files but no workspace; choose a new or empty folder for "
+                        "the clinic's workspace")
+    ws = Workspace(folder)
+    _out(f"New empty workspace in {ws.folder.resolve()}.")
+    _out(workspace_line(ws))
+    _out(f"Next: add a patient with physio --workspace {folder} patients add (asks for each field), "
+         f"or open it with make run WORKSPACE={folder} (JupyterLab) or make app WORKSPACE={folder} (the app).")
+
+
+def _workspace_show(args: argparse.Namespace) -> None:
+    from .workspace_info import workspace_line
+
+    _out(workspace_line(_workspace(args)))
+
+
 def _workspace_backup(args: argparse.Namespace) -> None:
     ws = _workspace(args)
     dest = ws.backup(args.dest)
@@ -538,6 +550,11 @@ def _add_workspace(sub: argparse._SubParsersAction) -> None:
     ex = s.add_parser("example", help="build the example workspace from patients_example/ (kept if it exists)")
     ex.add_argument("folder", nargs="?", default=None, metavar="FOLDER")
     ex.set_defaults(func=_workspace_example)
+    new = s.add_parser("new", help="make a clinic's own, empty workspace in a new or empty folder")
+    new.add_argument("folder", metavar="FOLDER")
+    new.set_defaults(func=_workspace_new)
+    s.add_parser("show", help="which workspace this is, and how many patients it holds").set_defaults(
+        func=_workspace_show)
     b = s.add_parser("backup", help="copy the workspace (database and kept originals) into a new folder, "
                                     "even while it is in use")
     b.add_argument("dest", metavar="DEST")

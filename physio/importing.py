@@ -211,6 +211,7 @@ def import_bytes(
     cleaned and kept as data, never used as a path."""
     workspace.patient(patient_id)
     name = clean_filename(filename)
+    workspace.refuse_if_archived(patient_id, f"{name} cannot be imported")  # before reading: nothing is kept
     keep = dict(workspace=workspace, patient_id=patient_id, content=content, name=name, imported_at=imported_at, by=by)
     try:
         raw = read_log_bytes(content, name, mapping=mapping)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from .errors import WorkspaceError
 from .models import Clearance, Condition, Patient
 
-__all__ = ["FIELD_LABELS", "PatientInputError", "describe", "field_problems", "patient_changes", "patient_from_fields",
+__all__ = ["CONDITION_DETAILS", "FIELD_LABELS", "PatientInputError", "cap", "describe", "field_problems", "patient_changes", "patient_from_fields",
            "patient_lines"]
 
 #: Each field of a patient's record as the intake form and the CLI name it.
@@ -50,6 +50,12 @@ FIELD_LABELS: dict[str, str] = {
 
 LANGUAGES = {"en": "English", "ru": "Russian"}
 
+#: The details recorded for each condition (besides free-text details): the ones that change the plan.
+CONDITION_DETAILS: dict[str, tuple[str, ...]] = {
+    "lumbar-disc-hernia": ("disc_level", "side", "directional_preference"),
+    "scoliosis": ("cobb_deg", "risser", "curve_type"),
+}
+
 
 class PatientInputError(WorkspaceError):
     """A patient's record refused field by field: `problems` maps a field (e.g. "birth_year", "conditions.0.side")
@@ -58,6 +64,11 @@ class PatientInputError(WorkspaceError):
     def __init__(self, problems: dict[str, str]):
         self.problems = dict(problems)
         super().__init__("\n".join(self.problems.values()))
+
+
+def cap(text: str) -> str:
+    """A capital first letter, the rest untouched ("PSFS activities" stays as it is)."""
+    return text[:1].upper() + text[1:]
 
 
 def _label(loc: tuple) -> str:
@@ -78,30 +89,31 @@ def _label(loc: tuple) -> str:
 def _sentence(err: dict) -> str:
     """One pydantic error as a plain sentence: the field, what is wrong, what is allowed."""
     field = _label(tuple(err["loc"]))
+    Field = cap(field)  # noqa: N806  (the field's name at the start of a sentence)
     kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
     if kind == "value_error":
         msg = err["msg"].removeprefix("Value error, ")
         plain = msg.startswith(("the ", "a ", "unknown ", "clearances["))
-        return msg[:1].upper() + msg[1:] if plain else f"{field.capitalize()}: {msg}"
+        return msg[:1].upper() + msg[1:] if plain else f"{Field}: {msg}"
     shown = f" ({given!r} was given)" if isinstance(given, (str, int, float)) and given != "" else ""
     texts = {
-        "missing": f"{field.capitalize()} is missing; it is required",
-        "string_too_short": f"{field.capitalize()} is empty; please fill it in",
-        "int_parsing": f"{field.capitalize()} must be a whole number{shown}",
-        "int_from_float": f"{field.capitalize()} must be a whole number{shown}",
-        "float_parsing": f"{field.capitalize()} must be a number{shown}",
-        "greater_than_equal": f"{field.capitalize()} must be at least {ctx.get('ge')}{shown}",
-        "less_than_equal": f"{field.capitalize()} must be at most {ctx.get('le')}{shown}",
-        "literal_error": f"{field.capitalize()} must be one of: {ctx.get('expected', '').replace(chr(39), '')}{shown}",
-        "date_from_datetime_parsing": f"{field.capitalize()} must be a date written YYYY-MM-DD, e.g. 2026-08-20{shown}",
-        "date_parsing": f"{field.capitalize()} must be a date written YYYY-MM-DD, e.g. 2026-08-20{shown}",
-        "date_type": f"{field.capitalize()} must be a date written YYYY-MM-DD, e.g. 2026-08-20{shown}",
+        "missing": f"{Field} is missing; it is required",
+        "string_too_short": f"{Field} is empty; please fill it in",
+        "int_parsing": f"{Field} must be a whole number{shown}",
+        "int_from_float": f"{Field} must be a whole number{shown}",
+        "float_parsing": f"{Field} must be a number{shown}",
+        "greater_than_equal": f"{Field} must be at least {ctx.get('ge')}{shown}",
+        "less_than_equal": f"{Field} must be at most {ctx.get('le')}{shown}",
+        "literal_error": f"{Field} must be one of: {ctx.get('expected', '').replace(chr(39), '')}{shown}",
+        "date_from_datetime_parsing": f"{Field} must be a date written YYYY-MM-DD, e.g. 2026-08-20{shown}",
+        "date_parsing": f"{Field} must be a date written YYYY-MM-DD, e.g. 2026-08-20{shown}",
+        "date_type": f"{Field} must be a date written YYYY-MM-DD, e.g. 2026-08-20{shown}",
         "extra_forbidden": f"'{err['loc'][-1]}' is not a field of a patient's record; check its spelling",
-        "list_type": f"{field.capitalize()} must be a list",
+        "list_type": f"{Field} must be a list",
     }
     if kind == "string_pattern_mismatch" and err["loc"][-1] == "disc_level":
         return f"Disc level{_of(err)} must be written like L4-L5 or L5-S1{shown}"
-    return texts.get(kind, f"{field.capitalize()}: {err['msg']}{shown}")
+    return texts.get(kind, f"{Field}: {err['msg']}{shown}")
 
 
 def _of(err: dict) -> str:
@@ -208,5 +220,5 @@ def patient_lines(p: Patient) -> list[str]:
         value = getattr(p, field)
         if value is None or value == [] or value is False:
             continue
-        lines.append(f"{FIELD_LABELS.get(field, field).capitalize()}: {describe(field, value)}")
+        lines.append(f"{cap(FIELD_LABELS.get(field, field))}: {describe(field, value)}")
     return lines

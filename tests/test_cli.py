@@ -76,7 +76,7 @@ def test_show_advance_step_back_and_patients_list(env, capsys):
     code, out, _ = run(capsys, base + ["plan", "show", "P001-test-back", "--version", "2"])
     assert code == 0 and "v2" in out and "Phase 2" in out and "Since v1: Phase: Phase 1 → Phase 2." in out
     code, out, _ = run(capsys, base + ["patients", "list"])
-    assert code == 0 and out.startswith("P001\tAnna Test") and "P001-test-back v3" in out
+    assert code == 0 and out.startswith("Workspace: ws (") and "\nP001\tAnna Test" in out and "P001-test-back v3" in out
 
 
 @pytest.mark.parametrize(

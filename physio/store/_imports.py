@@ -113,7 +113,7 @@ class Imports:
     def _check_import(self, patient_id: str, plan_id: str, plan_version: int, filename: str,
                       entries: list[LogEntry]) -> None:
         self.patient(patient_id)  # type: ignore[attr-defined]
-        self._refuse_archived(patient_id, f"{filename} cannot be imported")  # type: ignore[attr-defined]
+        self.refuse_if_archived(patient_id, f"{filename} cannot be imported")  # type: ignore[attr-defined]
         plan = self.plan(plan_id, plan_version)  # type: ignore[attr-defined]
         if plan.patient.id != patient_id:
             raise WorkspaceError(

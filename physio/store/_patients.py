@@ -89,8 +89,9 @@ class Patients:
                   for r in con.execute(_LATEST_ARCHIVE_EVENTS, _ARCHIVE_ACTIONS)]
         return {e.patient_id: e for e in events if e.action == "patient-archived"}  # type: ignore[misc]
 
-    def _refuse_archived(self, patient_id: str, what: str) -> None:
-        """Called before issuing a plan or importing a log: an archived patient gets neither."""
+    def refuse_if_archived(self, patient_id: str, what: str) -> None:
+        """Called before issuing a plan or importing a log: an archived patient gets neither. `what` says what
+        is refused ("no new plan version can be issued")."""
         since = self.archived_since(patient_id)
         if since is not None:
             raise WorkspaceError(

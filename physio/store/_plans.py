@@ -22,7 +22,7 @@ class Plans:
 
         if not issued_by or not issued_by.strip():
             raise WorkspaceError("a plan needs the name of who issues it (issued_by); it was empty")
-        self._refuse_archived(plan.patient.id, "no new plan version can be issued")  # type: ignore[attr-defined]
+        self.refuse_if_archived(plan.patient.id, "no new plan version can be issued")  # type: ignore[attr-defined]
         self._refuse_open_red_flags(plan.patient.id)  # type: ignore[attr-defined]  # physio.store._redflags
         problems = check_plan(plan)
         if problems:

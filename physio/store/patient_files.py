@@ -29,6 +29,16 @@ _PatientLoader.add_implicit_resolver(
 def read_patient(path: str | Path) -> Patient:
     """Read one patient YAML file; a mistake is reported with file, field, value given and what is allowed."""
     path = Path(path)
+    data = read_patient_fields(path)
+    try:
+        return Patient.model_validate(data)
+    except ValidationError as e:
+        raise WorkspaceError("\n".join(_problems(path, e))) from None
+
+
+def read_patient_fields(path: str | Path) -> dict:
+    """The fields of one patient YAML file, not yet checked; a file that is not YAML is refused plainly."""
+    path = Path(path)
     try:
         data = load_checked(path.read_text(encoding="utf-8"), _PatientLoader)
     except AliasBombError as e:
@@ -47,22 +57,23 @@ def read_patient(path: str | Path) -> Patient:
         raise WorkspaceError(f"{path.name}:{line} is not valid YAML: {e.problem}") from e
     if not isinstance(data, dict):
         raise WorkspaceError(f"{path.name}: expected the fields of one patient (id, name, birth_year, therapist...)")
-    try:
-        return Patient.model_validate(data)
-    except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            field = ".".join(str(p) for p in err["loc"])
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                problems.append(f"{path.name} {field}: missing; it is required")
-                continue
-            if err["type"] == "extra_forbidden":
-                msg = "unknown field; check its spelling"
-            given = err.get("input")
-            shown = "" if isinstance(given, (dict, list)) else f" (given: {given!r})"
-            problems.append(f"{path.name} {field}: {msg}{shown}")
-        raise WorkspaceError("\n".join(problems)) from None
+    return data
+
+
+def _problems(path: Path, e: ValidationError) -> list[str]:
+    problems = []
+    for err in e.errors():
+        field = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            problems.append(f"{path.name} {field}: missing; it is required")
+            continue
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field; check its spelling"
+        given = err.get("input")
+        shown = "" if isinstance(given, (dict, list)) else f" (given: {given!r})"
+        problems.append(f"{path.name} {field}: {msg}{shown}")
+    return problems
 
 
 def read_patients(folder: str | Path) -> list[Patient]:
