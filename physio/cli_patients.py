@@ -70,13 +70,16 @@ def fields_from_options(args: argparse.Namespace) -> dict[str, Any]:
         values = getattr(args, opt, None)
         if values is None:
             continue
+        if values == [""]:  # --contraindication "" (and the like): the list is emptied
+            data[field] = []
+            continue
         if opt == "condition":
             values = [_spec(v, "--condition", _CONDITION_KEYS, "kind",
                             "lumbar-disc-hernia,disc-level=L4-L5,side=left,preference=extension") for v in values]
         elif opt == "clearance":
             values = [_spec(v, "--clearance", _CLEARANCE_KEYS, "contraindication",
                             "hypertension,by=Dr Weber,on=2026-08-20,protocol=stretching-board") for v in values]
-        data[field] = [] if values == [""] else values
+        data[field] = values
     return data
 
 
@@ -239,7 +242,8 @@ def _patients_history(args: argparse.Namespace) -> None:
 
 
 def _record_options(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("the record (a list option replaces the whole list; repeat it for each item)")
+    g = parser.add_argument_group("the record (a list option replaces the whole list: repeat it for each item, or "
+                                  "give it once with \"\" to empty the list)")
     g.add_argument("--file", default=None, metavar="PATIENT.yaml", help="the record as YAML (see patients_example/)")
     g.add_argument("--id", default=None, metavar="ID", help="short id of letters and digits, e.g. P007")
     g.add_argument("--name", default=None)

@@ -4,15 +4,15 @@ field by field (pure: no files, no widgets; the CLI and the intake form both use
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
 from .errors import WorkspaceError
 from .models import Clearance, Condition, Patient
 
-__all__ = ["CONDITION_DETAILS", "FIELD_LABELS", "PatientInputError", "cap", "describe", "field_problems", "patient_changes", "patient_from_fields",
-           "patient_lines"]
+__all__ = ["CONDITION_DETAILS", "FIELD_LABELS", "PatientInputError", "cap", "describe", "field_problems",
+           "patient_changes", "patient_from_fields", "patient_lines", "term_choice", "vocabulary_terms"]
 
 #: Each field of a patient's record as the intake form and the CLI name it.
 FIELD_LABELS: dict[str, str] = {
@@ -222,3 +222,65 @@ def patient_lines(p: Patient) -> list[str]:
             continue
         lines.append(f"{cap(FIELD_LABELS.get(field, field))}: {describe(field, value)}")
     return lines
+
+
+def vocabulary_terms(kind: str, language: str = "en") -> list[tuple[str, str]]:
+    """(label in words, id) of every condition, contraindication or red flag of the vocabulary, in its order."""
+    from .vocabulary import default_vocabulary
+
+    vocab = default_vocabulary()
+    items = {"condition": vocab.conditions, "contraindication": vocab.contraindications,
+             "red flag": vocab.red_flags}[kind]
+    return [(t.label.get(language) or t.id, t.id) for t in items]
+
+
+def term_choice(kind: str, text: str, language: str = "en") -> str:
+    """The vocabulary id for what was typed: a label in words, an id or a synonym (case ignored). Anything else is
+    refused with the closest labels: "'high blod presure' is not a contraindication of the list; did you mean
+    High blood pressure ...?"."""
+    from .errors import UnknownId
+    from .vocabulary import default_vocabulary
+
+    typed = " ".join(str(text).split())
+    if not typed:
+        raise WorkspaceError(f"type the {kind} in words, or choose it from the list")
+    terms = vocabulary_terms(kind, language)
+    for label, tid in terms:
+        if typed.lower() == label.lower():
+            return tid
+    vocab = default_vocabulary()
+    find = {"condition": vocab.condition, "contraindication": vocab.contraindication, "red flag": vocab.red_flag}[kind]
+    try:
+        return find(typed).id
+    except UnknownId:
+        pass
+    near = _closest(typed.lower(), kind, terms)
+    hint = "; did you mean " + " or ".join(f"“{label}”" for label in near) + "?" if near else ""
+    return _refuse_term(typed, kind, hint)
+
+
+def _closest(typed: str, kind: str, terms: list[tuple[str, str]]) -> list[str]:
+    """Up to three labels closest to what was typed: compared with the start of each label, its id and its
+    synonyms, so "high blod presure" finds "High blood pressure (above 140/90) ..."."""
+    import difflib
+
+    from .vocabulary import default_vocabulary
+
+    vocab = default_vocabulary()
+    find = {"condition": vocab.condition, "contraindication": vocab.contraindication, "red flag": vocab.red_flag}[kind]
+    scored = []
+    for label, tid in terms:
+        names = [label.lower(), label.lower()[: len(typed) + 2], tid.replace("-", " "),
+                 *(s.lower() for s in find(tid).synonyms)]
+        score = max(difflib.SequenceMatcher(None, typed, n).ratio() for n in names)
+        if typed in label.lower():
+            score = max(score, 0.8)
+        scored.append((score, label))
+    scored.sort(key=lambda x: -x[0])
+    return [label for score, label in scored[:3] if score >= 0.6]
+
+
+def _refuse_term(typed: str, kind: str, hint: str) -> NoReturn:
+    if hint:
+        raise WorkspaceError(f"“{typed}” is not a {kind} of the list{hint}")
+    raise WorkspaceError(f"“{typed}” is not a {kind} of the list; choose one from the list")

@@ -5,8 +5,9 @@ raise into the kernel: errors appear as a clear message inside the widget.
 """
 
 from .clinic import ClinicOverview
+from .intake import IntakeForm
 from .log_review import LogReview
 from .plan_builder import PlanBuilder
 from .protocols import ProtocolBrowser
 
-__all__ = ["ClinicOverview", "LogReview", "PlanBuilder", "ProtocolBrowser"]
+__all__ = ["ClinicOverview", "IntakeForm", "LogReview", "PlanBuilder", "ProtocolBrowser"]

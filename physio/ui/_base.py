@@ -19,6 +19,7 @@ import ipywidgets as w
 
 from ..errors import PhysioError
 from ..models import PARAM_LABELS
+from ..workspace_info import workspace_line  # noqa: F401  (which workspace is open, for every widget's header)
 
 #: One stylesheet for all widgets, so the notebooks and the Voilà app look the same.
 CSS = """
