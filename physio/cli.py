@@ -338,7 +338,7 @@ def _review(args: argparse.Namespace) -> None:
 
 def _outcome_lines(outcomes) -> list[str]:
     """'Outcome measures:' and one line per instrument: latest, baseline and the change that matters."""
-    from .measures import default_measures, format_value, trends
+    from .measures import default_measures, format_value, part_changes, trends
 
     if not outcomes:
         return []
@@ -356,6 +356,11 @@ def _outcome_lines(outcomes) -> list[str]:
             text += f"; baseline {format_value(m, base.score.value)} on {base.on:%d.%m.%Y}, change {t.change:+.3g}"
             text += f" (matters from {t.matters:.3g})" if t.matters is not None else ""
         lines.append(text)
+        for p in part_changes(m, t):
+            value = "not enough answers" if p.latest is None else format_value(m, p.latest)
+            change = "" if p.change is None else f", change {p.change:+.2g}" + (
+                f" (matters from {p.matters:g})" if p.matters is not None else "")
+            lines.append(f"    {p.name}: {value}{change}")
     return lines
 
 

@@ -73,15 +73,26 @@ def test_start_back_high_risk_is_flagged_without_stopping_the_advance(example_wo
             "subscore 5) [HI1: ") in out
 
 
-def test_cobb_progression_refers_to_a_specialist(example_workspace):
-    """S1: a Cobb progression of 5° or more → refer to a specialist (level: discuss at the next contact)."""
+def test_cobb_progression_refers_to_a_specialist_and_srs_domains_are_listed(example_workspace, tmp_path):
+    """S1: a Cobb progression of 5° or more → refer to a specialist (level: discuss at the next contact).
+    BG1: SRS-22r domains each with their own change that matters (pain 0.6), in the review and the report."""
     ws = example_workspace
     physio(ws, "measures", "record", "P006", "cobb", "18", "--date", "2026-06-01")
     physio(ws, "measures", "record", "P006", "cobb", "23", "--date", "2026-09-01")
-    out = physio(ws, "review", SCOLIOSIS).stdout
+    physio(ws, "measures", "record", "P006", "srs-22r", *(["4"] * 22), "--date", "2026-06-01")
+    physio(ws, "measures", "record", "P006", "srs-22r", *(["3"] * 22), "--date", "2026-09-01")
+    report = tmp_path / "scoliosis.pdf"
+    out = physio(ws, "review", SCOLIOSIS, "--report", str(report)).stdout
     assert "Recommendation: REFER" in out
     assert ("  - Refer to a specialist: Cobb rose from 18° on 01.06.2026 to 23° on 01.09.2026: worse by 5°, at least "
             "the change that matters (5°) [S1: ") in out
+    assert "  SRS-22r: 3 on 01.09.2026; baseline 4 on 01.06.2026, change -1" in out
+    assert "    pain: 3, change -1 (matters from 0.6)" in out
+    text = pdf_text(report)
+    assert "SRS-22r (Scoliosis Research Society questionnaire, revised) (higher is better)" in text
+    pain = next(line for line in text.splitlines() if line.strip().startswith("pain "))
+    assert pain.split() == ["pain", "4", "3", "-1", "0.6", "[BG1]"]
+    assert sum(len(p.images) for p in PdfReader(report).pages) == 3 + 2  # Cobb and SRS-22r charts
 
 
 def test_function_worse_in_the_app_path_and_as_of(example_workspace):

@@ -135,6 +135,7 @@ def test_start_back_total_subscore_and_risk_group(ms, answers, total, sub, group
 
 
 def test_start_back_needs_every_item(ms):
+    """team-default (start-back.yaml): the risk group depends on every item; HI1: item 9 has five answers, 0–4."""
     s = scored(ms, "start-back", "1 1 1 1 - 0 0 0 0".split())
     assert s.value is None and s.band is None and "at least 9 of 9" in s.missing[0]
     with pytest.raises(MeasureError, match=r"STarT Back Item 9: '5'.*0 \(not at all\).*4 \(extremely\)"):
@@ -178,6 +179,7 @@ def test_srs22r_domain_with_two_answers_is_not_enough(ms):
 
 
 def test_srs22r_refuses_answers_outside_one_to_five(ms):
+    """outcomes (SRS-22r row), SR1: every item is answered 1–5."""
     with pytest.raises(MeasureError, match="SRS-22r Item 1: '0' is outside the allowed answers; allowed: whole numbers 1–5"):
         scored(ms, "srs-22r", ["0"] + ["3"] * 21)
 
@@ -211,6 +213,7 @@ def test_atr_per_region_and_risser(ms):
 
 
 def test_wrong_number_of_answers_or_unknown_item_is_refused(ms):
+    """outcomes (ODI row), MA1: 10 sections, numbered 1–10; NPRS (ND1) is a number."""
     with pytest.raises(MeasureError, match="ODI has 10 items and 3 answers were given"):
         scored(ms, "odi", ["1", "2", "3"])
     with pytest.raises(MeasureError, match="ODI has no item '11'"):

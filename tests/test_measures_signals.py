@@ -108,3 +108,15 @@ def test_a_result_of_an_unknown_instrument_is_refused(ms):
     r = result(ms, "cobb", 0, "20").model_copy(update={"measure_id": "cobb-angle"})
     with pytest.raises(MeasureError, match="names the outcome measure 'cobb-angle', which is not one of atr-lumbar"):
         measure_signals([r], ms)
+
+
+def test_psfs_compares_only_the_activities_scored_both_times(ms):
+    """ST1: the PSFS follows the patient's own activities; when one was swapped, the means of the activities scored
+    both times are compared (a new, easier activity must not hide a worse old one)."""
+    base = result(ms, "psfs", 0, "socks=6", "walking=6", "lifting=6")
+    later = result(ms, "psfs", 21, "socks=3", "walking=4", "gardening=10")  # mean 5.67: only 0.33 below 6
+    [sig] = measure_signals([base, later], ms)
+    assert sig.reason.startswith("PSFS (mean of the 2 activities scored both times: socks, walking) fell from 6 on "
+                                 "07.09.2026 to 3.5 on 28.09.2026: worse by 2.5 points")
+    other = result(ms, "psfs", 21, "gardening=1", "cycling=1", "running=1")  # nothing in common: no comparison
+    assert measure_signals([base, other], ms) == []

@@ -105,7 +105,7 @@ def test_wording_only_where_the_licence_allows(ws):
     e.instrument.value = "nprs-leg"
     assert "How strong is your leg pain?" in shown(e.rows[0].label)
     e.instrument.value = "start-back"
-    assert "Score entry only" in shown(e.licence)
+    assert "wording is not shown" in shown(e.licence) and "score entry only" in shown(e.licence)
     assert [r.item.label for r in e.rows] == [f"Item {i}" for i in range(1, 10)]
     assert "disagree" in e.rows[0].box.placeholder and "very much" in e.rows[8].box.placeholder
 
@@ -151,3 +151,18 @@ def test_panel_shows_latest_band_signals_and_a_chart_per_measure_and_follows_an_
     assert panel.chart_titles == ["Numeric Pain Rating Scale, leg pain (higher is worse)",
                                   "STarT Back Screening Tool (higher is worse)"]
     assert all(img.value[:8] == b"\x89PNG\r\n\x1a\n" for img in panel.charts.children)
+
+
+def test_panel_lists_srs_domains_with_their_own_change_that_matters(ws):
+    """BG1: SRS-22r domains, pain 0.6; the satisfaction domain has no figure, so none is shown."""
+    e = entry(ws, "P002")
+    e.instrument.value = "srs-22r"
+    e.set_answers(["4"] * 22)
+    e.save_button.click()
+    e.date.value = DAY + dt.timedelta(days=60)
+    e.set_answers(["3"] * 22)
+    e.save_button.click()
+    table = shown(MeasuresPanel(ws, "P002").table)
+    assert "SRS-22r pain 3 4 -1 (matters from 0.6)" in " ".join(table.split())
+    assert "SRS-22r satisfaction 3 4 -1" in " ".join(table.split())
+    assert "(matters from" not in " ".join(table.split()).split("SRS-22r satisfaction")[1]

@@ -277,7 +277,10 @@ def _outcomes_section(outcomes: Sequence[Result] | None, measures: Mapping[str, 
     """Each outcome measure the patient has: a table row (baseline, latest, change, the change that matters, band or
     risk group) and its chart over time with the baseline and the band of change that does not matter."""
     from ..charts_measures import chart_title, measure_over_time
-    from ..measures import default_measures, format_value, trends
+    from ..measures import default_measures, format_value, part_changes, trends
+
+    def _part(m: Measure, v: float | None) -> str:
+        return "not enough answers" if v is None else format_value(m, v)
 
     if outcomes is None:  # not looked up by the caller: say nothing rather than "none recorded"
         return []
@@ -298,6 +301,10 @@ def _outcomes_section(outcomes: Sequence[Result] | None, measures: Mapping[str, 
         rows.append([m.short_name, f"{format_value(m, b.score.value)} ({b.on:%d.%m.%Y})",
                      f"{format_value(m, last.score.value)} ({last.on:%d.%m.%Y})", change, matters,
                      last.score.band or ""])
+        for p in part_changes(m, t):
+            rows.append([f"   {p.name}", _part(m, p.baseline), _part(m, p.latest),
+                         "–" if p.change is None else f"{p.change:+.2g}",
+                         "–" if p.matters is None else f"{p.matters:g} [{p.source.split(':')[0]}]", ""])
         charts.append(KeepTogether([
             Paragraph(para(chart_title(m)), st["small_bold"]),
             _png(measure_over_time(m, outcomes, show_title=False), _WIDTH),

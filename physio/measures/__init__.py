@@ -14,11 +14,11 @@ from .loader import default_measures, load_measures
 from .models import Answers, Measure, MeasureError, Result, Score
 from .rows import AcceptedRow, MeasureRow, MeasureRowsReport, RejectedRow, score_answers, score_rows
 from .rules import RULES, score
-from .series import Trend, record, trend, trends
+from .series import PartChange, Trend, part_changes, record, trend, trends
 from .signals import Signal, format_value, measure_signals
 
 __all__ = [
     "AcceptedRow", "MeasureRow", "MeasureRowsReport", "RejectedRow", "score_answers", "score_rows",
     "Answers", "Measure", "MeasureError", "RULES", "Result", "Score", "Signal", "check_answers", "default_measures",
-    "Trend", "format_value", "load_measures", "measure_signals", "parse_tokens", "record", "score", "trend", "trends",
+    "PartChange", "Trend", "format_value", "part_changes", "load_measures", "measure_signals", "parse_tokens", "record", "score", "trend", "trends",
 ]

@@ -61,3 +61,29 @@ def trends(results: Sequence[Result], measures: Mapping[str, Measure]) -> list[T
     """A Trend per instrument the patient has results of, in the order of `measures`."""
     ids = {r.measure_id for r in results}
     return [trend(m, results) for mid, m in measures.items() if mid in ids]
+
+
+class PartChange(Frozen):
+    """One domain of a Trend (SRS-22r pain, function …): its baseline and latest score and the change that matters."""
+
+    name: str
+    baseline: float | None
+    latest: float | None
+    change: float | None
+    matters: float | None
+    source: str | None
+
+
+def part_changes(measure: Measure, t: Trend) -> list[PartChange]:
+    """Each domain of the instrument, from the Trend's baseline and latest results (None where a sheet had too few
+    answers for that domain)."""
+    if t.baseline is None or t.latest is None:
+        return []
+    out = []
+    for d in measure.domains:
+        base, last = t.baseline.score.parts.get(d.name), t.latest.score.parts.get(d.name)
+        change = last - base if (base is not None and last is not None and t.change is not None) else None
+        c = d.meaningful_change
+        out.append(PartChange(name=d.name, baseline=base, latest=last, change=change,
+                              matters=c.points if c else None, source=c.source if c else None))
+    return out

@@ -59,20 +59,37 @@ def _worse_by(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, 
     base, last = series[0], series[-1]
     if len(series) < 2 or m.scoring.direction == "neither":
         return None
-    change = last.score.value - base.score.value
+    first, now, on_what = _comparable(m, base, last)
+    if first is None or now is None:
+        return None
+    change = now - first
     worse = change if m.scoring.direction == "higher-is-worse" else -change
     if rule.when == "worse-by":
         need, words = rule.points, f"{rule.points:g}{_unit(m, rule.points)}"
     else:
-        need, words = m.meaningful_change.threshold(base.score.value), _change_words(m, m.meaningful_change,
-                                                                                     base.score.value)
+        need, words = m.meaningful_change.threshold(first), _change_words(m, m.meaningful_change, first)
     if worse < need - 1e-9:
         return None
     verb = "rose" if change > 0 else "fell"
     by = f"{worse:.3g}{_unit(m, round(worse, 3))}"
-    return (f"{m.short_name} {verb} from {format_value(m, base.score.value)} on {base.on:%d.%m.%Y} to "
-            f"{format_value(m, last.score.value)} on {last.on:%d.%m.%Y}: worse by {by}, at least "
+    return (f"{m.short_name}{on_what} {verb} from {format_value(m, first)} on {base.on:%d.%m.%Y} to "
+            f"{format_value(m, now)} on {last.on:%d.%m.%Y}: worse by {by}, at least "
             f"the change that matters ({words})", last.on)
+
+
+def _comparable(m: Measure, base: Result, last: Result) -> tuple[float | None, float | None, str]:
+    """The two scores to compare. PSFS compares the patient's own activities, so when the activities changed
+    between the two sheets only those scored both times are compared (their means), and the reason says so."""
+    if m.activities is None:
+        return base.score.value, last.score.value, ""
+    common = [a for a in base.score.parts if a in last.score.parts]
+    if len(common) == len(base.score.parts) == len(last.score.parts):
+        return base.score.value, last.score.value, ""
+    if not common:
+        return None, None, ""
+    first = sum(base.score.parts[a] for a in common) / len(common)
+    now = sum(last.score.parts[a] for a in common) / len(common)
+    return first, now, f" (mean of the {len(common)} activities scored both times: {', '.join(common)})"
 
 
 def _risk_group(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:

@@ -16,7 +16,8 @@ from typing import Any, Callable, Literal
 import ipywidgets as w
 
 from ..clock import today
-from ..measures import MeasureError, default_measures, format_value, measure_signals, record, trends
+from ..measures import (MeasureError, default_measures, format_value, measure_signals, part_changes, record,
+                        trends)
 from ..measures.answers import check_answers
 from ..measures.models import Item, Measure, Score
 from ..store import Workspace
@@ -62,7 +63,7 @@ class _ActivityRow:
     def __init__(self, measure: Measure, name: str = "") -> None:
         scale = measure.items[0]
         self.name = w.Text(value=name, placeholder="activity, in the patient's words", layout=w.Layout(width="300px"))
-        self.box = w.Text(placeholder=scale.allowed(), layout=w.Layout(width="120px"))
+        self.box = w.Text(placeholder=f"score {scale.min:g}–{scale.max:g}", layout=w.Layout(width="120px"))
         self.error = w.HTML()
         self.widget = w.HBox([self.name, self.box, self.error])
 
@@ -140,15 +141,17 @@ class MeasureEntry:
     def _licence_html(m: Measure) -> str:
         if m.licence.print_wording:
             return f"<div class='physio-hint'>{b.esc(m.what)}</div>"
-        return (f"<div class='physio-hint'>{b.esc(m.what)} Score entry only: give the patient the licensed form and "
-                f"type the answers here; its wording is not shown ({b.esc(m.licence.reason)})</div>")
+        return (f"<div class='physio-hint'>{b.esc(m.what)}<br>The form's wording is not shown here: "
+                f"{b.esc(m.licence.reason)}</div>")
 
     @staticmethod
     def _psfs_hint(m: Measure, named: list[str]) -> str:
         spec = m.activities
         whose = ("The activities the patient named at intake are filled in; score each."
                  if named else "Write the activities the patient names, in their words, and score each.")
-        return f"{whose} {spec.min}–{spec.max} activities, each {m.items[0].allowed()} ({m.items[0].text or ''})."
+        scale = m.items[0]
+        return (f"{whose} {spec.min}–{spec.max} activities, each scored {scale.min:g}–{scale.max:g}"
+                + (f" ({scale.text})." if scale.text else "."))
 
     def set_answers(self, answers: list[str] | dict[str, str]) -> None:
         """Fill the answer boxes (by item id, or in order), as a therapist would type them."""
@@ -229,13 +232,17 @@ class MeasureEntry:
         return stored
 
 
+def _value(m: Measure, v: float | None) -> str:
+    return "not enough answers" if v is None else format_value(m, v)
+
+
 def score_words(m: Measure, s: Score) -> str:
     """'32% — moderate disability', '5 — high risk (psychosocial subscore 5)', 'no score'."""
     if s.value is None:
         return "no score"
     text = format_value(m, s.value) + (f" — {s.band}" if s.band else "")
     parts = [f"{k} {'not enough answers' if v is None else format_value(m, v)}" for k, v in s.parts.items()]
-    if parts and m.activities is None:
+    if parts and m.activities is None and not m.domains:  # domains have rows of their own
         text += f" ({', '.join(parts)})"
     return text
 
@@ -295,6 +302,10 @@ class MeasuresPanel:
             rows.append([m.short_name, f"{score_words(m, t.latest.score)} ({t.latest.on:%d.%m.%Y})",
                          f"{format_value(m, t.baseline.score.value)} ({t.baseline.on:%d.%m.%Y})", change,
                          str(t.scored_count)])
+            for p in part_changes(m, t):
+                rows.append([f"{m.short_name} {p.name}", _value(m, p.latest), _value(m, p.baseline),
+                             "" if p.change is None else f"{p.change:+.2g}"
+                             + (f" (matters from {p.matters:g})" if p.matters is not None else ""), ""])
         return b.table_html(["Measure", "Latest (band or risk group)", "Baseline", "Change", "Results"], rows)
 
     def _signals_html(self, results) -> str:
