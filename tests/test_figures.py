@@ -85,8 +85,7 @@ def test_limb_lengths_stay_constant_between_poses(figures):
     for ex_id, fig in figures.items():
         for which, sk in fig.skeletons.items():
             for seg, (a, b, length) in RIGID.items():
-                (ax, ay), (bx, by) = sk.points[a], sk.points[b]
-                assert math.hypot(bx - ax, by - ay) == pytest.approx(length, abs=1e-6), f"{ex_id} {which} {seg}"
+                assert math.dist(sk.world[a], sk.world[b]) == pytest.approx(length, abs=1e-6), f"{ex_id} {which} {seg}"
 
 
 def test_nothing_falls_through_the_floor(figures):
@@ -290,8 +289,8 @@ def _problems(folder: Path) -> str:
 
 
 def test_angle_out_of_range_is_refused(tmp_path):
-    folder, line = _broken(tmp_path, "end: {from: crook, joints: {hip_l: 120, knee_l: 120",
-                           "end: {from: crook, joints: {hip_l: 120, knee_l: 200")
+    folder, line = _broken(tmp_path, "end: {from: supine, joints: {hip_l: 120, knee_l: 120",
+                           "end: {from: supine, joints: {hip_l: 120, knee_l: 200")
     msg = _problems(folder)
     assert f"poses.yaml:{line} exercises.supine-knee-to-belly.end.joints.knee_l: 200° is outside the knee_l range 0..160°" in msg
 
@@ -299,21 +298,23 @@ def test_angle_out_of_range_is_refused(tmp_path):
 def test_missing_joint_is_refused(tmp_path):
     folder, line = _broken(
         tmp_path,
-        "end: {tilt: 85, joints: {lumbar: 17, neck: 25,",
-        "end: {tilt: 85, joints: {neck: 25,",
+        "end: {tilt: 80, joints: {lumbar: 21, neck: 25,",
+        "end: {tilt: 80, joints: {neck: 25,",
     )
     msg = _problems(folder)
     assert f"poses.yaml:{line} exercises.childs-pose.end.joints: missing joint(s) lumbar" in msg
 
 
 def test_unknown_joint_and_prop_are_refused(tmp_path):
-    folder, line = _broken(tmp_path, "  hang-bar:\n    props: [bar]", "  hang-bar:\n    props: [trampoline]", "props: [trampoline]")
+    folder, line = _broken(tmp_path, "    hands: on-bar\n    props: [bar]\n    support: bar\n    floor: start",
+                           "    hands: on-bar\n    props: [trampoline]\n    support: bar\n    floor: start", "props: [trampoline]")
     msg = _problems(folder)
     assert f"poses.yaml:{line} exercises.hang-bar.props[0]: unknown prop 'trampoline'; allowed: floor, mat" in msg
 
     folder, line = _broken(
-        tmp_path / "b", "  warmup-toe-raises:\n    anchor: toe_l\n    start: {from: standing}",
-        "  warmup-toe-raises:\n    anchor: toe_l\n    start: {from: standing, joints: {kne: 20}}", "start: {from: standing, joints: {kne")
+        tmp_path / "b", "    arrow: heel_l\n    start: {from: standing}\n    end: {from: standing, joints: {ankle: -40}}",
+        "    arrow: heel_l\n    start: {from: standing, joints: {kne: 20}}\n    end: {from: standing, joints: {ankle: -40}}",
+        "start: {from: standing, joints: {kne")
     msg = _problems(folder)
     assert f"poses.yaml:{line} exercises.warmup-toe-raises.start.joints.kne: unknown joint 'kne'; did you mean knee" in msg
 
@@ -321,13 +322,13 @@ def test_unknown_joint_and_prop_are_refused(tmp_path):
 def test_exercise_without_poses_or_without_an_end_is_refused(tmp_path):
     folder, line = _broken(
         tmp_path,
-        "  prone-lying:\n    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n",
-        "  prone-lying:\n    props: [mat]\n    start: {from: prone}\n",
+        "  prone-lying:\n    moves: none\n    touches: [front, toes]\n    hands: by-sides\n    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n",
+        "  prone-lying:\n    moves: none\n    touches: [front, toes]\n    hands: by-sides\n    props: [mat]\n    start: {from: prone}\n",
         "  prone-lying:\n",
     )
     assert f"poses.yaml:{line} exercises.prone-lying: exercise 'prone-lying' has no end pose" in _problems(folder)
 
-    folder, _ = _broken(tmp_path / "b", "  prone-lying:\n    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n", "")
+    folder, _ = _broken(tmp_path / "b", "  prone-lying:\n    moves: none\n    touches: [front, toes]\n    hands: by-sides\n    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n", "")
     assert "exercise 'prone-lying' has no poses" in _problems(folder)
 
 
@@ -338,8 +339,9 @@ def test_poses_for_an_unknown_exercise_are_refused(tmp_path):
 
 
 def test_unknown_posture_is_refused(tmp_path):
-    folder, line = _broken(tmp_path, "  prone-lying:\n    props: [mat]\n    start: {from: prone}",
-                           "  prone-lying:\n    props: [mat]\n    start: {from: prone-ish}", "start: {from: prone-ish}")
+    folder, line = _broken(tmp_path, "    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n  prone-prop:",
+                           "    props: [mat]\n    start: {from: prone-ish}\n    end: {from: prone}\n  prone-prop:",
+                           "start: {from: prone-ish}")
     assert f"poses.yaml:{line} exercises.prone-lying.start.from: unknown posture 'prone-ish'" in _problems(folder)
 
 
@@ -365,7 +367,7 @@ def test_figures_on_the_floor_rest_on_their_body_and_do_not_tip_over(lib, figure
         surface = floor_y + (MAT_THICKNESS_CM if "mat" in ep.props else 0.0)
         for which, sk in fig.skeletons.items():
             touching = [p[0] for p, r in outline_points(sk, 2.0) if p[1] - r <= surface + 6.0]
-            com = sum(m * (sk.points[a][0] + sk.points[b][0]) / 2 for (a, b), m in _MASS.items()) / sum(_MASS.values())
+            com = sum(m * (sk.world[a][0] + sk.world[b][0]) / 2 for (a, b), m in _MASS.items()) / sum(_MASS.values())
             if not min(touching) - 10 <= com <= max(touching) + 10:
                 wrong.append(f"{ex_id} {which}")
     assert wrong == []

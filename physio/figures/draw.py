@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from ..models.exercise import format_seconds
 from . import props as P
-from .body import HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, Point, Skeleton, outline_points, solve
+from .body import (
+    HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, WIDTH_CM, Point, Skeleton, Vec, outline_points, project, solve,
+)
 from .poses import ExercisePoses, Mark, Pose
 from .shapes import Circle, Figure, Line, Polygon, Shape, Text, text_width
 
@@ -27,6 +29,7 @@ STYLE = {
     "ghost-far": ("#f5f6f8", "#d4d9de"),
 }
 ACCENT = "#e07b00"
+HAIR = "#3d4a5c"
 TEXT_SIZE = 10.0
 MARGIN = 8.0
 MOVE_MIN_CM = 8.0
@@ -103,7 +106,7 @@ def draw_frames(
     content = _union(_bbox(start_shapes), _bbox(end_shapes))
     note = _dose_text(hold_s, duration_s, language)
     size = TEXT_SIZE
-    for _ in range(4):  # the words' size follows the box, and the words make the box a little larger
+    for _ in range(12):  # the words' size follows the box, and the words make the box a little larger
         words: list[Shape] = []
         if sc.angle is not None:
             words += _angle_sign(sc.surfaces["board"], sc.angle, size)
@@ -167,6 +170,8 @@ def _scene(ep: ExercisePoses, angle_deg: float | None) -> _Scene:
     start = _placed(ep.start, ep, angle)
     end = _placed(ep.end, ep, angle)
     start, end = _align(start, end, ep, angle)
+    if ep.view != "side":
+        return _scene_seen(ep, start, end)
 
     behind: list[Shape] = []
     front: list[Shape] = []
@@ -179,7 +184,7 @@ def _scene(ep: ExercisePoses, angle_deg: float | None) -> _Scene:
 
     if ep.support in ("bar", "bar-knees"):
         grip = _grip(end, ep.support)
-        floor_y = min(p[1] - r for p, r in all_pts) - P.BAR_CLEARANCE_CM
+        floor_y = _bar_floor(ep, start, all_pts)
         bar = P.bar(grip, floor_y)
         behind += [s for s in bar if s.role != "bar"]
         front += [s for s in bar if s.role == "bar"]  # the bar shows in the gripping hand
@@ -214,11 +219,64 @@ def _scene(ep: ExercisePoses, angle_deg: float | None) -> _Scene:
     return _Scene(start, end, [*P.floor(x0, x1, floor_y), *behind], front, over_trunk, surfaces, angle)
 
 
+def _scene_seen(ep: ExercisePoses, start: Skeleton, end: Skeleton) -> _Scene:
+    """The scene seen from the front, the back or from above: the figures turned to that view and simple props
+    (the floor and mat, a chair, a wall behind, the bar). Surfaces stay in side-view coordinates (x, height)."""
+    view = ep.view
+    s_v, e_v = start.seen_from(view), end.seen_from(view)
+    xs = [p[0] for sk in (s_v, e_v) for p in sk.points.values()]
+    ys = [p[1] for sk in (s_v, e_v) for p in sk.points.values()]
+    x0, x1 = min(xs) - 30, max(xs) + 30
+    side_pts = outline_points(start) + outline_points(end)
+    floor_y = 0.0
+    behind: list[Shape] = []
+    front: list[Shape] = []
+    surfaces: dict[str, tuple[Point, Point]] = {}
+    if ep.support in ("bar", "bar-knees"):
+        floor_y = _bar_floor(ep, start, side_pts)
+        grips = [_grip_side(e_v, s) for s in SIDES]
+        gx0, gx1 = min(g[0] for g in grips) - 22, max(g[0] for g in grips) + 22
+        gy = sum(g[1] for g in grips) / 2
+        behind += [Line(((x, floor_y), (x, gy)), 3.0, "#8c8c8c", role="bar-post") for x in (gx0, gx1)]
+        front.append(Line(((gx0, gy), (gx1, gy)), 2 * P.BAR_RADIUS_CM + 1.2, P.METAL, role="bar"))
+        x0, x1 = min(x0, gx0 - 10), max(x1, gx1 + 10)
+    if view == "top":
+        y0, y1 = min(ys) - 22, max(ys) + 22
+        fill, edge = (P.MAT_FILL, P.MAT_EDGE) if "mat" in ep.props else ("#f1f1f1", "#bdbdbd")
+        behind.insert(0, Polygon(((x0, y0), (x1, y0), (x1, y1), (x0, y1)), fill, edge, P.PROP_LINE, role="mat-top"))
+    else:
+        if ep.support == "chair":
+            seat_y = min(start.points["hip"][1], end.points["hip"][1]) - THICKNESS_CM["pelvis"] / 2
+            behind += P.chair_front(sum(xs) / len(xs), seat_y, floor_y)
+            surfaces["chair"] = ((end.points["hip"][0] - 20, seat_y), (end.points["hip"][0] + 20, seat_y))
+        if "wall" in ep.props:
+            behind.insert(0, Polygon(((x0, floor_y), (x1, floor_y), (x1, floor_y + 205), (x0, floor_y + 205)),
+                                     P.WALL_FILL, None, 0, role="wall"))
+        if "mat" in ep.props:
+            behind += P.mat(x0 + 4, x1 - 4, floor_y)
+        behind = [*P.floor(x0, x1, floor_y), *behind]
+    sx = [p[0] for p, _ in side_pts]
+    surfaces["floor"] = ((min(sx) - 10, floor_y), (max(sx) + 10, floor_y))
+    return _Scene(s_v, e_v, behind, front, [], surfaces, None)
+
+
+def _bar_floor(ep: ExercisePoses, start: Skeleton, all_pts: list[tuple[Point, float]]) -> float:
+    """The floor under a bar: under the start's feet when the start stands, else clear of the hanging feet."""
+    if ep.floor_at_start:
+        return min(p[1] - r for p, r in outline_points(start))
+    return min(p[1] - r for p, r in all_pts) - P.BAR_CLEARANCE_CM
+
+
+def _grip_side(sk: Skeleton, side: str) -> Point:
+    (wx, wy), (hx, hy) = sk.points[f"wrist_{side}"], sk.points[f"hand_{side}"]
+    return (wx + (hx - wx) * 0.55, wy + (hy - wy) * 0.55)
+
+
 # ---------------------------------------------------------------- placing the figure on its support
 
 
 def _placed(pose: Pose, ep: ExercisePoses, angle: float | None) -> Skeleton:
-    sk = solve(pose.joints, pose.tilt)
+    sk = solve(pose.joints, pose.tilt, pose.roll)
     if ep.facing == "left":
         sk = sk.mirrored()
     if ep.support in ("floor", "mat", "chair"):
@@ -256,7 +314,8 @@ def _align(start: Skeleton, end: Skeleton, ep: ExercisePoses, angle: float | Non
         d = (math.cos(math.radians(angle or 0)), math.sin(math.radians(angle or 0)))
         shift = (end.points[a][0] - start.points[a][0]) * d[0] + (end.points[a][1] - start.points[a][1]) * d[1]
         return start.moved(shift * d[0], shift * d[1]), end
-    return start.moved(end.points[ep.anchor][0] - start.points[ep.anchor][0], 0.0), end
+    (sx, _, sz), (ex, _, ez) = start.world[ep.anchor], end.world[ep.anchor]
+    return start.moved(ex - sx, 0.0, ez - sz), end
 
 
 def _board_geometry(sk: Skeleton, angle: float) -> tuple[tuple[Point, Point], float]:
@@ -278,6 +337,83 @@ def _board_geometry(sk: Skeleton, angle: float) -> tuple[tuple[Point, Point], fl
 
 
 def _body(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None) -> list[Shape]:
+    if sk.view != "side":
+        return _body_seen(sk, ghost)
+    return _body_side(sk, ghost, over_trunk)
+
+
+def _depth(view: str, p: Vec) -> float:
+    """How near a 3-D point is to the viewer."""
+    return {"side": p[2], "front": p[0], "back": -p[0], "top": p[1]}[view]
+
+
+_LIMBS = {f"{limb}_{s}": names for s in SIDES for limb, names in (
+    ("arm", (f"upper_arm_{s}", f"forearm_{s}", f"hand_{s}")),
+    ("leg", (f"thigh_{s}", f"shank_{s}", f"foot_{s}")),
+)}
+
+
+def _apparent_width(sk: Skeleton, part: str, a: Point, b: Point, thick: str) -> float:
+    """How wide a part looks in the view: its depth and width across the drawn line (the trunk is wide from
+    the front and narrow from the side; a limb is round)."""
+    depth, width = THICKNESS_CM[thick], WIDTH_CM.get(thick, THICKNESS_CM[thick])
+    if depth == width:
+        return depth
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = math.hypot(dx, dy)
+    n = (-dy / length, dx / length) if length > 1e-6 else (0.0, 1.0)
+    f, left = (project(v, sk.view) for v in sk.axes[part])
+    return 2 * math.hypot(depth / 2 * (f[0] * n[0] + f[1] * n[1]), width / 2 * (left[0] * n[0] + left[1] * n[1]))
+
+
+def _body_seen(sk: Skeleton, ghost: bool) -> list[Shape]:
+    """The body seen from the front, the back or from above: the trunk (with shoulders and head) and each limb
+    as a layer, the farthest drawn first; limbs behind the trunk lighter."""
+    pts, view = sk.points, sk.view
+    role = "ghost" if ghost else "body"
+    segs = {n: (pts[a], pts[b], _apparent_width(sk, n, pts[a], pts[b], t)) for n, a, b, t in PARTS}
+    trunk = [segs["pelvis"], segs["thorax"], segs["neck"], (pts["shoulder_r"], pts["shoulder_l"], 12.0)]
+    trunk_depth = sum(_depth(view, sk.world[k]) for k in ("hip", "lumbar", "shoulder")) / 3
+    layers: list[tuple[float, list, bool, bool]] = [(trunk_depth, trunk, True, False)]
+    for limb, names in _LIMBS.items():
+        ends = [sk.world[p] for n, a, b, _ in PARTS if n in names for p in (a, b)]
+        d = sum(_depth(view, p) for p in ends) / len(ends)
+        layers.append((d + 3.0, [segs[n] for n in names], False, d < trunk_depth - 16.0))
+    out: list[Shape] = []
+    for _, parts, with_head, far in sorted(layers, key=lambda t: t[0]):
+        fill, edge = STYLE[("ghost-" if ghost else "") + ("far" if far else "near")]
+        for a, b, w in parts:
+            out.append(Line((a, b), w + 2 * OUTLINE_CM, edge, role=f"{role}-outline"))
+        if with_head:
+            out.append(Circle(pts["head"], HEAD_RADIUS_CM + OUTLINE_CM, edge, role=f"{role}-outline"))
+        for a, b, w in parts:
+            out.append(Line((a, b), w, fill, role=role))
+        if with_head:
+            out.append(Circle(pts["head"], HEAD_RADIUS_CM, fill, role=f"{role}-head"))
+            out += _face(sk, edge, role)
+    return out
+
+
+def _face(sk: Skeleton, ink: str, role: str) -> list[Shape]:
+    """Eyes and nose where the face looks towards the viewer, so a turned head reads as turned; none from behind."""
+    face, left = sk.axes["head"]
+    if _depth(sk.view, face) < -0.3:  # the back of the head: hair, so the figure reads as seen from behind
+        return [Circle(sk.points["head"], HEAD_RADIUS_CM * 0.78, HAIR, role=f"{role}-hair")]
+    if _depth(sk.view, face) < 0.15:
+        return []
+    up = (face[1] * left[2] - face[2] * left[1], face[2] * left[0] - face[0] * left[2], face[0] * left[1] - face[1] * left[0])
+    hx, hy, hz = sk.world["head"]
+    r = HEAD_RADIUS_CM
+
+    def at(f: float, l: float, u: float) -> Point:
+        return project((hx + r * (f * face[0] + l * left[0] + u * up[0]), hy + r * (f * face[1] + l * left[1] + u * up[1]),
+                        hz + r * (f * face[2] + l * left[2] + u * up[2])), sk.view)
+
+    return [Circle(at(0.8, e, 0.2), 1.6, ink, role=f"{role}-eye") for e in (-0.38, 0.38)] + [
+        Line((at(0.9, 0, 0.05), at(1.05, 0, -0.25)), 1.6, ink, role=f"{role}-nose")]
+
+
+def _body_side(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None) -> list[Shape]:
     """The body as rounded limbs: far limbs, then trunk and head, then the near leg and arm on top.
 
     Each layer draws all its outlines before its fills, so parts of one layer merge into one shape.
@@ -335,11 +471,25 @@ def _max_move(start: Skeleton, end: Skeleton) -> tuple[str, float]:
 
 
 def _motion_arrow(start: Skeleton, end: Skeleton, ep: ExercisePoses) -> list[Shape]:
-    """A curved arrow from where the most-moving point starts to where it ends, bowed away from the body."""
-    name, dist = _max_move(start, end)
-    if dist < MOVE_MIN_CM:
+    """A curved arrow from where the moving point starts to where it ends, bowed away from the body: the
+    point poses.yaml names (`arrow:`), else the one that moves most. A short movement gets a short, clear arrow."""
+    if ep.arrow == "none":
         return []
+    if ep.arrow:
+        name = ep.arrow
+        (ax, ay), (bx, by) = start.points[name], end.points[name]
+        dist = math.hypot(bx - ax, by - ay)
+        if dist < 1.0:
+            return []
+    else:
+        name, dist = _max_move(start, end)
+        if dist < MOVE_MIN_CM:
+            return []
     a, b = start.points[name], end.points[name]
+    if dist < MIN_ARROW_CM:  # lengthen it about its middle so it can be seen
+        k = (MIN_ARROW_CM - dist) / 2 / dist
+        a, b = (a[0] - (b[0] - a[0]) * k, a[1] - (b[1] - a[1]) * k), (b[0] + (b[0] - a[0]) * k, b[1] + (b[1] - a[1]) * k)
+        dist = MIN_ARROW_CM
     cx = sum(x for x, _ in end.points.values()) / len(end.points)
     cy = sum(y for _, y in end.points.values()) / len(end.points)
     mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
@@ -347,7 +497,7 @@ def _motion_arrow(start: Skeleton, end: Skeleton, ep: ExercisePoses) -> list[Sha
     if (mx - cx) * nx + (my - cy) * ny < 0:
         nx, ny = -nx, -ny
     bow = 0.25 * dist
-    off = 12.0  # keep the arrow clear of the limb itself
+    off = 14.0  # keep the arrow clear of the limb itself
     ctrl = (mx + nx * (bow + off), my + ny * (bow + off))
     a2 = (a[0] + nx * off, a[1] + ny * off)
     b2 = (b[0] + nx * off, b[1] + ny * off)
@@ -355,12 +505,19 @@ def _motion_arrow(start: Skeleton, end: Skeleton, ep: ExercisePoses) -> list[Sha
     return _arrow_shapes(curve, "motion")
 
 
+MIN_ARROW_CM = 24.0
+"""The shortest movement arrow drawn: a small movement (the lower back sinking) still gets a visible one."""
+
+ARROW_CM, ARROW_HEAD_CM = 3.2, 10.0
+"""Arrow line width and head length (cm): bold enough to see when a frame is drawn 40 mm wide."""
+
+
 def _bezier(a: Point, c: Point, b: Point, t: float) -> Point:
     u = 1 - t
     return (u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1])
 
 
-def _arrow_shapes(curve: list[Point], role: str, width: float = 2.0, head: float = 6.0) -> list[Shape]:
+def _arrow_shapes(curve: list[Point], role: str, width: float = ARROW_CM, head: float = ARROW_HEAD_CM) -> list[Shape]:
     (px, py), (qx, qy) = curve[-2], curve[-1]
     L = math.hypot(qx - px, qy - py) or 1.0
     ux, uy = (qx - px) / L, (qy - py) / L
@@ -377,20 +534,24 @@ def _mark(m: Mark, sk: Skeleton) -> list[Shape]:
         # a flat ellipse around the body axis with an arrowhead: turning the head, trunk or knees
         rx, ry = 20.0, 6.0
         curve = [(x + rx * math.cos(math.radians(t)), y + ry * math.sin(math.radians(t))) for t in range(200, 520, 20)]
-        return _arrow_shapes(curve, "mark-turn", 1.6, 5.0)
+        return _arrow_shapes(curve, "mark-turn", ARROW_CM * 0.8, ARROW_HEAD_CM * 0.8)
     if m.kind == "wiggle":
-        pts = tuple((x - 14 + 4 * i, y + 14 + (4 if i % 2 else -4)) for i in range(8))
-        return [Line(pts, 1.6, ACCENT, role="mark-wiggle")]
+        pts = tuple((x - 21 + 6 * i, y + 18 + (5 if i % 2 else -5)) for i in range(8))
+        return [Line(pts, ARROW_CM * 0.8, ACCENT, role="mark-wiggle")]
     if m.kind == "breath":
         return [
-            Line(tuple((x + 16 + k * 6 + 3 * math.sin(i), y + 6 - i * 2.5) for i in range(6)), 1.2, ACCENT, role="mark-breath")
+            Line(tuple((x + 18 + k * 8 + 4 * math.sin(i), y + 8 - i * 3.5) for i in range(6)), ARROW_CM * 0.6, ACCENT,
+                 role="mark-breath")
             for k in range(3)
         ]
+    if m.kind == "squeeze":  # two arrows pointing at each other: shoulder blades drawn together
+        return [s for d in (-1, 1) for s in _arrow_shapes([(x + d * (34 - 2 * i), y) for i in range(9)], "mark-squeeze",
+                                                          ARROW_CM * 0.8, ARROW_HEAD_CM * 0.8)]
     step = {"up": (0, 1), "down": (0, -1), "forward": (1, 0), "back": (-1, 0)}[m.kind]
     side = (step[1], -step[0]) if step[0] == 0 else (0, 1)
     ox, oy = x + side[0] * 18 + (-14 if step[0] == 0 else 0), y + side[1] * 18
     curve = [(ox - step[0] * 10 + step[0] * 2.5 * i, oy - step[1] * 10 + step[1] * 2.5 * i) for i in range(9)]
-    return _arrow_shapes(curve, f"mark-{m.kind}", 1.8, 5.0)
+    return _arrow_shapes(curve, f"mark-{m.kind}", ARROW_CM * 0.8, ARROW_HEAD_CM * 0.8)
 
 
 def _angle_sign(surface: tuple[Point, Point], angle: float, size: float) -> list[Shape]:

@@ -8,11 +8,11 @@ line and field, and what is allowed, so the loader can refuse the file at once.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .body import JOINTS, SIDED, SIDES, TILT_RANGE, joint_range
+from .body import JOINT_RANGES, JOINTS, OPTIONAL_JOINTS, SIDED, SIDES, TILT_RANGE, joint_range
 
 PROPS = ("floor", "mat", "chair", "wall", "bar", "board")
 """Props a pose may use; the floor is always drawn."""
@@ -24,30 +24,58 @@ its hands (bar) or the backs of its knees (bar-knees) on the bar, or its back/fr
 #: Props each support needs.
 SUPPORT_PROP = {"mat": "mat", "chair": "chair", "bar": "bar", "bar-knees": "bar", "board": "board"}
 
-MARK_KINDS = ("turn", "up", "down", "forward", "back", "wiggle", "breath")
+MARK_KINDS = ("turn", "up", "down", "forward", "back", "wiggle", "breath", "squeeze")
 """Small signs for movements a side view cannot show: turning (twists), shrugging, vibrating, breathing."""
 
 #: Points a mark or an anchor may name.
 POINTS = ("head", "shoulder", "lumbar", "hip") + tuple(
-    f"{p}_{s}" for p in ("knee", "ankle", "heel", "toe", "elbow", "wrist", "hand") for s in SIDES
+    f"{p}_{s}" for p in ("shoulder", "hip", "knee", "ankle", "heel", "toe", "elbow", "wrist", "hand") for s in SIDES
 )
 
 DOSE_ANGLE = "dose.angle_deg"
 
-VIEWS = ("side", "front", "top")
-"""Where the picture is seen from: the side (bending forward and back), the front (side bends and legs
-apart, standing or sitting) or from above (lying down: legs to the side, side bends, twists)."""
+VIEWS = ("side", "front", "back", "top")
+"""Where the picture is seen from: the side (bending forward and back), the front (side bends, arms out to
+the sides, head turns, standing or sitting), the back (hands behind the back) or from above (lying down:
+legs to the side, side bends, twists)."""
+
+MOVES = ("tilt", "roll") + tuple(JOINT_RANGES)
+"""What an exercise moves (a fact checked against the drawing): a joint (both sides together) or the whole
+body's tilt or roll; `none` for a held position."""
+
+TOUCHES = ("back", "front", "side", "buttocks", "head", "arms", "hands", "knees", "legs", "feet", "heels", "toes")
+"""Body parts that rest on the floor, mat, seat, board or bar (a fact checked against the drawing)."""
+
+HANDS = ("by-sides", "on-floor", "overhead", "to-ceiling", "behind-head", "on-forehead", "on-knees", "on-waist",
+         "behind-back", "on-chest", "on-belly", "on-bar", "forward", "out-to-sides", "on-thighs", "by-feet")
+"""Where the hands are (a fact checked against the drawing)."""
+
+FACT_FIELDS = {"moves", "touches", "hands"}
 
 EXERCISE_FIELDS = {
     "props", "support", "anchor", "facing", "board_angle", "default_angle", "marks", "start", "end", "note", "view",
+    "arrow", "floor", *FACT_FIELDS,
 }
-POSE_FIELDS = {"from", "tilt", "joints"}
-POSTURE_FIELDS = {"tilt", "joints"}
+POSE_FIELDS = {"from", "tilt", "roll", "joints"}
+POSTURE_FIELDS = {"tilt", "roll", "joints"}
 
 @dataclass(frozen=True)
 class Pose:
     tilt: float
     joints: dict[str, float]
+    roll: float = 0.0
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the text says the picture must show, checked against the drawing by the tests: the joints that
+    move most, the parts resting on the support and where the hands are, in the start and the end frame."""
+
+    moves: tuple[str, ...] = ()
+    #: True when the text describes a held position (`moves: none`): nothing may move.
+    held: bool = False
+    touches: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    hands: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -73,6 +101,11 @@ class ExercisePoses:
     start: Pose
     end: Pose
     view: str = "side"
+    #: The point the movement arrow follows (None: the point that moves most; "none": no arrow).
+    arrow: str | None = None
+    #: On a bar: True when the start pose stands on the floor (reaching up to the bar), else both hang clear.
+    floor_at_start: bool = False
+    facts: Facts = field(default_factory=Facts)
 
     def angle(self, dose_angle: float | None) -> float:
         """The board angle to draw: the dose's when this pose follows it, else the pose's own."""
@@ -163,6 +196,9 @@ def _pose(raw: dict, base: Pose | None, doc: Any, path: tuple, problems: list[st
         tilt = _angle(raw["tilt"], TILT_RANGE, "tilt", doc, path + ("tilt",), problems)
     elif tilt is None:
         problems.append(f"{doc.where(path)}: missing 'tilt' (the body's lean from upright, {TILT_RANGE[0]}..{TILT_RANGE[1]})")
+    roll = base.roll if base else 0.0
+    if "roll" in raw:
+        roll = _angle(raw["roll"], (-90, 90), "roll", doc, path + ("roll",), problems)
     joints: dict[str, float] = dict(base.joints) if base else {}
     named: set[str] = set()  # joints the pose names, even with a bad value (reported once, not as missing too)
     given = raw.get("joints") or {}
@@ -176,8 +212,8 @@ def _pose(raw: dict, base: Pose | None, doc: Any, path: tuple, problems: list[st
             near = difflib.get_close_matches(str(name), list(JOINTS) + list(SIDED), n=2)
             hint = f"; did you mean {', '.join(near)}?" if near else ""
             problems.append(
-                f"{doc.where(jpath)}: unknown joint '{name}'{hint} Joints are lumbar, neck and, for each side "
-                f"(_l, _r, or both when the side is left out), {', '.join(SIDED)}"
+                f"{doc.where(jpath)}: unknown joint '{name}'{hint} Joints are lumbar, neck, lumbar_side, lumbar_turn, "
+                f"neck_side, neck_turn and, for each side (_l, _r, or both when the side is left out), {', '.join(SIDED)}"
             )
             continue
         named.update(names)
@@ -185,15 +221,15 @@ def _pose(raw: dict, base: Pose | None, doc: Any, path: tuple, problems: list[st
         if angle is not None:
             for n in names:
                 joints[n] = angle
-    missing = [j for j in JOINTS if j not in joints and j not in named]
+    missing = [j for j in JOINTS if j not in joints and j not in named and j not in OPTIONAL_JOINTS]
     if missing:
         problems.append(
             f"{doc.where(path + ('joints',))}: missing joint(s) {', '.join(missing)}; a pose needs every joint, "
             f"or 'from: <posture>' to start from a full posture"
         )
-    if len(problems) > n_before or tilt is None:
+    if len(problems) > n_before or tilt is None or roll is None:
         return None
-    return Pose(tilt, joints)
+    return Pose(tilt, {**{j: 0.0 for j in OPTIONAL_JOINTS}, **joints}, roll)
 
 
 def _angle(value: Any, rng: tuple[float, float], name: str, doc: Any, path: tuple, problems: list[str]) -> float | None:
@@ -228,6 +264,13 @@ def _exercise(
     view = raw.get("view", "side")
     if not _known(view, VIEWS):
         problems.append(f"{doc.where(path + ('view',))}: unknown view '{view}'; allowed: {', '.join(VIEWS)}")
+    arrow = raw.get("arrow")
+    if arrow is not None and arrow != "none" and not _known(arrow, POINTS):
+        problems.append(f"{doc.where(path + ('arrow',))}: unknown point '{arrow}'; allowed: {', '.join(POINTS)}")
+    facts = _facts(raw, doc, path, problems)
+    floor = raw.get("floor")
+    if floor not in (None, "start"):
+        problems.append(f"{doc.where(path + ('floor',))}: floor may only be 'start' (the start pose stands on the floor)")
     facing = raw.get("facing", "right")
     if facing not in ("right", "left"):
         problems.append(f"{doc.where(path + ('facing',))}: facing must be right or left (given: {facing!r})")
@@ -288,5 +331,33 @@ def _exercise(
         return None  # a pose from a broken posture is reported where that posture is defined
     return ExercisePoses(
         ex_id, tuple(props), support, anchor, facing, board_angle, from_dose, default_angle, tuple(marks),
-        poses["start"], poses["end"], view,
+        poses["start"], poses["end"], view, arrow, floor == "start", facts,
     )
+
+
+def _facts(raw: dict, doc: Any, path: tuple, problems: list[str]) -> Facts:
+    """moves: [joint, ...] | none; touches and hands: a list for both frames, or {start: [...], end: [...]}."""
+    moves = raw.get("moves", [])
+    held = moves == "none"
+    moves = [] if held else moves if isinstance(moves, list) else [moves]
+    for i, m in enumerate(moves):
+        if not _known(m, MOVES):
+            problems.append(f"{doc.where(path + ('moves',))}: unknown joint '{m}' in moves; allowed: none, {', '.join(MOVES)}")
+    per_frame: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, allowed in (("touches", TOUCHES), ("hands", HANDS)):
+        value = raw.get(key)
+        frames = value if isinstance(value, dict) else {"start": value, "end": value}
+        per_frame[key] = {}
+        if value is None:
+            continue
+        for which in ("start", "end"):
+            v = frames.get(which)
+            v = [] if v in ("none", None) else v if isinstance(v, list) else [v]
+            for x in v:
+                if not _known(x, allowed):
+                    problems.append(f"{doc.where(path + (key,))}: unknown {key[:-1] if key == 'touches' else 'hand place'} "
+                                    f"'{x}'; allowed: none, {', '.join(allowed)}")
+            per_frame[key][which] = tuple(v)
+        if isinstance(value, dict) and set(value) - {"start", "end"}:
+            problems.append(f"{doc.where(path + (key,))}: expected start and end, or one list for both frames")
+    return Facts(tuple(moves), held, per_frame["touches"], per_frame["hands"])

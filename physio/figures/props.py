@@ -166,3 +166,14 @@ def chest_strap(surface: tuple[Point, Point], armpit_t: float, depth: float) -> 
         1.6, STRAP, role="board-strap-tie",
     )
     return [tie, band]
+
+
+def chair_front(x: float, seat_y: float, floor_y: float = 0.0) -> list[Shape]:
+    """A chair seen from the front (or behind): its seat top at seat_y, centred on x, the backrest behind."""
+    half, t = 23.0, 3.0
+    back = Polygon(((x - half + 2, seat_y), (x + half - 2, seat_y), (x + half - 2, seat_y + CHAIR_BACK_CM),
+                    (x - half + 2, seat_y + CHAIR_BACK_CM)), "#e2cfb8", CHAIR_EDGE, PROP_LINE * 0.8, role="chair-back")
+    seat = Polygon(((x - half, seat_y), (x + half, seat_y), (x + half, seat_y - t), (x - half, seat_y - t)),
+                   CHAIR_FILL, CHAIR_EDGE, PROP_LINE * 0.8, role="chair-seat")
+    legs = [Line(((lx, seat_y - t), (lx, floor_y)), 2.2, CHAIR_EDGE, role="chair-leg") for lx in (x - half + 2, x + half - 2)]
+    return [back, *legs, seat]
