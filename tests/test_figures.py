@@ -338,6 +338,16 @@ def test_poses_for_an_unknown_exercise_are_refused(tmp_path):
     assert f"poses.yaml:{line} exercises.prone-lyng: poses for an unknown exercise 'prone-lyng'; did you mean prone-lying" in msg
 
 
+def test_unknown_view_and_fact_words_are_refused(tmp_path):
+    folder, line = _broken(tmp_path, "    view: back\n", "    view: sideways\n", "    view: sideways")
+    msg = _problems(folder)
+    assert f"poses.yaml:{line} exercises.reverse-prayer-scapula.view: unknown view 'sideways'; allowed: side, front, back, top" in msg
+
+    folder, _ = _broken(tmp_path / "b", "    touches: [hands]\n    hands: on-bar\n    props: [bar]\n    support: bar\n    view: front",
+                        "    touches: [elbows]\n    hands: on-bar\n    props: [bar]\n    support: bar\n    view: front")
+    assert "hanging-pelvis-turns.touches: unknown body part 'elbows'; allowed: none, back, front" in _problems(folder)
+
+
 def test_unknown_posture_is_refused(tmp_path):
     folder, line = _broken(tmp_path, "    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n  prone-prop:",
                            "    props: [mat]\n    start: {from: prone-ish}\n    end: {from: prone}\n  prone-prop:",

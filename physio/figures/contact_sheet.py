@@ -74,7 +74,7 @@ def _row(c, library: "Library", ex_id: str, x: float, y: float, width: float, he
     title = ParagraphStyle("t", fontName="Helvetica-Bold", fontSize=9, leading=11)
     body = ParagraphStyle("b", fontName="Helvetica", fontSize=7.5, leading=9, leftIndent=9, firstLineIndent=-9)
     parts = [Paragraph(escape(ex.name if ex else ex_id), title),
-             Paragraph(f"{escape(ex_id)} · {escape(ep.view)} view", body)]
+             Paragraph(f"{escape(ex_id)} · {_seen_from(ep)}", body)]
     if ex is not None:
         parts.append(Paragraph(f"<i>Start:</i> {escape(ex.starting_position)}", body))
         parts += [Paragraph(f"{n}. {escape(step)}", body) for n, step in enumerate(ex.steps, 1)]
@@ -87,6 +87,14 @@ def _row(c, library: "Library", ex_id: str, x: float, y: float, width: float, he
         top -= h + 1
     c.setStrokeColorRGB(0.85, 0.85, 0.85)
     c.rect(x, y, width, height, stroke=1, fill=0)
+
+
+def _seen_from(ep) -> str:
+    """The view in words: a figure lying on its back seen 'from the front' is seen from its feet."""
+    if ep.view == "front" and abs(ep.end.tilt) > 45:
+        return "seen from the feet"
+    return {"side": "seen from the side", "front": "seen from the front", "back": "seen from behind",
+            "top": "seen from above"}[ep.view]
 
 
 def write_contact_sheet(path: str | Path, library: "Library | None" = None) -> Path:

@@ -498,6 +498,9 @@ def _motion_arrow(start: Skeleton, end: Skeleton, ep: ExercisePoses) -> list[Sha
         nx, ny = -nx, -ny
     bow = 0.25 * dist
     off = 14.0  # keep the arrow clear of the limb itself
+    low = min(y for _, y in list(start.points.values()) + list(end.points.values()))
+    if my + ny * (off + bow) < low and start.view != "top":  # never under the floor: over the moving part
+        nx, ny = -nx, -ny
     ctrl = (mx + nx * (bow + off), my + ny * (bow + off))
     a2 = (a[0] + nx * off, a[1] + ny * off)
     b2 = (b[0] + nx * off, b[1] + ny * off)
@@ -540,7 +543,7 @@ def _mark(m: Mark, sk: Skeleton) -> list[Shape]:
         return [Line(pts, ARROW_CM * 0.8, ACCENT, role="mark-wiggle")]
     if m.kind == "breath":
         return [
-            Line(tuple((x + 18 + k * 8 + 4 * math.sin(i), y + 8 - i * 3.5) for i in range(6)), ARROW_CM * 0.6, ACCENT,
+            Line(tuple((x - 8 + k * 8 + 4 * math.sin(i), y + 38 - i * 3.5) for i in range(6)), ARROW_CM * 0.6, ACCENT,
                  role="mark-breath")
             for k in range(3)
         ]

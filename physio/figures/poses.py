@@ -355,8 +355,8 @@ def _facts(raw: dict, doc: Any, path: tuple, problems: list[str]) -> Facts:
             v = [] if v in ("none", None) else v if isinstance(v, list) else [v]
             for x in v:
                 if not _known(x, allowed):
-                    problems.append(f"{doc.where(path + (key,))}: unknown {key[:-1] if key == 'touches' else 'hand place'} "
-                                    f"'{x}'; allowed: none, {', '.join(allowed)}")
+                    what = "body part" if key == "touches" else "place for the hands"
+                    problems.append(f"{doc.where(path + (key,))}: unknown {what} '{x}'; allowed: none, {', '.join(allowed)}")
             per_frame[key][which] = tuple(v)
         if isinstance(value, dict) and set(value) - {"start", "end"}:
             problems.append(f"{doc.where(path + (key,))}: expected start and end, or one list for both frames")
