@@ -265,3 +265,49 @@ def test_a_stored_record_opens_in_the_form_exactly_as_stored(ws):
     assert form.save() == stored and "nothing changed" in form.messages.text
     assert [e.action for e in ws.history("P202")] == ["patient-added"]
     assert form.red_flags.chosen.options[0][0] == "Pain that is constant, worse at night or at rest"
+
+
+def test_once_saved_the_form_offers_the_baseline_measures_with_the_patients_own_activities(ws):
+    form = IntakeForm(ws, by="Anna Berg")
+    fill(form)
+    for box, activity in zip(form.psfs, ["sitting at work", "gardening", "driving"]):
+        box.value = activity
+    assert form.measure_entry is None and form.baseline.children == ()
+    form.save_button.click()
+    entry = form.measure_entry
+    assert entry.purpose == "baseline" and form.baseline.children == (entry.widget,)
+    entry.instrument.value = "psfs"
+    assert [a.name.value for a in entry.activities[:3]] == ["sitting at work", "gardening", "driving"]
+    entry.set_activities([("sitting at work", "3"), ("gardening", "5"), ("driving", "7")])
+    entry.save_button.click()
+    kept = ws.results("P201", "psfs")
+    assert len(kept) == 1 and kept[0].score.value == pytest.approx(5.0), entry.messages.full_text
+
+
+def test_a_refused_record_offers_no_baseline_yet(ws):
+    form = IntakeForm(ws)
+    fill(form, birth_year="2031")
+    form.save_button.click()
+    assert form.measure_entry is None and form.baseline.children == ()
+
+
+def test_every_refused_field_is_shown_in_one_click_typed_terms_included(ws):
+    form = IntakeForm(ws)
+    fill(form, birth_year="2031")
+    form.contraindications.typed.value = "glaucom"
+    form.save_button.click()
+    assert "did you mean “Glaucoma" in form.contraindications.error.text
+    assert "in the future" in form.errors["birth_year"].text and ws.patients() == []
+
+
+def test_larger_print_is_recorded_when_the_patient_record_has_it(ws):
+    from physio.models import Patient
+
+    if "larger_print" not in Patient.model_fields:
+        pytest.skip("the Patient record has no larger_print field in this version")
+    form = IntakeForm(ws)
+    fill(form)
+    form.larger_print.value = True
+    form.save_button.click()
+    assert ws.patient("P201").larger_print is True
+    assert IntakeForm(ws, "P201").larger_print.value is True

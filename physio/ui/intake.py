@@ -133,6 +133,7 @@ class TermPicker:
 
     def __init__(self, kind: str, title: str) -> None:
         self.kind = kind
+        self.field = "contraindications" if kind == "contraindication" else "red_flags"
         self.terms = vocabulary_terms(kind)
         self.labels = dict((tid, label) for label, tid in self.terms)
         self.ids: list[str] = []
@@ -266,6 +267,8 @@ class IntakeForm:
         self._build_archive()
         self.history = w.HTML()
         self.baseline = w.VBox([])
+        #: The baseline outcome measures (physio.ui.measures.MeasureEntry), offered once the patient is stored.
+        self.measure_entry = None
         self.widget = w.VBox([
             b.style(), self.title, _section("The patient"), *self._boxes, _section("Conditions"),
             *[c.widget for c in self.conditions], _section("Contraindications and red flags found at intake"),
@@ -277,6 +280,7 @@ class IntakeForm:
         ])
         if patient_id is not None:
             self.load(patient_id)
+            self._offer_baseline(self.workspace.patient(patient_id))
         else:
             self._show_state()
 
@@ -297,6 +301,11 @@ class IntakeForm:
             box, self.errors[field] = _with_error(getattr(self, field))
             self._boxes.append(box)
         self.notes = w.Textarea(description="Notes", style=_STYLE, layout=w.Layout(width="560px", height="70px"))
+        #: Handout in larger print (≥ 14 pt), when this physio's Patient records it.
+        self.larger_print = w.Checkbox(description="Larger print on the handout (14 pt and more)", indent=False,
+                                       layout=w.Layout(width="460px", margin="0 0 0 154px"))
+        if "larger_print" in Patient.model_fields:
+            self._boxes.append(self.larger_print)
 
     def _build_lists(self) -> None:
         self.conditions = [ConditionBox(label, kind) for label, kind in vocabulary_terms("condition")]
@@ -353,6 +362,8 @@ class IntakeForm:
             "psfs_activities": [t.value.strip() for t in self.psfs if t.value.strip()],
             "notes": self.notes.value.strip() or None,
         }
+        if "larger_print" in Patient.model_fields:
+            data["larger_print"] = self.larger_print.value
         return data
 
     def load(self, patient_id: str) -> None:
@@ -362,6 +373,7 @@ class IntakeForm:
         self.id.value, self.name.value, self.birth_year.value = p.id, p.name, str(p.birth_year)
         self.sex.value, self.language.value, self.therapist.value = p.sex or "", p.language, p.therapist
         self.time_zone.value, self.notes.value = p.time_zone or "", p.notes or ""
+        self.larger_print.value = bool(getattr(p, "larger_print", False))
         by_kind = {c.kind: c for c in p.conditions}
         for box in self.conditions:
             box.load(by_kind.get(box.kind))
@@ -465,15 +477,13 @@ class IntakeForm:
 
     def _save(self) -> Patient | None:
         self.clear_errors()
-        pending = [p for p in (self.contraindications, self.red_flags) if p.typed.value.strip() and not p.add()]
-        if pending:  # typed but not added, and not in the list: never dropped silently
-            self.messages.show("error", "Nothing was saved: a typed contraindication or red flag is not in the list; "
-                                        "the field says which are closest.")
-            return None
+        # typed but not added: added now, or refused at its field (never dropped silently)
+        pending = {p.field: p.error.text for p in (self.contraindications, self.red_flags)
+                   if p.typed.value.strip() and not p.add()}
         data = self.fields()
         if self.patient_id is not None:
             data["id"] = self.patient_id
-        problems = self._clearance_problems(data)
+        problems = {**pending, **self._clearance_problems(data)}
         try:
             patient = patient_from_fields(data)
         except PatientInputError as e:
@@ -515,16 +525,13 @@ class IntakeForm:
         return patient
 
     def _offer_baseline(self, patient: Patient) -> None:
-        """After the first save: the baseline outcome measures (physio.ui.measures, when installed)."""
-        if self.baseline.children:
-            return
-        try:
-            from .measures import MeasureEntry  # noqa: PLC0415  (outcome measures: added by their own module)
-        except ImportError:
-            return
-        entry = MeasureEntry(self.workspace, patient.id, purpose="baseline")
-        self.baseline.children = [_section("Baseline outcome measures"), entry.widget]
-        self.measure_entry = entry
+        """Once the patient is stored: the baseline outcome measures (each instrument saved on its own; PSFS
+        offers the activities named above)."""
+        from .measures import MeasureEntry
+
+        if self.measure_entry is None:
+            self.measure_entry = MeasureEntry(self.workspace, patient.id, purpose="baseline", by=self.by)
+            self.baseline.children = [self.measure_entry.widget]
 
     # ------------------------------------------------------------ archive, bring back
 
