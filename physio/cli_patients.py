@@ -99,7 +99,8 @@ def _checked(data: dict[str, Any], where: str = "") -> Patient:
 def _refuse_taken_id(ws: Workspace, patient_id: str) -> None:
     known = {p.id for p in ws.patients(include_archived=True)}
     if patient_id in known:
-        archived = " (archived; bring it back with physio patients archive ID --undo)" if ws.is_archived(patient_id) else ""
+        archived = (" (archived; bring it back with physio patients archive ID --undo)"
+                    if ws.is_archived(patient_id) else "")
         raise WorkspaceError(f"the patient id '{patient_id}' is already used by {ws.patient(patient_id).name}"
                              f"{archived}; choose another id, or change that record with physio patients edit")
 

@@ -8,7 +8,9 @@ from typing import Any, Callable, TextIO
 
 from .errors import PhysioError
 from .models import Patient
-from .patient_record import CONDITION_DETAILS, FIELD_LABELS, PatientInputError, cap, patient_from_fields
+from .patient_record import (
+    CONDITION_DETAILS, FIELD_LABELS, PatientInputError, cap, patient_from_fields, vocabulary_terms,
+)
 
 __all__ = ["ask_patient"]
 
@@ -25,6 +27,10 @@ _CHOICES = {
     "risser": "0 to 5; empty: not recorded",
     "curve_type": "e.g. right thoracic; empty: not recorded",
 }
+
+
+#: The fields answered with vocabulary ids; "?" lists them with their words.
+_VOCABULARY_KINDS = {"conditions": "condition", "contraindications": "contraindication", "red_flags": "red flag"}
 
 
 class _Asker:
@@ -58,6 +64,10 @@ class _Asker:
         label = label or FIELD_LABELS[field]
         while True:
             text = self.line(f"{cap(label)}{f' ({hint})' if hint else ''}: ", label)
+            if text == "?" and field in _VOCABULARY_KINDS:
+                terms = vocabulary_terms(_VOCABULARY_KINDS[field])
+                self.stdout.write("".join(f"  {tid} — {words}\n" for words, tid in terms))
+                continue
             value = parse(text)
             msg = self.problem(field, value, extra)
             if msg is None:
@@ -92,8 +102,8 @@ def _condition_details(a: _Asker, kind: str) -> dict[str, Any]:
 
 
 def _ask_conditions(a: _Asker) -> None:
-    kinds = a.ask("conditions", "vocabulary ids or words, separated by commas, e.g. lumbar-disc-hernia; "
-                  "empty: none", parse=lambda t: [{"kind": k} for k in _items(t) or []] or None)
+    kinds = a.ask("conditions", "ids separated by commas, e.g. lumbar-disc-hernia; ? lists them; empty: none",
+                  parse=lambda t: [{"kind": k} for k in _items(t) or []] or None)
     if not kinds:
         return
     from .vocabulary import default_vocabulary
@@ -153,8 +163,9 @@ def ask_patient(ws, stdin: TextIO, stdout: TextIO) -> Patient:
     a.ask("therapist", parse=lambda t: t)
     a.ask("time_zone", "e.g. Europe/Berlin; empty: not recorded")
     _ask_conditions(a)
-    a.ask("contraindications", "ids or words, separated by commas, e.g. hypertension; empty: none", parse=_items)
-    a.ask("red_flags", "ids or words, separated by commas; empty: none", parse=_items)
+    a.ask("contraindications", "ids separated by commas, e.g. hypertension; ? lists them; empty: none",
+          parse=_items)
+    a.ask("red_flags", "ids separated by commas; ? lists them; empty: none", parse=_items)
     _ask_clearances(a)
     _ask_psfs(a)
     a.ask("notes", "empty: none")

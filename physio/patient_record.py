@@ -79,7 +79,8 @@ def _label(loc: tuple) -> str:
         return "the record"
     head = FIELD_LABELS.get(names[-1], names[-1].replace("_", " "))
     if len(names) > 1 and numbers:
-        owner = {"conditions": "condition", "clearances": "clearance"}.get(names[0], FIELD_LABELS.get(names[0], names[0]))
+        owners = {"conditions": "condition", "clearances": "clearance"}
+        owner = owners.get(names[0], FIELD_LABELS.get(names[0], names[0]))
         return f"{head} of {owner} {numbers[0] + 1}"
     if numbers:
         return f"{head} (item {numbers[0] + 1})"

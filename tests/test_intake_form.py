@@ -311,3 +311,22 @@ def test_larger_print_is_recorded_when_the_patient_record_has_it(ws):
     form.save_button.click()
     assert ws.patient("P201").larger_print is True
     assert IntakeForm(ws, "P201").larger_print.value is True
+
+
+def test_double_clicks_on_add_archive_and_bring_back_do_each_thing_once(ws):
+    form = IntakeForm(ws)
+    fill(form)
+    form.contraindications.typed.value = "glaucoma"
+    form.contraindications.add_button.click()
+    form.contraindications.add_button.click()
+    assert form.contraindications.ids == ["glaucoma"] and form.contraindications.error.text == ""
+    form.save_button.click()
+    form.archive_reason.value = "treatment finished"
+    form.archive_button.click()
+    form.archive_button.click()
+    assert form.messages.kind == "ok" and "Archived" in form.messages.text
+    form.bring_back_button.click()
+    form.bring_back_button.click()
+    assert form.messages.kind == "ok" and "back in the patient list" in form.messages.text
+    actions = [e.action for e in ws.history("P201")]
+    assert actions.count("patient-archived") == 1 and actions.count("patient-brought-back") == 1

@@ -47,7 +47,8 @@ class FieldError:
 
     def show(self, text: str) -> None:
         self.text = text[:1].upper() + text[1:]
-        self.widget.value = f'<div class="physio-msg physio-error" style="margin:2px 0 6px 154px">{b.esc(self.text)}</div>'
+        self.widget.value = (f'<div class="physio-msg physio-error" style="margin:2px 0 6px 154px">'
+                             f'{b.esc(self.text)}</div>')
 
     def clear(self) -> None:
         self.text, self.widget.value = "", ""
@@ -151,6 +152,9 @@ class TermPicker:
 
     def add(self) -> bool:
         """Add what was typed; an unknown term is refused next to the field with the closest labels."""
+        if not self.typed.value.strip():  # nothing typed (or a second click after adding): nothing to do
+            self.error.clear()
+            return True
         try:
             tid = term_choice(self.kind, self.typed.value)
         except PhysioError as e:
@@ -432,7 +436,8 @@ class IntakeForm:
             head = parts[0]
             if head == "conditions" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(ticked):
                 ticked[int(parts[1])].show_error(parts[2] if len(parts) > 2 else None, text)
-            elif head == "clearances" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(self.clearances):
+            elif (head == "clearances" and len(parts) > 1 and parts[1].isdigit()
+                  and int(parts[1]) < len(self.clearances)):
                 self.clearances[int(parts[1])].show_error(parts[2] if len(parts) > 2 else None, text)
             elif head == "psfs_activities":
                 self.psfs_error.show(text)
@@ -538,6 +543,9 @@ class IntakeForm:
     @b.guarded
     def archive(self) -> None:
         self.clear_errors()
+        if self.workspace.is_archived(self.patient_id):  # a second click: the first one archived the patient
+            self._show_state()
+            return
         if not self.archive_reason.value.strip():
             self.archive_reason_error.show("Write why the patient is archived, e.g. treatment finished")
             self.messages.show("error", "Nothing was archived: the reason is missing.")
@@ -550,6 +558,9 @@ class IntakeForm:
 
     @b.guarded
     def bring_back(self) -> None:
+        if not self.workspace.is_archived(self.patient_id):  # a second click: already back
+            self._show_state()
+            return
         self.workspace.bring_back_patient(self.patient_id, by=self.by)
         self.messages.show("ok", f"{self.name.value} ({self.patient_id}) is back in the patient list.")
         self._show_state()
