@@ -281,8 +281,8 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_ERROR if batch.failed else 0
     if not args.plan_id:
         raise PlanError("name the plan to export (see `physio patients list`), or use --all for every patient")
-    result = export_plan(ws.plan(args.plan_id, args.version), folder)
-    _out(f"Handout: {result.handout}\nWorkbook: {result.workbook}")
+    result = export_plan(ws.plan(args.plan_id, args.version), folder, clinic=ws.clinic_profile())
+    _out(f"Handout: {result.handout}\nWorkbook: {result.workbook}\nTherapist's summary: {result.summary}")
     return 0
 
 
@@ -549,6 +549,38 @@ def _workspace_restore(args: argparse.Namespace) -> None:
     _out(f"Restored {args.src} into {ws.folder}: {len(ws.patients(include_archived=True))} patient(s), {len(ws.plan_ids())} plan(s).")
 
 
+def _workspace_profile(args: argparse.Namespace) -> None:
+    from pydantic import ValidationError
+
+    from .errors import WorkspaceError
+    from .models import ClinicProfile
+
+    ws = _workspace(args)
+    given = {k: getattr(args, k) for k in ("name", "phone", "address", "email", "emergency_number")
+             if getattr(args, k) is not None}
+    current = ws.clinic_profile()
+    if given:
+        fields = {**(current.model_dump() if current else {}), **given}
+        missing = [f"--{k}" for k in ("name", "phone") if not fields.get(k)]
+        if missing:
+            raise WorkspaceError(f"a clinic profile needs {' and '.join(missing)} (printed on every handout); "
+                            "e.g. physio workspace profile --name \"Riverside Physio\" --phone \"+44 20 7946 0000\"")
+        try:
+            current = ws.set_clinic_profile(ClinicProfile(**fields), by=args.by)
+        except ValidationError as e:
+            err = e.errors()[0]
+            raise WorkspaceError(f"--{str(err['loc'][0]).replace('_', '-')}: {err['msg'].removeprefix('Value error, ')}") from None
+        _out(f"Clinic profile of {ws.folder} saved; handouts exported from now on print it:")
+    elif current is None:
+        _out(f"{ws.folder} has no clinic profile yet; set one with "
+             "physio workspace profile --name \"...\" --phone \"...\" (printed on every handout)")
+        return
+    for label, value in (("Clinic", current.name), ("Phone", current.phone), ("Address", current.address),
+                         ("Email", current.email), ("Emergency number", current.emergency_number)):
+        if value:
+            _out(f"  {label}: {value}")
+
+
 def _add_workspace(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("workspace", help="the folder holding patients, plans and returned logs")
     s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -568,6 +600,15 @@ def _add_workspace(sub: argparse._SubParsersAction) -> None:
     r.add_argument("src", metavar="SRC")
     r.add_argument("folder", metavar="FOLDER")
     r.set_defaults(func=_workspace_restore)
+    c = s.add_parser("profile", help="the clinic's name and phone printed on every handout (shown without options)")
+    c.add_argument("--name", default=None, help="the clinic's name")
+    c.add_argument("--phone", default=None, help="the number patients call with questions")
+    c.add_argument("--address", default=None)
+    c.add_argument("--email", default=None)
+    c.add_argument("--emergency-number", dest="emergency_number", default=None,
+                   help="the emergency number where the clinic is (default 112)")
+    c.add_argument("--by", default=None, help="who sets it (default: $PHYSIO_USER or the login name)")
+    c.set_defaults(func=_workspace_profile)
 
 
 #: One function per group of subcommands; append to add more (export, import, pictures...).

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from .errors import Contraindicated, UnknownId, WorkspaceError
 from .library import Library, default_library
-from .models import Overrides
+from .models import ClinicProfile, Overrides
 from .planning import personalise
 from .store import DB_NAME, Workspace, default_workspace_folder, read_patients
 
-__all__ = ["EXAMPLE_DIR", "EXAMPLE_PLANS", "ExamplePlan", "build_example_workspace", "issue_example_plans"]
+__all__ = ["EXAMPLE_CLINIC", "EXAMPLE_DIR", "EXAMPLE_PLANS", "ExamplePlan", "build_example_workspace", "issue_example_plans"]
 
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent / "patients_example"
 
@@ -27,6 +27,10 @@ EXAMPLE_START = dt.date(2026, 9, 7)
 """Every example plan starts on Monday 7 September 2026, so returned example logs have fixed dates."""
 
 EXAMPLE_ISSUED_AT = dt.datetime(2026, 9, 4, 10, 0, tzinfo=dt.timezone.utc)
+
+#: A fictional clinic; the phone is from the range Ofcom keeps for drama (020 7946 0000-0999), so it rings nobody.
+EXAMPLE_CLINIC = ClinicProfile(name="Riverside Physiotherapy", phone="+44 20 7946 0123",
+                               address="12 Mill Lane, Riverside", email="desk@riverside-physio.example")
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def build_example_workspace(folder: str | Path | None = None, *, library: Librar
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
     try:
         ws = Workspace(tmp)
+        ws.set_clinic_profile(EXAMPLE_CLINIC, by="example")
         ws.add_patients(read_patients(EXAMPLE_DIR / "patients"))
         issue_example_plans(ws, library)
         # The logs the example patients "sent back", so the review and overview notebooks have data.

@@ -477,6 +477,7 @@ def personalise(
         progression=phase.progression,
         language=language,
         start_reason=kept_start_reason,
+        larger_print=patient.larger_print,
     )
 
 

@@ -226,7 +226,9 @@ def test_export_writes_both_files_and_refuses_a_plan_id_with_all(env, capsys, tm
     code, out, err = run(capsys, base + ["export", "P001-test-back", "--out", str(out_dir)])
     assert code == 0, err
     assert sorted(p.name for p in out_dir.iterdir()) == [
-        "P001_P001-test-back_v1_handout.pdf", "P001_P001-test-back_v1_log.xlsx"]
+        "P001_P001-test-back_v1_handout.pdf", "P001_P001-test-back_v1_log.xlsx",
+        "P001_P001-test-back_v1_therapist-summary.pdf"]
     assert f"Handout: {out_dir / 'P001_P001-test-back_v1_handout.pdf'}" in out
+    assert f"Therapist's summary: {out_dir / 'P001_P001-test-back_v1_therapist-summary.pdf'}" in out
     code, out, err = run(capsys, base + ["export", "P001-nope", "--out", str(out_dir)])
     assert code == 2 and "no issued plan 'P001-nope'" in err

@@ -30,7 +30,9 @@ def test_export_plan_writes_both_files_named_by_patient_plan_and_version(plan, t
     result = export_plan(plan, tmp_path)
     assert result.handout == tmp_path / "p001_p001-test-back_v2_handout.pdf"
     assert result.workbook == tmp_path / "p001_p001-test-back_v2_log.xlsx"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([result.handout.name, result.workbook.name])
+    assert result.summary == tmp_path / "p001_p001-test-back_v2_therapist-summary.pdf"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([result.handout.name, result.workbook.name,
+                                                                 result.summary.name])
     assert result.handout.read_bytes() == handout_bytes(plan)
     assert result.workbook.read_bytes() == workbook_bytes(plan)
     assert len(PdfReader(result.handout).pages) >= 1
@@ -122,7 +124,9 @@ def test_export_all_exports_latest_versions_and_reports_every_failure(workspace,
     assert by_patient["p003"] not in batch.failed
     assert sorted(p.name for p in out.iterdir()) == [
         "p001_p001-test-back_v2_handout.pdf", "p001_p001-test-back_v2_log.xlsx",
+        "p001_p001-test-back_v2_therapist-summary.pdf",
         "p004_p004-test-back_v1_handout.pdf", "p004_p004-test-back_v1_log.xlsx",
+        "p004_p004-test-back_v1_therapist-summary.pdf",
     ]
     assert "Exported 2 plan(s)" in str(batch) and "p002" in str(batch) and "p003" in str(batch)
 

@@ -176,7 +176,7 @@ def test_a_clearance_for_another_exercise_or_protocol_does_not_lift(library):
     assert plan_for(library, p, phase="motor-control", add=[BOARD]).cleared
 
 
-def test_the_clearance_is_printed_on_the_handout(library, tmp_path):
+def test_the_clearance_is_printed_on_the_therapists_summary_not_the_handout(library, tmp_path):
     import subprocess
 
     from physio.io.export import export_plan
@@ -184,12 +184,16 @@ def test_the_clearance_is_printed_on_the_handout(library, tmp_path):
     plan = plan_for(library, _cleared("2026-08-20", exercise="board-traction-supine"), phase="motor-control",
                     add=[BOARD])
     files = export_plan(plan, tmp_path)
-    pdf = files.handout
-    text = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+
+    def text_of(pdf) -> str:
+        return " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split())
+
+    text = text_of(files.summary)
     assert "cleared by Dr Grant on 20 Aug 2026, valid until 16 Feb 2027 (Stretching board, lying on your back)" \
         in text, text[:3000]
-    assert "'hypertension'" not in text  # the patient reads the condition in words, never its vocabulary id
+    assert "'hypertension'" not in text  # the condition in words, never its vocabulary id
+    assert "cleared by Dr Grant" not in text_of(files.handout)  # addressed to the therapist, not the patient
 
 
 # ---------------------------------------------------------------- 4. hernia

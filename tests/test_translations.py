@@ -128,7 +128,7 @@ def test_wrong_step_count_missing_exercise_and_unknown_phase_are_all_reported(tm
     assert re.search(r"ru\.yaml:\d+ exercises\.squat\.steps: 2 steps here, but the English has 3", msg)
     assert "not translated: cobra" in msg
     assert f"ru.yaml:{_line_of(folder, 'no-such-phase:')} protocols.scoliosis.phases.no-such-phase: unknown phase id" in msg
-    assert re.search(r"ru\.yaml:\d+ protocols\.scoliosis\.stop_rules: 3 stop rules here, but the English has 4", msg)
+    assert re.search(r"ru\.yaml:\d+ protocols\.scoliosis\.stop_rules: 4 stop rules here, but the English has 5", msg)
 
 
 def test_a_changed_number_is_refused(tmp_path):
@@ -230,9 +230,9 @@ def test_russian_handout_has_russian_names_doses_safety_and_footer_and_no_englis
     for pe in ru_plan.exercises:
         assert pe.exercise.name in text
         assert pe.dose.summary("ru") in text
-    assert ru["safety"] in text
+    assert ru["scale_title"] in text and ru["zone_emergency"] in text
     assert ru["footer"].format(therapist=ru_plan.therapist, patient=ru_plan.patient.name) in text
-    assert "сентября 2026 г." in text and "Пн 07.09.2026" in text
+    assert "сентября 2026 г." in text and "Пн 7" in text and "Неделя 1" in text
     leaked = [w for w in english_label_fragments() if re.search(rf"\b{re.escape(w)}\b", text)]
     assert leaked == []
     lib = default_library()

@@ -90,6 +90,31 @@ LABELS: dict[str, dict[str, str]] = {
                           "(extension) programme; the therapist checks which direction eases the leg pain"),
         "late_start": "Entered after the fact: this plan starts {days} days before it was made ({reason})",
         "cleared_until": "valid until {until}",
+        # the handout's first page, pictures and calendar (large print)
+        "clinic": "Clinic",
+        "clinic_phone": "{name}, phone {phone}",
+        "at_a_glance": "Your exercises at a glance",
+        "exercise_col": "Exercise",
+        "how_much": "How much and how often",
+        "scale_title": "When to carry on, ease off or get help",
+        "zone_always": "Always",
+        "zone_normal": "Normal: carry on",
+        "zone_ease": "Ease off or stop",
+        "zone_emergency": "Emergency",
+        "call_clinic": "Not sure? Call {name}: {phone}",
+        "call_therapist": "Not sure? Call your therapist, {therapist}",
+        "call_emergency": "Emergency number: {number}",
+        "call_emergency_local": "Call your local emergency number",
+        "log_title": "How to fill in your log",
+        "log_tick": "Each day, tick each exercise you did (in your log, or the calendar at the back).",
+        "log_pain": "Once a day, write down your pain: 0 is no pain, 10 the worst you can imagine.",
+        "log_week": "Once a week, answer the weekly check in your log.",
+        "log_return": "Bring or send your log back to {who} by {end}.",
+        "log_return_therapist": "Bring or send your log back to your therapist by {end}.",
+        "start_frame": "Start",
+        "end_frame": "End",
+        "calendar_rows": "Tick a box each time you finish a session: one row for each exercise, one column for each day.",
+        "week_short": "Week {n}",
     },
     "ru": {
         "title": "Ваш план домашних упражнений",
@@ -167,6 +192,30 @@ LABELS: dict[str, dict[str, str]] = {
                           "прогибов назад (разгибание); терапевт проверит, какое направление облегчает боль в ноге"),
         "late_start": "Внесён задним числом: план начинается за {days} дн. до дня, когда он составлен ({reason})",
         "cleared_until": "действует до {until}",
+        "clinic": "Клиника",
+        "clinic_phone": "{name}, телефон {phone}",
+        "at_a_glance": "Ваши упражнения коротко",
+        "exercise_col": "Упражнение",
+        "how_much": "Сколько и как часто",
+        "scale_title": "Когда продолжать и когда звать на помощь",
+        "zone_always": "Всегда",
+        "zone_normal": "Нормально: продолжайте",
+        "zone_ease": "Снизьте нагрузку или остановитесь",
+        "zone_emergency": "Срочно",
+        "call_clinic": "Не уверены? Звоните: {name}, {phone}",
+        "call_therapist": "Не уверены? Звоните своему специалисту: {therapist}",
+        "call_emergency": "Номер экстренной помощи: {number}",
+        "call_emergency_local": "Звоните по местному номеру экстренной помощи",
+        "log_title": "Как заполнять дневник",
+        "log_tick": "Каждый день отмечайте каждое сделанное упражнение (в дневнике или в календаре в конце).",
+        "log_pain": "Раз в день записывайте боль: 0 — боли нет, 10 — самая сильная, какую можно представить.",
+        "log_week": "Раз в неделю отвечайте на еженедельную проверку в дневнике.",
+        "log_return": "Принесите или отправьте дневник в клинику «{who}» до {end}.",
+        "log_return_therapist": "Принесите или отправьте дневник своему специалисту до {end}.",
+        "start_frame": "Начало",
+        "end_frame": "Конец",
+        "calendar_rows": "Ставьте галочку в клетке после каждого занятия: строка — упражнение, столбец — день.",
+        "week_short": "Неделя {n}",
     },
 }
 
@@ -176,6 +225,10 @@ _MONTHS = {
     # the genitive, as a Russian date is said: "3 марта 2025 г."
     "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
            "октября", "ноября", "декабря"),
+}
+_SHORT_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "ru": ("янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"),
 }
 _DAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
@@ -193,6 +246,11 @@ def long_date(d: dt.date, language: str = "en") -> str:
     months = _MONTHS.get(language, _MONTHS["en"])
     text = f"{d.day} {months[d.month - 1]} {d.year}"
     return text + " г." if language == "ru" else text
+
+
+def short_date(d: dt.date, language: str = "en") -> str:
+    """'7 Sep': the day and the month's short name (the calendar's week headings)."""
+    return f"{d.day} {_SHORT_MONTHS.get(language, _SHORT_MONTHS['en'])[d.month - 1]}"
 
 
 def weekday(d: dt.date, language: str = "en") -> str:

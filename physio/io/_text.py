@@ -133,3 +133,14 @@ def check_printable(text: str, what: str, instead: str = "write it without those
 def looks_like_formula(text: str) -> bool:
     """True when Excel or LibreOffice would read the text as a formula if typed into a cell."""
     return text.startswith(FORMULA_START)
+
+
+#: A source reference in a protocol's own text: "(TE1)", "(article)", "(M1, L1)", "[U]". Protocol texts
+#: name their sources for the reviewing clinician; the patient's handout prints them without.
+_SOURCE_KEY = r"(?:[A-Z]{1,3}\d{1,2}|article|evidence)"
+_SOURCE_REF = re.compile(rf"\s*(?:\(\s*{_SOURCE_KEY}(?:\s*(?:[,;]|and)\s*{_SOURCE_KEY})*\s*\)|\[U\])")
+
+
+def without_source_keys(text: str) -> str:
+    """The text with its source references taken out: 'a day (TE1), and' -> 'a day, and'."""
+    return _SOURCE_REF.sub("", text)

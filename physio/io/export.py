@@ -1,4 +1,4 @@
-"""Export a plan as its two files (handout and log workbook), for one patient or a whole workspace."""
+"""Export a plan as its files (handout, log workbook, therapist's summary), for one patient or a workspace."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from tqdm.auto import tqdm
 
 from .._atomic import check_writable_folder, recover_folder, write_all_or_nothing
 from ..errors import ExportError, PhysioError
-from ..models import Plan
+from ..models import ClinicProfile, Plan
 from .pdf import handout_bytes
+from .therapist_summary import summary_bytes
 from .xlsx import workbook_bytes
 
 if TYPE_CHECKING:
@@ -23,10 +24,12 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 @dataclass(frozen=True)
 class ExportResult:
-    """The two files written for one plan."""
+    """The files written for one plan: the patient's handout and log, and the therapist's summary."""
 
     handout: Path
     workbook: Path
+    #: Sources, reasons, warnings and limits: for the therapist, never given to the patient.
+    summary: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -72,22 +75,25 @@ def file_stem(plan: Plan) -> str:
     return "_".join(_UNSAFE.sub("-", part) for part in (plan.patient.id, plan.id, f"v{plan.version}"))
 
 
-def export_plan(plan: Plan, folder: str | Path) -> ExportResult:
-    """Write the handout and the workbook of `plan` into `folder`: both files, or neither.
+def export_plan(plan: Plan, folder: str | Path, clinic: ClinicProfile | None = None) -> ExportResult:
+    """Write the handout, the workbook and the therapist's summary of `plan` into `folder`: all, or none.
 
-    Both are built, then written in full beside their final names, then renamed into place under a journal
+    `clinic` (ws.clinic_profile()) puts the clinic's name and phone on the handout's first page.
+    All are built, then written in full beside their final names, then renamed into place under a journal
     (physio._atomic.write_all_or_nothing). Even a process killed half-way leaves, once the folder is tidied
-    (on the next export into it, or when the workspace opens), both new files or neither."""
+    (on the next export into it, or when the workspace opens), all the new files or none."""
     folder = Path(folder)
     check_writable_folder(folder, error=ExportError)
     recover_folder(folder)
-    pdf = handout_bytes(plan)
+    pdf = handout_bytes(plan, clinic)
     xlsx = workbook_bytes(plan)
+    summary_pdf = summary_bytes(plan, clinic)
     stem = file_stem(plan)
     handout = folder / f"{stem}_handout.pdf"
     workbook = folder / f"{stem}_log.xlsx"
-    write_all_or_nothing({handout: pdf, workbook: xlsx}, error=ExportError)
-    return ExportResult(handout=handout, workbook=workbook)
+    summary = folder / f"{stem}_therapist-summary.pdf"
+    write_all_or_nothing({handout: pdf, workbook: xlsx, summary: summary_pdf}, error=ExportError)
+    return ExportResult(handout=handout, workbook=workbook, summary=summary)
 
 
 def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True) -> BatchExport:
@@ -99,6 +105,7 @@ def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True
     check_writable_folder(folder, error=ExportError)
     recover_folder(folder)  # leftovers of an interrupted batch: finished or removed before anything new
     patients = workspace.patients()
+    clinic = workspace.clinic_profile()
     items: list[PatientExport] = []
     bar = tqdm(patients, desc="Exporting plans", unit="patient", disable=not progress)
     for patient in bar:
@@ -112,7 +119,7 @@ def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True
             continue
         for plan in plans:
             try:
-                items.append(PatientExport(patient.id, plan.id, result=export_plan(plan, folder)))
+                items.append(PatientExport(patient.id, plan.id, result=export_plan(plan, folder, clinic)))
             except PhysioError as e:
                 items.append(PatientExport(patient.id, plan.id, error=str(e)))
             except Exception as e:  # a fault in one plan must not cost the therapist the other exports

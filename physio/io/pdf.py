@@ -1,57 +1,77 @@
-"""The patient's handout: an A4 PDF built in memory from a plan, then written all at once.
+"""The patient's handout: an A4 PDF in large print, built in memory from a plan, then written all at once.
 
-Reading order matters (screen readers, pdftotext, a patient skimming): who and when, safety first, the
-therapist's notes, then each exercise with its dose in large type, then the tick-box calendar.
+Reading order matters (screen readers, pdftotext, a patient skimming). Page 1 says it all: who and what, every
+exercise with its dose, one safety scale (carry on / ease off / emergency) with the clinic's phone, and how to
+fill in the log. Then the therapist's notes, each exercise with its start and end pictures, numbered steps and
+its dose in large type, and the tick-box calendar on pages turned sideways.
+
+Nothing here is addressed to the therapist: sources, reasons for a dose, screening warnings and clearances
+are in the therapist's summary (physio/io/therapist_summary.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
-from collections import defaultdict
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
     Flowable,
+    Frame,
     KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from .._atomic import write_atomic
 from ..errors import ExportError
-from ..models import PARAM_LABELS, Plan, PlannedExercise, ScheduledSession
+from ..models import ClinicProfile, Plan, PlannedExercise, ScheduledSession
 from ..planning import ensure_safe, schedule
-from . import _fonts
-from . import _labels
+from . import _fonts, _labels
+from ._calendar import BOX, calendar_blocks
 from ._labels import labels
-from ._text import check_printable, clean, has_rtl, para
+from ._pdfkit import (
+    FOOTER_H,
+    GRID,
+    LANDSCAPE,
+    MARGIN,
+    PAGE_H,
+    PAGE_W,
+    TEXT_W,
+    TOP_MARGIN,
+    EmptyFrame,
+    canvas_maker,
+    issue_moment,
+    styles,
+    table_style,
+)
+from ._safety_scale import safety_scale
+from ._text import check_printable, clean, para, without_source_keys
 
-PAGE_W, PAGE_H = A4
-MARGIN = 18 * mm
-FOOTER_H = 16 * mm
-TEXT_W = PAGE_W - 2 * MARGIN
+__all__ = ["BOX", "footer_text", "handout_bytes", "header_rows", "issue_moment", "long_date", "write_handout"]
 
-#: Size of the space kept for an exercise's picture: fits a start and an end pose side by side.
-ILLUSTRATION_W = 62 * mm
-ILLUSTRATION_H = 42 * mm
+#: Each of the two pictures (start, end) of an exercise: side by side they fill the text width.
+FRAME_GAP = 6 * mm
+FRAME_W = (TEXT_W - FRAME_GAP) / 2
+#: A picture is as tall as its figure needs at full width, between these: a lying figure stays large.
+FRAME_MIN_H = 36 * mm
+FRAME_MAX_H = 72 * mm
 
-BOX = "\u2610"  # ☐, one per session to tick
-_SAFETY_RED = colors.HexColor("#b00020")
-_GRID = colors.HexColor("#9e9e9e")
-_SHADE = colors.HexColor("#eeeeee")
+_ZONE_COLOURS = {  # label background, label text, content background
+    "always": (colors.HexColor("#455a64"), colors.white, colors.HexColor("#eceff1")),
+    "normal": (colors.HexColor("#1b5e20"), colors.white, colors.HexColor("#e8f5e9")),
+    "ease-off": (colors.HexColor("#f9a825"), colors.black, colors.HexColor("#fff8e1")),
+    "emergency": (colors.HexColor("#b71c1c"), colors.white, colors.HexColor("#ffebee")),
+}
 
 
 def long_date(d: dt.date, language: str = "en") -> str:
@@ -59,83 +79,16 @@ def long_date(d: dt.date, language: str = "en") -> str:
     return _labels.long_date(d, language)
 
 
-def issue_moment(plan: Plan) -> dt.datetime:
-    """The fixed moment stamped into the files' metadata: when the plan was issued, else its start."""
-    at = plan.issued_at
-    if at is not None:
-        if at.tzinfo is not None:
-            at = at.astimezone(dt.timezone.utc)
-        return at.replace(tzinfo=None, microsecond=0)
-    return dt.datetime.combine(plan.start, dt.time())
+def patient_text(text: str) -> str:
+    """A protocol's text as the patient reads it: without the source keys kept for the reviewer."""
+    return without_source_keys(text)
 
 
-@functools.cache
-def _styles() -> dict[str, ParagraphStyle]:
-    """Every style names a DejaVu face, so the PDF holds no font that is not embedded."""
-    sans = _fonts.register_fonts()
-    bold = _fonts.SANS_BOLD
-    body = ParagraphStyle("body", fontName=sans, fontSize=10, leading=13.5, spaceAfter=3,
-                          bulletFontName=sans)
-    return {
-        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=18, leading=22, spaceAfter=2),
-        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=11, leading=14, spaceAfter=8),
-        "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=13, leading=16, spaceBefore=10, spaceAfter=4,
-                             keepWithNext=1),
-        "h3": ParagraphStyle("h3", parent=body, fontName=bold, fontSize=10.5, leading=13.5, spaceBefore=4, spaceAfter=2,
-                             keepWithNext=1),
-        "body": body,
-        "cell": ParagraphStyle("cell", parent=body, spaceAfter=0),
-        "step": ParagraphStyle("step", parent=body, leftIndent=14, firstLineIndent=-14, spaceAfter=2),
-        "bullet": ParagraphStyle("bullet", parent=body, leftIndent=10, firstLineIndent=-10, spaceAfter=2),
-        "dose": ParagraphStyle("dose", parent=body, fontName=bold, fontSize=15, leading=19, spaceBefore=2, spaceAfter=6),
-        "safety_head": ParagraphStyle("safety_head", parent=body, fontName=bold, fontSize=13, leading=16,
-                                      textColor=_SAFETY_RED, spaceAfter=4),
-        "footer": ParagraphStyle("footer", parent=body, fontSize=7.5, leading=9.5, spaceAfter=0,
-                                 textColor=colors.HexColor("#444444")),
-    }
-
-
-def _table_style(*commands: tuple) -> TableStyle:
-    """A table style whose cells use DejaVu: reportlab sets each cell's font, even for paragraph cells."""
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), _fonts.SANS), *commands])
-
-
-class _EmptyFrame(Flowable):
-    """A thin-bordered empty box that holds the place of a picture."""
-
-    def __init__(self, width: float, height: float):
-        super().__init__()
-        self.width, self.height = width, height
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        self.canv.setStrokeColor(_GRID)
-        self.canv.setLineWidth(0.6)
-        self.canv.rect(0, 0, self.width, self.height)
-
-
-def _illustration(pe: PlannedExercise, width: float, height: float, language: str = "en") -> Flowable:
-    """The picture of one exercise, drawn as vectors at this patient's dose (board angle, hold time).
-
-    A plan issued from an older library may name an exercise that has no pose any more: the handout is
-    still complete without its picture, so the empty frame stands in rather than failing the export."""
-    from ..errors import PhysioError
-    from ..figures import exercise_figure, to_drawing
-
-    try:
-        fig = exercise_figure(pe.exercise.id, pe.dose, language=language)
-    except PhysioError:
-        return _EmptyFrame(width, height)
-    return to_drawing(fig, width, height, font_name=_fonts.SANS, bold_font_name=_fonts.SANS_BOLD)
-
-
-# ------------------------------------------------------------------ story parts
+# ------------------------------------------------------------------ page 1
 
 
 def header_rows(plan: Plan) -> list[tuple[str, str]]:
-    """Who, what and when, as label and text: the top of the handout and of the workbook's Plan sheet."""
+    """Who, what and when, as label and text: the top of the workbook's Plan sheet."""
     lang = plan.language
     L = labels(lang)
     version = L["version"].format(n=plan.version) if plan.version else L["draft"]
@@ -150,238 +103,255 @@ def header_rows(plan: Plan) -> list[tuple[str, str]]:
     ]
 
 
-def _header(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    rows = header_rows(plan)
-    table = Table(
-        [[Paragraph(f"<b>{k}</b>", st["cell"]), Paragraph(para(v), st["cell"])] for k, v in rows],
-        colWidths=[30 * mm, TEXT_W - 30 * mm],
-        hAlign="LEFT",
-    )
-    table.setStyle(_table_style(
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, _GRID),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ))
-    L = labels(plan.language)
-    return [
-        Paragraph(para(L["title"]), st["title"]),
-        Paragraph(para(f"{L['aim_of_phase']}: {plan.phase_goal}"), st["subtitle"]),
-        table,
+def _who_and_what(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str, str, str]]:
+    """Page 1's first table, two facts a row where they are short: who (patient, therapist, clinic and its
+    phone) and what (programme, phase, dates, version). An empty third label: the text spans the row."""
+    lang = plan.language
+    L = labels(lang)
+    dates = L["date_range"].format(start=long_date(plan.start, lang), end=long_date(plan.end, lang),
+                                   weeks=_labels.weeks(plan.weeks, lang))
+    version = L["version"].format(n=plan.version).replace(" ", "\u00a0") if plan.version else L["draft"]
+    who = L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)
+    if _fits(who, _PAIRED_VALUE_W) and _fits(plan.therapist, _PAIRED_VALUE2_W):
+        rows = [(L["patient"], who, L["therapist"], plan.therapist)]
+    else:  # a long name keeps a line of its own rather than wrap
+        rows = [(L["patient"], who, "", ""), (L["therapist"], plan.therapist, "", "")]
+    if clinic is not None:
+        rows.append((L["clinic"], L["clinic_phone"].format(name=clinic.name, phone=_unbroken(clinic.phone)), "", ""))
+    rows += [
+        (L["programme"], patient_text(plan.protocol_title), "", ""),
+        (L["phase"], L["phase_of"].format(name=patient_text(plan.phase_name), n=plan.phase_index + 1,
+                                          total=plan.phase_count), "", ""),
+        (L["dates"], f"{dates}; {version}", "", ""),
     ]
+    return rows
 
 
-def _safety_box(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    L = labels(plan.language)
-    inner: list[Flowable] = [Paragraph(para(L["safety"]), st["safety_head"])]
-    inner.append(Paragraph(f"<b>{para(L['stop_when'])}</b>", st["h3"]))
-    inner += [Paragraph("• " + para(r.text), st["bullet"]) for r in plan.stop_rules]
-    inner.append(Paragraph(f"<b>{para(L['call_when'])}</b>", st["h3"]))
-    inner += [Paragraph("• " + para(f.text), st["bullet"]) for f in plan.red_flags]
-    box = Table([[inner]], colWidths=[TEXT_W])
-    box.setStyle(_table_style(
-        ("BOX", (0, 0), (-1, -1), 1.6, _SAFETY_RED),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+#: Page 1's first table: label, value, and a second label and value on rows that hold two short facts.
+_LABEL_W, _LABEL2_W, _PAIRED_VALUE2_W = 34 * mm, 34 * mm, 42 * mm
+_PAIRED_VALUE_W = TEXT_W - _LABEL_W - _LABEL2_W - _PAIRED_VALUE2_W
+
+
+def _fits(text: str, width: float) -> bool:
+    """True when `text` fits on one line of body text (12 pt, or 14 pt in larger print) in `width`."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(clean(text), _fonts.SANS, 14) <= width - 6 and not any(f for f, _ in _fonts.runs(text))
+
+
+def _header(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
+    label_w, label2_w, value2_w = _LABEL_W, _LABEL2_W, _PAIRED_VALUE2_W
+    rows, spans = [], []
+    for i, (k1, v1, k2, v2) in enumerate(_who_and_what(plan, clinic)):
+        rows.append([Paragraph(f"<b>{para(k1)}</b>", st["cell"]), Paragraph(para(v1), st["cell"]),
+                     Paragraph(f"<b>{para(k2)}</b>", st["cell"]) if k2 else "", Paragraph(para(v2), st["cell"]) if k2 else ""])
+        if not k2:
+            spans.append(("SPAN", (1, i), (3, i)))
+    table = Table(rows, colWidths=[label_w, TEXT_W - label_w - label2_w - value2_w, label2_w, value2_w],
+                  hAlign="LEFT")
+    table.setStyle(table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        *spans,
     ))
-    return [Spacer(1, 8), box]
+    return [Paragraph(para(labels(plan.language)["title"]), st["title"]), table]
 
 
-def _attention(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Warnings, lifted contraindications, reasons for unusual doses and changes since the last version."""
+def _at_a_glance(plan: Plan, st: dict) -> list[Flowable]:
+    """Every exercise with its dose, one row each: the whole plan on the fridge."""
     L = labels(plan.language)
-    out: list[Flowable] = []
-    if plan.warnings:
-        out.append(Paragraph(para(L["please_note"]), st["h2"]))
-        out += [Paragraph("• " + para(w), st["bullet"]) for w in plan.warnings]
-    if plan.cleared:
-        out.append(Paragraph(para(L["cleared_by_doctor"]), st["h2"]))
-        out += [Paragraph("• " + para(c), st["bullet"]) for c in plan.cleared]
-    reasons = [(pe, p, r) for pe in plan.exercises for p, r in pe.reasons.items()]
-    if reasons:
-        out.append(Paragraph(para(L["doses_on_purpose"]), st["h2"]))
-        out += [
-            Paragraph("• " + para(f"{pe.exercise.name}, {PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}"), st["bullet"])
-            for pe, p, r in reasons
-        ]
-    if plan.changes:
-        out.append(Paragraph(para(L["changed_since"]), st["h2"]))
-        out += [Paragraph("• " + para(c), st["bullet"]) for c in plan.changes]
-    return out
+    rows = [[Paragraph("", st["cell"]), Paragraph(f"<b>{para(L['exercise_col'])}</b>", st["cell"]),
+             Paragraph(f"<b>{para(L['how_much'])}</b>", st["cell"])]]
+    rows += [[Paragraph(f"<b>{n}.</b>", st["cell"]), Paragraph(para(patient_text(pe.exercise.name)), st["cell"]),
+              Paragraph(para(pe.dose.summary(plan.language)), st["cell"])]
+             for n, pe in enumerate(plan.exercises, 1)]
+    num_w = 10 * mm
+    name_w = (TEXT_W - num_w) * 0.42
+    table = Table(rows, colWidths=[num_w, name_w, TEXT_W - num_w - name_w], hAlign="LEFT", repeatRows=1)
+    table.setStyle(table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ))
+    return [Paragraph(para(L["at_a_glance"]), st["h2"]), table]
 
 
-def _exercise_block(n: int, pe: PlannedExercise, st: dict[str, ParagraphStyle],
-                    lead: list[Flowable] | None = None, language: str = "en") -> list[Flowable]:
-    """One exercise on one page: name and dose at full width, the picture beside the aim and steps.
+def _zone_lines(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str, str, list[str]]]:
+    """(zone, its heading, who to call, its lines) in the order printed; an empty zone is left out.
+
+    Who to call sits under the heading: the clinic's phone for "ease off or stop", the emergency number for
+    "emergency" (the clinic's, else the words "your local emergency number")."""
+    L = labels(plan.language)
+    scale = safety_scale(plan)
+    call = (L["call_clinic"].format(name=clinic.name, phone=_unbroken(clinic.phone)) if clinic is not None
+            else L["call_therapist"].format(therapist=plan.therapist))
+    emergency = (L["call_emergency"].format(number=_unbroken(clinic.emergency_number)) if clinic is not None
+                 else L["call_emergency_local"])
+    zones = [
+        ("always", L["zone_always"], "", [patient_text(t) for t in scale.always]),
+        ("normal", L["zone_normal"], "", [patient_text(t) for t in scale.normal]),
+        ("ease-off", L["zone_ease"], call, [patient_text(t) for t in scale.ease_off]),
+        ("emergency", L["zone_emergency"], emergency, [patient_text(t) for t in scale.emergency]),
+    ]
+    return [z for z in zones if z[3]]
+
+
+def _unbroken(number: str) -> str:
+    """A phone number that never wraps in the middle: a patient dials it from one line."""
+    return number.replace(" ", "\u00a0")
+
+
+def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
+    """One scale, four coloured rows: always / normal, carry on / ease off or stop / emergency."""
+    L = labels(plan.language)
+    label_w = 46 * mm
+    rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
+                       ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                       ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                       ("BOX", (0, 0), (-1, -1), 1.2, GRID)]
+    for i, (zone, heading, call, lines) in enumerate(_zone_lines(plan, clinic)):
+        fill, ink, tint = _ZONE_COLOURS[zone]
+        label = [Paragraph(para(heading), st["zone"].clone(f"zone-{zone}", textColor=ink))]
+        if call:
+            label.append(Paragraph(para(call), st["cell"].clone(f"call-{zone}", textColor=ink, spaceBefore=4)))
+        body = [Paragraph(("• " if len(lines) > 1 else "") + para(t), st["bullet"] if len(lines) > 1 else st["cell"])
+                for t in lines]
+        rows.append([label, body])
+        style += [("BACKGROUND", (0, i), (0, i), fill), ("BACKGROUND", (1, i), (1, i), tint),
+                  ("LINEBELOW", (0, i), (-1, i), 1.2, colors.white)]
+    table = Table(rows, colWidths=[label_w, TEXT_W - label_w], hAlign="LEFT")
+    table.setStyle(table_style(*style))
+    # The scale may split between its rows (a long plan's page 1 is full): its title is never left alone.
+    return [CondPageBreak(90), Paragraph(para(L["scale_title"]), st["h2"].clone("h2-free", keepWithNext=0)), table]
+
+
+def _log_howto(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
+    """A few plain lines on the log: tick, pain once a day, the weekly check, send it back."""
+    lang = plan.language
+    L = labels(lang)
+    end = long_date(plan.end, lang)
+    back = (L["log_return"].format(who=clinic.name, end=end) if clinic is not None
+            else L["log_return_therapist"].format(end=end))
+    lines = [L["log_tick"], L["log_pain"], L["log_week"], back]
+    return [KeepTogether([Paragraph(para(L["log_title"]), st["h2"]),
+                          *[Paragraph(f"{i}. {para(t)}", st["step"]) for i, t in enumerate(lines, 1)]])]
+
+
+def _notes(plan: Plan, st: dict) -> list[Flowable]:
+    if not plan.notes:
+        return []
+    L = labels(plan.language)
+    return [Paragraph(para(L["notes_from_therapist"]), st["h2"]),
+            *[Paragraph("• " + para(n), st["bullet"]) for n in plan.notes]]
+
+
+# ------------------------------------------------------------------ each exercise
+
+
+def _figures(pe: PlannedExercise, language: str) -> list:
+    """The exercise's start and end pictures (or its one picture, for a drawing made before the split)."""
+    from .. import figures
+
+    frames = getattr(figures, "exercise_frames", None)
+    if frames is not None:
+        return list(frames(pe.exercise.id, pe.dose, language=language))
+    return [figures.exercise_figure(pe.exercise.id, pe.dose, language=language)]
+
+
+def _frame_height(figs: list, width: float) -> float:
+    """As tall as the tallest figure needs at this width, kept between FRAME_MIN_H and FRAME_MAX_H."""
+    need = 0.0
+    for fig in figs:
+        x0, y0, x1, y1 = fig.bbox
+        need = max(need, width * (y1 - y0) / max(x1 - x0, 1e-6))
+    return min(max(need, FRAME_MIN_H), FRAME_MAX_H)
+
+
+def _pictures(pe: PlannedExercise, st: dict, language: str) -> Flowable:
+    """Start and end side by side, each half the text width, captioned; an empty frame when there is no pose.
+
+    A plan issued from an older library may name an exercise that has no pose any more: the handout is
+    still complete without its picture, so the empty frame stands in rather than failing the export."""
+    from ..errors import PhysioError
+    from ..figures import to_drawing
+
+    L = labels(language)
+    try:
+        figs = _figures(pe, language)
+    except PhysioError:
+        return EmptyFrame(TEXT_W, FRAME_MIN_H)
+
+    def draw(fig, width: float, height: float) -> Flowable:
+        return to_drawing(fig, width, height, font_name=_fonts.SANS, bold_font_name=_fonts.SANS_BOLD)
+
+    if len(figs) == 1:
+        return draw(figs[0], TEXT_W, _frame_height(figs, TEXT_W))
+    height = _frame_height(figs, FRAME_W)
+    table = Table([[draw(figs[0], FRAME_W, height), draw(figs[1], FRAME_W, height)],
+                   [Paragraph(para(L["start_frame"]), st["caption"]), Paragraph(para(L["end_frame"]), st["caption"])]],
+                  colWidths=[FRAME_W + FRAME_GAP / 2, FRAME_W + FRAME_GAP / 2], hAlign="LEFT")
+    table.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                               ("BOX", (0, 0), (0, 0), 0.5, GRID), ("BOX", (1, 0), (1, 0), 0.5, GRID)))
+    return table
+
+
+def _exercise_block(n: int, pe: PlannedExercise, st: dict, lead: list[Flowable] | None = None,
+                    language: str = "en") -> list[Flowable]:
+    """One exercise: name, the dose in large type, the two pictures, then the aim and numbered steps.
 
     Kept together, so a patient never has to turn the page in the middle of an exercise (a block taller
     than a whole page still flows on). `lead` is a heading that must not be left alone above it."""
     ex = pe.exercise
     L = labels(language)
-    intro: list[Flowable] = [
-        Paragraph(f"<b>{para(L['aim'])}:</b> {para(ex.aim)}", st["body"]),
-        Paragraph(f"<b>{para(L['starting_position'])}:</b> {para(ex.starting_position)}", st["body"]),
-    ]
-    if ex.equipment:
-        intro.append(Paragraph(f"<b>{para(L['you_need'])}:</b> {para(', '.join(ex.equipment))}", st["body"]))
-    # The steps run beside the picture, not below it: no blank band under a short aim.
-    intro.append(Paragraph(para(L["how_to"]), st["h3"]))
-    intro += [Paragraph(f"{i}. {para(s)}", st["step"]) for i, s in enumerate(ex.steps, 1)]
-    top = Table(
-        [[intro, _illustration(pe, ILLUSTRATION_W, ILLUSTRATION_H, language)]],
-        colWidths=[TEXT_W - ILLUSTRATION_W - 6 * mm, ILLUSTRATION_W + 6 * mm],
-        hAlign="LEFT",
-    )
-    top.setStyle(_table_style(
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (0, 0), 0),
-        ("LEFTPADDING", (1, 0), (1, 0), 6 * mm),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-    ))
+
+    def labelled(label: str, text: str) -> Paragraph:
+        return Paragraph(f"<b>{para(label)}:</b> {para(patient_text(text))}", st["body"])
+
     block: list[Flowable] = [
         *(lead or []),
-        Paragraph(f"{n}. {para(ex.name)}", st["h2"]),
+        Paragraph(f"{n}. {para(patient_text(ex.name))}", st["h2"]),
         Paragraph(para(pe.dose.summary(language)), st["dose"]),
-        top,
+        _pictures(pe, st, language),
+        Spacer(1, 4),
+        labelled(L["aim"], ex.aim),
+        labelled(L["starting_position"], ex.starting_position),
     ]
-    block.append(Paragraph(f"<b>{para(L['breathing'])}:</b> {para(ex.breathing)}", st["body"]))
+    if ex.equipment:
+        block.append(labelled(L["you_need"], ", ".join(ex.equipment)))
+    block.append(Paragraph(para(L["how_to"]), st["h3"]))
+    block += [Paragraph(f"{i}. {para(patient_text(s))}", st["step"]) for i, s in enumerate(ex.steps, 1)]
+    block.append(labelled(L["breathing"], ex.breathing))
     if ex.cautions:
         block.append(Paragraph(para(L["take_care"]), st["h3"]))
-        block += [Paragraph("• " + para(c), st["bullet"]) for c in ex.cautions]
-    for p, r in pe.reasons.items():
-        block.append(Paragraph(f"<b>{para(L['reason_for_dose'].format(param=PARAM_LABELS[p]))}:</b> {para(r)}",
-                               st["body"]))
+        block += [Paragraph("• " + para(patient_text(c)), st["bullet"]) for c in ex.cautions]
     if pe.note:
         block.append(Paragraph(f"<b>{para(L['therapist_note'])}:</b> {para(pe.note)}", st["body"]))
     return [KeepTogether(block)]
 
 
-def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """One grid per week: a row per day, a column per exercise, a box per session to tick."""
-    order = {pe.exercise.id: i for i, pe in enumerate(plan.exercises)}
-    per_day: dict[dt.date, list[int]] = defaultdict(lambda: [0] * len(order))
-    week_of: dict[dt.date, int] = {}
-    for s in sessions:
-        per_day[s.date][order[s.exercise_id]] += 1
-        week_of[s.date] = s.week
-    lang = plan.language
-    L = labels(lang)
-    out: list[Flowable] = [
-        Paragraph(para(L["calendar"]), st["h2"]),
-        Paragraph(
-            para(L["calendar_intro"])
-            + "; ".join(f"{i}&nbsp;=&nbsp;{para(pe.exercise.name)}" for i, pe in enumerate(plan.exercises, 1))
-            + ".",
-            st["body"],
-        ),
-    ]
-    # A name DejaVu cannot print whole (Chinese, emoji...) or written right to left keeps only its number;
-    # the legend has it in full.
-    names = [clean(pe.exercise.name) for pe in plan.exercises]
-    names = [n if not has_rtl(n) and all(font is None for font, _ in _fonts.runs(n)) else "" for n in names]
-    weeks: dict[int, list[dt.date]] = defaultdict(list)
-    for day in sorted(per_day):
-        weeks[week_of[day]].append(day)
-    for week, days in sorted(weeks.items()):
-        title = L["week"].format(n=week, start=long_date(days[0], lang), end=long_date(days[-1], lang))
-        out.append(_WeekGrid(title, names, [(f"{_labels.weekday(d, lang)} {d:%d.%m.%Y}", per_day[d]) for d in days],
-                             L["day"]))
-    # The whole calendar on one sheet when it fits on a page, so it can hang on the fridge; a longer one
-    # starts on a fresh page and breaks only between weeks (a week is one flowable that cannot split).
-    return [KeepTogether(out)]
+# ------------------------------------------------------------------ calendar
 
 
-class _WeekGrid(Flowable):
-    """One week of the calendar under its title: a row per day, a column per exercise, a box per session.
-
-    Each column is headed by its exercise's number and name, so a patient does not have to look the
-    numbers up. Drawn straight on the canvas rather than as a Table: the calendar is the largest part of
-    the handout and a table cell costs far more to lay out than a line of text (see benchmarks/)."""
-
-    DAY_W = 34 * mm
-    ROW_H = 21
-    NAME_SIZE = 7.5
-    NAME_LEADING = 9
-    #: Longer names are cut with "…" in the header; the legend above the calendar gives them in full.
-    NAME_LINES = 3
-
-    TITLE_H = 20
-    GAP_BELOW = 8
-
-    def __init__(self, title: str, names: list[str], rows: list[tuple[str, list[int]]], day_label: str = "Day"):
-        super().__init__()
-        self.title, self.n, self.rows, self.day_label = title, len(names), rows, day_label
-        self.col_w = (TEXT_W - self.DAY_W) / self.n
-        self.heads = [self._wrap_name(name) for name in names]
-        lines = max(len(h) for h in self.heads)
-        self.head_h = max(self.ROW_H, 16 + lines * self.NAME_LEADING)
-        self.grid_h = self.head_h + len(rows) * self.ROW_H
-        self.width, self.height = TEXT_W, self.TITLE_H + self.grid_h + self.GAP_BELOW
-
-    def _wrap_name(self, name: str) -> list[str]:
-        lines = simpleSplit(name, _fonts.SANS, self.NAME_SIZE, self.col_w - 6)
-        if len(lines) > self.NAME_LINES:
-            lines = lines[: self.NAME_LINES]
-            last = lines[-1]
-            while last and stringWidth(last + "…", _fonts.SANS, self.NAME_SIZE) > self.col_w - 6:
-                last = last[:-1]
-            lines[-1] = last.rstrip() + "…"
-        return lines
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        c, rh, hh = self.canv, self.ROW_H, self.head_h
-        c.setFillColor(colors.black)
-        c.setFont(_fonts.SANS_BOLD, 10.5)
-        c.drawString(0, self.height - 14, self.title)
-        c.translate(0, self.GAP_BELOW)  # the grid itself, below its title
-        h = self.grid_h
-        xs = [0.0] + [self.DAY_W + i * self.col_w for i in range(self.n + 1)]
-        c.setFillColor(_SHADE)
-        c.rect(0, h - hh, self.width, hh, stroke=0, fill=1)
-        c.setStrokeColor(_GRID)
-        c.setLineWidth(0.4)
-        c.line(0, h, self.width, h)
-        for i in range(len(self.rows) + 1):
-            c.line(0, i * rh, self.width, i * rh)
-        for x in xs:
-            c.line(x, 0, x, h)
-        c.setFillColor(colors.black)
-        c.setFont(_fonts.SANS_BOLD, 10)
-        c.drawString(4, h - 14, self.day_label)
-        for i, lines in enumerate(self.heads):
-            mid = xs[i + 1] + self.col_w / 2
-            c.setFont(_fonts.SANS_BOLD, 10)
-            c.drawCentredString(mid, h - 14, str(i + 1))
-            c.setFont(_fonts.SANS, self.NAME_SIZE)
-            for k, line in enumerate(lines):
-                c.drawCentredString(mid, h - 14 - (k + 1) * self.NAME_LEADING, line)
-        # Row by row, day first, so text extraction reads the calendar as a person does.
-        for r, (label, counts) in enumerate(self.rows, 1):
-            y = h - hh - r * rh
-            c.setFont(_fonts.SANS, 10)
-            c.drawString(4, y + 7, label)
-            for i, count in enumerate(counts):
-                if count:
-                    boxes = " ".join(BOX * count)
-                    size = min(13.0, (self.col_w - 4) / max(c.stringWidth(boxes, _fonts.SANS, 1), 1e-6))
-                    c.setFont(_fonts.SANS, size)
-                    c.drawCentredString(xs[i + 1] + self.col_w / 2, y + 6, boxes)
-
-
-def _notes(plan: Plan, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _calendar(plan: Plan, sessions: list[ScheduledSession], st: dict) -> list[Flowable]:
+    """The tick-box calendar on pages turned sideways: four weeks or more a page, a row per exercise."""
     L = labels(plan.language)
-    out: list[Flowable] = [Paragraph(para(L["notes_from_therapist"]), st["h2"])]
-    if plan.notes:
-        out += [Paragraph("• " + para(n), st["bullet"]) for n in plan.notes]
-    else:
-        out.append(Paragraph(para(L["no_notes"]), st["body"]))
+    out: list[Flowable] = [NextPageTemplate("calendar"), PageBreak(),
+                           Paragraph(para(L["calendar"]), st["h2"]), Paragraph(para(L["calendar_rows"]), st["body"])]
+    for i, block in enumerate(calendar_blocks(plan, sessions, plan.larger_print)):
+        if i:
+            out.append(PageBreak())
+        out.append(block)
     return out
+
+
+# ------------------------------------------------------------------ the document
 
 
 def footer_text(plan: Plan) -> str:
@@ -389,22 +359,27 @@ def footer_text(plan: Plan) -> str:
     return labels(plan.language)["footer"].format(therapist=plan.therapist, patient=plan.patient.name)
 
 
-def _story(plan: Plan, sessions: list[ScheduledSession]) -> list[Flowable]:
-    st = _styles()
+def _story(plan: Plan, sessions: list[ScheduledSession], clinic: ClinicProfile | None) -> list[Flowable]:
+    st = styles(plan.larger_print)
+    L = labels(plan.language)
     story: list[Flowable] = []
-    story += _header(plan, st)
-    story += _safety_box(plan, st)
-    story += _attention(plan, st)
+    story += _header(plan, clinic, st)
+    story += _at_a_glance(plan, st)
+    story += _safety_scale(plan, clinic, st)
+    story += _log_howto(plan, clinic, st)
     story += _notes(plan, st)  # before the exercises: advice read first, not after weeks of calendar
     for n, pe in enumerate(plan.exercises, 1):
-        lead = [Paragraph(para(labels(plan.language)["your_exercises"]), st["h2"])] if n == 1 else None
+        lead = None
+        if n == 1:
+            lead = [Paragraph(para(L["your_exercises"]), st["h2"]),
+                    Paragraph(f"<b>{para(L['aim_of_phase'])}:</b> {para(patient_text(plan.phase_goal))}", st["body"])]
         story += _exercise_block(n, pe, st, lead, plan.language)
     story += _calendar(plan, sessions, st)
     return story
 
 
-def _printed_texts(plan: Plan) -> list[tuple[str, str, str]]:
-    """Every piece of plan text the handout prints: (the text, where it comes from, the other way out)."""
+def printed_texts(plan: Plan) -> list[tuple[str, str, str]]:
+    """Every piece of plan text the handout or the therapist's summary prints: (text, where from, other way out)."""
     latin = "write the name in Latin letters"
     plain = "write it without those characters"
     out = [
@@ -433,96 +408,69 @@ def _printed_texts(plan: Plan) -> list[tuple[str, str, str]]:
     return out
 
 
-def _check_printable(plan: Plan) -> None:
+def check_printable_plan(plan: Plan, clinic: ClinicProfile | None = None) -> None:
     """Refuse, before anything is drawn, text that would print as empty boxes, saying where it is."""
-    for text, what, instead in _printed_texts(plan):
+    texts = printed_texts(plan)
+    if clinic is not None:
+        texts += [(clinic.name, f"the clinic's name {clinic.name!r}", "write it without those characters")]
+    for text, what, instead in texts:
         if not text.isascii():
             check_printable(clean(text), what, instead)
 
 
-# ------------------------------------------------------------------ the document
+def document(buf: io.BytesIO, plan: Plan, title: str, subject: str) -> BaseDocTemplate:
+    """An A4 document with upright pages for text and sideways pages for the calendar."""
+    doc = BaseDocTemplate(
+        buf, pagesize=(PAGE_W, PAGE_H), leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP_MARGIN,
+        bottomMargin=MARGIN + FOOTER_H, title=clean(title), author=clean(plan.therapist), subject=clean(subject),
+        creator="physio", producer="physio", invariant=1, initialFontName=_fonts.SANS, lang=plan.language,
+    )
+    bottom = FOOTER_H + 4 * mm
+    upright = Frame(MARGIN, bottom, PAGE_W - 2 * MARGIN, PAGE_H - TOP_MARGIN - bottom, id="text",
+                    leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    lw, lh = LANDSCAPE
+    sideways = Frame(MARGIN, bottom, lw - 2 * MARGIN, lh - TOP_MARGIN - bottom, id="calendar",
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate("text", [upright], pagesize=(PAGE_W, PAGE_H)),
+                          PageTemplate("calendar", [sideways], pagesize=LANDSCAPE)])
+    return doc
 
 
-def _canvas_maker(plan: Plan):
-    """A canvas that stamps the plan's own date and draws "page N of M" once the page count is known."""
-    stamp = issue_moment(plan).strftime("D:%Y%m%d%H%M%S+00'00'")
-    footer = Paragraph(para(footer_text(plan)), _styles()["footer"])
-    page_label = labels(plan.language)["page"]
-
-    class _Canvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            kwargs.setdefault("initialFontName", _fonts.SANS)
-            super().__init__(*args, **kwargs)
-            self.setDateFormatter(lambda *_: stamp)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                self._draw_footer(number, total)
-                super().showPage()
-            super().save()
-
-        def _draw_footer(self, number: int, total: int) -> None:
-            self.saveState()
-            self.setStrokeColor(_GRID)
-            self.setLineWidth(0.4)
-            self.line(MARGIN, FOOTER_H + 2 * mm, PAGE_W - MARGIN, FOOTER_H + 2 * mm)
-            w, h = footer.wrap(TEXT_W - 28 * mm, FOOTER_H)
-            footer.drawOn(self, MARGIN, FOOTER_H - h)
-            self.setFont(_fonts.SANS, 8)
-            self.drawRightString(PAGE_W - MARGIN, FOOTER_H - 9, page_label.format(n=number, total=total))
-            self.restoreState()
-
-    return _Canvas
+def build(doc: BaseDocTemplate, story: list[Flowable], plan: Plan, what: str, page_label: str, footer: str) -> None:
+    """Lay the story out, turning reportlab's "too large on page" into one plain sentence."""
+    try:
+        doc.build(story, canvasmaker=canvas_maker(plan, footer, page_label))
+    except LayoutError as e:
+        raise ExportError(
+            f"the {what} of plan {plan.label} could not be laid out on A4: a piece of text (a name, note or "
+            "reason) is too long to fit on one page; shorten it and export again"
+        ) from e
 
 
-def handout_bytes(plan: Plan) -> bytes:
-    """The handout PDF for `plan`, complete, in memory. The same plan always gives the same bytes."""
+def handout_bytes(plan: Plan, clinic: ClinicProfile | None = None) -> bytes:
+    """The handout PDF for `plan`, complete, in memory. The same plan always gives the same bytes.
+
+    `clinic` (the workspace's ws.clinic_profile()) puts the clinic's name and phone on page 1."""
     ensure_safe(plan)
-    return _handout(plan, schedule(plan))
+    return _handout(plan, schedule(plan), clinic)
 
 
-def _handout(plan: Plan, sessions: list[ScheduledSession]) -> bytes:
+def _handout(plan: Plan, sessions: list[ScheduledSession], clinic: ClinicProfile | None = None) -> bytes:
     if not plan.exercises:
         raise ExportError(
             f"plan {plan.label} for patient {plan.patient.id} has no exercises, so there is no handout to make; "
             "add at least one exercise to the plan first"
         )
     _fonts.register_fonts()
-    _check_printable(plan)
+    check_printable_plan(plan, clinic)
+    L = labels(plan.language)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + FOOTER_H,
-        title=clean(labels(plan.language)["doc_title"].format(name=plan.patient.name)),
-        author=clean(plan.therapist),
-        subject=clean(f"{plan.protocol_title}, {plan.phase_name}, {plan.label}"),
-        creator="physio",
-        producer="physio",
-        invariant=1,
-        initialFontName=_fonts.SANS,
-        lang=plan.language,
-    )
-    try:
-        doc.build(_story(plan, sessions), canvasmaker=_canvas_maker(plan))
-    except LayoutError as e:
-        raise ExportError(
-            f"the handout of plan {plan.label} could not be laid out on A4: a piece of text (a name, note or "
-            "reason) is too long to fit on one page; shorten it and export again"
-        ) from e
+    doc = document(buf, plan, L["doc_title"].format(name=plan.patient.name),
+                   f"{plan.protocol_title}, {plan.phase_name}, {plan.label}")
+    build(doc, _story(plan, sessions, clinic), plan, "handout", L["page"], footer_text(plan))
     return buf.getvalue()
 
 
-def write_handout(plan: Plan, path: str | Path) -> Path:
+def write_handout(plan: Plan, path: str | Path, clinic: ClinicProfile | None = None) -> Path:
     """Build the handout in memory, then write it to `path` in one step (nothing is left half-written)."""
-    return write_atomic(path, handout_bytes(plan), error=ExportError)
+    return write_atomic(path, handout_bytes(plan, clinic), error=ExportError)

@@ -128,6 +128,8 @@ class Patient(Frozen):
     time_zone: str | None = None
     #: The activities the patient named at intake as hard to do because of the back (PSFS, ST1), in their words.
     psfs_activities: list[str] = []
+    #: Print the handout in larger type (body 14 pt instead of 12) for a patient who reads small print badly.
+    larger_print: bool = False
 
     @field_validator("id", mode="before")
     @classmethod

@@ -107,6 +107,8 @@ class Plan(Frozen):
     start_reason: str | None = None
     #: The language the patient reads: every text above is stored already in it (plans before this field: "en").
     language: str = "en"
+    #: The handout in larger type (from the patient's record when the plan was made; plans before it: False).
+    larger_print: bool = False
 
     @property
     def end(self) -> dt.date:

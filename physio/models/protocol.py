@@ -144,11 +144,18 @@ class RedFlag(Frozen):
         return data
 
 
+#: Where a stop rule sits on the handout's one safety scale: "always" (how to exercise safely), "normal"
+#: (green: carry on), "ease-off" (amber: do less, or stop and call), "emergency" (red: emergency department).
+SafetyLevel = Literal["always", "normal", "ease-off", "emergency"]
+
+
 class StopRule(Frozen):
     """What the patient must do, in plain words, when something goes wrong during a session."""
 
     text: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    #: Its place on the safety scale; None in plans made before the scale (printed under "ease off").
+    level: SafetyLevel | None = None
 
 
 class ScreeningWarning(Frozen):

@@ -12,6 +12,7 @@ database can replace SQLite later without touching anything else. Each part is i
   _measures  outcome-measure results (record_result, results)
   _tidy      leftovers of interrupted work, cleaned up on opening
   _backup    backup and restore
+  _clinic    the clinic's profile (name, phone) printed on handouts
 
 History is append-only: there is no API to change or delete an issued plan, an import or a log entry.
 A corrected re-send does not delete the earlier entries; it marks them as replaced.
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from ._audit import AuditTrail
 from ._backup import Backup, restore
+from ._clinic import ClinicProfiles
 from ._db import Database
 from ._imports import Imports
 from ._measures import MeasureResults
@@ -32,7 +34,8 @@ from ._redflags import RedFlagRecords
 from ._tidy import Tidy
 
 
-class Workspace(Database, Patients, Plans, Imports, RedFlagRecords, MeasureResults, AuditTrail, Tidy, Backup):
+class Workspace(Database, Patients, Plans, Imports, RedFlagRecords, MeasureResults, AuditTrail, Tidy, Backup,
+                ClinicProfiles):
     """A folder holding workspace.sqlite and originals/. Safe to use from several processes at once."""
 
     def __init__(self, folder: str | Path | None = None):

@@ -27,9 +27,9 @@ EXPORT_FOLDER = b.EXPORT_FOLDER
 download_link = b.download_link
 
 
-def _export(plan: Plan, folder: Path) -> tuple[Path, Path]:
-    """Write the handout PDF and the log workbook; both are written atomically by the io layer."""
-    result = export_plan(plan, folder)
+def _export(plan: Plan, folder: Path, clinic=None) -> tuple[Path, Path]:
+    """Write the handout PDF and the log workbook (and the therapist's summary beside them), atomically."""
+    result = export_plan(plan, folder, clinic=clinic)
     return Path(result.handout), Path(result.workbook)
 
 
@@ -445,7 +445,7 @@ class PlanBuilder:
             plan = self._issue_current()
             folder = self.workspace.folder / EXPORT_FOLDER
             folder.mkdir(exist_ok=True)
-            handout, workbook = _export(plan, folder)
+            handout, workbook = _export(plan, folder, self.workspace.clinic_profile())
         finally:
             self.export_button.disabled = False
             self.issue_button.disabled = False
