@@ -39,7 +39,8 @@ def test_export_all_skips_a_patient_without_a_plan_and_succeeds(ws_folder, capsy
     assert run(ws_folder, "export", "--all", "--quiet") == 0
     out = capsys.readouterr().out
     assert "Exported 5 plan(s)" in out and "P003: skipped, no plan has been issued" in out
-    assert len(list((ws_folder / "export").glob("*.pdf"))) == 5
+    assert len(list((ws_folder / "export").glob("*_handout.pdf"))) == 5
+    assert len(list((ws_folder / "export").glob("*_therapist-summary.pdf"))) == 5
 
 
 def test_export_without_a_plan_id_says_what_to_do(ws_folder, capsys):

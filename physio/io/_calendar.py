@@ -85,9 +85,10 @@ class CalendarBlock(Flowable):
         self.col_w = (WIDTH - self.NAME_W) / max(len(self.days), 1)
         #: Boxes as large as the day's column allows (fewer weeks, larger boxes), never under 12 pt.
         self.box_size = min(max(self.col_w / 2.4, 12.0), 16.0) * (1.15 if larger else 1.0)
-        self.head_h = 3 * self.leading + 10
+        self.head_h = 4 * self.leading + 10
         self.lines = {r: self._name_lines(names[r]) for r in self.rows}
-        self.row_h = {r: self._row_height(r) for r in self.rows}
+        self.base_h = {r: self._row_height(r) for r in self.rows}
+        self.row_h = dict(self.base_h)
         self.width = WIDTH
         self.height = self.head_h + sum(self.row_h.values())
 
@@ -108,15 +109,23 @@ class CalendarBlock(Flowable):
         box_lines = math.ceil(max(most, 1) / self._boxes_per_line())
         return max(len(self.lines[r]) * self.leading + 8, box_lines * (self.box_size + 1) + 8, 26.0)
 
+    #: Rows grow into the page's spare height up to this, so a shaky hand has room to tick.
+    ROOMY_ROW = 36.0
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        base = self.head_h + sum(self.base_h.values())
+        spare = max(0.0, availHeight - base - 2)
+        extra = min(spare / max(len(self.rows), 1), max(0.0, self.ROOMY_ROW - min(self.base_h.values(), default=0)))
+        self.row_h = {r: h + (extra if h < self.ROOMY_ROW else 0.0) for r, h in self.base_h.items()}
+        self.height = self.head_h + sum(self.row_h.values())
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         used, fit = self.head_h, 0
         for r in self.rows:
-            if used + self.row_h[r] > availHeight:
+            if used + self.base_h[r] > availHeight:
                 break
-            used += self.row_h[r]
+            used += self.base_h[r]
             fit += 1
         if fit == 0 or fit == len(self.rows):
             return []
@@ -156,11 +165,11 @@ class CalendarBlock(Flowable):
             c.setFont(_fonts.SANS, self.size)
             c.drawCentredString(mid, top - 2 * lead - 2, span)
             i += len(days)
-        for d, x in zip(self.days, xs):
+        for d, x in zip(self.days, xs):  # weekday over the day of the month; the weekend in bold
             mid = x + self.col_w / 2
             c.setFont(_fonts.SANS_BOLD if d.weekday() >= 5 else _fonts.SANS, self.size)
-            c.drawCentredString(mid, top - 3 * lead - 6, f"{_labels.weekday(d, lang)[:2]} {d.day}"
-                                if self.col_w > 2.6 * self.size else str(d.day))
+            c.drawCentredString(mid, top - 3 * lead - 5, _labels.weekday(d, lang)[:2])
+            c.drawCentredString(mid, top - 4 * lead - 6, str(d.day))
 
     def _draw_row(self, r: int, y: float, h: float, xs: list[float]) -> None:
         c = self.canv

@@ -40,6 +40,8 @@ from . import _fonts, _labels
 from ._calendar import BOX, calendar_blocks
 from ._labels import labels
 from ._pdfkit import (
+    BODY_PT,
+    LARGER_BODY_PT,
     FOOTER_H,
     GRID,
     LANDSCAPE,
@@ -112,7 +114,7 @@ def _who_and_what(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, s
                                    weeks=_labels.weeks(plan.weeks, lang))
     version = L["version"].format(n=plan.version).replace(" ", "\u00a0") if plan.version else L["draft"]
     who = L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)
-    if _fits(who, _PAIRED_VALUE_W) and _fits(plan.therapist, _PAIRED_VALUE2_W):
+    if not plan.larger_print and _fits(who, _PAIRED_VALUE_W) and _fits(plan.therapist, _PAIRED_VALUE2_W):
         rows = [(L["patient"], who, L["therapist"], plan.therapist)]
     else:  # a long name keeps a line of its own rather than wrap
         rows = [(L["patient"], who, "", ""), (L["therapist"], plan.therapist, "", "")]
@@ -132,6 +134,11 @@ _LABEL_W, _LABEL2_W, _PAIRED_VALUE2_W = 34 * mm, 34 * mm, 42 * mm
 _PAIRED_VALUE_W = TEXT_W - _LABEL_W - _LABEL2_W - _PAIRED_VALUE2_W
 
 
+def _scale(plan: Plan) -> float:
+    """How much wider a label column is in larger print, so its words (and a phone number) still fit."""
+    return LARGER_BODY_PT / BODY_PT if plan.larger_print else 1.0
+
+
 def _fits(text: str, width: float) -> bool:
     """True when `text` fits on one line of body text (12 pt, or 14 pt in larger print) in `width`."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -140,7 +147,8 @@ def _fits(text: str, width: float) -> bool:
 
 
 def _header(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
-    label_w, label2_w, value2_w = _LABEL_W, _LABEL2_W, _PAIRED_VALUE2_W
+    k = _scale(plan)
+    label_w, label2_w, value2_w = _LABEL_W * k, _LABEL2_W, _PAIRED_VALUE2_W
     rows, spans = [], []
     for i, (k1, v1, k2, v2) in enumerate(_who_and_what(plan, clinic)):
         rows.append([Paragraph(f"<b>{para(k1)}</b>", st["cell"]), Paragraph(para(v1), st["cell"]),
@@ -210,7 +218,7 @@ def _unbroken(number: str) -> str:
 def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
     """One scale, four coloured rows: always / normal, carry on / ease off or stop / emergency."""
     L = labels(plan.language)
-    label_w = 46 * mm
+    label_w = 46 * mm * _scale(plan)
     rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
                        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
                        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
