@@ -64,7 +64,8 @@ class BatchExport:
         return [i for i in self.items if i.skipped is not None]
 
     def __str__(self) -> str:
-        lines = [f"Exported {len(self.exported)} plan(s) to {self.folder}; {len(self.failed)} could not be exported."]
+        lines = [f"Exported {len(self.exported)} plan(s) to {self.folder} (each: handout, log workbook and "
+                 f"therapist's summary); {len(self.failed)} could not be exported."]
         lines += [f"- {i.patient_id}" + (f" ({i.plan_id})" if i.plan_id else "") + f": {i.error}" for i in self.failed]
         lines += [f"- {i.patient_id}: skipped, {i.skipped}" for i in self.skipped]
         return "\n".join(lines)
