@@ -1,8 +1,8 @@
 """One outcome measure over time, as a matplotlib Figure (never shown here: the patient page and the report
 display or embed it).
 
-The chart shows each scored result on its date, the baseline (the first scored result) as a dashed line, and
-the band of change that does not matter: baseline ± the instrument's meaningful change (the smaller of its
+The chart shows each scored result on its date, the baseline (the first week's scored results, their mean) as a
+dashed line, and the band of change that does not matter: baseline ± the instrument's meaningful change (the smaller of its
 points and its percentage of the baseline, as the source words it). A result outside the band is a change
 that matters. Referral lines from the instrument's signals (ATR 7°) are drawn where the file gives them.
 """
@@ -15,7 +15,7 @@ import matplotlib.dates as mdates
 from matplotlib.figure import Figure
 
 from .measures.models import Change, Measure, Result
-from .measures.series import scored
+from .measures.series import scored, trend
 from .measures.signals import format_value
 
 __all__ = ["measure_over_time", "band_limits", "chart_title"]
@@ -70,12 +70,17 @@ def measure_over_time(measure: Measure, results: Sequence[Result], *, part: str 
     change = _change(m, part)
     if values:
         base_on, base = values[0]
+        when = f"{base_on:%d.%m.%Y}"
+        if part is None:  # the baseline week's mean, as the decision compares it (physio.measures.series.trend)
+            t = trend(m, series)
+            base = t.base.value
+            when = when if t.base.count == 1 else f"mean {t.base.first:%d.%m}–{t.base.last:%d.%m.%Y}"
         if change is not None:
             b_lo, b_hi, half = band_limits(m, base, change)
             ax.axhspan(b_lo, b_hi, color=_BAND, alpha=0.8, linewidth=0,
                        label=f"no change that matters\n(baseline ± {half:.3g})")
         ax.axhline(base, color=_BASE, linestyle="--", linewidth=1.1,
-                   label=f"baseline {format_value(m, base)}\n({base_on:%d.%m.%Y})")
+                   label=f"baseline {format_value(m, base)}\n({when})")
         ax.plot([on for on, _ in values], [v for _, v in values], marker="o", markersize=5, color=_LINE,
                 linewidth=1.6, label=name if part else m.short_name)
     else:

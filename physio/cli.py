@@ -343,19 +343,20 @@ def _outcome_lines(outcomes) -> list[str]:
     if not outcomes:
         return []
     measures = default_measures()
-    lines = ["Outcome measures (baseline = first scored result):"]
+    lines = ["Outcome measures (baseline = the first week of scored results):"]
     for t in trends(outcomes, measures):
         m = measures[t.measure_id]
         if t.latest is None:
             lines.append(f"  {m.short_name}: no score yet ({t.unscored} sheet(s) without enough answers)")
             continue
-        last, base = t.latest, t.baseline
-        text = f"  {m.short_name}: {format_value(m, last.score.value)} on {last.on:%d.%m.%Y}"
-        text += f" — {last.score.band}" if last.score.band else ""
-        if t.change is not None:
-            text += f"; baseline {format_value(m, base.score.value)} on {base.on:%d.%m.%Y}, change {t.change:+.3g}"
-            text += f" (matters from {t.matters:.3g})" if t.matters is not None else ""
-        lines.append(text)
+        last = t.latest
+        if t.recent is None:
+            text = f"  {m.short_name}: {t.base.words(m)}" + (f" — {last.score.band}" if last.score.band else "")
+            lines.append(text + (" (one week of results so far)" if t.base.count > 1 else ""))
+        else:
+            text = f"  {m.short_name}: {t.recent.words(m)}" + (f" — {last.score.band}" if last.score.band else "")
+            text += f"; baseline {t.base.words(m)}, change {t.change:+.3g}"
+            lines.append(text + (f" (matters from {t.matters:.3g})" if t.matters is not None else ""))
         for p in part_changes(m, t):
             value = "not enough answers" if p.latest is None else format_value(m, p.latest)
             change = "" if p.change is None else f", change {p.change:+.2g}" + (

@@ -121,7 +121,8 @@ def recommend(
       2. refer: an outcome measure's referral rule (Cobb progression of 5° or more, ATR reaching 7°: S1), level
          "review" (discuss at the next contact: a scoliosis specialist, not an emergency);
       3. review: too long in the phase (the phase's max_weeks), or function (ODI, RMDQ, PSFS) or leg pain (NPRS leg)
-         worse than the baseline by at least the instrument's meaningful change: do not advance;
+         worse than the baseline by at least the instrument's meaningful change (the baseline week's mean against
+         the latest week's: physio.measures.series.trend): do not advance;
       4. hold: no sessions logged yet;
       5. step back: any step-back rule of the phase (pain, a rise in pain, low adherence);
       6. advance when every advance rule is met, else hold saying what is missing.

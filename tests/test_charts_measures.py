@@ -88,3 +88,15 @@ def test_no_scored_results_says_so(ms):
     fig = measure_over_time(m, [blank])
     assert any(t.get_text() == "no scored results yet" for t in fig.axes[0].texts)
     assert not fig.axes[0].patches
+
+
+def test_a_daily_diary_has_its_first_weeks_mean_as_baseline(ms):
+    """team-default (series.WEEK_DAYS), O1: the baseline of a daily series is the first week's mean (3.14 from
+    3, 3, 4, 3, 3, 3, 3), the band ± 30 % of it (0.94), as the decision compares it."""
+    m = ms["nprs-leg"]
+    fig = measure_over_time(m, [result(m, d, [str(p)]) for d, p in enumerate([3, 3, 4, 3, 3, 3, 3, 5])])
+    ax = fig.axes[0]
+    base = line(ax, "baseline 3.1\n(mean 07.09–13.09.2026)")
+    assert list(np.asarray(base.get_ydata(), float)) == pytest.approx([22 / 7, 22 / 7])
+    low, high = band_y(ax, "no change that matters")
+    assert (low, high) == (pytest.approx(22 / 7 * 0.7, abs=1e-6), pytest.approx(22 / 7 * 1.3, abs=1e-6))

@@ -158,6 +158,12 @@ SCENARIOS = [
      "review", "Review, do not advance: NPRS leg rose from 3 on 07.09.2026 to 6 on 21.09.2026", ["L1", "O1"]),
     ("leg pain 5 → 6 (20 %, 1 point): advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=(NPRS_LEG(0, 5), NPRS_LEG(14, 6))),
      "advance", "Adherence 100%", ["O1"]),
+    ("daily leg pain, single days at 4 in weeks of 3: advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=tuple(
+        NPRS_LEG(d, p) for d, p in enumerate([3, 3, 4, 3, 3, 3, 3, 3, 4, 3, 3, 3, 4, 3]))), "advance",
+     "Adherence 100%", ["O1", "team-default"]),
+    ("daily leg pain, weekly mean 3.1 → 4.3: review", Rec({1: 1, 2: 1, 3: 1}, outcomes=tuple(
+        NPRS_LEG(d, p) for d, p in enumerate([3, 3, 4, 3, 3, 3, 3, 4, 4, 5, 4, 4, 5, 4]))), "review",
+     "NPRS leg rose from 3.1 (mean of 7 results, 07.09.2026–13.09.2026) to 4.3 (mean of 7 results", ["O1", "L1"]),
     ("back pain 2 → 8 is no outcome rule: advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=(
         ("nprs-back", 0, "2"), ("nprs-back", 14, "8"))), "advance", "Adherence 100%", ["team-default"]),
     ("ODI 40 → 50 %: review, not advance", Rec({1: 1, 2: 1, 3: 1}, outcomes=(ODI(0, 20), ODI(20, 25))), "review",

@@ -46,19 +46,19 @@ def test_leg_pain_worse_by_the_change_that_matters_holds_the_patient_for_review(
     before = physio(ws, "review", HERNIA).stdout
     assert "Recommendation: ADVANCE" in before  # the log alone would advance her
     physio(ws, "measures", "record", "P001", "nprs-leg", "3", "--date", "2026-09-07")
-    physio(ws, "measures", "record", "P001", "nprs-leg", "6", "--date", "2026-09-12")
+    physio(ws, "measures", "record", "P001", "nprs-leg", "6", "--date", "2026-09-14")
     report = tmp_path / "report.pdf"
     out = physio(ws, "review", HERNIA, "--report", str(report)).stdout
     assert "Recommendation: REVIEW" in out
-    assert ("  - Review, do not advance: NPRS leg rose from 3 on 07.09.2026 to 6 on 12.09.2026: worse by 3 points, "
+    assert ("  - Review, do not advance: NPRS leg rose from 3 on 07.09.2026 to 6 on 14.09.2026: worse by 3 points, "
             "at least the change that matters (2 points or 30 % of the baseline: 0.9 points here) [L1, O1: ") in out
-    assert "  NPRS leg: 6 on 12.09.2026; baseline 3 on 07.09.2026, change +3 (matters from 0.9)" in out
+    assert "  NPRS leg: 6 on 14.09.2026; baseline 3 on 07.09.2026, change +3 (matters from 0.9)" in out
 
     text = pdf_text(report)
     assert "Review: the therapist reviews the programme" in text and "NPRS leg rose from 3 on 07.09.2026" in text
     assert "Outcome measures" in text and "Numeric Pain Rating Scale, leg pain (higher is worse)" in text
     row = next(line for line in text.splitlines() if line.strip().startswith("NPRS leg "))
-    assert row.split()[:7] == ["NPRS", "leg", "3", "(07.09.2026)", "6", "(12.09.2026)", "+3"]
+    assert row.split()[:7] == ["NPRS", "leg", "3", "(07.09.2026)", "6", "(14.09.2026)", "+3"]
     images = sum(len(p.images) for p in PdfReader(report).pages)
     assert images == 3 + 1  # the three adherence charts and one outcome chart
 
@@ -101,13 +101,13 @@ def test_function_worse_in_the_app_path_and_as_of(example_workspace):
     ws = Workspace(example_workspace)
     ms = default_measures()
     m = ms["odi"]
-    for day, total in ((dt.date(2026, 9, 7), 20), (dt.date(2026, 9, 12), 25)):
+    for day, total in ((dt.date(2026, 9, 7), 20), (dt.date(2026, 9, 14), 25)):
         answers = parse_tokens(m, [str(min(5, max(0, total - 5 * i))) for i in range(10)])
         ws.record_result("P001", record(m, answers, day, birth_year=1984, today=dt.date(2026, 11, 30)), answers)
     plan = ws.plan(HERNIA)
     r = review_plan(ws, plan)
     assert r.recommendation.action == "review" and [g.measure_id for g in r.recommendation.outcome_signals] == ["odi"]
-    assert [o.on for o in r.outcomes] == [dt.date(2026, 9, 7), dt.date(2026, 9, 12)]
+    assert [o.on for o in r.outcomes] == [dt.date(2026, 9, 7), dt.date(2026, 9, 14)]
     early = review_plan(ws, plan, as_of=dt.date(2026, 9, 10))
     assert early.recommendation.action != "review" and len(early.outcomes) == 1
     assert patient_outcomes(ws, "P002") == []  # no patient sees another's results

@@ -116,7 +116,21 @@ def test_psfs_compares_only_the_activities_scored_both_times(ms):
     base = result(ms, "psfs", 0, "socks=6", "walking=6", "lifting=6")
     later = result(ms, "psfs", 21, "socks=3", "walking=4", "gardening=10")  # mean 5.67: only 0.33 below 6
     [sig] = measure_signals([base, later], ms)
-    assert sig.reason.startswith("PSFS (mean of the 2 activities scored both times: socks, walking) fell from 6 on "
-                                 "07.09.2026 to 3.5 on 28.09.2026: worse by 2.5 points")
+    assert sig.reason.startswith("PSFS fell from 6 on 07.09.2026 (mean of the 2 activities scored both times: socks, "
+                                 "walking) to 3.5 on 28.09.2026: worse by 2.5 points")
     other = result(ms, "psfs", 21, "gardening=1", "cycling=1", "running=1")  # nothing in common: no comparison
     assert measure_signals([base, other], ms) == []
+
+
+def test_a_daily_diary_is_compared_week_against_week(ms):
+    """team-default (series.WEEK_DAYS), O1: results less than a week apart are one time point; the returned
+    workbook's daily leg pain is compared as the baseline week's mean against the latest week's."""
+    daily = [3, 3, 4, 3, 3, 3, 3] + [4, 4, 5, 4, 4, 5, 4]  # single days swing; the weekly means are compared
+    results = [result(ms, "nprs-leg", d, str(p)) for d, p in enumerate(daily)]
+    [sig] = measure_signals(results, ms)  # 3.14 → 4.29: +1.14, above 30 % of 3.14 (0.94)
+    assert sig.reason.startswith("NPRS leg rose from 3.1 (mean of 7 results, 07.09.2026–13.09.2026) to 4.3 (mean of "
+                                 "7 results, 14.09.2026–20.09.2026): worse by 1.14 points")
+    calm = [3, 3, 4, 3, 3, 3, 3] + [3, 4, 3, 3, 3, 4, 3]  # single days at 4, weekly means 3.14 and 3.29
+    assert measure_signals([result(ms, "nprs-leg", d, str(p)) for d, p in enumerate(calm)], ms) == []
+    same_week = [result(ms, "nprs-leg", 0, "2"), result(ms, "nprs-leg", 6, "8")]  # one time point: nothing to compare
+    assert measure_signals(same_week, ms) == []

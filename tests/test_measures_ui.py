@@ -144,7 +144,7 @@ def test_panel_shows_latest_band_signals_and_a_chart_per_measure_and_follows_an_
     e.instrument.value = "start-back"
     e.set_answers("0 0 0 0 1 1 1 1 4".split())
     e.save_button.click()
-    assert "5 — high risk (psychosocial subscore 5)" in shown(panel.table)
+    assert "5 (21.09.2026) — high risk (psychosocial subscore 5)" in shown(panel.table)
     assert "6 (21.09.2026)" in shown(panel.table) and "3 (07.09.2026)" in shown(panel.table)
     assert "Review, do not advance: NPRS leg rose from 3 on 07.09.2026 to 6 on 21.09.2026" in shown(panel.signals)
     assert "Psychologically informed care: STarT Back on 21.09.2026: high risk" in shown(panel.signals)

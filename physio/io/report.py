@@ -295,12 +295,10 @@ def _outcomes_section(outcomes: Sequence[Result] | None, measures: Mapping[str, 
         if t.baseline is None:
             rows.append([m.short_name, "no score", "", "", "", f"{t.unscored} sheet(s) without enough answers"])
             continue
-        b, last = t.baseline, t.latest
+        latest = t.recent.short(m) if t.recent else f"{format_value(m, t.latest.score.value)} ({t.latest.on:%d.%m.%Y})"
         change = "–" if t.change is None else f"{t.change:+.3g}"
         matters = "–" if t.matters is None else f"{t.matters:.3g} [{m.meaningful_change.source.split(':')[0]}]"
-        rows.append([m.short_name, f"{format_value(m, b.score.value)} ({b.on:%d.%m.%Y})",
-                     f"{format_value(m, last.score.value)} ({last.on:%d.%m.%Y})", change, matters,
-                     last.score.band or ""])
+        rows.append([m.short_name, t.base.short(m), latest, change, matters, t.latest.score.band or ""])
         for p in part_changes(m, t):
             rows.append([f"   {p.name}", _part(m, p.baseline), _part(m, p.latest),
                          "–" if p.change is None else f"{p.change:+.2g}",
@@ -312,7 +310,8 @@ def _outcomes_section(outcomes: Sequence[Result] | None, measures: Mapping[str, 
     table = _table(rows, st, [0.16 * _WIDTH, 0.18 * _WIDTH, 0.18 * _WIDTH, 0.1 * _WIDTH, 0.17 * _WIDTH,
                               0.21 * _WIDTH], numeric_from=99)
     note = Paragraph(para(
-        "Baseline = the first scored result; the grey band on each chart is the baseline ± the change that matters "
+        "Baseline = the first week of scored results, latest = the last week (results less than a week apart are one "
+        "time point, their mean shown); the grey band on each chart is the baseline ± the change that matters "
         "(the instrument's points, or its percentage of the baseline where the source gives one, whichever is "
         "smaller). A result outside the band is a change that matters."), st["note"])
     return [head, table, Spacer(1, 3), note, Spacer(1, 4), *charts]

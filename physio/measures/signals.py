@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 from ..models._base import Frozen
 from .models import ACTION_WORDS, Action, Change, Measure, MeasureError, Result, SignalRule
-from .series import scored
+from .series import Trend, scored, trend
 
 
 class Signal(Frozen):
@@ -56,10 +56,10 @@ def _unit(m: Measure, amount: float = 2) -> str:
 
 
 def _worse_by(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:
-    base, last = series[0], series[-1]
-    if len(series) < 2 or m.scoring.direction == "neither":
+    t = trend(m, series)
+    if t.recent is None or m.scoring.direction == "neither":
         return None
-    first, now, on_what = _comparable(m, base, last)
+    first, now, before, after = _comparable(m, t)
     if first is None or now is None:
         return None
     change = now - first
@@ -72,24 +72,26 @@ def _worse_by(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, 
         return None
     verb = "rose" if change > 0 else "fell"
     by = f"{worse:.3g}{_unit(m, round(worse, 3))}"
-    return (f"{m.short_name}{on_what} {verb} from {format_value(m, first)} on {base.on:%d.%m.%Y} to "
-            f"{format_value(m, now)} on {last.on:%d.%m.%Y}: worse by {by}, at least "
-            f"the change that matters ({words})", last.on)
+    return (f"{m.short_name} {verb} from {before} to {after}: worse by {by}, at least the change that matters "
+            f"({words})", t.latest.on)
 
 
-def _comparable(m: Measure, base: Result, last: Result) -> tuple[float | None, float | None, str]:
-    """The two scores to compare. PSFS compares the patient's own activities, so when the activities changed
-    between the two sheets only those scored both times are compared (their means), and the reason says so."""
+def _comparable(m: Measure, t: Trend) -> tuple[float | None, float | None, str, str]:
+    """The two scores to compare and how to say them: the means of the baseline week and of the latest week.
+    PSFS compares the patient's own activities: the first and the last sheet, and when the activities changed
+    between them only those scored both times (their means), said so."""
     if m.activities is None:
-        return base.score.value, last.score.value, ""
+        return t.base.value, t.recent.value, t.base.words(m), t.recent.words(m)
+    base, last = t.baseline, t.latest
     common = [a for a in base.score.parts if a in last.score.parts]
-    if len(common) == len(base.score.parts) == len(last.score.parts):
-        return base.score.value, last.score.value, ""
     if not common:
-        return None, None, ""
+        return None, None, "", ""
     first = sum(base.score.parts[a] for a in common) / len(common)
     now = sum(last.score.parts[a] for a in common) / len(common)
-    return first, now, f" (mean of the {len(common)} activities scored both times: {', '.join(common)})"
+    same = len(common) == len(base.score.parts) == len(last.score.parts)
+    of = "" if same else f" (mean of the {len(common)} activities scored both times: {', '.join(common)})"
+    return (first, now, f"{format_value(m, first)} on {base.on:%d.%m.%Y}{of}",
+            f"{format_value(m, now)} on {last.on:%d.%m.%Y}")
 
 
 def _risk_group(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:
@@ -101,12 +103,11 @@ def _risk_group(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str
 
 
 def _reaches(m: Measure, series: list[Result], rule: SignalRule) -> tuple[str, dt.date] | None:
-    base, last = series[0], series[-1]
-    if len(series) < 2 or base.score.value >= rule.value or last.score.value < rule.value:
+    t = trend(m, series)
+    if t.recent is None or t.base.value >= rule.value or t.recent.value < rule.value:
         return None
-    return (f"{m.short_name} rose from {format_value(m, base.score.value)} on {base.on:%d.%m.%Y} to "
-            f"{format_value(m, last.score.value)} on {last.on:%d.%m.%Y}: it reached the referral criterion of "
-            f"{format_value(m, rule.value)}", last.on)
+    return (f"{m.short_name} rose from {t.base.words(m)} to {t.recent.words(m)}: it reached the referral criterion "
+            f"of {format_value(m, rule.value)}", t.latest.on)
 
 
 _CHECKS = {"worse-by-meaningful-change": _worse_by, "worse-by": _worse_by, "risk-group": _risk_group,

@@ -299,9 +299,10 @@ class MeasuresPanel:
             change = ""
             if t.change is not None:
                 change = f"{t.change:+.3g}" + (f" (matters from {t.matters:.3g})" if t.matters is not None else "")
-            rows.append([m.short_name, f"{score_words(m, t.latest.score)} ({t.latest.on:%d.%m.%Y})",
-                         f"{format_value(m, t.baseline.score.value)} ({t.baseline.on:%d.%m.%Y})", change,
-                         str(t.scored_count)])
+            latest = t.recent.short(m) if t.recent else f"{format_value(m, t.latest.score.value)} " \
+                f"({t.latest.on:%d.%m.%Y})"
+            band = score_words(m, t.latest.score).removeprefix(format_value(m, t.latest.score.value))
+            rows.append([m.short_name, latest + band, t.base.short(m), change, str(t.scored_count)])
             for p in part_changes(m, t):
                 rows.append([f"{m.short_name} {p.name}", _value(m, p.latest), _value(m, p.baseline),
                              "" if p.change is None else f"{p.change:+.2g}"
