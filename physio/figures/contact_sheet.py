@@ -42,7 +42,7 @@ def contact_sheet_bytes(library: "Library | None" = None) -> bytes:
         c.setFont("Helvetica-Bold", 12)
         c.drawString(margin, page_h - margin - 12, f"Exercise pictures ({len(ids)}) — page {page + 1} of {pages}")
         c.setFont("Helvetica", 8)
-        c.drawRightString(page_w - margin, page_h - margin - 12, "left: start · middle: end · arrow: the movement")
+        c.drawRightString(page_w - margin, page_h - margin - 12, "1 start · 2 end · arrow: the movement")
         for k, ex_id in enumerate(ids[page * ROWS:(page + 1) * ROWS]):
             y = page_h - margin - title_h - (k + 1) * row_h
             _row(c, library, ex_id, margin, y, page_w - 2 * margin, row_h)
@@ -63,10 +63,10 @@ def _row(c, library: "Library", ex_id: str, x: float, y: float, width: float, he
 
     frame_w = width * 0.29
     for i, fig in enumerate(exercise_frames(ex_id, library=library)):
-        renderPDF.draw(to_drawing(fig, frame_w - 6, height - 8), c, x + i * frame_w + 3, y + 4)
-        c.setFont("Helvetica", 7)
+        renderPDF.draw(to_drawing(fig, frame_w - 6, height - 18), c, x + i * frame_w + 3, y + 4)
+        c.setFont("Helvetica", 8)
         c.setFillColorRGB(0.45, 0.45, 0.45)
-        c.drawString(x + i * frame_w + 4, y + height - 10, ("start", "end")[i])
+        c.drawString(x + i * frame_w + 4, y + height - 11, ("1 start", "2 end")[i])
         c.setFillColorRGB(0, 0, 0)
     ex = library.exercises.get(ex_id)
     ep = library.poses[ex_id]
