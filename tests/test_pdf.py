@@ -65,7 +65,8 @@ def test_header_names_patient_in_cyrillic_therapist_version_and_dates(plan, writ
     text = flat(written[1])
     assert "Анна Петрова (born 1970)" in text
     assert "Dr. Maria Ivanova" in text
-    assert "3 March 2025 to 16 March 2025 (2 weeks); version 2" in text
+    assert "Early phase (phase 1 of 3); version 2" in text
+    assert "3 March 2025 to 16 March 2025 (2 weeks)" in text
 
 
 def test_therapist_note_is_shown_and_the_reason_for_a_dose_is_not(plan, written):

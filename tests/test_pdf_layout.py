@@ -11,6 +11,7 @@ from export_helpers import make_plan
 from pdf_read import MM, all_words, find_phrase, flat_text, outside_margins, overlapping_words, read_pages
 
 from physio.io._calendar import BOX, pages_of_weeks
+from physio.io._labels import LABELS
 from physio.io.pdf import handout_bytes
 from physio.io.therapist_summary import summary_bytes
 from physio.models import ClinicProfile, PlannedExercise
@@ -280,4 +281,10 @@ def test_shipped_protocols_give_one_scale_the_emergency_once_and_no_source_keys(
         assert not re.search(r"\((?:[A-Z]{1,3}\d{1,2}|article)(?:,\s*[A-Z]{1,3}\d{1,2})*\)", text), plan.id
         for therapist_only in [*plan.warnings, *plan.cleared, *[r for pe in plan.exercises for r in pe.reasons.values()]]:
             assert therapist_only not in text, (plan.id, therapist_only)
-        assert "+44 20 7946 0123" in pages[0].text.replace("\u00a0", " ")
+        first = pages[0].text.replace("\u00a0", " ")
+        assert "+44 20 7946 0123" in first
+        assert LABELS[plan.language]["log_title"] in first, plan.id  # page 1 says it all, in Russian too
+        for rule in scale.always:  # how to exercise safely: once, just before the first exercise
+            assert text.count(rule) == 1 and rule not in first, (plan.id, rule)
+        # every word at 10 pt or more: the labels inside the shipped exercises' pictures included
+        assert min(w.size for w in all_words(pages)) >= 10 - 0.05, plan.id

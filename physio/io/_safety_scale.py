@@ -1,6 +1,7 @@
 """The handout's one safety scale: which of a plan's stop rules and red flags go in which zone.
 
-Always (how to exercise safely), green (normal: carry on), amber (ease off, or stop and call), red (emergency).
+Green (normal: carry on), amber (ease off, or stop and call), red (emergency) on page 1; the "always" rules (how
+to exercise safely) are printed just before the first exercise.
 Each text comes from the protocol with its source (stop rules carry their `level`; a red flag is an emergency
 when one of the vocabulary flags it names is at level "emergency"), and each appears once.
 """

@@ -69,7 +69,6 @@ FRAME_MIN_H = 36 * mm
 FRAME_MAX_H = 72 * mm
 
 _ZONE_COLOURS = {  # label background, label text, content background
-    "always": (colors.HexColor("#455a64"), colors.white, colors.HexColor("#eceff1")),
     "normal": (colors.HexColor("#1b5e20"), colors.white, colors.HexColor("#e8f5e9")),
     "ease-off": (colors.HexColor("#f9a825"), colors.black, colors.HexColor("#fff8e1")),
     "emergency": (colors.HexColor("#b71c1c"), colors.white, colors.HexColor("#ffebee")),
@@ -112,7 +111,7 @@ def _who_and_what(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, s
     L = labels(lang)
     dates = L["date_range"].format(start=long_date(plan.start, lang), end=long_date(plan.end, lang),
                                    weeks=_labels.weeks(plan.weeks, lang))
-    version = L["version"].format(n=plan.version).replace(" ", "\u00a0") if plan.version else L["draft"]
+    version = L["version"].format(n=plan.version) if plan.version else L["draft"]
     who = L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)
     if not plan.larger_print and _fits(who, _PAIRED_VALUE_W) and _fits(plan.therapist, _PAIRED_VALUE2_W):
         rows = [(L["patient"], who, L["therapist"], plan.therapist)]
@@ -123,8 +122,8 @@ def _who_and_what(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, s
     rows += [
         (L["programme"], patient_text(plan.protocol_title), "", ""),
         (L["phase"], L["phase_of"].format(name=patient_text(plan.phase_name), n=plan.phase_index + 1,
-                                          total=plan.phase_count), "", ""),
-        (L["dates"], f"{dates}; {version}", "", ""),
+                                          total=plan.phase_count) + f"; {version}", "", ""),
+        (L["dates"], dates, "", ""),
     ]
     return rows
 
@@ -140,10 +139,10 @@ def _scale(plan: Plan) -> float:
 
 
 def _fits(text: str, width: float) -> bool:
-    """True when `text` fits on one line of body text (12 pt, or 14 pt in larger print) in `width`."""
+    """True when `text` fits on one line of 12 pt body text in `width` (larger print never pairs facts)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(clean(text), _fonts.SANS, 14) <= width - 6 and not any(f for f, _ in _fonts.runs(text))
+    return stringWidth(clean(text), _fonts.SANS, BODY_PT) <= width - 6 and not any(f for f, _ in _fonts.runs(text))
 
 
 def _header(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
@@ -202,7 +201,6 @@ def _zone_lines(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str
     emergency = (L["call_emergency"].format(number=_unbroken(clinic.emergency_number)) if clinic is not None
                  else L["call_emergency_local"])
     zones = [
-        ("always", L["zone_always"], "", [patient_text(t) for t in scale.always]),
         ("normal", L["zone_normal"], "", [patient_text(t) for t in scale.normal]),
         ("ease-off", L["zone_ease"], call, [patient_text(t) for t in scale.ease_off]),
         ("emergency", L["zone_emergency"], emergency, [patient_text(t) for t in scale.emergency]),
@@ -216,7 +214,7 @@ def _unbroken(number: str) -> str:
 
 
 def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
-    """One scale, four coloured rows: always / normal, carry on / ease off or stop / emergency."""
+    """One scale, three coloured rows: normal, carry on / ease off or stop / emergency."""
     L = labels(plan.language)
     label_w = 46 * mm * _scale(plan)
     rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -249,6 +247,15 @@ def _log_howto(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowa
     lines = [L["log_tick"], L["log_pain"], L["log_week"], back]
     return [KeepTogether([Paragraph(para(L["log_title"]), st["h2"]),
                           *[Paragraph(f"{i}. {para(t)}", st["step"]) for i, t in enumerate(lines, 1)]])]
+
+
+def _every_time(plan: Plan, st: dict) -> list[Flowable]:
+    """How to exercise safely, every time (the protocol's "always" stop rules): read just before exercise 1."""
+    always = safety_scale(plan).always
+    if not always:
+        return []
+    return [Paragraph(para(labels(plan.language)["every_time"]), st["h3"]),
+            *[Paragraph("• " + para(patient_text(t)), st["bullet"]) for t in always]]
 
 
 def _notes(plan: Plan, st: dict) -> list[Flowable]:
@@ -380,7 +387,8 @@ def _story(plan: Plan, sessions: list[ScheduledSession], clinic: ClinicProfile |
         lead = None
         if n == 1:
             lead = [Paragraph(para(L["your_exercises"]), st["h2"]),
-                    Paragraph(f"<b>{para(L['aim_of_phase'])}:</b> {para(patient_text(plan.phase_goal))}", st["body"])]
+                    Paragraph(f"<b>{para(L['aim_of_phase'])}:</b> {para(patient_text(plan.phase_goal))}", st["body"]),
+                    *_every_time(plan, st)]
         story += _exercise_block(n, pe, st, lead, plan.language)
     story += _calendar(plan, sessions, st)
     return story
