@@ -356,7 +356,7 @@ def _outcome_lines(outcomes) -> list[str]:
         else:
             text = f"  {m.short_name}: {t.recent.words(m)}" + (f" — {last.score.band}" if last.score.band else "")
             text += f"; baseline {t.base.words(m)}, change {t.change:+.3g}"
-            lines.append(text + (f" (matters from {t.matters:.3g})" if t.matters is not None else ""))
+            lines.append(text + (f" (matters from {round(t.matters, 2):g})" if t.matters is not None else ""))
         for p in part_changes(m, t):
             value = "not enough answers" if p.latest is None else format_value(m, p.latest)
             change = "" if p.change is None else f", change {p.change:+.2g}" + (

@@ -95,7 +95,8 @@ def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) ->
                 "level": rec.level,
                 "red_flags": _red_flag_summary(reviewed.red_flags),
                 "reasons": " ".join(rec.reasons),
-                "priority": PRIORITY[rec.action] * 3 + _LEVEL_PRIORITY.get(rec.level or "", 0),
+                # a referral without a red-flag level (outcome measures: a specialist) comes after urgent ones
+                "priority": PRIORITY[rec.action] * 3 + _LEVEL_PRIORITY.get(rec.level or "review", 0),
             })
     df = pd.DataFrame(rows, columns=[*COLUMNS, "priority"])
     return df.sort_values(["priority", "adherence", "patient_id"], na_position="first", kind="stable") \

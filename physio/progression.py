@@ -118,8 +118,8 @@ def recommend(
     The checks, in this order of precedence (the first that fires decides the action; nothing is hidden: the
     reasons of a later check that also fires are added below the deciding ones):
       1. refer: open red flags, most urgent first, with their level (emergency / urgent / review);
-      2. refer: an outcome measure's referral rule (Cobb progression of 5° or more, ATR reaching 7°: S1), level
-         "review" (discuss at the next contact: a scoliosis specialist, not an emergency);
+      2. refer: an outcome measure's referral rule (Cobb progression of 5° or more, ATR reaching 7°: S1), without
+         a red-flag level (a scoliosis specialist, not an emergency; the clinic overview lists it after urgent ones);
       3. review: too long in the phase (the phase's max_weeks), or function (ODI, RMDQ, PSFS) or leg pain (NPRS leg)
          worse than the baseline by at least the instrument's meaningful change (the baseline week's mean against
          the latest week's: physio.measures.series.trend): do not advance;
@@ -174,8 +174,7 @@ def recommend(
     refer, level = _refer_reasons(summary)
     outcome_refer = [_signal_sentence(g) for g in signals if g.action == "refer"]
     if refer or outcome_refer:
-        level = level or "review"
-        numbers["refer_level"] = level
+        numbers["refer_level"] = level  # None for a specialist referral from the outcome measures alone
         return decide("refer", refer + outcome_refer + _review_reasons(plan, signals, weeks_in_phase, max_weeks,
                                                                         began), level)
     # 3. review (too long in the phase; function or leg pain worse by the change that matters)

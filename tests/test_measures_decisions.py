@@ -121,3 +121,17 @@ def test_report_without_results_says_so_and_a_caller_that_did_not_look_gets_no_s
     assert "No outcome measures are recorded for this patient yet." in text
     silent = adherence_report_bytes(r.plan, r.summary, r.recommendation)
     assert "Outcome measures" not in "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(silent)).pages)
+
+
+def test_a_specialist_referral_from_the_measures_sorts_after_red_flags_in_the_clinic_overview(example_workspace):
+    """S1: Cobb progression → refer to a specialist, without a red-flag level; P005's emergency stays on top."""
+    from physio.clinic import clinic_overview
+
+    physio(example_workspace, "measures", "record", "P006", "cobb", "18", "--date", "2026-06-01")
+    physio(example_workspace, "measures", "record", "P006", "cobb", "23", "--date", "2026-09-01")
+    df = clinic_overview(Workspace(example_workspace))
+    rows = df[df.recommendation == "refer"]
+    assert list(rows.patient_id)[0] == "P005" and rows.iloc[0].level == "emergency"
+    p006 = df[df.patient_id == "P006"].iloc[0]
+    assert p006.recommendation == "refer" and not isinstance(p006.level, str)  # no red-flag level
+    assert "Refer to a specialist: Cobb rose" in p006.reasons and p006.priority > rows.iloc[0].priority

@@ -297,7 +297,8 @@ def _outcomes_section(outcomes: Sequence[Result] | None, measures: Mapping[str, 
             continue
         latest = t.recent.short(m) if t.recent else f"{format_value(m, t.latest.score.value)} ({t.latest.on:%d.%m.%Y})"
         change = "–" if t.change is None else f"{t.change:+.3g}"
-        matters = "–" if t.matters is None else f"{t.matters:.3g} [{m.meaningful_change.source.split(':')[0]}]"
+        matters = "–" if t.matters is None else \
+            f"{round(t.matters, 2):g} [{m.meaningful_change.source.split(':')[0]}]"
         rows.append([m.short_name, t.base.short(m), latest, change, matters, t.latest.score.band or ""])
         for p in part_changes(m, t):
             rows.append([f"   {p.name}", _part(m, p.baseline), _part(m, p.latest),

@@ -43,7 +43,7 @@ def _change_words(m: Measure, change: Change, base: float) -> str:
         words += f" or {change.percent:g} % of the baseline"
         here = change.threshold(base)
         if abs(here - change.points) > 1e-9:
-            words += f": {here:.3g}{_unit(m, here)} here"
+            words += f": {round(here, 2):g}{_unit(m, here)} here"
     return words
 
 

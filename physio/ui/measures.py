@@ -298,7 +298,7 @@ class MeasuresPanel:
                 continue
             change = ""
             if t.change is not None:
-                change = f"{t.change:+.3g}" + (f" (matters from {t.matters:.3g})" if t.matters is not None else "")
+                change = f"{t.change:+.3g}" + (f" (matters from {round(t.matters, 2):g})" if t.matters is not None else "")
             latest = t.recent.short(m) if t.recent else f"{format_value(m, t.latest.score.value)} " \
                 f"({t.latest.on:%d.%m.%Y})"
             band = score_words(m, t.latest.score).removeprefix(format_value(m, t.latest.score.value))
