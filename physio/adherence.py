@@ -9,7 +9,9 @@ Definitions (all counts stop at the "as of" date, so a plan still running is not
     which the patient wrote the minutes. It is kept apart from frequency because patients keep the two
     differently [MM1].
   - Session pain = the higher of "pain before" and "pain after", so pain brought on by exercising is never hidden
-    behind a calm start. Weekly pain = the mean session pain of a plan week (weeks start on the plan's start day).
+    behind a calm start. Daily pain (the day-by-day log asks back pain and leg pain once a day, kept as NPRS back
+    and NPRS leg results) = the higher of the two that day, for the same reason. Weekly pain = the mean of the
+    session and daily pain scores of a plan week (weeks start on the plan's start day).
   - Pain change = the last week with pain scores against the first; a change of 2 points or 30% is clinically
     important [O1].
   - Streak = the longest run of consecutive scheduled days on which every scheduled session was done; gap = the
@@ -317,17 +319,34 @@ def _longest(mask: np.ndarray, days: np.ndarray, start: dt.date) -> Run:
     return Run(int(lasts[k] - firsts[k] + 1), start + d(days=int(days[firsts[k]])), start + d(days=int(days[lasts[k]])))
 
 
+def daily_pain_scores(results: Iterable[tuple[str, dt.date, float | None]], plan: Plan) -> list[tuple[dt.date, float]]:
+    """(day, pain) from NPRS back and NPRS leg results (measure id, date, score) in the plan's dates: per measure
+    and day the last one given (a correction is recorded after the score it corrects), then the higher of back
+    and leg pain that day."""
+    last: dict[tuple[str, dt.date], float] = {}
+    for measure_id, on, value in results:
+        if value is not None and plan.start <= on <= plan.end:
+            last[(measure_id, on)] = float(value)
+    per_day: dict[dt.date, float] = {}
+    for (_, on), value in last.items():
+        per_day[on] = max(value, per_day.get(on, value))
+    return sorted(per_day.items())
+
+
 def summarise(
     plan: Plan,
     schedule: list[ScheduledSession],
     entries: Iterable[LogEntry] | pd.DataFrame,
     *,
     as_of: dt.date | None = None,
+    daily_pain: Iterable[tuple[dt.date, float]] = (),
 ) -> AdherenceSummary:
     """Adherence, pain, streaks and flags of one plan; see the module docstring for every definition.
 
     entries: LogEntry objects, or the same as a table (entries_frame(), or Validated.frame from validate()),
     which spares reading every object field by field.
+    daily_pain: (day, pain 0–10) of the day-by-day log (daily_pain_scores(); physio.importing.daily_pain reads
+    them from the workspace); they join the session pain scores in the weekly pain, its change and the flags.
     """
     start, end = plan.start, plan.end
     base = start.toordinal()
@@ -368,8 +387,14 @@ def summarise(
     limit = -1 if as_of is None or as_of < start else (as_of - start).days
 
     def row_of(j: int) -> int | None:
+        if j < 0:
+            return None  # a daily pain score: kept as a result, not on a row of this summary's entries
         r = c["source_row"][j]
         return None if r != r else int(r)  # NaN (no row) is the only value not equal to itself
+
+    dp = sorted((d, float(v)) for d, v in daily_pain if start <= d <= end and v == v)
+    dp_day = np.array([(d - start).days for d, _ in dp], dtype=np.int64)
+    dp_val = np.array([v for _, v in dp], dtype=float)
 
     pb, pa = c["pain_before"], c["pain_after"]
     e_pain = np.fmax(pb, pa)  # the higher of the two; NaN only when both are blank
@@ -387,6 +412,11 @@ def summarise(
         ex = c["exercise_id"][j]
         flags.append(Flag("pain-high", day, row_of(j),
                           f"Pain {e_pain[j]:g}/10 on {day:%d.%m.%Y} ({ex}): 6 or more means stop or regress [T1]"))
+    for d, v in zip(dp_day.tolist(), dp_val.tolist()):
+        if v >= PAIN_FLAG_AT:
+            day = start + dt.timedelta(days=d)
+            flags.append(Flag("pain-high", day, None, f"Pain {v:g}/10 on {day:%d.%m.%Y} (back or leg pain of the "
+                                                      "day): 6 or more means stop or regress [T1]"))
     notes = c["notes"]
     for j in np.flatnonzero(pd.notna(notes)).tolist():
         text = notes[j]
@@ -430,8 +460,11 @@ def summarise(
     extra_days = e_day[counted & ~hit & e_did]
 
     pain_ok = counted & ~np.isnan(e_pain)
-    pain_day, pain_val = e_day[pain_ok], e_pain[pain_ok]
-    pain_at = np.nonzero(pain_ok)[0]  # entry index of each pain score
+    dp_ok = dp_day <= limit
+    pain_day = np.concatenate((e_day[pain_ok], dp_day[dp_ok]))
+    pain_val = np.concatenate((e_pain[pain_ok], dp_val[dp_ok]))
+    # entry index of each pain score; -1 for a daily pain score (no entry row)
+    pain_at = np.concatenate((np.nonzero(pain_ok)[0], np.full(int(dp_ok.sum()), -1, dtype=np.int64)))
     pb_ok, pa_ok = counted & ~np.isnan(pb), counted & ~np.isnan(pa)
     pb_day, pb_val = e_day[pb_ok], pb[pb_ok]
     pa_day, pa_val = e_day[pa_ok], pa[pa_ok]

@@ -263,7 +263,7 @@ def _export_folder(args: argparse.Namespace, ws: Workspace) -> Path:
 
 def _export(args: argparse.Namespace) -> int:
     from .cli_interop import interop_export
-    from .io.export import export_all, export_plan
+    from .io.export import export_all, export_plan, psfs_activities
 
     done = interop_export(args, _workspace, _export_folder)  # --fhir, --ics, --format (physio/cli_interop.py)
     if done is not None:
@@ -281,7 +281,9 @@ def _export(args: argparse.Namespace) -> int:
         return EXIT_ERROR if batch.failed else 0
     if not args.plan_id:
         raise PlanError("name the plan to export (see `physio patients list`), or use --all for every patient")
-    result = export_plan(ws.plan(args.plan_id, args.version), folder, clinic=ws.clinic_profile())
+    plan = ws.plan(args.plan_id, args.version)
+    result = export_plan(plan, folder, clinic=ws.clinic_profile(),
+                         psfs_activities=psfs_activities(ws.patient(plan.patient.id)))
     _out(f"Handout: {result.handout}\nWorkbook: {result.workbook}\nTherapist's summary: {result.summary}")
     return 0
 

@@ -51,8 +51,10 @@ class Review:
 def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = None,
                 adherence_cutoff: float | None = None) -> Review:
     """Summarise a plan's entries in the workspace and recommend the next step (the one path every view uses)."""
+    from .importing import daily_pain
+
     entries = workspace.log_entries(plan.patient.id, plan.id)
-    summary = summarise(plan, schedule(plan), entries, as_of=as_of)
+    summary = summarise(plan, schedule(plan), entries, as_of=as_of, daily_pain=daily_pain(workspace, plan))
     # The red flags are the workspace's open ones: every note of every import (rejected rows, other cells, the
     # weekly check), kept until a therapist acknowledges it; a later import never clears one.
     flags = open_flags(workspace.open_red_flags(plan.patient.id), plan,

@@ -24,7 +24,8 @@ from .store import clean_filename
 from .io.columns import corrected_fields
 from .io.xlsx import printed_texts
 from .redflag_scan import find_red_flag_notes, find_red_flags_in_refused_file
-from .validate import confirm_columns, no_sessions_message, validate
+from .validate import Validated, confirm_columns, no_sessions_message, validate
+from .validate_days import DayLog, Reading, validate_days
 from .weekly_check import read_answers
 
 #: Folder of the example patients' returned logs; file names are "<patient id>--<what it shows>.<ext>".
@@ -67,6 +68,14 @@ class ImportReport:
     red_flags: list[RedFlagNote] = field(default_factory=list)
     #: Answers of the weekly red-flag check read from the workbook.
     check_answers: list[CheckAnswer] = field(default_factory=list)
+    #: "days" for our day-by-day log (a row counts per exercise session), "sessions" for any other file.
+    layout: str = "sessions"
+    #: Pain and activity scores written in a day-by-day log: read = accepted + rejected (rejected ones are among
+    #: `rejections`), and how many new NPRS back / NPRS leg / PSFS results they added to the workspace.
+    values_read: int = 0
+    values_accepted: int = 0
+    values_rejected: int = 0
+    results_recorded: int = 0
 
     def lines(self) -> list[str]:
         out = [f"{self.file} ({_KIND.get(self.kind, self.kind)}) → patient {self.patient_id}, plan {self.plan_id} "
@@ -74,8 +83,16 @@ class ImportReport:
         if self.duplicate:
             out.append("This exact file was imported before: nothing was added or changed.")
         out += self.red_flag_lines()
-        out.append(f"Rows read: {self.rows_read} = {self.rows_accepted} accepted + {self.rows_rejected} rejected.")
-        out.append(f"Schedule rows left blank (not reported yet): {self.blank_rows}.")
+        if self.layout == "days":
+            out.append(f"Exercise sessions read: {self.rows_read} = {self.rows_accepted} accepted + "
+                       f"{self.rows_rejected} rejected (a tick is done, an empty cell on a filled-in day not done).")
+            out.append(f"Sessions on days left blank (not reported yet): {self.blank_rows}.")
+            out.append(f"Pain and activity scores read: {self.values_read} = {self.values_accepted} accepted + "
+                       f"{self.values_rejected} rejected; {self.results_recorded} new NPRS back / NPRS leg / PSFS "
+                       "result(s) recorded.")
+        else:
+            out.append(f"Rows read: {self.rows_read} = {self.rows_accepted} accepted + {self.rows_rejected} rejected.")
+            out.append(f"Schedule rows left blank (not reported yet): {self.blank_rows}.")
         if self.extra_sessions:
             out.append(f"Extra sessions the patient added: {self.extra_sessions}.")
         if not self.duplicate and self.replaced:
@@ -221,22 +238,19 @@ def import_bytes(
     plan = _plan_for(workspace, patient_id, raw, plan_id)
     try:
         _ensure_plan_safe(plan)
-        if not raw.rows:
-            raise LogImportError(no_sessions_message(raw, plan))
-        raw = confirm_columns(raw, plan, trusted=corrected_fields(mapping))
-        checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
-        if checked.sessions_found == 0:  # not a log of this plan: never "imported" with nothing read
-            raise LogImportError(no_sessions_message(raw, plan))
+        raw, checked, days = _judge(raw, plan, patient_id, mapping)
     except (LogImportError, LimitExceeded) as refusal:
         _refuse_keeping_red_flags(refusal, texts=raw.texts, plan=plan, **keep)
     answers, check_rejections = _weekly_check(raw, plan, patient_id)
-    rejections = checked.rejections + check_rejections
+    rejections = checked.rejections + (days.value_rejections if days else []) + check_rejections
     flags = find_red_flag_notes(raw, plan, checked, patient_id=patient_id, answers=answers,
-                                printed=printed_texts(plan) if raw.kind == "workbook" else set())
+                                printed=printed_texts(plan, raw.psfs_activities) if raw.kind == "workbook" else set())
     result = workspace.record_import(
         patient_id, plan.id, plan.version, name, content, checked.entries, rejections, imported_at, by=by,
         red_flags=flags, answers=answers,
     )
+    # after the import, and on every re-import: a result already recorded is never recorded twice
+    recorded = record_readings(workspace, patient_id, days.readings, by=by, at=imported_at) if days else 0
     return ImportReport(
         file=name,
         patient_id=patient_id,
@@ -260,7 +274,76 @@ def import_bytes(
         encoding=raw.encoding,
         red_flags=flags,
         check_answers=answers,
+        layout=raw.layout,
+        values_read=days.values_read if days else 0,
+        values_accepted=days.values_accepted if days else 0,
+        values_rejected=days.values_rejected if days else 0,
+        results_recorded=recorded,
     )
+
+
+def _judge(raw: RawLog, plan: Plan, patient_id: str, mapping: Mapping[str, str] | None
+           ) -> tuple[RawLog, Validated, DayLog | None]:
+    """Every row judged: a day-by-day workbook by physio.validate_days, any other log by physio.validate (after
+    its columns are confirmed by their values). Raises LogImportError when the file holds no session of this plan."""
+    if raw.layout == "days":
+        days = validate_days(raw, plan, schedule(plan), patient_id=patient_id)
+        if days.checked.sessions_found == 0:
+            raise LogImportError(f"{raw.file}: no row of sheet '{raw.sheet}' is a day of plan {plan.label} "
+                                 f"({plan.start:%d.%m.%Y} to {plan.end:%d.%m.%Y}); nothing was imported")
+        return raw, days.checked, days
+    if not raw.rows:
+        raise LogImportError(no_sessions_message(raw, plan))
+    raw = confirm_columns(raw, plan, trusted=corrected_fields(mapping))
+    checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
+    if checked.sessions_found == 0:  # not a log of this plan: never "imported" with nothing read
+        raise LogImportError(no_sessions_message(raw, plan))
+    return raw, checked, None
+
+
+def record_readings(workspace, patient_id: str, readings: list[Reading], *, by: str | None = None,
+                    at: dt.datetime | None = None) -> int:
+    """Record the daily pain (NPRS back, NPRS leg) and weekly PSFS read from a log as the patient's results.
+
+    A day with two scores of the same pain (two session rows) keeps the higher. An answer sheet already recorded
+    for the same measure and day is not recorded again, so importing a file twice adds nothing; a corrected score
+    is recorded beside the earlier one (results are never changed: physio.store), and the latest counts."""
+    from .measures import Result, default_measures, score
+
+    measures = default_measures()
+    if at is not None and at.tzinfo is None:
+        at = at.astimezone()  # a result is recorded at an instant (FHIR's `issued`): local time, zone said
+    best: dict[tuple[str, dt.date], Reading] = {}
+    for r in readings:
+        key = (r.measure_id, r.on)
+        if key not in best or _value(r) > _value(best[key]):
+            best[key] = r
+    known: dict[tuple[str, dt.date], list] = {}
+    for mid in {m for m, _ in best}:
+        for stored in workspace.results(patient_id, mid):
+            known.setdefault((mid, stored.on), []).append(stored.answers)
+    added = 0
+    for (mid, on), r in sorted(best.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if r.answers in known.get((mid, on), []):
+            continue
+        workspace.record_result(patient_id, Result(measure_id=mid, on=on, score=score(measures[mid], r.answers)),
+                                r.answers, by=by, at=at)
+        added += 1
+    return added
+
+
+def _value(r: Reading) -> float:
+    return max([v for v in r.answers.items.values() if v is not None] + [a.score for a in r.answers.activities],
+               default=0.0)
+
+
+def daily_pain(workspace, plan: Plan) -> list[tuple[dt.date, float]]:
+    """The patient's daily back and leg pain (NPRS) recorded in the plan's dates, for summarise(daily_pain=...)."""
+    from .adherence import daily_pain_scores
+    from .daylog import PAIN_MEASURES
+
+    stored = [r for mid in PAIN_MEASURES.values() for r in workspace.results(plan.patient.id, mid)]
+    return daily_pain_scores([(r.measure_id, r.on, r.score.value) for r in stored], plan)
 
 
 def _plan_or_none(workspace, patient_id: str, plan_id: str | None) -> Plan | None:

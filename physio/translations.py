@@ -56,6 +56,53 @@ class Translation(Frozen):
     language: str
     exercises: dict[str, ExerciseText]
     protocols: dict[str, ProtocolText]
+    #: The fixed words of the log workbook (sheet names, headers, instructions, lists), by WORKBOOK_WORDS key.
+    workbook: dict[str, str] = {}
+
+
+#: The fixed words of the log workbook in English, the source every translation's `workbook:` section follows
+#: (same keys, same {placeholders}). The plan's own texts (exercise names, rules) come translated with the plan.
+WORKBOOK_WORDS: dict[str, str] = {
+    "sheet_plan": "Plan",
+    "sheet_log": "Log",
+    "sheet_psfs": "Activities",
+    "log_title": "Your exercise diary: {name}",
+    "log_help": ("One row a day (one row for each session on days with more than one). Only the yellow cells are for "
+                 "you. Pick ✓ from the list in each exercise you did; leave it empty if you did not do it. Grey means "
+                 "no exercise is planned. Once a day write your back pain and your leg pain: 0 = no pain, 10 = the "
+                 "worst pain you can imagine. A thick line ends each week: then answer the questions on the sheet "
+                 "'{check}'{psfs}. Bring or send this file back to your therapist."),
+    "log_help_psfs": " and score your activities on the sheet '{sheet}'",
+    "date": "Date",
+    "session": "Session",
+    "angle": "Board angle (°)",
+    "back_pain": "Back pain today (0‑10)",
+    "leg_pain": "Leg pain today (0‑10)",
+    "notes": "Notes",
+    "tick": "✓",
+    "tick_title": "Done?",
+    "tick_prompt": "Pick ✓ if you did this exercise; leave empty if not.",
+    "tick_error": "Pick ✓ from the list, or leave the cell empty.",
+    "pain_title": "Pain 0–10",
+    "pain_prompt": "0 = no pain, 10 = the worst pain you can imagine. A whole number.",
+    "pain_error": "Pain is a whole number from 0 (none) to 10 (the worst you can imagine).",
+    "angle_title": "Board angle",
+    "angle_prompt": "The board's angle in degrees: a whole number from 0 to 90.",
+    "angle_error": "The angle is a whole number of degrees from 0 to 90.",
+    "score_title": "Score 0–10",
+    "score_prompt": "0 = unable to do it, 10 = as well as before the problem. A whole number.",
+    "score_error": "The score is a whole number from 0 (unable) to 10 (as well as before).",
+    "not_allowed": "Not allowed here",
+    "psfs_title": "Your own activities: {name}",
+    "psfs_help": ("Once a week, on the last day of the week: how well can you do each of these activities? "
+                  "0 = unable to do the activity, 10 = able to do it as well as before the problem. Write a whole "
+                  "number in the yellow cell."),
+    "week": "Week",
+    "dates": "Dates",
+    "yes": "yes",
+    "no": "no",
+    "page": "page &P of &N",
+}
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -65,11 +112,44 @@ def _numbers(text: str) -> list[str]:
     return sorted(n.replace(",", ".") for n in _NUMBER.findall(text))
 
 
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def _check_workbook_words(tr: Translation, where) -> list[str]:
+    """Every workbook word translated, with the same {placeholders} as the English."""
+    problems = []
+    for key, english in WORKBOOK_WORDS.items():
+        if key not in tr.workbook:
+            problems.append(f"{where(('workbook',))}: '{key}' is not translated (English: {english!r})")
+        elif sorted(_PLACEHOLDER.findall(english)) != sorted(_PLACEHOLDER.findall(tr.workbook[key])):
+            problems.append(f"{where(('workbook', key))}: keep the placeholders {_PLACEHOLDER.findall(english)} of "
+                            "the English text")
+    for key in tr.workbook:
+        if key not in WORKBOOK_WORDS:
+            problems.append(f"{where(('workbook', key))}: unknown workbook word '{key}'")
+    return problems
+
+
+def workbook_words(language: str) -> dict[str, str]:
+    """The log workbook's fixed words in `language` (English for a language without a translation file)."""
+    if language == "en":
+        return WORKBOOK_WORDS
+    from .library import default_library
+
+    tr = default_library().translations.get(language)
+    return {**WORKBOOK_WORDS, **(tr.workbook if tr is not None else {})}
+
+
+def every_workbook_word(key: str) -> set[str]:
+    """`key`'s word in every language we have (the importer reads an old English or a Russian sheet alike)."""
+    return {workbook_words(lang)[key] for lang in LANGUAGES}
+
+
 def check_translation(
     tr: Translation, doc: "_Doc", exercises: dict[str, Exercise], protocols: dict[str, Protocol]
 ) -> list[str]:
     """Every way a translation can disagree with the English library, each with file:line and field."""
-    problems: list[str] = []
+    problems: list[str] = _check_workbook_words(tr, doc.where)
     where = doc.where
 
     def same_numbers(path: tuple, english: str, translated: str) -> None:

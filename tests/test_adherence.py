@@ -217,3 +217,23 @@ def test_entries_frame_has_one_column_per_field_and_keeps_blanks_blank(plan):
     assert df["source_row"].isna().tolist() == [False, True] and df["source_row"][0] == 5
     assert df["notes"].isna().tolist() == [True, False] and df["notes"][1] == "tired"
     assert len(entries_frame([])) == 0
+
+
+def test_daily_pain_of_the_day_by_day_log_feeds_the_pain_trend():
+    """Back and leg pain once a day (NPRS results): per day the last score given of each, then the higher of the
+    two; they make the weekly pain, its change and the flags, like session pain."""
+    from physio.adherence import daily_pain_scores
+
+    plan = make_plan(weeks=2)
+    d = [START + dt.timedelta(days=i) for i in range(14)]
+    results = [("nprs-back", d[0], 2), ("nprs-leg", d[0], 4), ("nprs-back", d[1], 9), ("nprs-back", d[1], 3),
+               ("nprs-leg", d[8], 7), ("nprs-back", d[9], 6), ("nprs-back", START - dt.timedelta(days=3), 9)]
+    daily = daily_pain_scores(results, plan)
+    assert daily == [(d[0], 4.0), (d[1], 3.0), (d[8], 7.0), (d[9], 6.0)]  # corrected 9 → 3; before the plan: out
+    entries = [entry(plan, day, "glute-bridge") for day in d[:10]]
+    s = summarise(plan, schedule(plan), entries, daily_pain=daily)
+    assert [w["pain"] for w in s.weekly] == [3.5, 6.5] and s.last_week_pain == 6.5 and s.highest_pain == 7
+    assert s.pain_change is not None and s.pain_change.important and s.pain_change.points == 3
+    assert {f.kind for f in s.flags} == {"pain-high", "pain-rising"}
+    # without daily pain the same entries have no pain at all: the old layout's meaning is unchanged
+    assert summarise(plan, schedule(plan), entries).last_week_pain is None

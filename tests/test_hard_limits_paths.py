@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -62,17 +63,20 @@ def _cli(*argv) -> int:
 
 
 def _shown_doses(out: Path) -> dict[str, set[str]]:
-    """Every dose text the written files show, by exercise id: the workbook's Log sheet (Prescribed column)
-    read with openpyxl, and the handout read with pdftotext."""
+    """Every dose text the written files show, by exercise id: the workbook's Plan sheet (the "Dose" line under
+    each numbered exercise, numbered as in the plan) read with openpyxl, and the handout read with pdftotext."""
     shown: dict[str, set[str]] = {}
+    plans = [json.loads(p.read_text()) for p in out.glob("plan.json")]
+    ids = [pe["exercise"]["id"] for pe in plans[0]["exercises"]] if plans else []
     for xlsx in out.glob("*.xlsx"):
         wb = openpyxl.load_workbook(xlsx, read_only=True)
-        rows = wb["Log"].iter_rows(values_only=True)
-        head = list(next(rows))
-        i_ex, i_dose = head.index("Exercise ID"), head.index("Prescribed")
-        for r in rows:
-            if r[i_ex]:
-                shown.setdefault(r[i_ex], set()).add(r[i_dose])
+        current = None
+        for label, text, *_ in wb["Plan"].iter_rows(values_only=True):
+            number = re.match(r"^(\d+)\. ", str(label or ""))
+            if number and text is None:
+                current = ids[int(number[1]) - 1]
+            elif label == "Dose" and current is not None:
+                shown.setdefault(current, set()).add(text)
     for pdf in out.glob("*.pdf"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         shown.setdefault("_handout", set()).add(" ".join(text.split()))

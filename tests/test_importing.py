@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from adherence_helpers import csv_bytes, make_plan
+from old_layout import old_workbook_bytes
 from physio.errors import LogImportError
 from physio.importing import import_log
 from physio.models import LOG_COLUMNS, Patient
@@ -31,7 +32,7 @@ def ws(tmp_path: Path) -> Workspace:
 def filled(ws: Workspace, patient_id: str, path: Path, cells: dict[int, dict[str, object]]) -> Path:
     """The patient opens our exported workbook, fills some schedule rows (by index) and saves it."""
     plan = ws.plan(f"{patient_id}-test-back")
-    wb = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(plan)))
+    wb = openpyxl.load_workbook(io.BytesIO(old_workbook_bytes(plan)))
     sheet = wb["Log"]
     for i, values in cells.items():
         for header, value in values.items():
@@ -164,3 +165,185 @@ def test_stored_import_counts_rows_not_problems(ws, tmp_path):
     (rec,) = ws.imports("anna-k")
     assert rec.rejected == rep.rows_rejected
     assert rec.added + rec.replaced + rec.rejected == rep.rows_read
+
+
+# ---------------------------------------------------------------- the day-by-day workbook (issue 14, 15)
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from physio.clinic import review_plan  # noqa: E402
+
+HEAD = 3  # title, instructions, header
+
+
+def physio(ws_folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """The `physio` command as a therapist runs it in a terminal."""
+    exe = Path(sys.executable).with_name("physio")
+    return subprocess.run([str(exe), "--workspace", str(ws_folder), *args], capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+def columns(sheet) -> dict[str, int]:
+    return {c.value: c.column for c in sheet[HEAD] if c.value}
+
+
+def day_row(sheet, date: dt.date, session: int = 1) -> int:
+    for r in range(HEAD + 1, sheet.max_row + 1):
+        v = sheet.cell(r, 1).value
+        if v is not None and v.date() == date and sheet.cell(r, 2).value == session:
+            return r
+    raise AssertionError(f"no row for {date} session {session}")
+
+
+def test_a_patient_ticks_and_scores_pain_and_the_cli_imports_it(ws, tmp_path):
+    """Export with the CLI, edit as a patient would (ticks, '7', 'seven', 11, a note), import with the CLI."""
+    out = tmp_path / "out"
+    out.mkdir()
+    assert physio(ws.folder, "export", "anna-k-test-back", "--out", str(out)).returncode == 0
+    exported = next(out.glob("*_log.xlsx"))
+    wb = openpyxl.load_workbook(exported)
+    log = wb["Log"]
+    col = columns(log)
+    day1, day2 = dt.date(2026, 9, 7), dt.date(2026, 9, 8)
+    r1, r2 = day_row(log, day1), day_row(log, day2)
+    log.cell(r1, col["1. Lying face down"], "✓")
+    log.cell(r1, col["2. Bridge"], "✓")              # 3. Bird-dog left empty: not done
+    log.cell(r1, col["Back pain today (0‑10)"], "7")   # typed as text
+    log.cell(r1, col["Leg pain today (0‑10)"], "seven")
+    log.cell(r2, col["1. Lying face down"], "x")
+    log.cell(r2, col["Back pain today (0‑10)"], 11)
+    log.cell(r2, col["Leg pain today (0‑10)"], 2)
+    log.cell(r2, col["Notes"], "stiff in the morning")
+    returned = tmp_path / "returned.xlsx"
+    wb.save(returned)
+
+    done = physio(ws.folder, "import", "anna-k", str(returned))
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    # day 1 session 1: three exercises scheduled; day 2 session 1: two (bird-dog is on days 0, 2, 4)
+    assert "Exercise sessions read: 5 = 5 accepted + 0 rejected" in text
+    assert "Pain and activity scores read: 4 = 2 accepted + 2 rejected; 2 new NPRS back / NPRS leg / PSFS" in text
+    assert (f"returned.xlsx sheet 'Log' row {r1}, column 'Leg pain today (0‑10)': 'seven' is not a number; write a "
+            "whole number from 0 (no pain) to 10 (the worst pain you can imagine)") in text
+    assert f"sheet 'Log' row {r2}, column 'Back pain today (0‑10)': 11 is outside 0–10" in text
+    entries = {(e.date, e.session, e.exercise_id): e for e in ws.log_entries("anna-k")}
+    assert {k: e.done for k, e in entries.items()} == {
+        (day1, 1, "prone-lying"): True, (day1, 1, "glute-bridge"): True, (day1, 1, "bird-dog"): False,
+        (day2, 1, "prone-lying"): True, (day2, 1, "glute-bridge"): False}
+    assert entries[(day2, 1, "prone-lying")].notes == "stiff in the morning"
+    back, leg = ws.results("anna-k", "nprs-back"), ws.results("anna-k", "nprs-leg")
+    assert [(r.on, r.score.value) for r in back] == [(day1, 7)]
+    assert [(r.on, r.score.value) for r in leg] == [(day2, 2)]
+    rejected = {(r.row, r.column, r.reason) for r in ws.rejections("anna-k")}
+    assert rejected == {(r1, "Leg pain today (0‑10)", "bad-number"), (r2, "Back pain today (0‑10)",
+                                                                       "pain-out-of-range")}
+
+    # the same file again adds nothing: no entry, no result twice
+    again = physio(ws.folder, "import", "anna-k", str(returned))
+    assert again.returncode == 0 and "imported before" in again.stdout
+    assert len(ws.results("anna-k", "nprs-back")) == 1 and len(ws.log_entries("anna-k")) == 5
+
+    # adherence means the same as before (done ÷ scheduled up to the last day reported), and the pain trend reads
+    # the daily pain: the highest of back and leg pain each day
+    summary = review_plan(ws, ws.plan("anna-k-test-back")).summary
+    assert (summary.sessions_scheduled, summary.sessions_done) == (7, 3)
+    assert summary.last_week_pain == pytest.approx((7 + 2) / 2) and summary.highest_pain == 7
+    assert any(f.kind == "pain-high" and "7/10 on 07.09.2026" in f.message for f in summary.flags)
+
+
+def test_weekly_activity_scores_become_psfs_results_on_the_patients_own_activities(ws, tmp_path):
+    plan = ws.plan("anna-k-test-back")
+    activities = ["Putting on socks", "Walking to the shop", "Sitting at the computer"]
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(plan, psfs_activities=activities)))
+    assert wb.sheetnames[:3] == ["Plan", "Log", "Activities"]
+    sheet = wb["Activities"]
+    assert [c.value for c in sheet[HEAD]] == ["Week", "Dates", *activities]
+    assert "0 = unable to do the activity, 10 = able to do it as well as before the problem" in sheet["A2"].value
+    sheet.cell(HEAD + 1, 3, 4)
+    sheet.cell(HEAD + 1, 4, "6")
+    sheet.cell(HEAD + 1, 5, 5)
+    sheet.cell(HEAD + 2, 3, "a lot")   # week 2: refused, the rest of week 2 kept
+    sheet.cell(HEAD + 2, 4, 7)
+    wb["Log"].cell(HEAD + 1, 3, "✓")
+    f = tmp_path / "psfs.xlsx"
+    wb.save(f)
+    rep = import_log(ws, "anna-k", f)
+    assert (rep.values_read, rep.values_accepted, rep.values_rejected) == (5, 4, 1)
+    bad = [r for r in rep.rejections if r.sheet == "Activities"]
+    assert [(r.row, r.column, r.given) for r in bad] == [(HEAD + 2, "Putting on socks", "a lot")]
+    results = ws.results("anna-k", "psfs")
+    assert [(r.on, r.score.value) for r in results] == [(dt.date(2026, 9, 13), 5.0), (dt.date(2026, 9, 20), None)]
+    assert {a.name: a.score for a in results[0].answers.activities} == dict(zip(activities, (4, 6, 5)))
+    assert "not enough answers" in results[1].score.missing[0]  # one activity of three: PSFS's own rule
+
+
+def test_workbooks_made_by_the_old_writer_import_as_before(ws):
+    """A workbook already with a patient (the old layout, kept in tests/data as the old writer made it)."""
+    f = Path(__file__).parent / "data" / "old-layout" / "anna-k-filled-by-old-writer.xlsx"
+    rep = import_log(ws, "anna-k", f)
+    assert (rep.layout, rep.kind) == ("sessions", "workbook")
+    assert (rep.rows_read, rep.rows_accepted, rep.rows_rejected) == (5, 4, 1)
+    assert [r.reason for r in rep.rejections] == ["pain-out-of-range"]
+    assert "Rows read: 5 = 4 accepted + 1 rejected." in str(rep)
+    first = next(e for e in ws.log_entries("anna-k") if e.source_row == 2)
+    assert (first.exercise_id, first.done, first.pain_before, first.pain_after) == ("prone-lying", True, 3, 2)
+    assert ws.results("anna-k", "nprs-back") == []  # the old layout asks pain per session, not per day
+
+
+@pytest.mark.libreoffice
+def test_a_log_saved_again_by_libreoffice_stays_protected_and_imports_to_the_same_entries(ws, tmp_path):
+    """Issue 14, point 8: the patient opens the log in LibreOffice and saves it as xlsx."""
+    from export_helpers import need_tool
+
+    from physio.io.logs import read_log
+    from physio.validate_days import validate_days
+
+    plan = ws.plan("anna-k-test-back")
+    activities = ["Putting on socks", "Walking to the shop", "Sitting"]
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(plan, psfs_activities=activities)))
+    log = wb["Log"]
+    col = columns(log)
+    for i, r in enumerate(range(HEAD + 1, HEAD + 9)):
+        if log.cell(r, col["1. Lying face down"]).protection.locked is False:
+            log.cell(r, col["1. Lying face down"], "✓")
+        if i % 3 == 0 and log.cell(r, col["Back pain today (0‑10)"]).protection.locked is False:
+            log.cell(r, col["Back pain today (0‑10)"], 3 + i % 2)
+    log.cell(HEAD + 1, col["Notes"], "better after the walk")
+    log.cell(HEAD + 3, col["Leg pain today (0‑10)"], "a lot")
+    wb["Activities"].cell(HEAD + 1, 3, 5)
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+
+    exe = need_tool("soffice", "LibreOffice saves the log as a patient's computer would")
+    out = tmp_path / "lo"
+    done = subprocess.run([exe, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                           "--norestore", "--convert-to", "xlsx", "--outdir", str(out), str(filled)],
+                          env={**os.environ, "HOME": str(tmp_path)}, capture_output=True, text=True, timeout=180)
+    saved = out / "filled.xlsx"
+    assert done.returncode == 0 and saved.exists(), done.stderr + done.stdout
+
+    again = openpyxl.load_workbook(saved)
+    for name in ("Log", "Activities", "Red-flag check"):
+        assert again[name].protection.sheet and not again[name].protection.password, name
+    assert again["physio_meta"].sheet_state == "hidden"
+    assert again["Log"].cell(HEAD + 1, col["Notes"]).protection.locked is False  # entry cells stay open
+    assert again["Log"].cell(HEAD + 1, 1).protection.locked is not False  # the printed date stays protected
+    assert {dv.type for dv in again["Log"].data_validations.dataValidation} == {"list", "whole"}
+    # LibreOffice's headless save drops frozen panes (no <pane> is written); the importer needs none of them
+    assert again["Log"].freeze_panes in (None, "C4")
+
+    def read(path: Path):
+        days = validate_days(read_log(path), plan, schedule(plan), patient_id="anna-k")
+        entries = [(e.date, e.session, e.exercise_id, e.done, e.notes, e.source_row) for e in days.checked.entries]
+        readings = [(r.measure_id, r.on, r.answers) for r in days.readings]
+        rejected = [(r.row, r.column, r.reason) for r in days.value_rejections]
+        return entries, readings, rejected
+
+    original, round_tripped = read(filled), read(saved)
+    assert original == round_tripped
+    assert len(original[0]) > 5 and len(original[1]) >= 3 and original[2] == [(HEAD + 3, "Leg pain today (0‑10)",
+                                                                              "bad-number")]
+    rep = import_log(ws, "anna-k", saved)
+    assert rep.rows_read == len(original[0]) and rep.values_rejected == 1

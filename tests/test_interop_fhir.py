@@ -96,7 +96,11 @@ def test_outcome_scores_and_weekly_adherence_are_observations(exported):
     data = json.loads(path.read_text(encoding="utf-8"))
     observations = _resources(data, "Observation")
     scores = [o for o in observations if evaluate(o, "category.coding.code") != ["activity"]]
-    by_code = {evaluate(o, "code.coding.where(system != 'http://loinc.org').code")[0]: o for o in scores}
+    # P001's returned log (from 07.09.2026) adds its daily NPRS back / leg and weekly PSFS; the scores recorded
+    # above are the August ones
+    august = [o for o in scores if o["effectiveDateTime"] < "2026-09-01"]
+    assert all(o["effectiveDateTime"] >= "2026-09-07" for o in scores if o not in august)
+    by_code = {evaluate(o, "code.coding.where(system != 'http://loinc.org').code")[0]: o for o in august}
     assert set(by_code) == {"nprs-leg", "odi", "srs-22r"}  # P004's score stays out of P001's record
     leg = by_code["nprs-leg"]
     assert evaluate(leg, "code.coding.where(system = 'http://loinc.org').code") == ["72514-3"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,24 +16,42 @@ from physio.io.columns import guess_mapping, resolve_mapping
 from physio.io.logs import read_log, read_log_bytes
 from physio.models import LOG_COLUMNS
 
+DATA = Path(__file__).parent / "data"
+
 
 def test_our_exported_workbook_is_matched_to_its_plan_by_the_hidden_sheet(tmp_path):
     xlsx = pytest.importorskip("physio.io.xlsx")
+    from physio.daylog import day_rows
     from physio.planning import schedule
 
     plan = make_plan()
     path = xlsx.write_workbook(plan, tmp_path / "log.xlsx")
     raw = read_log(path)
-    assert raw.kind == "workbook"
+    assert (raw.kind, raw.layout, raw.sheet, raw.header_row) == ("workbook", "days", "Log", 3)
     assert (raw.plan_id, raw.plan_version, raw.patient_id) == (plan.id, plan.version, plan.patient.id)
-    assert raw.sheet == "Log"
-    assert raw.mapping == {f: h for f, h in zip(raw.fields, LOG_COLUMNS)}
-    sessions = schedule(plan)
-    assert len(raw.rows) == len(sessions)
+    assert raw.fields == ("date", "session", "tick:prone-lying", "tick:glute-bridge", "tick:bird-dog", "pain:back",
+                          "pain:leg", "notes")
+    assert raw.mapping["tick:glute-bridge"] == "2. Bridge" and raw.mapping["pain:back"] == "Back pain today (0‑10)"
+    days = day_rows(plan, schedule(plan))
+    assert len(raw.rows) == len(days)
     first_row, values = raw.rows[0]
-    assert first_row == 2
-    assert values[raw.fields.index("date")] == sessions[0].date
-    assert values[raw.fields.index("exercise_id")] == sessions[0].exercise_id
+    assert first_row == 4 and values[0] == plan.start
+
+
+def test_a_workbook_made_by_the_old_writer_is_still_read_row_by_session(tmp_path):
+    """Patients hold workbooks of the old layout (one row per session and exercise, schema version 1)."""
+    raw = read_log(DATA / "old-layout" / "anna-k-filled-by-old-writer.xlsx")
+    assert (raw.kind, raw.layout, raw.sheet, raw.header_row) == ("workbook", "sessions", "Log", 1)
+    assert raw.meta["schema_version"] == "1"
+    assert raw.mapping == {f: h for f, h in zip(raw.fields, LOG_COLUMNS)}
+    assert raw.rows[0][1][raw.fields.index("done")] == "yes"
+
+
+def test_our_log_sheet_names_in_every_language_are_recognised():
+    from physio.io.logs import LOG_SHEET_NAMES
+    from physio.translations import every_workbook_word
+
+    assert every_workbook_word("sheet_log") <= set(LOG_SHEET_NAMES)
 
 
 def test_filled_workbook_keeps_the_row_numbers_the_spreadsheet_shows():

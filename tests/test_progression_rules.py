@@ -154,8 +154,8 @@ def test_a_mean_just_above_the_threshold_is_compared_exactly():
 
 
 def test_from_the_outside_two_sessions_at_9_in_a_returned_workbook_block_advancing(tmp_path, capsys):
-    """A plan made with the CLI, its workbook filled in with openpyxl as a patient would (every session done,
-    pain 2, two sessions at 9), imported back with `physio import`: `physio review` holds, naming the stop level."""
+    """A plan made with the CLI, its workbook filled in with openpyxl as a patient would (every session ticked,
+    back pain 2, two days at 9), imported back with `physio import`: `physio review` holds, naming the stop level."""
     import openpyxl
 
     from physio.cli import main
@@ -173,13 +173,17 @@ def test_from_the_outside_two_sessions_at_9_in_a_returned_workbook_block_advanci
     assert main(w + ["export", "P7-lumbar-disc-hernia", "--out", str(tmp_path / "out")]) == 0
     book = next((tmp_path / "out").glob("*.xlsx"))
     wb = openpyxl.load_workbook(book)
-    log = wb["Log"]
-    head = [c.value for c in log[1]]
-    col = {h: i + 1 for i, h in enumerate(head)}
-    rows = [r for r in range(2, log.max_row + 1) if log.cell(r, col["Exercise ID"]).value]
-    for n, r in enumerate(rows):
-        log.cell(r, col["Done"]).value = "yes"
-        log.cell(r, col["Pain before (0-10)"]).value = 9 if n in (20, 21) else 2
+    log = wb["Log"]  # the day-by-day log: header on row 3, a ✓ per exercise, pain once a day
+    col = {c.value: c.column for c in log[3] if c.value}
+    ticks = [c for h, c in col.items() if h[0].isdigit()]
+    pain = col["Back pain today (0‑10)"]
+    days = [r for r in range(4, log.max_row + 1) if log.cell(r, pain).protection.locked is False]
+    for r in range(4, log.max_row + 1):
+        for c in ticks:
+            if log.cell(r, c).protection.locked is False:  # the exercise is planned in this session
+                log.cell(r, c).value = "✓"
+    for n, r in enumerate(days):
+        log.cell(r, pain).value = 9 if n in (3, 4) else 2
     wb.save(book)
     capsys.readouterr()
     assert main(w + ["import", "P7", str(book)]) == 0

@@ -49,9 +49,17 @@ def env(template, tmp_path) -> tuple[Path, Path]:
     return tmp_path / "ws", workbook
 
 
+#: The day-by-day log: instructions above, the header on row 3, the first day on row 4.
+HEAD, FIRST = 3, 4
+
+
 def _log(wb):
+    """The Log sheet and its columns: 'tick' (the first exercise), 'pain' (back pain), 'notes', 'date'."""
     ws = wb["Log"]
-    return ws, {c.value: c.column for c in ws[1]}
+    headers = {c.value: c.column for c in ws[HEAD] if c.value}
+    col = {"tick": next(c for h, c in headers.items() if h.startswith("1. ")), "pain": headers["Back pain today (0‑10)"],
+           "notes": headers["Notes"], "date": headers["Date"], "width": len(headers)}
+    return ws, col
 
 
 def _patient_fills_in(workbook: Path, out: Path, edit) -> Path:
@@ -64,16 +72,15 @@ def _patient_fills_in(workbook: Path, out: Path, edit) -> Path:
 
 def _ces_on_rejected_rows(wb) -> None:
     ws, col = _log(wb)
-    for r in range(2, 20):  # an ordinary good week otherwise
-        ws.cell(r, col["Done"], "yes")
-        ws.cell(r, col["Pain after (0-10)"], 1)
-    ws.cell(2, col["Pain after (0-10)"], "unbearable")
-    ws.cell(2, col["Notes"], "numb between my legs")
-    ws.cell(3, col["Exercise"]).value = None
-    ws.cell(3, col["Exercise ID"]).value = None
-    ws.cell(3, col["Notes"], "wet myself on the way home")
-    ws.cell(4, col["Date"], dt.datetime(2031, 1, 5))
-    ws.cell(4, col["Notes"], "не могу пописать")
+    for r in range(FIRST, FIRST + 18):  # an ordinary good week otherwise
+        ws.cell(r, col["tick"], "✓")
+        ws.cell(r, col["pain"], 1)
+    ws.cell(FIRST, col["pain"], "unbearable")
+    ws.cell(FIRST, col["notes"], "numb between my legs")
+    ws.cell(FIRST + 1, col["tick"], "maybe")
+    ws.cell(FIRST + 1, col["notes"], "wet myself on the way home")
+    ws.cell(FIRST + 2, col["date"], dt.datetime(2031, 1, 5))
+    ws.cell(FIRST + 2, col["notes"], "не могу пописать")
 
 
 def test_ces_notes_on_rejected_rows_of_an_edited_workbook_give_emergency_refer(env, tmp_path):
@@ -86,7 +93,7 @@ def test_ces_notes_on_rejected_rows_of_an_edited_workbook_give_emergency_refer(e
     assert "[numb between my legs]" in out and "[wet myself]" in out and "не могу [пописать]" in out
     assert 'Note on the row: "numb between my legs"' in out  # the rejection keeps its note
     stored = {r.row: r.notes for r in Workspace(ws).rejections("P001")}
-    assert stored[2] == "numb between my legs" and stored[3] == "wet myself on the way home"
+    assert stored[FIRST] == "numb between my legs" and stored[FIRST + 1] == "wet myself on the way home"
 
     review = physio(ws, "review", PLAN, "--report", str(tmp_path / "report.pdf"))
     assert review.returncode == 0, review.stderr
@@ -107,11 +114,11 @@ def test_everything_the_patient_wrote_is_read(env, tmp_path):
 
     def edit(wb):
         log, col = _log(wb)
-        log.cell(2, col["Done"], "yes")
-        log.cell(5, col["Pain before (0-10)"], "ноги ватные")  # a sentence in the pain column
-        log.cell(6, col["Done"], "legs like jelly")  # a sentence in "Done"
-        log.cell(7, len(col) + 2, "tingling between")  # a note split over two cells beside the table
-        log.cell(7, len(col) + 3, "my legs")
+        log.cell(FIRST, col["tick"], "✓")
+        log.cell(7, col["pain"], "ноги ватные")  # a sentence in the pain column
+        log.cell(8, col["tick"], "legs like jelly")  # a sentence in a tick cell
+        log.cell(9, col["width"] + 2, "tingling between")  # a note split over two cells beside the table
+        log.cell(9, col["width"] + 3, "my legs")
         far_row.append(log.max_row + 5)
         log.cell(far_row[0], 1, "PS I can't feel when I need to go")  # a row far below the table
         wb.create_sheet("Diary")["B3"] = "temp of 38.5 all weekend"  # another sheet
@@ -119,10 +126,10 @@ def test_everything_the_patient_wrote_is_read(env, tmp_path):
     returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", edit)
     report = import_log(Workspace(ws), "P001", returned)
     places = {(n.sheet, n.row): (n.place, n.flags[0], n.level) for n in report.red_flags}
-    assert places[("Log", 5)] == ("rejected-row", "ces-both-legs", "emergency")
-    assert places[("Log", 6)] == ("rejected-row", "ces-both-legs", "emergency")
-    assert places[("Log", 7)][1:] == ("ces-both-legs", "emergency")
-    assert places[("Log", 7)][0] == "other-cell" or places[("Log", 7)][0] == "log-row"
+    assert places[("Log", 7)] == ("rejected-row", "ces-both-legs", "emergency")
+    assert places[("Log", 8)] == ("rejected-row", "ces-both-legs", "emergency")
+    assert places[("Log", 9)][1:] == ("ces-both-legs", "emergency")
+    assert places[("Log", 9)][0] == "other-cell" or places[("Log", 9)][0] == "log-row"
     assert places[("Log", far_row[0])][1:] == ("ces-bladder", "emergency")
     assert places[("Diary", 3)] == ("outside-table", "fever", "urgent")
     # the workbook's own printed advice (which names every CES sign) never flags
@@ -233,10 +240,10 @@ def test_an_open_red_flag_stops_the_plan_until_acknowledged(env, tmp_path):
     # a later clean import never clears the flag
     def clean_week(wb):
         log, col = _log(wb)
-        for r in range(2, log.max_row + 1):
-            if log.cell(r, col["Date"]).value is not None:
-                log.cell(r, col["Done"], "yes")
-                log.cell(r, col["Pain after (0-10)"], 0)
+        for r in range(FIRST, log.max_row + 1):
+            if log.cell(r, col["date"]).value is not None:
+                log.cell(r, col["tick"], "✓")
+                log.cell(r, col["pain"], 0)
 
     clean = _patient_fills_in(workbook, tmp_path / "clean.xlsx", clean_week)
     assert physio(ws, "import", "P001", str(clean)).returncode == 0

@@ -242,7 +242,7 @@ def test_russian_handout_has_russian_names_doses_safety_and_footer_and_no_englis
 def test_russian_workbook_plan_sheet_and_log_read_back(ru_plan):
     content = workbook_bytes(ru_plan)
     wb = openpyxl.load_workbook(io.BytesIO(content))
-    cells = [c for row in wb[PLAN_SHEET].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    cells = [c for row in wb["План"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
     sheet = "\n".join(cells)
     ru = LABELS["ru"]
     for pe in ru_plan.exercises:
@@ -253,21 +253,57 @@ def test_russian_workbook_plan_sheet_and_log_read_back(ru_plan):
     leaked = [w for w in english_label_fragments() if re.search(rf"\b{re.escape(w)}\b", sheet)]
     assert leaked == []
 
-    log = wb[LOG_SHEET]
-    rows = list(log.iter_rows(values_only=True))
-    assert list(rows[0]) == list(LOG_COLUMNS)  # the importer's header stays as it is
-    col = {name: i for i, name in enumerate(LOG_COLUMNS)}
-    names = {pe.exercise.id: pe.exercise.name for pe in ru_plan.exercises}
-    doses = {pe.exercise.id: pe.dose.summary("ru") for pe in ru_plan.exercises}
-    for row in rows[1:]:
-        ex_id = row[col["Exercise ID"]]
-        assert row[col["Exercise"]] == names[ex_id] and row[col["Prescribed"]] == doses[ex_id]
+    # every sheet's name and every word of the log in Russian (issue 14, point 6)
+    assert wb.sheetnames[:3] == ["План", "Дневник", "Тревожные признаки"]
+    log = wb["Дневник"]
+    header = [c.value for c in log[3] if c.value]
+    assert header[0] == "Дата" and header[-3:] == ["Боль в спине сегодня (0‑10)", "Боль в ноге сегодня (0‑10)",
+                                                   "Заметки"]
+    for n, pe in enumerate(ru_plan.exercises, 1):
+        assert f"{n}. {pe.exercise.name}" in header  # the whole Russian name, wrapped, never cut
+    assert log["A4"].number_format.startswith("[$-419]")  # weekday names in Russian
+    ticks = [dv for dv in log.data_validations.dataValidation if dv.type == "list"]
+    assert ticks and ticks[0].error.startswith("Выберите") and ticks[0].prompt.startswith("Выберите")
+    texts = " ".join(str(c.value) for row in log.iter_rows(max_row=3) for c in row if isinstance(c.value, str))
+    leaked = [w for w in ("Date", "Notes", "pain", "Session", "yes") if re.search(rf"\b{w}\b", texts)]
+    assert leaked == []
 
-    # the patient ticks the first session; the importer reads the Russian workbook back
-    log.cell(row=2, column=col["Done"] + 1, value="yes")
+    # the patient ticks the first exercise of the first day; the importer reads the Russian workbook back
+    log.cell(row=4, column=2 + ("Занятие" in header), value="✓")
     buf = io.BytesIO()
     wb.save(buf)
     raw = read_log_bytes(buf.getvalue(), "returned.xlsx")
-    checked = validate(raw, ru_plan, schedule(ru_plan), patient_id=ru_plan.patient.id)
+    assert (raw.layout, raw.sheet) == ("days", "Дневник")
+    from physio.validate_days import validate_days
+
+    checked = validate_days(raw, ru_plan, schedule(ru_plan), patient_id=ru_plan.patient.id).checked
     assert checked.rows_rejected == 0
-    assert [e.exercise_id for e in checked.entries] == [rows[1][col["Exercise ID"]]]
+    done = [e.exercise_id for e in checked.entries if e.done]
+    assert done == [ru_plan.exercises[0].exercise.id]
+
+
+def test_every_word_of_a_russian_workbook_is_russian(ru_plan):
+    """Issue 14, point 6: sheet names, titles, instructions, headers, list items and messages of every sheet the
+    patient sees; nothing of the English workbook words shows (the hidden plan sheet and the hidden columns of the
+    red-flag check, read only by the importer, aside)."""
+    from physio.translations import WORKBOOK_WORDS, workbook_words
+
+    content = workbook_bytes(ru_plan, psfs_activities=["Надевать носки", "Ходить в магазин", "Сидеть"])
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    ru = workbook_words("ru")
+    assert wb.sheetnames == [ru["sheet_plan"], ru["sheet_log"], ru["sheet_psfs"], "Тревожные признаки",
+                             "physio_meta"]
+    english = {w for text in WORKBOOK_WORDS.values() for w in re.findall(r"[A-Za-z]{3,}", text)}
+    shown: list[str] = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        hidden = {k for k, d in ws.column_dimensions.items() if d.hidden}
+        shown += [c.value for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and c.column_letter not in hidden]
+        for dv in ws.data_validations.dataValidation:
+            shown += [dv.prompt or "", dv.error or "", dv.promptTitle or "", dv.errorTitle or "", dv.formula1 or ""]
+        shown += [ws.oddFooter.right.text or ""]
+    leaked = sorted({w for text in shown for w in re.findall(r"[A-Za-z]{3,}", text)} & english)
+    assert leaked == []
+    assert '"да,нет"' in shown and ru["tick_error"] in shown and "страница &P из &N" in shown

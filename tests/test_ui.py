@@ -270,14 +270,14 @@ def test_empty_workspace_says_how_to_fill_it(tmp_path, library):
 
 # ---------------------------------------------------------------- LogReview
 
-from physio.io.xlsx import write_workbook  # noqa: E402
+from old_layout import old_workbook_bytes  # noqa: E402
 from physio.models import LOG_COLUMNS  # noqa: E402
 from physio.ui import LogReview  # noqa: E402
 
 
 def filled_workbook(plan, path: Path, *, bad_pain_row: int | None = None) -> Path:
     """The patient's copy of our workbook with every session done, pain 3 before and 2 after."""
-    write_workbook(plan, path)
+    path.write_bytes(old_workbook_bytes(plan))  # a workbook of the old layout, as patients hold them
     wb = openpyxl.load_workbook(path)
     sheet = wb["Log"]
     col = {name: i + 1 for i, name in enumerate(LOG_COLUMNS)}

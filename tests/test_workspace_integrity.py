@@ -143,9 +143,9 @@ def _first_row_done(plan) -> bytes:
 
     import openpyxl
 
-    from physio.io.xlsx import workbook_bytes
+    from old_layout import old_workbook_bytes
 
-    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(plan)))
+    wb = openpyxl.load_workbook(io.BytesIO(old_workbook_bytes(plan)))
     wb["Log"].cell(row=2, column=6, value="yes")
     out = io.BytesIO()
     wb.save(out)

@@ -16,7 +16,7 @@ from export_helpers import make_plan, need_tool
 
 from physio.errors import ExportError
 from physio.io.xlsx import DATE_FORMAT, workbook_bytes, write_workbook
-from physio.models import LOG_COLUMNS, META_SHEET, WORKBOOK_SCHEMA_VERSION
+from physio.models import META_SHEET, WORKBOOK_SCHEMA_VERSION
 from physio.planning import schedule
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "workbook_cells.json"
@@ -37,10 +37,6 @@ def wb(path):
     return openpyxl.load_workbook(path)
 
 
-def column(name: str) -> int:
-    return LOG_COLUMNS.index(name)
-
-
 def plan_sheet_text(wb) -> list[str]:
     return [str(v) for row in wb["Plan"].iter_rows(values_only=True) for v in row if v is not None]
 
@@ -52,73 +48,108 @@ def test_sheets_in_order_plan_active_and_meta_hidden(wb):
     assert wb["Plan"].sheet_state == wb["Log"].sheet_state == "visible"
 
 
-def test_log_has_the_header_and_one_row_per_scheduled_session(plan, wb):
+HEAD = 3  # title, instructions, then the header row
+
+
+def log_columns(ws) -> dict[str, int]:
+    """Header text → column number of the Log sheet."""
+    return {c.value: c.column for c in ws[HEAD] if c.value}
+
+
+def is_entry(cell) -> bool:
+    """A cell the patient fills in: open (not locked), yellow, framed."""
+    return (not cell.protection.locked and cell.fill.fgColor.rgb.endswith("FFF59D")
+            and cell.border.left.style in ("medium", "thick"))
+
+
+def test_log_has_one_row_per_day_or_session_with_a_tick_per_exercise(plan, wb):
+    from physio.daylog import day_rows
+
     ws = wb["Log"]
-    sessions = schedule(plan)
-    assert ws.max_row == len(sessions) + 1
-    assert tuple(c.value for c in ws[1]) == LOG_COLUMNS
-    assert all(c.font.bold for c in ws[1])
-    names = {pe.exercise.id: pe.exercise.name for pe in plan.exercises}
-    doses = {pe.exercise.id: pe.dose.summary() for pe in plan.exercises}
-    for s, row in zip(sessions, ws.iter_rows(min_row=2)):
-        date = row[column("Date")]
-        assert date.is_date and date.value.date() == s.date
-        assert date.number_format == DATE_FORMAT
-        assert row[column("Session")].value == s.session
-        assert row[column("Exercise ID")].value == s.exercise_id
-        assert row[column("Exercise")].value == names[s.exercise_id]
-        assert row[column("Prescribed")].value == doses[s.exercise_id]
-        filled_in_by_patient = [row[column(n)].value for n in LOG_COLUMNS[column("Done"):]]
-        assert filled_in_by_patient == [None] * len(filled_in_by_patient)
+    rows = day_rows(plan, schedule(plan))
+    assert ws.max_row == HEAD + len(rows)
+    assert ws.cell(1, 1).value == "Your exercise diary: Анна Петрова" and ws.cell(1, 1).font.b
+    assert "Pick ✓ from the list" in ws.cell(2, 1).value and "0 = no pain" in ws.cell(2, 1).value
+    names = [f"{n}. {pe.exercise.name}" for n, pe in enumerate(plan.exercises, 1)]
+    header = list(log_columns(ws))
+    # entry columns right after the date: ticks, then pain, then notes; no sets, reps, minutes or angle
+    assert header == ["Date", "Session", *names, "Back pain today (0‑10)", "Leg pain today (0‑10)", "Notes"]
+    assert all(c.font.b for c in ws[HEAD] if c.value)
+    for day, r in zip(rows, range(HEAD + 1, ws.max_row + 1)):
+        date = ws.cell(r, 1)
+        assert date.is_date and date.value.date() == day.date and date.number_format == DATE_FORMAT
+        assert ws.cell(r, 2).value == day.session
+        assert all(ws.cell(r, c).value is None for c in range(3, len(header) + 1))  # left for the patient
 
 
-def test_log_header_is_frozen_filtered_and_readable(wb):
+def test_only_what_the_patient_fills_in_is_open_and_everything_else_is_protected(plan, wb):
+    from physio.daylog import day_rows
+
     ws = wb["Log"]
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref.startswith("A1:M")
-    for letter in "ACEM":
-        assert ws.column_dimensions[letter].width >= 14
+    col = log_columns(ws)
+    assert ws.protection.sheet and not ws.protection.password  # no password: nothing can be locked away
+    for day, r in zip(day_rows(plan, schedule(plan)), range(HEAD + 1, ws.max_row + 1)):
+        for n, pe in enumerate(plan.exercises, 1):
+            cell = ws.cell(r, col[f"{n}. {pe.exercise.name}"])
+            assert is_entry(cell) == (pe.exercise.id in day.exercises), (r, pe.exercise.id)
+            if not is_entry(cell):
+                assert cell.protection.locked and cell.fill.fgColor.rgb.endswith("D9D9D9")  # grey: not planned
+        assert is_entry(ws.cell(r, col["Back pain today (0‑10)"])) == day.first_of_day  # pain once a day
+        assert is_entry(ws.cell(r, col["Notes"]))
+        assert ws.cell(r, 1).protection.locked and ws.cell(r, 2).protection.locked
+        assert (ws.cell(r, col["Notes"]).border.bottom.style == "thick") == day.last_of_week  # a line ends a week
+    for sheet in ("Plan", "Red-flag check"):
+        assert wb[sheet].protection.sheet and not wb[sheet].protection.password
+    answers = [r[3] for r in wb["Red-flag check"].iter_rows(min_row=4)]
+    assert answers and all(not c.protection.locked for c in answers)
 
 
-def _validation_for(ws, name: str):
-    letter = openpyxl.utils.get_column_letter(column(name) + 1)
-    found = [dv for dv in ws.data_validations.dataValidation if any(
-        r.min_col == r.max_col == column(name) + 1 for r in dv.sqref.ranges)]
-    assert len(found) == 1, f"column {letter} ({name}) should have exactly one validation"
+def test_header_and_date_stay_in_view_and_it_prints_a4_landscape_page_wide_with_borders(wb):
+    from physio.io.log_sheet import FONT_PT, PRINT_WIDTH
+
+    ws = wb["Log"]
+    assert ws.freeze_panes == "C4"  # header row and date (and session) frozen
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$3:$3"
+    widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+    assert sum(widths) <= PRINT_WIDTH  # so fitting the page keeps the print at 9 pt or more
+    for row in ws.iter_rows(min_row=HEAD, max_row=ws.max_row):
+        for c in row:
+            assert c.border.left.style and c.border.bottom.style, c.coordinate  # every cell framed on paper
+            assert c.font.sz >= FONT_PT
+
+
+def _validation_at(ws, coordinate: str):
+    found = [dv for dv in ws.data_validations.dataValidation if coordinate in dv.sqref]
+    assert len(found) == 1, f"{coordinate} should have exactly one validation"
     return found[0]
 
 
-def _covers_rows(dv, col: int, first: int, last: int) -> bool:
-    return any(r.min_col <= col <= r.max_col and r.min_row <= first and r.max_row >= last for r in dv.sqref.ranges)
-
-
-def test_done_is_a_yes_no_list_on_every_session_row(plan, wb):
+def test_ticks_are_a_list_and_pain_is_0_to_10_with_plain_messages(wb):
     ws = wb["Log"]
-    dv = _validation_for(ws, "Done")
-    assert dv.type == "list" and dv.formula1 == '"yes,no"'
-    assert not dv.showDropDown  # openpyxl's showDropDown=True would HIDE the arrow
-    assert dv.showErrorMessage and dv.prompt and dv.error
-    assert _covers_rows(dv, column("Done") + 1, 2, len(schedule(plan)) + 1)
+    col = log_columns(ws)
+    tick = _validation_at(ws, f"C{HEAD + 1}")
+    assert tick.type == "list" and tick.formula1 == '"✓"' and not tick.showDropDown  # showDropDown=True HIDES it
+    assert tick.error == "Pick ✓ from the list, or leave the cell empty." and tick.showErrorMessage
+    pain = _validation_at(ws, f"{openpyxl.utils.get_column_letter(col['Back pain today (0‑10)'])}{HEAD + 1}")
+    assert (pain.type, pain.operator, pain.formula1, pain.formula2) == ("whole", "between", "0", "10")
+    assert pain.error.startswith("Pain is a whole number from 0") and pain.errorStyle == "stop"
 
 
-@pytest.mark.parametrize("name", ["Pain before (0-10)", "Pain after (0-10)"])
-def test_pain_columns_accept_whole_numbers_0_to_10_with_a_plain_message(plan, wb, name):
-    dv = _validation_for(wb["Log"], name)
-    assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", "between", "0", "10")
-    assert dv.error == "Pain is a whole number from 0 (none) to 10 (worst imaginable)."
-    assert dv.showErrorMessage and dv.errorStyle == "stop" and dv.promptTitle
-    assert _covers_rows(dv, column(name) + 1, 2, len(schedule(plan)) + 1)
+def test_a_board_plan_has_the_angle_column_and_no_other_plan_does(tmp_path):
+    from physio.models import Dose, Limit
 
-
-def test_counts_minutes_and_angle_have_their_ranges(wb):
-    ws = wb["Log"]
-    for name in ("Sets done", "Reps done"):
-        dv = _validation_for(ws, name)
-        assert (dv.type, dv.operator, dv.formula1) == ("whole", "greaterThanOrEqual", "0")
-    dv = _validation_for(ws, "Minutes")
-    assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", "0")
-    dv = _validation_for(ws, "Angle (°)")
-    assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("whole", "between", "0", "90")
+    plain = openpyxl.load_workbook(io.BytesIO(workbook_bytes(make_plan(2, 1))))
+    assert "Board angle (°)" not in log_columns(plain["Log"])
+    p = make_plan(2, 1)
+    angle = Limit(hard=(0, 90), usual=(0, 90), source="team-default: test")
+    board = p.exercises[0].model_copy(update={"dose": Dose(duration_s=60, angle_deg=20),
+                                              "limits": {**p.exercises[0].limits, "angle_deg": angle}})
+    p = p.model_copy(update={"exercises": [board, p.exercises[1]]})
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(p)))
+    header = list(log_columns(wb["Log"]))
+    assert header.index("Board angle (°)") == header.index("Back pain today (0‑10)") - 1
 
 
 def test_hidden_sheet_ties_the_workbook_to_its_plan(plan, wb):
@@ -134,6 +165,12 @@ def test_hidden_sheet_ties_the_workbook_to_its_plan(plan, wb):
         "start": "2025-03-03",
         "weeks": 2,
         "check_sheet": "Red-flag check",
+        "language": "en",
+        "log_layout": "days",
+        "log_sheet": "Log",
+        "log_header_row": HEAD,
+        "log_columns": json.dumps(["date", "session", *(f"tick:{pe.exercise.id}" for pe in plan.exercises),
+                                   "pain:back", "pain:leg", "notes"]),
     }
 
 
@@ -164,12 +201,11 @@ def test_formula_like_text_is_stored_as_text_and_control_characters_removed(tmp_
     plan = plan.model_copy(update={"exercises": [plan.exercises[0].model_copy(update={"exercise": ex})]})
     wb = openpyxl.load_workbook(write_workbook(plan, tmp_path / "log.xlsx"))
     cells = {c.value: c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
-    for text in ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "=1+1"]:
+    for text in ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)"]:
         assert text in cells, f"{text!r} missing"
         assert cells[text].data_type == "s", f"{text!r} would be run as a formula"
     assert "fine text" in cells
-    log_names = [r[column("Exercise")] for r in wb["Log"].iter_rows(min_row=2, values_only=True)]
-    assert set(log_names) == {"=1+1"}
+    assert "1. =1+1" in log_columns(wb["Log"])  # the tick column's header names it as written
 
 
 def test_same_plan_gives_identical_bytes_dated_from_the_plan(plan):
@@ -227,19 +263,19 @@ def _soffice(tmp_path: Path, src: Path, target: str, outdir: Path) -> subprocess
 
 @pytest.mark.libreoffice
 def test_libreoffice_opens_the_workbook_and_keeps_the_log_rows(plan, path, tmp_path):
+    from physio.daylog import day_rows
+
     out = tmp_path / "out"
     every_sheet_utf8 = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
     done = _soffice(tmp_path, path, every_sheet_utf8, out)
     log_csv = out / f"{path.stem}-Log.csv"
     assert done.returncode == 0 and log_csv.exists(), done.stderr + done.stdout
     rows = list(csv.reader(log_csv.read_text(encoding="utf-8").splitlines()))
-    assert tuple(rows[0]) == LOG_COLUMNS
-    sessions = schedule(plan)
-    assert len(rows) == len(sessions) + 1
-    for s, row in zip(sessions, rows[1:]):
-        assert dt.datetime.strptime(row[column("Date")], "%m/%d/%Y").date() == s.date
-        assert row[column("Exercise ID")] == s.exercise_id
-        assert int(row[column("Session")]) == s.session
+    assert rows[HEAD - 1][:2] == ["Date", "Session"]
+    days = day_rows(plan, schedule(plan))
+    assert len(rows) == HEAD + len(days)
+    for day, row in zip(days, rows[HEAD:]):
+        assert dt.datetime.strptime(row[0], "%m/%d/%Y").date() == day.date and int(row[1]) == day.session
     meta = dict(csv.reader((out / f"{path.stem}-{META_SHEET}.csv").read_text(encoding="utf-8").splitlines()))
     assert meta["plan_id"] == plan.id and meta["plan_version"] == str(plan.version)
     assert "Анна Петрова (born 1970)" in (out / f"{path.stem}-Plan.csv").read_text(encoding="utf-8")
@@ -249,28 +285,33 @@ def test_libreoffice_opens_the_workbook_and_keeps_the_log_rows(plan, path, tmp_p
 
 
 def test_a_filled_in_workbook_reads_back_through_the_log_importer(plan, path, tmp_path):
-    """The contract end to end: what we hand out, once a patient fills two rows, comes back as two entries."""
+    """The contract end to end: what we hand out, once a patient ticks two exercises on the first day and writes
+    the day's pain, comes back as entries (a tick done, an empty cell not done) and two pain scores."""
     from physio.io.logs import read_log
-    from physio.validate import validate
+    from physio.validate_days import validate_days
 
     wb = openpyxl.load_workbook(path)
     ws = wb["Log"]
-    for r, done, pain_before, pain_after in ((2, "yes", 3, 2), (3, "no", 5, None)):
-        ws.cell(r, column("Done") + 1, done)
-        ws.cell(r, column("Pain before (0-10)") + 1, pain_before)
-        ws.cell(r, column("Pain after (0-10)") + 1, pain_after)
+    col = log_columns(ws)
+    names = [f"{n}. {pe.exercise.name}" for n, pe in enumerate(plan.exercises, 1)]
+    ws.cell(HEAD + 1, col[names[0]], "✓")
+    ws.cell(HEAD + 1, col[names[1]], "✓")
+    ws.cell(HEAD + 1, col["Back pain today (0‑10)"], 3)
+    ws.cell(HEAD + 1, col["Leg pain today (0‑10)"], 1)
     returned = tmp_path / "returned.xlsx"
     wb.save(returned)
 
     raw = read_log(returned)
-    assert (raw.kind, raw.plan_id, raw.plan_version, raw.patient_id) == ("workbook", plan.id, plan.version, "p001")
-    result = validate(raw, plan, schedule(plan), patient_id="p001")
-    assert result.rejections == []
-    filled = [e for e in result.entries if e.done is not None]
-    first = schedule(plan)[0]
-    assert [e.done for e in filled] == [True, False]
-    assert (filled[0].date, filled[0].exercise_id, filled[0].pain_before, filled[0].pain_after) == (
-        first.date, first.exercise_id, 3, 2)
+    assert (raw.kind, raw.layout, raw.plan_id, raw.plan_version, raw.patient_id) == (
+        "workbook", "days", plan.id, plan.version, "p001")
+    result = validate_days(raw, plan, schedule(plan), patient_id="p001")
+    assert result.checked.rejections == [] and result.value_rejections == []
+    first_day = [s for s in schedule(plan) if s.date == plan.start and s.session == 1]
+    assert {(e.exercise_id, e.done) for e in result.checked.entries} == {
+        (s.exercise_id, s.exercise_id in {plan.exercises[0].exercise.id, plan.exercises[1].exercise.id})
+        for s in first_day}
+    assert [(r.measure_id, r.on, r.answers.items["pain"]) for r in result.readings] == [
+        ("nprs-back", plan.start, 3), ("nprs-leg", plan.start, 1)]
 
 
 def test_plan_sheet_rows_are_tall_enough_for_their_wrapped_text(wb):
@@ -314,3 +355,101 @@ def test_weekly_red_flag_check_asks_every_question_every_week_with_its_source(pl
     assert all(r[3] is None for r in rows)  # left for the patient
     dv = ws.data_validations.dataValidation[0]
     assert (dv.type, dv.formula1) == ("list", '"yes,no"') and str(dv.sqref) == f"D4:D{len(rows) + 3}"
+
+
+# ------------------------------------------------------------------ bad input: a big plan, any script, a long name
+
+
+def _renamed(plan, names: list[str]):
+    return plan.model_copy(update={"exercises": [
+        pe.model_copy(update={"exercise": pe.exercise.model_copy(update={"name": n})})
+        for pe, n in zip(plan.exercises, names)]})
+
+
+@pytest.fixture(scope="module")
+def big_plan():
+    """12 exercises for 16 weeks with the longest Russian names of the library, a patient named in Chinese and
+    Arabic."""
+    from physio.library import default_library
+
+    longest = sorted((t.name for t in default_library().translations["ru"].exercises.values()), key=len)[-12:]
+    return _renamed(make_plan(n_exercises=12, weeks=16, patient_name="王小明 فاطمة الزهراء"), longest)
+
+
+@pytest.fixture(scope="module")
+def big_path(big_plan, tmp_path_factory) -> Path:
+    return write_workbook(big_plan, tmp_path_factory.mktemp("big") / "big.xlsx")
+
+
+@pytest.fixture(scope="module")
+def long_name_path(big_plan, tmp_path_factory) -> Path:
+    """The big plan with one exercise named at much greater length than the rest."""
+    names = [pe.exercise.name for pe in big_plan.exercises]
+    names[5] = "Slow controlled " + " ".join(["rolling"] * 40) + " back to the start"
+    return write_workbook(_renamed(big_plan, names), tmp_path_factory.mktemp("long") / "long.xlsx")
+
+
+@pytest.mark.parametrize("which", ["big", "long name"])
+def test_a_big_plan_and_a_long_name_are_laid_out_without_clipping(which, big_plan, big_path, long_name_path):
+    from physio.daylog import day_rows
+    from physio.io.log_sheet import MAX_ROW_PT, header_height
+
+    ws = openpyxl.load_workbook(big_path if which == "big" else long_name_path)["Log"]
+    header = list(log_columns(ws))
+    assert len([h for h in header if h[0].isdigit()]) == 12
+    assert ws.max_row == HEAD + len(day_rows(big_plan, schedule(big_plan)))  # 16 weeks of days
+    assert ws.cell(1, 1).value == "Your exercise diary: 王小明 فاطمة الزهراء"
+    height = ws.row_dimensions[HEAD].height
+    assert height <= MAX_ROW_PT
+    for c in ws[HEAD]:
+        if not c.value:
+            continue
+        width = ws.column_dimensions[c.column_letter].width
+        rotated = c.alignment.textRotation == 90
+        assert c.alignment.wrap_text and height >= header_height(c.value, width, rotated) - 0.5, c.value[:30]
+        assert c.value == header[c.column - 1]  # the whole name, never shortened
+    if which == "long name":
+        long_col = next(c for c in ws[HEAD] if c.value and "rolling rolling" in c.value)
+        assert ws.column_dimensions[long_col.column_letter].width > ws.column_dimensions["C"].width  # widened
+    for r in (1, 2):  # the title and the instructions wrap in rows tall enough for them
+        assert ws.cell(r, 1).alignment.wrap_text and ws.row_dimensions[r].height >= 20
+
+
+def _font_sizes(pdf: Path) -> list[float]:
+    """The size every piece of text is printed at, in points (font size × text and page scaling)."""
+    from pypdf import PdfReader
+
+    sizes: list[float] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = max((tm[0] ** 2 + tm[1] ** 2) ** 0.5, (tm[2] ** 2 + tm[3] ** 2) ** 0.5)
+            sizes.append(size * scale * (cm[0] ** 2 + cm[1] ** 2) ** 0.5)
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("which", ["three exercises", "twelve exercises"])
+def test_the_log_prints_at_9_pt_or_more_and_shows_every_date(which, path, big_path, tmp_path):
+    """The Log sheet alone, printed by LibreOffice to PDF (A4 landscape, fitted to the page width)."""
+    from pypdf import PdfReader
+
+    wb = openpyxl.load_workbook(big_path if which == "twelve exercises" else path)
+    for name in wb.sheetnames:
+        if name != "Log":
+            del wb[name]
+    only_log = tmp_path / "only-log.xlsx"
+    wb.save(only_log)
+    done = _soffice(tmp_path, only_log, "pdf", tmp_path)
+    pdf = tmp_path / "only-log.pdf"
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    page = PdfReader(pdf).pages[0]
+    assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
+    assert round(float(page.mediabox.width)) in (841, 842)  # A4
+    sizes = _font_sizes(pdf)
+    assert sizes and min(sizes) >= 9, min(sizes)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "###" not in text  # no date too wide for its column

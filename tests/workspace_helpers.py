@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from adherence_helpers import make_plan
-from physio.io.xlsx import workbook_bytes
+from old_layout import old_workbook_bytes as workbook_bytes
 from physio.models import LOG_COLUMNS, META_SHEET, Patient
 from physio.store import Workspace
 

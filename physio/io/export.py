@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from tqdm.auto import tqdm
 
@@ -76,7 +76,14 @@ def file_stem(plan: Plan) -> str:
     return "_".join(_UNSAFE.sub("-", part) for part in (plan.patient.id, plan.id, f"v{plan.version}"))
 
 
-def export_plan(plan: Plan, folder: str | Path, clinic: ClinicProfile | None = None) -> ExportResult:
+def psfs_activities(patient) -> list[str]:
+    """The activities the patient named at intake, scored weekly in the workbook (PSFS); none for a patient
+    recorded before the intake asked for them."""
+    return list(getattr(patient, "psfs_activities", None) or [])
+
+
+def export_plan(plan: Plan, folder: str | Path, clinic: ClinicProfile | None = None, *,
+                psfs_activities: Sequence[str] = ()) -> ExportResult:
     """Write the handout, the workbook and the therapist's summary of `plan` into `folder`: all, or none.
 
     `clinic` (ws.clinic_profile()) puts the clinic's name and phone on the handout's first page.
@@ -87,7 +94,7 @@ def export_plan(plan: Plan, folder: str | Path, clinic: ClinicProfile | None = N
     check_writable_folder(folder, error=ExportError)
     recover_folder(folder)
     pdf = handout_bytes(plan, clinic)
-    xlsx = workbook_bytes(plan)
+    xlsx = workbook_bytes(plan, psfs_activities=psfs_activities)
     summary_pdf = summary_bytes(plan, clinic)
     stem = file_stem(plan)
     handout = folder / f"{stem}_handout.pdf"
@@ -120,7 +127,8 @@ def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True
             continue
         for plan in plans:
             try:
-                items.append(PatientExport(patient.id, plan.id, result=export_plan(plan, folder, clinic)))
+                items.append(PatientExport(patient.id, plan.id, result=export_plan(
+                    plan, folder, clinic, psfs_activities=psfs_activities(patient))))
             except PhysioError as e:
                 items.append(PatientExport(patient.id, plan.id, error=str(e)))
             except Exception as e:  # a fault in one plan must not cost the therapist the other exports

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 import re
 import zipfile
 import zlib
@@ -22,6 +23,7 @@ import python_calamine as pc
 
 from ..errors import LogImportError
 from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION
+from ..models.log import READABLE_SCHEMA_VERSIONS
 from .columns import FIELD_HEADER, guess_mapping, resolve_mapping
 from .limits import (MAX_COLUMNS, MAX_LOG_BYTES, MAX_ROWS, check_extent, check_old_workbook, check_size,
                      check_workbook_package)
@@ -29,6 +31,9 @@ from .limits import (MAX_COLUMNS, MAX_LOG_BYTES, MAX_ROWS, check_extent, check_o
 
 #: How far down a sheet we look for the header row (patients often put a title above the table).
 HEADER_SEARCH_ROWS = 20
+
+#: Names our log sheet has had, in every language: an old workbook's "Log", a Russian one's "Дневник".
+LOG_SHEET_NAMES: tuple[str, ...] = ("Log", "Дневник")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -83,6 +88,14 @@ class RawLog:
     header_row: int | None = None
     #: Rows of the weekly red-flag check sheet of our workbook (physio.io.xlsx), as (row number, values).
     check_rows: tuple[tuple[int, tuple], ...] = ()
+    #: "sessions": one row per session and exercise (our old workbook, CSV, any other file); "days": our
+    #: day-by-day log (physio.daylog), whose `fields` are the column keys written in the hidden sheet.
+    layout: str = "sessions"
+    #: The activities sheet (PSFS) of a day-by-day workbook: its name, the activities, and its rows under the
+    #: header as (row number, values).
+    psfs_sheet: str | None = None
+    psfs_activities: tuple[str, ...] = ()
+    psfs_rows: tuple[tuple[int, tuple], ...] = ()
 
     @property
     def plan_id(self) -> str | None:
@@ -175,16 +188,90 @@ def _read_workbook(content: bytes, filename: str, mapping: Mapping[str, str] | N
         ) from None
     try:
         meta = _read_meta(wb, filename)
-        sheet_name, grid = _choose_sheet(wb, filename)
+        sheet_name, grid = _choose_sheet(wb, filename, meta)
     except LogImportError:
         raise
     except Exception as e:
         raise LogImportError(f"{filename}: a sheet could not be read; the file may be damaged. Detail: {e}") from None
     _refuse_uncalculated_formulas(content, sheet_name, filename)
-    where = f"{filename}, sheet '{sheet_name}'"
-    raw = _mapped(grid, filename, "workbook" if meta else "xlsx", sheet_name, where, mapping, meta=meta)
+    if meta is not None and meta.get("log_layout") == "days":
+        raw = _day_log(grid, filename, sheet_name, meta)
+        raw = dataclasses.replace(raw, **_psfs(wb, filename, meta))
+    else:
+        where = f"{filename}, sheet '{sheet_name}'"
+        raw = _mapped(grid, filename, "workbook" if meta else "xlsx", sheet_name, where, mapping, meta=meta)
     texts, check_rows = _every_text(wb, sheet_name, grid, (meta or {}).get("check_sheet"))
     return dataclasses.replace(raw, texts=texts, check_rows=check_rows)
+
+
+def _meta_int(meta: dict[str, str], key: str, filename: str) -> int:
+    try:
+        return int(meta[key])
+    except (KeyError, ValueError):
+        raise LogImportError(
+            f"{filename}: the hidden sheet '{META_SHEET}' lacks a readable '{key}'; the workbook was changed after "
+            "export. Export a fresh workbook for the patient, or copy the patient's ticks into it"
+        ) from None
+
+
+def _meta_list(meta: dict[str, str], key: str, filename: str) -> list[str]:
+    try:
+        value = json.loads(meta.get(key, ""))
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LogImportError(
+            f"{filename}: the hidden sheet '{META_SHEET}' lacks a readable '{key}'; the workbook was changed after "
+            "export. Export a fresh workbook for the patient, or copy the patient's ticks into it"
+        )
+    return value
+
+
+def _cells(row: list, n: int) -> tuple:
+    return tuple((None if _blank(row[i]) else (row[i].strip() if isinstance(row[i], str) else row[i]))
+                 if i < len(row) else None for i in range(n))
+
+
+def _filled_rows(grid: list[list], head: int, n: int) -> list[tuple[int, tuple]]:
+    """(row number, first n values) of every row under the header row with something in those n cells."""
+    out = []
+    for r in range(head, len(grid)):
+        values = _cells(grid[r], n)
+        if any(v is not None for v in values):
+            out.append((r + 1, values))
+    return out
+
+
+def _day_log(grid: list[list], filename: str, sheet: str, meta: dict[str, str]) -> RawLog:
+    """Our day-by-day log: the hidden sheet names its header row and the key of every column (physio.daylog)."""
+    head = _meta_int(meta, "log_header_row", filename)
+    keys = _meta_list(meta, "log_columns", filename)
+    if len(grid) < head or "date" not in keys:
+        raise LogImportError(
+            f"{filename}, sheet '{sheet}': the header row {head} of the log is missing (rows were deleted); "
+            "export a fresh workbook for the patient, or copy the patient's ticks into it"
+        )
+    headers = tuple(str(v).strip() if not _blank(v) else "" for v in _cells(grid[head - 1], len(keys)))
+    rows = _filled_rows(grid, head, len(keys))
+    return RawLog(file=filename, kind="workbook", sheet=sheet, headers=headers, fields=tuple(keys), rows=rows,
+                  mapping=dict(zip(keys, headers)), meta=meta, header_row=head, layout="days")
+
+
+def _psfs(wb: pc.CalamineWorkbook, filename: str, meta: dict[str, str]) -> dict:
+    """The activities sheet (PSFS) of a day-by-day workbook, when it has one."""
+    sheet = meta.get("psfs_sheet")
+    if not sheet:
+        return {}
+    activities = _meta_list(meta, "psfs_activities", filename)
+    head = _meta_int(meta, "psfs_header_row", filename)
+    if sheet not in wb.sheet_names:
+        raise LogImportError(
+            f"{filename}: the sheet '{sheet}' with the patient's weekly activity scores is missing (deleted or "
+            "renamed); ask the patient for the whole workbook"
+        )
+    grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    rows = tuple(_filled_rows(grid, head, 2 + len(activities)))
+    return {"psfs_sheet": sheet, "psfs_activities": tuple(activities), "psfs_rows": rows}
 
 
 def _text_rows(grid: list[list], sheet: str | None) -> list[TextRow]:
@@ -226,10 +313,11 @@ def _read_meta(wb: pc.CalamineWorkbook, filename: str) -> dict[str, str] | None:
                 v = int(v)
             meta[str(row[0]).strip()] = str(v).strip()
     version = meta.get("schema_version")
-    if version != str(WORKBOOK_SCHEMA_VERSION):
+    if version not in {str(v) for v in READABLE_SCHEMA_VERSIONS}:
         raise LogImportError(
             f"{filename}: the hidden sheet '{META_SHEET}' says schema_version {version!r}, but this version of "
-            f"physio reads schema_version {WORKBOOK_SCHEMA_VERSION}; export a fresh workbook for the patient"
+            f"physio reads schema_version {' or '.join(map(str, READABLE_SCHEMA_VERSIONS))}; export a fresh "
+            "workbook for the patient"
         )
     missing = [k for k in ("plan_id", "plan_version", "patient_id") if not meta.get(k)]
     if missing:
@@ -240,11 +328,14 @@ def _read_meta(wb: pc.CalamineWorkbook, filename: str) -> dict[str, str] | None:
     return meta
 
 
-def _choose_sheet(wb: pc.CalamineWorkbook, filename: str) -> tuple[str, list[list]]:
-    """The "Log" sheet if there is one; else the first visible sheet that has a header row we recognise."""
-    if "Log" in wb.sheet_names:
-        sheet = wb.get_sheet_by_name("Log")
-        return "Log", _with_merged_filled(sheet)
+def _choose_sheet(wb: pc.CalamineWorkbook, filename: str, meta: dict[str, str] | None = None
+                  ) -> tuple[str, list[list]]:
+    """The log sheet our hidden sheet names; else one named as our log in any language ("Log", "Дневник"); else
+    the first visible sheet that has a header row we recognise."""
+    named = [(meta or {}).get("log_sheet"), *LOG_SHEET_NAMES]
+    for name in named:
+        if name and name in wb.sheet_names:
+            return name, _with_merged_filled(wb.get_sheet_by_name(name))
     looked: list[str] = []
     empty = 0
     for md in wb.sheets_metadata:

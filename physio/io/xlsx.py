@@ -1,20 +1,24 @@
-"""The home-plan workbook: the plan to read, a log to fill in, and a hidden sheet that ties it to its plan.
+"""The home-plan workbook: the plan to read, a log to fill in day by day, the weekly red-flag check, the patient's
+own activities (PSFS) when they named any, and a hidden sheet that ties it to its plan.
 
-The layout is a contract with physio/io/logs.py (see LOG_COLUMNS, META_SHEET, WORKBOOK_SCHEMA_VERSION in
-physio/models/log.py): the importer finds the Log sheet, its header and the plan id written here.
+The layout is a contract with physio/io/logs.py: the hidden sheet (META_SHEET, WORKBOOK_SCHEMA_VERSION in
+physio/models/log.py) names the plan, and where the log's sheets, header rows and column keys (physio.daylog) are,
+so the importer finds them in any language. Every word is in the plan's language (physio.translations).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
+from typing import Sequence
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -22,32 +26,27 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .._atomic import write_atomic
 from ..errors import ExportError
-from ..models import LOG_COLUMNS, META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
+from ..daylog import day_rows
+from ..models import META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
 from ..planning import ensure_safe, schedule
+from ..translations import workbook_words
 from ._labels import labels
+from .log_sheet import date_format, fill_day_log, fill_psfs_sheet, protect
 from ._text import clean, looks_like_formula
 from .pdf import footer_text, header_rows, issue_moment
 
+#: The sheets' names in English (each plan's are in its language: sheet_names()).
 PLAN_SHEET = "Plan"
 LOG_SHEET = "Log"
 
 #: How the Date column shows a day: weekday first, then day.month.year, read the same in every country.
-DATE_FORMAT = "ddd dd.mm.yyyy"
+DATE_FORMAT = date_format("en")
 
 #: The most characters a spreadsheet cell holds (Excel's limit; LibreOffice's is higher).
 MAX_CELL_CHARS = 32767
 
-#: Validations also cover this many rows below the schedule, for sessions the patient adds.
-EXTRA_LOG_ROWS = 100
-
 #: Rows kept free beside each exercise for its picture (about 5 cm at the default row height).
 PICTURE_ROWS = 9
-
-_LOG_WIDTHS = {
-    "Date": 16, "Session": 8, "Exercise": 30, "Exercise ID": 20, "Prescribed": 34, "Done": 8,
-    "Sets done": 10, "Reps done": 10, "Minutes": 9, "Angle (°)": 9, "Pain before (0-10)": 11,
-    "Pain after (0-10)": 11, "Notes": 40,
-}
 
 _BOLD = Font(name="Calibri", bold=True, size=11)
 _TITLE = Font(name="Calibri", bold=True, size=16)
@@ -218,6 +217,7 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan, pictures: bool = True) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
+    protect(ws)  # a sheet to read: nothing on it is for typing (no password, so it can always be lifted)
     ws.oddFooter.right.text = L["page_xlsx"]
     ws.oddFooter.left.text = _header_footer_safe(f"{plan.patient.name}, {plan.label}")
 
@@ -253,72 +253,36 @@ def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise, 
         ws.add_image(picture, f"C{first + 1}")
 
 
-# ------------------------------------------------------------------ the Log sheet
+# ------------------------------------------------------------------ the Log sheet and the activities sheet
 
 
-def _col(name: str) -> str:
-    return get_column_letter(LOG_COLUMNS.index(name) + 1)
+def sheet_names(plan: Plan, psfs_activities: Sequence[str] = ()) -> dict[str, str | None]:
+    """The sheets' names in the patient's language: plan, log, weekly check, activities (None without any)."""
+    words = workbook_words(plan.language)
+    return {"plan": words["sheet_plan"], "log": words["sheet_log"], "check": check_sheet_name(plan),
+            "psfs": words["sheet_psfs"] if psfs_activities else None}
 
 
-def _validation(L: dict[str, str], kind: str, what: str, **kwargs) -> DataValidation:
-    return DataValidation(
-        type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop",
-        promptTitle=L[f"{what}_title"], prompt=L[f"{what}_prompt"], errorTitle=L["not_allowed"],
-        error=L[f"{what}_error"], **kwargs,
-    )
+def _footer(plan: Plan) -> str:
+    return _header_footer_safe(f"{plan.patient.name}, {plan.label}")
 
 
-def _validations(language: str = "en") -> list[tuple[DataValidation, list[str]]]:
-    """The rules of each column a patient fills in, with the message they see when they break one.
-
-    The values stay the importer's ("yes"/"no", plain numbers) in every language; only the words differ."""
-    L = labels(language)
-    return [
-        (_validation(L, "list", "done", formula1='"yes,no"'), ["Done"]),
-        (_validation(L, "whole", "count", operator="greaterThanOrEqual", formula1="0"), ["Sets done", "Reps done"]),
-        (_validation(L, "decimal", "minutes", operator="greaterThanOrEqual", formula1="0"), ["Minutes"]),
-        (_validation(L, "whole", "angle", operator="between", formula1="0", formula2="90"), ["Angle (°)"]),
-        (_validation(L, "whole", "pain", operator="between", formula1="0", formula2="10"),
-         ["Pain before (0-10)", "Pain after (0-10)"]),
-    ]
-
-
-def _fill_log_sheet(ws: Worksheet, plan: Plan) -> int:
-    """Header and one row per scheduled session; returns the number of session rows."""
-    for c, name in enumerate(LOG_COLUMNS, 1):
-        cell = ws.cell(row=1, column=c, value=name)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.alignment = _HEADER_ALIGN
-        ws.column_dimensions[get_column_letter(c)].width = _LOG_WIDTHS.get(name, 12)
-    ws.column_dimensions[_col("Notes")].number_format = "@"  # what the patient types stays text
-
-    by_id = {pe.exercise.id: pe for pe in plan.exercises}
-    names = {i: _text(pe.exercise.name, f"exercise '{i}' name") for i, pe in by_id.items()}
-    doses = {i: pe.dose.summary(plan.language) for i, pe in by_id.items()}
-    formulaish = {i for i in by_id if looks_like_formula(names[i])}
-    c_date, c_session, c_name, c_id, c_dose = (LOG_COLUMNS.index(n) + 1 for n in
-                                              ("Date", "Session", "Exercise", "Exercise ID", "Prescribed"))
-    sessions = schedule(plan)
-    for r, s in enumerate(sessions, 2):
-        ws.cell(row=r, column=c_date, value=s.date).number_format = DATE_FORMAT
-        ws.cell(row=r, column=c_session, value=s.session)
-        name_cell = ws.cell(row=r, column=c_name, value=names[s.exercise_id])
-        if s.exercise_id in formulaish:
-            name_cell.data_type = "s"
-            name_cell.quotePrefix = True
-        ws.cell(row=r, column=c_id, value=s.exercise_id)
-        ws.cell(row=r, column=c_dose, value=doses[s.exercise_id])
-
-    last = len(sessions) + 1
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(LOG_COLUMNS))}{last}"
-    for dv, columns in _validations(plan.language):
-        for name in columns:
-            dv.add(f"{_col(name)}2:{_col(name)}{last + EXTRA_LOG_ROWS}")
-        ws.add_data_validation(dv)
-    _print_a4_landscape(ws, title_rows="1:1")
-    return len(sessions)
+def _fill_log_sheets(wb: Workbook, plan: Plan, psfs_activities: Sequence[str]) -> list[tuple[str, object]]:
+    """The Log sheet (and the activities sheet when the patient named activities); returns what the hidden sheet
+    must say for the importer to find them again."""
+    names = sheet_names(plan, psfs_activities)
+    words = workbook_words(plan.language)
+    rows = day_rows(plan, schedule(plan))
+    head, keys = fill_day_log(wb.create_sheet(names["log"]), plan, rows, words, check_sheet=names["check"],
+                              psfs_sheet=names["psfs"], footer=_footer(plan))
+    meta: list[tuple[str, object]] = [("log_layout", "days"), ("log_sheet", names["log"]),
+                                      ("log_header_row", head), ("log_columns", json.dumps(keys))]
+    if psfs_activities:
+        psfs_head = fill_psfs_sheet(wb.create_sheet(names["psfs"]), plan, psfs_activities, words,
+                                    footer=_footer(plan))
+        meta += [("psfs_sheet", names["psfs"]), ("psfs_header_row", psfs_head),
+                 ("psfs_activities", json.dumps([clean(a) for a in psfs_activities], ensure_ascii=False))]
+    return meta
 
 
 # ------------------------------------------------------------------ the weekly red-flag check
@@ -360,11 +324,13 @@ def _fill_check_sheet(ws: Worksheet, plan: Plan) -> None:
                 cell.alignment, cell.font = (_CENTER if c == 1 else _WRAP), _CHECK_FONT
         answer = ws.cell(row=r, column=4)
         answer.fill, answer.border, answer.font = _ANSWER_FILL, _ANSWER_BORDER, _CHECK_FONT
+        answer.protection = Protection(locked=False)
         ws.row_dimensions[r].height = _row_height([(question, 70, 12)])
     last = len(rows) + 3
     # The patient answers in their own words: Russian patients pick да / нет (the importer reads both languages).
     L = labels(plan.language)
-    choices = '"да,нет"' if plan.language == "ru" else '"yes,no"'
+    words = workbook_words(plan.language)
+    choices = f'"{words["yes"]},{words["no"]}"'
     dv = DataValidation(type="list", formula1=choices, allow_blank=True, showInputMessage=True, showErrorMessage=True,
                         errorStyle="stop", promptTitle=L["answer_title"], prompt=L["answer_prompt"],
                         errorTitle=L["not_allowed"], error=L["answer_error"])
@@ -374,6 +340,7 @@ def _fill_check_sheet(ws: Worksheet, plan: Plan) -> None:
     for letter in ("E", "F"):
         ws.column_dimensions[letter].hidden = True
     ws.freeze_panes = "A4"
+    protect(ws)
     _print_a4_landscape(ws, title_rows="3:3")
 
 
@@ -390,8 +357,9 @@ def _print_a4_landscape(ws: Worksheet, *, title_rows: str) -> None:
 # ------------------------------------------------------------------ the hidden sheet
 
 
-def meta_values(plan: Plan) -> list[tuple[str, object]]:
-    """What ties a returned workbook to its plan, in the order written to the hidden sheet."""
+def meta_values(plan: Plan, layout: list[tuple[str, object]] = ()) -> list[tuple[str, object]]:
+    """What ties a returned workbook to its plan, in the order written to the hidden sheet; `layout` says where
+    the log's sheets, header rows and columns are (from _fill_log_sheets)."""
     return [
         ("schema_version", WORKBOOK_SCHEMA_VERSION),
         ("plan_id", plan.id),
@@ -403,11 +371,13 @@ def meta_values(plan: Plan) -> list[tuple[str, object]]:
         ("start", plan.start.isoformat()),
         ("weeks", plan.weeks),
         ("check_sheet", check_sheet_name(plan)),
+        ("language", plan.language),
+        *layout,
     ]
 
 
-def _fill_meta_sheet(ws: Worksheet, plan: Plan) -> None:
-    for r, (key, value) in enumerate(meta_values(plan), 1):
+def _fill_meta_sheet(ws: Worksheet, plan: Plan, layout: list[tuple[str, object]]) -> None:
+    for r, (key, value) in enumerate(meta_values(plan, layout), 1):
         _put(ws, r, 1, key, f"hidden sheet key {key}")
         _put(ws, r, 2, value, f"hidden sheet value {key}")
     ws.sheet_state = "hidden"
@@ -437,8 +407,11 @@ class _FixedTimeZip(ZipFile):
             self.writestr(arcname or Path(filename).name, f.read(), compress_type, compresslevel)
 
 
-def workbook_bytes(plan: Plan) -> bytes:
-    """The workbook for `plan`, complete, in memory. The same plan always gives the same bytes."""
+def workbook_bytes(plan: Plan, *, psfs_activities: Sequence[str] = ()) -> bytes:
+    """The workbook for `plan`, complete, in memory. The same plan always gives the same bytes.
+
+    psfs_activities: the activities the patient named at intake (Patient.psfs_activities); with them the workbook
+    has a weekly sheet to score each one 0–10 (PSFS)."""
     if not plan.exercises:
         raise ExportError(
             f"plan {plan.label} for patient {plan.patient.id} has no exercises, so there is no log to fill in; "
@@ -447,11 +420,11 @@ def workbook_bytes(plan: Plan) -> bytes:
     ensure_safe(plan)
     wb = Workbook()
     plan_ws = wb.active
-    plan_ws.title = PLAN_SHEET
+    plan_ws.title = sheet_names(plan)["plan"]
     _fill_plan_sheet(plan_ws, plan)
-    _fill_log_sheet(wb.create_sheet(LOG_SHEET), plan)
+    layout = _fill_log_sheets(wb, plan, psfs_activities)
     _fill_check_sheet(wb.create_sheet(check_sheet_name(plan)), plan)
-    _fill_meta_sheet(wb.create_sheet(META_SHEET), plan)
+    _fill_meta_sheet(wb.create_sheet(META_SHEET), plan, layout)
     wb.active = 0
 
     moment = issue_moment(plan)
@@ -467,18 +440,18 @@ def workbook_bytes(plan: Plan) -> bytes:
     return buf.getvalue()
 
 
-def printed_texts(plan: Plan) -> set[str]:
+def printed_texts(plan: Plan, psfs_activities: Sequence[str] = ()) -> set[str]:
     """Every text the workbook of `plan` prints (any sheet), spaces collapsed: what the patient did NOT write.
 
     The red-flag search skips these cells of a returned workbook (our own red-flag advice would match)."""
     wb = Workbook()
     _fill_plan_sheet(wb.active, plan, pictures=False)
-    _fill_log_sheet(wb.create_sheet(LOG_SHEET), plan)
+    _fill_log_sheets(wb, plan, psfs_activities)
     _fill_check_sheet(wb.create_sheet(check_sheet_name(plan)), plan)
     return {" ".join(c.value.split()) for ws in wb.worksheets for row in ws.iter_rows() for c in row
             if isinstance(c.value, str)}
 
 
-def write_workbook(plan: Plan, path: str | Path) -> Path:
+def write_workbook(plan: Plan, path: str | Path, *, psfs_activities: Sequence[str] = ()) -> Path:
     """Build the workbook in memory, then write it to `path` in one step (nothing is left half-written)."""
-    return write_atomic(path, workbook_bytes(plan), error=ExportError)
+    return write_atomic(path, workbook_bytes(plan, psfs_activities=psfs_activities), error=ExportError)

@@ -27,9 +27,11 @@ LOG_COLUMNS: tuple[str, ...] = (
     "Notes",
 )
 
-#: Name of the hidden sheet that ties a returned workbook to its plan, and its schema version.
+#: Name of the hidden sheet that ties a returned workbook to its plan, and its schema version: 2 is the day-by-day
+#: log (physio.daylog); 1 the old one-row-per-session-and-exercise log with LOG_COLUMNS, still read.
 META_SHEET = "physio_meta"
-WORKBOOK_SCHEMA_VERSION = 1
+WORKBOOK_SCHEMA_VERSION = 2
+READABLE_SCHEMA_VERSIONS = (1, 2)
 
 ReasonCode = Literal[
     "missing-date",

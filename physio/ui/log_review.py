@@ -255,8 +255,10 @@ class LogReview:
             return
         # the red flags are the workspace's open ones (every import, every cell), most urgent first
         open_flags = self.red_flags.show(pid, plan)
-        summary = with_open_flags(summarise(plan, schedule(plan), self.workspace.log_entries(pid, plan.id)),
-                                  open_flags)
+        from ..importing import daily_pain
+
+        summary = with_open_flags(summarise(plan, schedule(plan), self.workspace.log_entries(pid, plan.id),
+                                            daily_pain=daily_pain(self.workspace, plan)), open_flags)
         self.summary = summary
         self._chart_key = (plan.id, plan.version, tuple((i.id, i.sha256) for i in imports))
         items = []

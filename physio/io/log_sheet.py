@@ -1,0 +1,324 @@
+"""The Log sheet a patient fills in, one row a day with a tick per exercise, and the weekly sheet of the patient's
+own activities (PSFS). Layout from physio.daylog; words from physio.translations.workbook_words.
+
+What makes it usable by an older patient, on paper or on a phone: only the yellow, framed cells take input and
+the rest of the sheet is protected (without a password, so nothing is ever locked away); the header row and the
+date stay in view; entry columns come right after the date; 12 pt text; A4 landscape, page-wide, header repeated
+and every cell framed, with columns narrow enough that fitting the page keeps the print at 9 pt or more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Sequence
+
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import daylog
+from ..daylog import DayRow
+from ..models import Plan, PlannedExercise
+from ._text import clean, looks_like_formula
+
+#: Text size of the sheet (headers, dates, entries): large on screen, and still ≥ 9 pt once printed page-wide.
+FONT_PT = 14
+
+#: Sum of column widths (in width units) that still prints at ≥ 9 pt on A4 landscape fitted to the page width:
+#: about 104 units fit at 100 % between 1 cm margins (measured in LibreOffice's PDF), and 14 pt × 104 / 158 = 9.2 pt.
+#: team-default: a 9 pt floor for print (issue 14).
+PRINT_WIDTH = 158
+
+#: The smallest and largest width of a tick column; the exercise name wraps (or reads upwards) in the header.
+TICK_WIDTH = (6, 16)
+
+_WIDTHS = {daylog.DATE: 20, daylog.SESSION: 10, daylog.ANGLE: 10, daylog.BACK_PAIN: 12, daylog.LEG_PAIN: 12,
+           daylog.NOTES: 24}
+
+_FONT = Font(name="Calibri", size=FONT_PT)
+_BOLD = Font(name="Calibri", size=FONT_PT, bold=True)
+_TICK_FONT = Font(name="Calibri", size=FONT_PT + 2, bold=True)
+_TITLE = Font(name="Calibri", size=16, bold=True)
+_ENTRY_FILL = PatternFill("solid", fgColor="FFF59D")
+_NONE_FILL = PatternFill("solid", fgColor="D9D9D9")
+_HEADER_FILL = PatternFill("solid", fgColor="E3E3E3")
+_THIN = Side(style="thin", color="808080")
+_ENTRY_SIDE = Side(style="medium", color="333333")
+_WEEK_END = Side(style="thick", color="000000")
+_CELL_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_ENTRY_BORDER = Border(left=_ENTRY_SIDE, right=_ENTRY_SIDE, top=_ENTRY_SIDE, bottom=_ENTRY_SIDE)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_HELP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+_OPEN = Protection(locked=False)
+_LOCKED = Protection(locked=True)
+#: Points per wrapped line at FONT_PT (generous, so a header is rather too tall than cut off).
+_LINE_PT = 19.0
+_DATA_ROW_PT = 26
+
+
+def date_format(language: str) -> str:
+    """Weekday first, then day.month.year; the weekday in the patient's language ([$-419] is Russian)."""
+    return "[$-419]ddd dd.mm.yyyy" if language == "ru" else "ddd dd.mm.yyyy"
+
+
+def lines(text: str, width: float, size: float = FONT_PT) -> int:
+    """How many lines `text` takes in a column `width` characters wide (counted generously)."""
+    chars = max(1, int(width * 0.8 * 12 / size) - 1)  # bold letters, as LibreOffice draws them
+    out = 0
+    for part in str(text).split("\n"):
+        words, line = part.split(), 0
+        n = 1
+        for w in words:
+            need = len(w) if line == 0 else line + 1 + len(w)
+            if need <= chars:
+                line = need
+            else:
+                n += 1 + (len(w) - 1) // chars
+                line = len(w) % chars or chars
+        out += n
+    return max(1, out)
+
+
+def tick_header(n: int, pe: PlannedExercise) -> str:
+    """'2. Bridge': the number the exercise has on the Plan sheet, then its name (wrapped, never cut)."""
+    return f"{n}. {clean(pe.exercise.name)}"
+
+
+def headers(plan: Plan, keys: list[str], words: dict[str, str]) -> list[str]:
+    names = {daylog.TICK + pe.exercise.id: tick_header(n, pe) for n, pe in enumerate(plan.exercises, 1)}
+    fixed = {daylog.DATE: "date", daylog.SESSION: "session", daylog.ANGLE: "angle", daylog.BACK_PAIN: "back_pain",
+             daylog.LEG_PAIN: "leg_pain", daylog.NOTES: "notes"}
+    return [names[k] if k in names else words[fixed[k]] for k in keys]
+
+
+def widths(keys: list[str]) -> list[float]:
+    """Column widths: fixed ones, and the tick columns sharing what is left of the printable width."""
+    fixed = sum(_WIDTHS[k] for k in keys if not k.startswith(daylog.TICK))
+    n_ticks = sum(1 for k in keys if k.startswith(daylog.TICK))
+    tick = max(TICK_WIDTH[0], min(TICK_WIDTH[1], (PRINT_WIDTH - fixed) // max(1, n_ticks)))
+    return [tick if k.startswith(daylog.TICK) else _WIDTHS[k] for k in keys]
+
+
+def _text_cell(ws: Worksheet, row: int, col: int, text: str) -> Cell:
+    cell = ws.cell(row=row, column=col, value=text)
+    if looks_like_formula(text):  # a name such as "=cmd" stays text, never a formula
+        cell.data_type, cell.quotePrefix = "s", True
+    return cell
+
+
+def _banner(ws: Worksheet, row: int, text: str, last_col: int, font: Font, width: float) -> None:
+    """A title or instructions across the table's width (merged), tall enough for its wrapped text."""
+    cell = _text_cell(ws, row, 1, text)
+    cell.font, cell.alignment, cell.protection = font, _HELP, _LOCKED
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    ws.row_dimensions[row].height = lines(text, width, font.sz) * _LINE_PT * font.sz / FONT_PT + 4
+
+
+#: Points one character takes along a line at FONT_PT, bold (counted generously), and across a column per width unit.
+_CHAR_PT = 8.8
+_WIDTH_PT = 5.25
+#: The tallest a row may be (Excel's limit).
+MAX_ROW_PT = 409
+
+
+def fits_flat(text: str, width: float) -> bool:
+    """Whether a header reads well written across its column: its longest word fits on one line (bold letters
+    are wide: about 0.8 of a width unit each at 12 pt, as LibreOffice draws them)."""
+    return max((len(w) for w in text.split()), default=0) <= int(width * 0.8 * 12 / FONT_PT)
+
+
+def rotated_height(text: str, width: float) -> float:
+    """The height a header written upwards (rotated 90°) needs in a column `width` wide, its lines side by side."""
+    across = max(1, int(width * _WIDTH_PT / _LINE_PT))
+    longest = max((len(w) for w in text.split()), default=1)
+    per_line = max(longest, -(-len(text) // across) + 4)  # a little slack: lines break between words
+    return per_line * _CHAR_PT + 10
+
+
+def header_height(text: str, width: float, rotated: bool) -> float:
+    """The height a header needs, written across its column or upwards."""
+    return rotated_height(text, width) if rotated else lines(text, width) * _LINE_PT + 6
+
+
+def _wide_enough(text: str, width: float, rotated: bool) -> float:
+    """`width`, or more for a header so long it would not fit in the tallest row (a very long exercise name)."""
+    while header_height(text, width, rotated) > MAX_ROW_PT and width < 120:
+        width += 1
+    return width
+
+
+def _header_row(ws: Worksheet, row: int, texts: list[str], col_widths: list[float],
+                rotate: set[int] = frozenset()) -> None:
+    """The header: bold, framed, wrapped; a column in `rotate` (a narrow tick column) reads upwards instead, so
+    no word is broken in the middle. The row is as tall as its tallest header, so nothing is cut off."""
+    heights = []
+    for c, (text, width) in enumerate(zip(texts, col_widths), 1):
+        cell = _text_cell(ws, row, c, text)
+        turned = c in rotate
+        cell.alignment = Alignment(horizontal="center", vertical="bottom" if turned else "center", wrap_text=True,
+                                   text_rotation=90 if turned else 0)
+        cell.font, cell.fill, cell.border, cell.protection = _BOLD, _HEADER_FILL, _CELL_BORDER, _LOCKED
+        ws.column_dimensions[get_column_letter(c)].width = width
+        heights.append(header_height(text, width, turned))
+    ws.row_dimensions[row].height = min(MAX_ROW_PT, max(heights))
+
+
+def _entry(cell: Cell, *, week_end: bool, font: Font = _FONT, align: Alignment = _CENTER) -> None:
+    cell.fill, cell.protection, cell.font, cell.alignment = _ENTRY_FILL, _OPEN, font, align
+    cell.border = Border(left=_ENTRY_SIDE, right=_ENTRY_SIDE, top=_ENTRY_SIDE,
+                         bottom=_WEEK_END if week_end else _ENTRY_SIDE)
+
+
+def _fixed(cell: Cell, *, week_end: bool, fill: PatternFill | None = None) -> None:
+    cell.protection, cell.font, cell.alignment = _LOCKED, _FONT, _LEFT
+    cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_WEEK_END if week_end else _THIN)
+    if fill is not None:
+        cell.fill = fill
+
+
+def _is_entry(key: str, r: DayRow, board: tuple[str, ...]) -> bool:
+    if key.startswith(daylog.TICK):
+        return key[len(daylog.TICK):] in r.exercises
+    if key in (daylog.BACK_PAIN, daylog.LEG_PAIN):
+        return r.first_of_day
+    if key == daylog.ANGLE:
+        return any(x in board for x in r.exercises)
+    return key == daylog.NOTES
+
+
+def _validation(words: dict[str, str], kind: str, what: str, **kwargs) -> DataValidation:
+    return DataValidation(type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True,
+                          errorStyle="stop", promptTitle=words[f"{what}_title"], prompt=words[f"{what}_prompt"],
+                          errorTitle=words["not_allowed"], error=words[f"{what}_error"], **kwargs)
+
+
+def _validations(ws: Worksheet, keys: list[str], words: dict[str, str], first: int, last: int) -> None:
+    rules = {
+        "tick": _validation(words, "list", "tick", formula1=f'"{words["tick"]}"'),
+        "pain": _validation(words, "whole", "pain", operator="between", formula1="0", formula2="10"),
+        "angle": _validation(words, "whole", "angle", operator="between", formula1="0", formula2="90"),
+    }
+    for c, key in enumerate(keys, 1):
+        kind = ("tick" if key.startswith(daylog.TICK) else "pain" if key in daylog.PAIN_MEASURES
+                else "angle" if key == daylog.ANGLE else None)
+        if kind:
+            letter = get_column_letter(c)
+            rules[kind].add(f"{letter}{first}:{letter}{last}")
+    for dv in rules.values():
+        if dv.sqref:
+            ws.add_data_validation(dv)
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect every cell not marked open, WITHOUT a password (anyone can lift it: nothing is ever lost).
+
+    Resizing rows and columns stays allowed, so a patient can widen a column to read it."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+def print_setup(ws: Worksheet, *, title_rows: str, footer: str, page: str) -> None:
+    """A4 landscape, as wide as the page, as many pages down as needed, the header on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_title_rows = title_rows
+    ws.oddFooter.left.text = footer
+    ws.oddFooter.right.text = page
+    ws.oddFooter.left.size = ws.oddFooter.right.size = FONT_PT
+
+
+def fill_day_log(ws: Worksheet, plan: Plan, rows: list[DayRow], words: dict[str, str], *, check_sheet: str,
+                 psfs_sheet: str | None, footer: str) -> tuple[int, list[str]]:
+    """Title, instructions, header and one row per day (or session); returns (header row, column keys)."""
+    keys = daylog.column_keys(plan, rows)
+    texts = headers(plan, keys, words)
+    col_widths = widths(keys)
+    total = sum(col_widths)
+    psfs = words["log_help_psfs"].format(sheet=psfs_sheet) if psfs_sheet else ""
+    _banner(ws, 1, words["log_title"].format(name=clean(plan.patient.name)), len(keys), _TITLE, total)
+    _banner(ws, 2, words["log_help"].format(check=check_sheet, psfs=psfs), len(keys), _FONT, total)
+    head = 3
+    ticks = {c: (t, w) for c, (k, t, w) in enumerate(zip(keys, texts, col_widths), 1) if k.startswith(daylog.TICK)}
+    # all exercise names upwards when one does not fit across (one way of reading for the whole row)
+    rotate = set(ticks) if any(not fits_flat(t, w) for t, w in ticks.values()) else set()
+    col_widths = [_wide_enough(t, w, c in rotate) for c, (t, w) in enumerate(zip(texts, col_widths), 1)]
+    _header_row(ws, head, texts, col_widths, rotate)
+    board = daylog.board_exercises(plan)
+    fmt = date_format(plan.language)
+    for r, day in enumerate(rows, head + 1):
+        for c, key in enumerate(keys, 1):
+            cell = ws.cell(row=r, column=c)
+            if key == daylog.DATE:
+                cell.value = day.date
+                _fixed(cell, week_end=day.last_of_week)
+                cell.number_format = fmt
+                if day.first_of_day:
+                    cell.font = _BOLD
+            elif key == daylog.SESSION:
+                cell.value = day.session
+                _fixed(cell, week_end=day.last_of_week)
+                cell.alignment = _CENTER
+            elif _is_entry(key, day, board):
+                _entry(cell, week_end=day.last_of_week, font=_TICK_FONT if key.startswith(daylog.TICK) else _FONT,
+                       align=_LEFT if key == daylog.NOTES else _CENTER)
+                if key == daylog.NOTES:
+                    cell.number_format = "@"  # what the patient types stays text
+            else:
+                _fixed(cell, week_end=day.last_of_week, fill=_NONE_FILL)
+        ws.row_dimensions[r].height = _DATA_ROW_PT
+    last = head + len(rows)
+    _validations(ws, keys, words, head + 1, last)
+    frozen = keys.index(daylog.SESSION) + 2 if daylog.SESSION in keys else 2
+    ws.freeze_panes = f"{get_column_letter(frozen)}{head + 1}"
+    protect(ws)
+    print_setup(ws, title_rows=f"{head}:{head}", footer=footer, page=words["page"])
+    return head, keys
+
+
+def week_span(plan: Plan, week: int) -> tuple[dt.date, dt.date]:
+    first = plan.start + dt.timedelta(days=7 * (week - 1))
+    return first, min(first + dt.timedelta(days=6), plan.end)
+
+
+#: Width of a PSFS activity column, in characters (the patient's own words wrap in the header).
+PSFS_WIDTH = 24
+
+
+def fill_psfs_sheet(ws: Worksheet, plan: Plan, activities: Sequence[str], words: dict[str, str], *,
+                    footer: str) -> int:
+    """One row per plan week, one yellow score cell (0–10) per activity the patient named; returns the header row."""
+    texts = [words["week"], words["dates"], *(clean(a) for a in activities)]
+    col_widths = [9, 30, *([PSFS_WIDTH] * len(activities))]
+    total = sum(col_widths)
+    _banner(ws, 1, words["psfs_title"].format(name=clean(plan.patient.name)), len(texts), _TITLE, total)
+    _banner(ws, 2, words["psfs_help"], len(texts), _FONT, total)
+    head = 3
+    _header_row(ws, head, texts, col_widths)
+    for week in range(1, plan.weeks + 1):
+        r = head + week
+        a, b = week_span(plan, week)
+        for c, value in ((1, week), (2, f"{a:%d.%m.%Y} – {b:%d.%m.%Y}")):
+            cell = ws.cell(row=r, column=c, value=value)
+            _fixed(cell, week_end=False)
+        for c in range(3, len(texts) + 1):
+            _entry(ws.cell(row=r, column=c), week_end=False)
+        ws.row_dimensions[r].height = _DATA_ROW_PT
+    last = head + plan.weeks
+    dv = _validation(words, "whole", "score", operator="between", formula1="0", formula2="10")
+    dv.add(f"C{head + 1}:{get_column_letter(len(texts))}{last}")
+    ws.add_data_validation(dv)
+    ws.freeze_panes = f"C{head + 1}"
+    protect(ws)
+    print_setup(ws, title_rows=f"{head}:{head}", footer=footer, page=words["page"])
+    return head
