@@ -10,12 +10,12 @@ WORKSPACE ?= $(EXAMPLE_WORKSPACE)
 WS := $(abspath $(WORKSPACE))
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: run test app venv system-deps workspace bench clean
+.PHONY: run test app venv system-deps workspace bench clean hub
 
 $(BIN)/.installed: pyproject.toml scripts/jupyter-overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
 	# JupyterLab would otherwise ask to fetch news and check for updates from the internet: nothing leaves the machine.
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp scripts/jupyter-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -45,6 +45,11 @@ run: workspace
 app: workspace
 	PHYSIO_WORKSPACE="$(WS)" $(BIN)/voila --no-browser notebooks/
 
+## JupyterHub for a clinic: therapists' own logins, the app and JupyterLab, one clinic database
+## (PHYSIO_DATABASE_URL; without it a trial database in .hub/pg). See README, "A clinic on one server".
+hub: venv system-deps
+	bash scripts/hub.sh
+
 ## The whole test suite, notebooks and browser test included.
 test: venv system-deps
 	$(BIN)/python -m pytest
@@ -54,4 +59,4 @@ bench: venv
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) workspace .pytest_cache
+	rm -rf $(VENV) workspace .pytest_cache .hub

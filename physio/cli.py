@@ -543,7 +543,7 @@ def _workspace_show(args: argparse.Namespace) -> None:
 def _workspace_backup(args: argparse.Namespace) -> None:
     ws = _workspace(args)
     dest = ws.backup(args.dest)
-    _out(f"Backup of {ws.folder} written to {dest} (database and {len(list((dest / 'originals').iterdir()))} "
+    _out(f"Backup of {ws.where} written to {dest} (database and {len(list((dest / 'originals').iterdir()))} "
          "kept original(s)).")
 
 
@@ -584,6 +584,34 @@ def _workspace_profile(args: argparse.Namespace) -> None:
             _out(f"  {label}: {value}")
 
 
+def _workspace_migrate(args: argparse.Namespace) -> None:
+    ws = Workspace(args.workspace, database_url="")  # the folder's own SQLite, whatever --database says
+    proof = ws.migrate_to(args.to)
+    _out(f"Copied {proof.source} to {proof.target}; rows and checksums read back from both sides:")
+    for line in proof.lines():
+        _out(line)
+    _out("Every count and checksum is the same on both sides. Work on with --database or PHYSIO_DATABASE_URL "
+         "set to the new address; the folder was left as it was.")
+
+
+def _workspace_staff(args: argparse.Namespace) -> None:
+    from .errors import WorkspaceError
+    from .store import ROLES
+
+    ws = _workspace(args)
+    if args.login:
+        if not args.name:
+            raise WorkspaceError("give the person's name after their login, e.g. physio workspace staff anna "
+                                 "'Anna Berg' --role lead")
+        ws.add_staff_member(args.login, args.name, args.role)
+    members = ws.staff()
+    if not members:
+        _out(f"No staff list in {ws.where} yet; add people with: physio workspace staff LOGIN NAME --role "
+             "lead|therapist")
+    for m in members:
+        _out(f"  {m.login}\t{m.name}\t{ROLES[m.role]}")
+
+
 def _add_workspace(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("workspace", help="the folder holding patients, plans and returned logs")
     s = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -612,6 +640,15 @@ def _add_workspace(sub: argparse._SubParsersAction) -> None:
                    help="the emergency number where the clinic is (default 112)")
     c.add_argument("--by", default=None, help="who sets it (default: $PHYSIO_USER or the login name)")
     c.set_defaults(func=_workspace_profile)
+    m = s.add_parser("migrate", help="copy this workspace folder (records and kept originals) into the clinic's "
+                                     "empty server database, and prove the copy by counts and checksums")
+    m.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:port/database")
+    m.set_defaults(func=_workspace_migrate)
+    st = s.add_parser("staff", help="the clinic's staff list (hub login -> name and role); without a login: show it")
+    st.add_argument("login", nargs="?", default=None, metavar="LOGIN")
+    st.add_argument("name", nargs="?", default=None, metavar="NAME")
+    st.add_argument("--role", default="therapist", choices=["lead", "therapist"])
+    st.set_defaults(func=_workspace_staff)
 
 
 #: One function per group of subcommands; append to add more (export, import, pictures...).
@@ -630,6 +667,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="physio", description="Home-exercise plans for back problems.")
     parser.add_argument("--workspace", default=None, metavar="FOLDER",
                         help="workspace folder (default: $PHYSIO_WORKSPACE, else ./workspace)")
+    parser.add_argument("--database", default=None, metavar="URL",
+                        help="the clinic's server database, postgresql://user:password@host:port/database "
+                             "(default: $PHYSIO_DATABASE_URL, else SQLite in the workspace folder)")
     parser.add_argument("--protocols", default=None, metavar="FOLDER",
                         help="protocols folder (default: $PHYSIO_PROTOCOLS, else the shipped protocols)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -638,7 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_GLOBAL_OPTIONS = ("--workspace", "--protocols")
+_GLOBAL_OPTIONS = ("--workspace", "--protocols", "--database")
 
 
 def _hoist_global_options(argv: list[str]) -> list[str]:
@@ -668,6 +708,8 @@ def main(argv: list[str] | None = None) -> int:
     before = os.environ.get("PHYSIO_PROTOCOLS")
     if getattr(args, "protocols", None):
         os.environ["PHYSIO_PROTOCOLS"] = str(args.protocols)
+    if getattr(args, "database", None):  # every Workspace this command opens uses the server (this process only)
+        os.environ["PHYSIO_DATABASE_URL"] = args.database
     try:
         status = args.func(args)
     except PhysioError as e:

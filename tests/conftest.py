@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# a throwaway PostgreSQL server, and `store_db`: the store's tests on SQLite and on PostgreSQL
+pytest_plugins = ["pg_fixtures"]
 
 # The tests' plans start on 7 September 2026 (the example workspace's date): the clinic's "today" is fixed to
 # it, so the rule "a start more than 7 days in the past needs a reason" reads the same on every day the suite

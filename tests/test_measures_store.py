@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from physio.store import Workspace
 
 
@@ -18,6 +20,7 @@ def physio(ws: Path, *args: str, user: str = "Anna Berg") -> subprocess.Complete
     return subprocess.run(cmd + ["--workspace", str(ws), *args], capture_output=True, text=True, timeout=120, env=env)
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_recorded_results_are_kept_listed_and_audited(example_workspace):
     ws = example_workspace
     odi = physio(ws, "measures", "record", "P001", "odi", *"3 2 1 0 2 1 3 2 1 1".split(), "--date", "2026-08-20")
@@ -74,6 +77,8 @@ def test_an_older_workspace_gains_the_results_table_when_opened(example_workspac
     db = example_workspace / "workspace.sqlite"
     with sqlite3.connect(db) as con:  # as physio before outcome measures left it: schema 3, no results table
         con.execute("DROP TABLE measure_results")
+        for made_later in ("alembic_version", "original_files", "staff"):  # made before the migrations existed
+            con.execute(f"DROP TABLE {made_later}")
         con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     done = physio(example_workspace, "measures", "record", "P001", "nprs-back", "5", "--date", "2026-09-03")
     assert done.returncode == 0, done.stderr

@@ -45,6 +45,8 @@ def template(tmp_path_factory) -> Path:
 @pytest.fixture()
 def env(template, tmp_path) -> tuple[Path, Path]:
     shutil.copytree(template / "ws", tmp_path / "ws")
+    if os.environ.get("PHYSIO_DATABASE_URL"):  # the PostgreSQL run (store_db): the same records on the server
+        Workspace(tmp_path / "ws", database_url="").migrate_to(os.environ["PHYSIO_DATABASE_URL"])
     workbook = next((tmp_path / "ws" / "export").glob("P001_*_log.xlsx"))
     return tmp_path / "ws", workbook
 
@@ -164,6 +166,7 @@ def test_free_text_of_a_csv_and_bad_input_are_scanned_stored_cleaned_and_shown(e
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_weekly_check_answers_are_imported_and_any_yes_is_a_red_flag(env, tmp_path):
     ws, workbook = env
 
@@ -225,6 +228,7 @@ def test_a_russian_da_in_the_check_is_a_red_flag_and_a_blank_check_is_said_to_be
     assert any("ces-bladder" in n.flags and n.place == "weekly-check" for n in Workspace(ws).open_red_flags("P005"))
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_an_open_red_flag_stops_the_plan_until_acknowledged(env, tmp_path):
     ws, workbook = env
     returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", _ces_on_rejected_rows)
@@ -357,6 +361,7 @@ def test_clinic_widget_names_the_level(env, library):
     assert "Refer. Emergency: contact the patient today" in co.table.value and "Open red flags" in co.table.value
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_a_file_refused_as_a_log_is_still_read_for_red_flags_and_can_be_imported_later(env, tmp_path):
     """A free-text diary is no log: it is refused, but "wet myself" in it is an emergency that must not be lost.
     Read again with a column mapping, the same file is imported, not turned away as a duplicate."""

@@ -31,6 +31,7 @@ def physio(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 # ---------------------------------------------------------------- 1. patients never cross
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_a_hidden_sheet_naming_another_patients_plan_is_refused_and_nothing_of_either_changes(ws, tmp_path):
     import_log(ws, "boris-m", _saved(tmp_path / "boris.xlsx", filled_bytes(ws, "boris-m", {0: {"Done": "да"}})))
     boris_before = (ws.log_entries("boris-m"), ws.imports("boris-m"))
@@ -43,6 +44,7 @@ def test_a_hidden_sheet_naming_another_patients_plan_is_refused_and_nothing_of_e
     assert ws.log_entries("anna-k") == [] and ws.imports("anna-k") == []
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_the_store_itself_refuses_a_plan_of_another_patient(ws):
     plan = ws.plan("anna-k-test-back")
     with pytest.raises(WorkspaceError, match="plan anna-k-test-back v1 belongs to patient 'anna-k', not to "
@@ -51,12 +53,14 @@ def test_the_store_itself_refuses_a_plan_of_another_patient(ws):
     assert ws.imports("boris-m") == []
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_a_plan_id_stays_with_its_patient(ws):
     with pytest.raises(WorkspaceError, match="plan id anna-k-test-back already belongs to patient 'anna-k'"):
         ws.issue(make_plan(version=0, patient_id="boris-m", plan_id="anna-k-test-back"), "Dr Test")
     assert [p.patient.id for p in ws.plan_versions("anna-k-test-back")] == ["anna-k"]
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_a_corrected_resend_replaces_only_its_own_patients_entries(ws):
     for pid in ("anna-k", "boris-m"):
         import_bytes(ws, pid, filled_bytes(ws, pid, {0: {"Done": "yes"}, 1: {"Done": "yes"}}), f"{pid}.xlsx")
@@ -155,6 +159,7 @@ def _first_row_done(plan) -> bytes:
 # ---------------------------------------------------------------- 8. an audit trail
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_every_write_records_who_and_when_and_history_prints_it(ws, tmp_path, monkeypatch):
     ws.add_patient(Patient(id="anna-k", name="Anna Kowalska", birth_year=1980, therapist="Dr Test"), update=True,
                    by="Reception")
@@ -179,6 +184,7 @@ def test_every_write_records_who_and_when_and_history_prints_it(ws, tmp_path, mo
     assert unknown.returncode == 2 and "no patient 'nobody'" in unknown.stderr and "Traceback" not in unknown.stderr
 
 
+@pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL
 def test_who_defaults_to_the_named_user_of_the_session(ws, monkeypatch):
     monkeypatch.setenv("PHYSIO_USER", "Dr Session")
     import_bytes(ws, "boris-m", filled_bytes(ws, "boris-m", {0: {"Done": "yes"}}), "b.xlsx")

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-import sqlite3
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
 from ..errors import WorkspaceError
 from ..models._base import Frozen
+from ._schema import audit
 
 #: The kinds of writes the trail knows, in the words shown to the therapist.
 ACTIONS: dict[str, str] = {
@@ -25,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "red-flag-acknowledged": "red flag acknowledged",
     "restored": "workspace restored from a backup",
     "measure-recorded": "outcome measure recorded",
+    "staff-changed": "clinic staff list changed",
 }
 
 
@@ -48,35 +52,36 @@ def now() -> dt.datetime:
 
 
 def current_user(by: str | None = None) -> str:
-    """Who is writing: the name given, else $PHYSIO_USER, else the computer's login name."""
+    """Who is writing: the name given, else $PHYSIO_USER, else the hub's login ($JUPYTERHUB_USER), else the
+    computer's login name. (A Workspace maps a hub login to the therapist's name through its staff list.)"""
     if by and by.strip():
         return by.strip()
-    name = os.environ.get("PHYSIO_USER", "").strip()
-    if name:
-        return name
+    for var in ("PHYSIO_USER", "JUPYTERHUB_USER"):
+        name = os.environ.get(var, "").strip()
+        if name:
+            return name
     try:
         return getpass.getuser()
     except Exception:  # no login name (some containers): still say something true
         return "unknown user"
 
 
-def insert_event(con: sqlite3.Connection, action: str, patient_id: str | None, detail: str,
+def insert_event(con: Connection, action: str, patient_id: str | None, detail: str,
                  who: str | None = None, at: dt.datetime | None = None) -> None:
-    """Add one line to the trail inside the caller's transaction."""
+    """Add one line to the trail inside the caller's transaction (no name given: the workspace's `who`)."""
     if action not in ACTIONS:
         raise WorkspaceError(f"'{action}' is not a kind of write the audit trail knows; use one of: "
                              + ", ".join(ACTIONS))
-    con.execute(
-        "INSERT INTO audit (at, who, action, patient_id, detail) VALUES (?, ?, ?, ?, ?)",
-        ((at or now()).isoformat(), current_user(who), action, patient_id, detail),
-    )
+    on_hub = con.info.get("physio_who")  # the logged-in therapist's name (set by the Workspace's _write)
+    con.execute(insert(audit).values(at=(at or now()).isoformat(), who=on_hub or current_user(who), action=action,
+                                     patient_id=patient_id, detail=detail))
 
 
 class AuditTrail:
     """The audit part of the Workspace (mixed in; uses its _read/_write)."""
 
     def record_audit(self, action: str, patient_id: str | None, detail: str, *, who: str | None = None,
-                     at: dt.datetime | None = None, con: sqlite3.Connection | None = None) -> None:
+                     at: dt.datetime | None = None, con: Connection | None = None) -> None:
         """Record one write. Pass `con` to record it inside a write transaction of your own (all or nothing)."""
         if patient_id is not None:
             self.patient(patient_id)  # type: ignore[attr-defined]
@@ -91,8 +96,8 @@ class AuditTrail:
         self.patient(patient_id)  # type: ignore[attr-defined]
         with self._read() as con:  # type: ignore[attr-defined]
             rows = con.execute(
-                "SELECT id, at, who, action, patient_id, detail FROM audit WHERE patient_id = ? ORDER BY id",
-                (patient_id,),
-            ).fetchall()
+                select(audit.c.id, audit.c.at, audit.c.who, audit.c.action, audit.c.patient_id, audit.c.detail)
+                .where(audit.c.patient_id == patient_id).order_by(audit.c.id)
+            ).all()
         keys = ("id", "at", "who", "action", "patient_id", "detail")
         return [AuditEvent.model_validate(dict(zip(keys, r))) for r in rows]

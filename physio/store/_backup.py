@@ -16,7 +16,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import WorkspaceError
-from ._schema import DB_NAME, ORIGINALS, SCHEMA_VERSION, schema_version
+from ._schema import DB_NAME, ORIGINALS, SCHEMA_VERSION
+
+
+def schema_version(con: sqlite3.Connection) -> int | None:
+    """The schema version a workspace file says it has (None: not a workspace)."""
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+        return None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
 
 
 def _ro_uri(db: Path) -> str:
@@ -72,17 +80,24 @@ def _staging(folder: Path) -> Path:
 
 
 class Backup:
-    """The backup part of the Workspace (mixed in; uses _connect)."""
+    """The backup part of the Workspace (mixed in; uses its SQLite connection or, for a server, _copy)."""
 
     def backup(self, dest: str | Path) -> Path:
-        """Copy the workspace into `dest` (a new or empty folder) while it may be in use."""
+        """Copy the workspace into `dest` (a new or empty folder) while it may be in use.
+
+        A clinic's server database is copied into a SQLite workspace folder (one consistent snapshot, originals
+        as files): a backup any physio opens, and can move back to a server with `physio workspace migrate`."""
         dest = Path(dest)
+        if self.server is not None:  # type: ignore[attr-defined]
+            from ._copy import backup_server
+
+            return backup_server(self, dest)
         if dest.resolve() == self.folder.resolve() or self.folder.resolve() in dest.resolve().parents:  # type: ignore[attr-defined]
             raise WorkspaceError(f"{dest} is inside the workspace itself; choose a folder outside {self.folder}")  # type: ignore[attr-defined]
         _empty_target(dest, "backup")
         tmp = _staging(dest)
         try:
-            src = self._connect()  # type: ignore[attr-defined]
+            src = self._sqlite_connection()  # type: ignore[attr-defined]
             out = sqlite3.connect(tmp / DB_NAME)
             try:
                 src.backup(out)

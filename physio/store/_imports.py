@@ -10,14 +10,16 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from .._atomic import write_atomic
+from sqlalchemy import func, insert, select, update
+
 from ..errors import WorkspaceError
 from ..models import CheckAnswer, LogEntry, RedFlagNote, Rejection
 from ..models._base import Frozen
 from ._audit import insert_event, now
 from ._originals import clean_filename, original_name
 from ._redflags import store_import_red_flags
-from ._schema import ORIGINALS
+from ._schema import ORIGINALS, imports, log_entries
+from ._schema import rejections as rejections_table
 
 
 class ImportResult(Frozen):
@@ -30,7 +32,8 @@ class ImportResult(Frozen):
     #: Earlier entries for the same plan, date, session and exercise that this corrected re-send replaced.
     replaced: int
     rejected: int
-    original_path: Path
+    #: The kept copy on disk; None where originals are kept in the database (read it with ws.original(import_id)).
+    original_path: Path | None
 
 
 class ImportRecord(Frozen):
@@ -73,7 +76,7 @@ class Imports:
         filename = clean_filename(filename)
         self._check_import(patient_id, plan_id, plan_version, filename, entries)
         sha = hashlib.sha256(content).hexdigest()
-        original = self.originals / original_name(sha, filename)  # type: ignore[attr-defined]
+        name = original_name(sha, filename)
         at = (imported_at or now()).replace(microsecond=0)
         has_rows = bool(entries or rejections)
         known = self._earlier_import(patient_id, sha)
@@ -87,16 +90,13 @@ class Imports:
                 if known is not None and not (has_rows and self._kept_for_red_flags_only(known.import_id, con)):
                     return known
                 # the original is written while holding the write lock, so a tidy-up never sees it half-recorded
-                if not original.exists():
-                    self.originals.mkdir(exist_ok=True)  # type: ignore[attr-defined]
-                    write_atomic(original, content, error=WorkspaceError)
-                    created = True
+                created = self._keep_original(con, name, sha, content)  # type: ignore[attr-defined]
                 if known is not None:  # a file first refused and kept for its red flags, now read with a mapping
                     import_id = known.import_id
-                    con.execute("UPDATE imports SET plan_id = ?, plan_version = ?, filename = ?, imported_at = ? "
-                                "WHERE id = ?", (plan_id, plan_version, filename, at.isoformat(), import_id))
+                    con.execute(update(imports).where(imports.c.id == import_id).values(
+                        plan_id=plan_id, plan_version=plan_version, filename=filename, imported_at=at.isoformat()))
                 else:
-                    import_id = self._insert_import(con, patient_id, plan_id, plan_version, filename, sha, original, at)
+                    import_id = self._insert_import(con, patient_id, plan_id, plan_version, filename, sha, name, at)
                 added, replaced, rejected_rows = self._insert_rows(con, import_id, patient_id, entries, rejections)
                 flagged = store_import_red_flags(con, import_id, patient_id, list(red_flags), list(answers))
                 insert_event(con, "import", patient_id,
@@ -105,10 +105,11 @@ class Imports:
                              by, at)
         except BaseException:
             if created:
-                original.unlink(missing_ok=True)  # leave the folder as it was
+                self.originals.joinpath(name).unlink(missing_ok=True)  # type: ignore[attr-defined]  # as it was
             raise
         return ImportResult(import_id=import_id, duplicate=False, added=added, replaced=replaced,
-                            rejected=rejected_rows, original_path=original)
+                            rejected=rejected_rows,
+                            original_path=self._original_path(name))  # type: ignore[attr-defined]
 
     def _check_import(self, patient_id: str, plan_id: str, plan_version: int, filename: str,
                       entries: list[LogEntry]) -> None:
@@ -138,90 +139,89 @@ class Imports:
             seen[key] = e.source_row
 
     def _earlier_import(self, patient_id: str, sha: str, con=None) -> ImportResult | None:
-        sql = "SELECT id, original FROM imports WHERE patient_id = ? AND sha256 = ?"
+        query = select(imports.c.id, imports.c.original).where(imports.c.patient_id == patient_id,
+                                                               imports.c.sha256 == sha)
         if con is None:
             with self._read() as c:  # type: ignore[attr-defined]
-                row = c.execute(sql, (patient_id, sha)).fetchone()
+                row = c.execute(query).first()
         else:
-            row = con.execute(sql, (patient_id, sha)).fetchone()
+            row = con.execute(query).first()
         if row is None:
             return None
         return ImportResult(import_id=row[0], duplicate=True, added=0, replaced=0, rejected=0,
-                            original_path=self.folder / row[1])  # type: ignore[attr-defined]
+                            original_path=self._original_path(Path(row[1]).name))  # type: ignore[attr-defined]
 
     def _kept_for_red_flags_only(self, import_id: int, con=None) -> bool:
         """True for a file that was refused as a log and kept only for the red flags written in it: no entry and
         no rejection came from it, so reading it again (say, with a column mapping) is not a duplicate."""
-        sql = ("SELECT (SELECT COUNT(*) FROM log_entries WHERE import_id = ?) + "
-               "(SELECT COUNT(*) FROM rejections WHERE import_id = ?)")
+        query = select(
+            select(func.count()).select_from(log_entries).where(log_entries.c.import_id == import_id).scalar_subquery()
+            + select(func.count()).select_from(rejections_table)
+            .where(rejections_table.c.import_id == import_id).scalar_subquery()
+        )
         if con is None:
             with self._read() as c:  # type: ignore[attr-defined]
-                return c.execute(sql, (import_id, import_id)).fetchone()[0] == 0
-        return con.execute(sql, (import_id, import_id)).fetchone()[0] == 0
+                return c.execute(query).scalar() == 0
+        return con.execute(query).scalar() == 0
 
     @staticmethod
-    def _insert_import(con, patient_id, plan_id, plan_version, filename, sha, original: Path, at) -> int:
-        cur = con.execute(
-            "INSERT INTO imports (patient_id, plan_id, plan_version, filename, sha256, original, imported_at, "
-            "added, replaced, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0)",
-            (patient_id, plan_id, plan_version, filename, sha, f"{ORIGINALS}/{original.name}", at.isoformat()),
-        )
-        return cur.lastrowid
+    def _insert_import(con, patient_id, plan_id, plan_version, filename, sha, original: str, at) -> int:
+        return con.execute(
+            insert(imports).values(patient_id=patient_id, plan_id=plan_id, plan_version=plan_version, filename=filename,
+                                   sha256=sha, original=f"{ORIGINALS}/{original}", imported_at=at.isoformat(),
+                                   added=0, replaced=0, rejected=0)
+        ).inserted_primary_key[0]
 
     @staticmethod
     def _insert_rows(con, import_id: int, patient_id: str, entries: list[LogEntry],
                      rejections: list[Rejection]) -> tuple[int, int, int]:
         replaced = 0
         for e in entries:
+            c = log_entries.c
             replaced += con.execute(
-                "UPDATE log_entries SET replaced_by = ? WHERE patient_id = ? AND plan_id = ? AND date = ? "
-                "AND session = ? AND exercise_id = ? AND replaced_by IS NULL",
-                (import_id, patient_id, e.plan_id, e.date.isoformat(), e.session, e.exercise_id),
+                update(log_entries).where(c.patient_id == patient_id, c.plan_id == e.plan_id,
+                                          c.date == e.date.isoformat(), c.session == e.session,
+                                          c.exercise_id == e.exercise_id, c.replaced_by.is_(None))
+                .values(replaced_by=import_id)
             ).rowcount
-            con.execute(
-                "INSERT INTO log_entries (import_id, patient_id, plan_id, plan_version, date, session, "
-                "exercise_id, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (import_id, patient_id, e.plan_id, e.plan_version, e.date.isoformat(), e.session,
-                 e.exercise_id, e.model_dump_json()),
-            )
+            con.execute(insert(log_entries).values(
+                import_id=import_id, patient_id=patient_id, plan_id=e.plan_id, plan_version=e.plan_version,
+                date=e.date.isoformat(), session=e.session, exercise_id=e.exercise_id, json=e.model_dump_json()))
         for r in rejections:
-            con.execute("INSERT INTO rejections (import_id, patient_id, json) VALUES (?, ?, ?)",
-                        (import_id, patient_id, r.model_dump_json()))
+            con.execute(insert(rejections_table).values(import_id=import_id, patient_id=patient_id,
+                                                        json=r.model_dump_json()))
         added = len(entries) - replaced
         # rows, not problems: a row with three problems is one rejected row (rows read = accepted + rejected)
         rejected_rows = len({(r.sheet, r.row) for r in rejections})
-        con.execute("UPDATE imports SET added = ?, replaced = ?, rejected = ? WHERE id = ?",
-                    (added, replaced, rejected_rows, import_id))
+        con.execute(update(imports).where(imports.c.id == import_id).values(added=added, replaced=replaced,
+                                                                            rejected=rejected_rows))
         return added, replaced, rejected_rows
 
     def log_entries(self, patient_id: str, plan_id: str | None = None) -> list[LogEntry]:
         """The current entries (replaced ones left out), by date, session and exercise."""
         self.patient(patient_id)  # type: ignore[attr-defined]
-        sql = "SELECT json FROM log_entries WHERE patient_id = ? AND replaced_by IS NULL"
-        args: tuple = (patient_id,)
+        c = log_entries.c
+        query = select(c.json).where(c.patient_id == patient_id, c.replaced_by.is_(None))
         if plan_id is not None:
-            sql += " AND plan_id = ?"
-            args += (plan_id,)
+            query = query.where(c.plan_id == plan_id)
         with self._read() as con:  # type: ignore[attr-defined]
-            rows = con.execute(sql + " ORDER BY date, session, exercise_id, id", args).fetchall()
+            rows = con.execute(query.order_by(c.date, c.session, c.exercise_id, c.id)).all()
         return [LogEntry.model_validate_json(r[0]) for r in rows]
 
     def rejections(self, patient_id: str) -> list[Rejection]:
         """Every rejected row of every import of this patient, in import order."""
         self.patient(patient_id)  # type: ignore[attr-defined]
         with self._read() as con:  # type: ignore[attr-defined]
-            rows = con.execute("SELECT json FROM rejections WHERE patient_id = ? ORDER BY import_id, id",
-                               (patient_id,)).fetchall()
+            c = rejections_table.c
+            rows = con.execute(select(c.json).where(c.patient_id == patient_id).order_by(c.import_id, c.id)).all()
         return [Rejection.model_validate_json(r[0]) for r in rows]
 
     def imports(self, patient_id: str) -> list[ImportRecord]:
         self.patient(patient_id)  # type: ignore[attr-defined]
         with self._read() as con:  # type: ignore[attr-defined]
+            c = imports.c
             rows = con.execute(
-                "SELECT id, patient_id, plan_id, plan_version, filename, sha256, imported_at, added, replaced, rejected "
-                "FROM imports WHERE patient_id = ? ORDER BY id",
-                (patient_id,),
-            ).fetchall()
-        keys = ["id", "patient_id", "plan_id", "plan_version", "filename", "sha256", "imported_at", "added",
-                "replaced", "rejected"]
-        return [ImportRecord.model_validate(dict(zip(keys, r))) for r in rows]
+                select(c.id, c.patient_id, c.plan_id, c.plan_version, c.filename, c.sha256, c.imported_at, c.added,
+                       c.replaced, c.rejected).where(c.patient_id == patient_id).order_by(c.id)
+            ).all()
+        return [ImportRecord.model_validate(r._asdict()) for r in rows]

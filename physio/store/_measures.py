@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from sqlalchemy import insert, select
+
 from ..errors import WorkspaceError
 from ..measures.models import Answers, Result, Score
 from ..models._base import Frozen
-from ._audit import current_user, insert_event, now
+from ._audit import insert_event, now
+from ._schema import measure_results
 
 
 class StoredResult(Frozen):
@@ -45,31 +48,27 @@ class MeasureResults:
         if result.on.year < patient.birth_year:
             raise WorkspaceError(f"{result.measure_id} on {result.on:%d.%m.%Y} is before {patient.name}'s birth "
                                  f"(born {patient.birth_year}); nothing was recorded")
-        who, when = current_user(by), (at or now()).replace(microsecond=0)
+        who, when = self.writer(by), (at or now()).replace(microsecond=0)  # type: ignore[attr-defined]
         body = json.dumps({"answers": answers.model_dump(mode="json"), "score": result.score.model_dump(mode="json")})
         with self._write() as con:  # type: ignore[attr-defined]
-            cur = con.execute(
-                "INSERT INTO measure_results (patient_id, measure_id, date, json, recorded_by, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (patient_id, result.measure_id, result.on.isoformat(), body, who, when.isoformat()),
-            )
+            new_id = con.execute(insert(measure_results).values(
+                patient_id=patient_id, measure_id=result.measure_id, date=result.on.isoformat(), json=body,
+                recorded_by=who, recorded_at=when.isoformat())).inserted_primary_key[0]
             value = "no score" if result.score.value is None else f"{result.score.value:g}"
             insert_event(con, "measure-recorded", patient_id,
                          f"{result.measure_id} on {result.on:%d.%m.%Y}: {value}", who, when)
-            new_id = cur.lastrowid
         return self._stored(new_id, patient_id, result.measure_id, result.on.isoformat(), body, who, when.isoformat())
 
     def results(self, patient_id: str, measure_id: str | None = None) -> list[StoredResult]:
         """A patient's recorded results (of one instrument, if given), by date, then in the order recorded."""
         self.patient(patient_id)  # type: ignore[attr-defined]
-        sql = ("SELECT id, patient_id, measure_id, date, json, recorded_by, recorded_at FROM measure_results "
-               "WHERE patient_id = ?")
-        args: tuple = (patient_id,)
+        c = measure_results.c
+        query = select(c.id, c.patient_id, c.measure_id, c.date, c.json, c.recorded_by, c.recorded_at).where(
+            c.patient_id == patient_id)
         if measure_id is not None:
-            sql += " AND measure_id = ?"
-            args += (measure_id,)
+            query = query.where(c.measure_id == measure_id)
         with self._read() as con:  # type: ignore[attr-defined]
-            rows = con.execute(sql + " ORDER BY date, id", args).fetchall()
+            rows = con.execute(query.order_by(c.date, c.id)).all()
         return [self._stored(*r) for r in rows]
 
     @staticmethod

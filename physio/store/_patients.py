@@ -7,16 +7,19 @@ Whether a patient is archived is not a column of its own: it is the latest of th
 
 from __future__ import annotations
 
+from sqlalchemy import func, insert, literal, select
+from sqlalchemy import update as sql_update
+
 from ..errors import UnknownId, WorkspaceError
 from ..models import Patient
 from ._audit import AuditEvent, insert_event, now
+from ._schema import audit, patient_history, patients
 
 #: The audit actions that archive and bring back a patient; the latest one decides.
 _ARCHIVE_ACTIONS = ("patient-archived", "patient-brought-back")
-_LATEST_ARCHIVE_EVENTS = (
-    "SELECT id, at, who, action, patient_id, detail FROM audit WHERE id IN "
-    "(SELECT MAX(id) FROM audit WHERE action IN (?, ?) GROUP BY patient_id)"
-)
+_LATEST_ARCHIVE_EVENTS = select(audit.c.id, audit.c.at, audit.c.who, audit.c.action, audit.c.patient_id,
+                                audit.c.detail).where(audit.c.id.in_(
+    select(func.max(audit.c.id)).where(audit.c.action.in_(_ARCHIVE_ACTIONS)).group_by(audit.c.patient_id)))
 
 
 class Patients:
@@ -86,7 +89,7 @@ class Patients:
     def _archived_events(self, con) -> dict[str, AuditEvent]:
         keys = ("id", "at", "who", "action", "patient_id", "detail")
         events = [AuditEvent.model_validate(dict(zip(keys, r)))
-                  for r in con.execute(_LATEST_ARCHIVE_EVENTS, _ARCHIVE_ACTIONS)]
+                  for r in con.execute(_LATEST_ARCHIVE_EVENTS)]
         return {e.patient_id: e for e in events if e.action == "patient-archived"}  # type: ignore[misc]
 
     def refuse_if_archived(self, patient_id: str, what: str) -> None:
@@ -100,25 +103,23 @@ class Patients:
             )
 
     def _store_patient(self, con, p: Patient, update: bool, by: str | None, detail: str | None = None) -> None:
-        row = con.execute("SELECT json FROM patients WHERE id = ?", (p.id,)).fetchone()
+        row = con.execute(select(patients.c.json).where(patients.c.id == p.id)).first()
         if row and not update:
             raise WorkspaceError(
-                f"patient '{p.id}' is already in the workspace {self.folder}; "  # type: ignore[attr-defined]
+                f"patient '{p.id}' is already in the workspace {self.where}; "  # type: ignore[attr-defined]
                 "choose another id, or update the existing record on purpose"
             )
         at = now().isoformat()
         if row:  # the earlier record is kept, never overwritten
             if Patient.model_validate_json(row[0]) == p:
                 return  # nothing changed: nothing to write or record
-            con.execute(
-                "INSERT INTO patient_history (patient_id, json, replaced_at) SELECT id, json, ? FROM patients WHERE id = ?",
-                (at, p.id),
-            )
-        con.execute(
-            "INSERT INTO patients (id, json, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at",
-            (p.id, p.model_dump_json(), at),
-        )
+            con.execute(insert(patient_history).from_select(
+                ["patient_id", "json", "replaced_at"],
+                select(patients.c.id, patients.c.json, literal(at)).where(patients.c.id == p.id)))
+            con.execute(sql_update(patients).where(patients.c.id == p.id)
+                        .values(json=p.model_dump_json(), updated_at=at))
+        else:
+            con.execute(insert(patients).values(id=p.id, json=p.model_dump_json(), updated_at=at))
         if row:
             insert_event(con, "patient-changed", p.id, detail or f"record of {p.name} updated (the earlier one is kept)", by)
         else:
@@ -126,12 +127,12 @@ class Patients:
 
     def patient(self, patient_id: str) -> Patient:
         with self._read() as con:  # type: ignore[attr-defined]
-            row = con.execute("SELECT json FROM patients WHERE id = ?", (patient_id,)).fetchone()
+            row = con.execute(select(patients.c.json).where(patients.c.id == patient_id)).first()
             if row is None:
-                known = [r[0] for r in con.execute("SELECT id FROM patients ORDER BY id")]
+                known = list(con.execute(select(patients.c.id).order_by(patients.c.id)).scalars())
         if row is None:
             raise UnknownId(
-                f"there is no patient '{patient_id}' in the workspace {self.folder}; "  # type: ignore[attr-defined]
+                f"there is no patient '{patient_id}' in the workspace {self.where}; "  # type: ignore[attr-defined]
                 + (f"the patients are: {', '.join(known)}" if known else "it has no patients yet")
             )
         return Patient.model_validate_json(row[0])
@@ -140,13 +141,13 @@ class Patients:
         """Every earlier record of a patient that an update replaced, oldest first (the current one excluded)."""
         self.patient(patient_id)
         with self._read() as con:  # type: ignore[attr-defined]
-            rows = con.execute("SELECT json FROM patient_history WHERE patient_id = ? ORDER BY id",
-                               (patient_id,)).fetchall()
+            rows = con.execute(select(patient_history.c.json).where(patient_history.c.patient_id == patient_id)
+                               .order_by(patient_history.c.id)).all()
         return [Patient.model_validate_json(r[0]) for r in rows]
 
     def patients(self, include_archived: bool = False) -> list[Patient]:
         """The patients by id; archived ones only with include_archived=True."""
         with self._read() as con:  # type: ignore[attr-defined]
             archived = set() if include_archived else set(self._archived_events(con))
-            rows = con.execute("SELECT id, json FROM patients ORDER BY id").fetchall()
+            rows = con.execute(select(patients.c.id, patients.c.json).order_by(patients.c.id)).all()
         return [Patient.model_validate_json(j) for i, j in rows if i not in archived]

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import UnknownId, WorkspaceError
 from ..models import Plan
 from ._audit import insert_event, now
+from ._schema import plans
 
 
 class Plans:
@@ -20,6 +25,8 @@ class Plans:
         a plan id that already belongs to another patient."""
         from ..planning import check_plan
 
+        if os.environ.get("JUPYTERHUB_USER", "").strip():
+            issued_by = self.who  # type: ignore[attr-defined]  # on the hub: the logged-in therapist, always
         if not issued_by or not issued_by.strip():
             raise WorkspaceError("a plan needs the name of who issues it (issued_by); it was empty")
         self.refuse_if_archived(plan.patient.id, "no new plan version can be issued")  # type: ignore[attr-defined]
@@ -29,28 +36,39 @@ class Plans:
             raise WorkspaceError(f"plan {plan.id} cannot be issued:\n- " + "\n- ".join(problems))
         at = (at or now()).replace(microsecond=0)
         self.patient(plan.patient.id)  # type: ignore[attr-defined]  # unknown patient → UnknownId, nothing written
-        with self._write() as con:  # type: ignore[attr-defined]
-            owner = con.execute("SELECT patient_id FROM plans WHERE plan_id = ? LIMIT 1", (plan.id,)).fetchone()
-            if owner and owner[0] != plan.patient.id:
-                raise WorkspaceError(
-                    f"plan id {plan.id} already belongs to patient '{owner[0]}', not to '{plan.patient.id}'; "
-                    "give the new plan its own id"
-                )
-            (last,) = con.execute("SELECT COALESCE(MAX(version), 0) FROM plans WHERE plan_id = ?", (plan.id,)).fetchone()
-            stored = plan.model_copy(update={"version": last + 1, "issued_by": issued_by.strip(), "issued_at": at})
-            stored = Plan.model_validate(stored.model_dump())
-            con.execute(
-                "INSERT INTO plans (plan_id, version, patient_id, json, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (stored.id, stored.version, stored.patient.id, stored.model_dump_json(), stored.issued_by, at.isoformat()),
+        try:
+            with self._write() as con:  # type: ignore[attr-defined]
+                stored = self._store_next_version(con, plan, issued_by.strip(), at)
+        except IntegrityError:  # the unique (plan, version) pair: another writer took this number first
+            raise WorkspaceError(
+                f"plan {plan.id} was given a new version by someone else at the same moment; nothing was stored; "
+                "look at its latest version and issue again"
+            ) from None
+        return stored
+
+    @staticmethod
+    def _store_next_version(con, plan: Plan, issued_by: str, at: dt.datetime) -> Plan:
+        owner = con.execute(select(plans.c.patient_id).where(plans.c.plan_id == plan.id).limit(1)).first()
+        if owner and owner[0] != plan.patient.id:
+            raise WorkspaceError(
+                f"plan id {plan.id} already belongs to patient '{owner[0]}', not to '{plan.patient.id}'; "
+                "give the new plan its own id"
             )
-            insert_event(con, "plan-issued", stored.patient.id,
-                         f"{stored.label}: {stored.phase_name}, from {stored.start:%d.%m.%Y}", stored.issued_by, at)
+        last = con.execute(select(func.coalesce(func.max(plans.c.version), 0))
+                           .where(plans.c.plan_id == plan.id)).scalar()
+        stored = plan.model_copy(update={"version": last + 1, "issued_by": issued_by, "issued_at": at})
+        stored = Plan.model_validate(stored.model_dump())
+        con.execute(insert(plans).values(plan_id=stored.id, version=stored.version, patient_id=stored.patient.id,
+                                         json=stored.model_dump_json(), issued_by=stored.issued_by,
+                                         issued_at=at.isoformat()))
+        insert_event(con, "plan-issued", stored.patient.id,
+                     f"{stored.label}: {stored.phase_name}, from {stored.start:%d.%m.%Y}", stored.issued_by, at)
         return stored
 
     def plan_versions(self, plan_id: str) -> list[Plan]:
         """Every issued version of a plan, oldest first."""
         with self._read() as con:  # type: ignore[attr-defined]
-            rows = con.execute("SELECT json FROM plans WHERE plan_id = ? ORDER BY version", (plan_id,)).fetchall()
+            rows = con.execute(select(plans.c.json).where(plans.c.plan_id == plan_id).order_by(plans.c.version)).all()
         if not rows:
             raise self._unknown_plan(plan_id)
         return [Plan.model_validate_json(r[0]) for r in rows]
@@ -58,13 +76,13 @@ class Plans:
     def plan(self, plan_id: str, version: int | None = None) -> Plan:
         """One issued version; the latest when `version` is None."""
         with self._read() as con:  # type: ignore[attr-defined]
+            query = select(plans.c.json).where(plans.c.plan_id == plan_id)
             if version is None:
-                row = con.execute(
-                    "SELECT json FROM plans WHERE plan_id = ? ORDER BY version DESC LIMIT 1", (plan_id,)
-                ).fetchone()
+                row = con.execute(query.order_by(plans.c.version.desc()).limit(1)).first()
             else:
-                row = con.execute("SELECT json FROM plans WHERE plan_id = ? AND version = ?", (plan_id, version)).fetchone()
-            versions = [r[0] for r in con.execute("SELECT version FROM plans WHERE plan_id = ? ORDER BY version", (plan_id,))]
+                row = con.execute(query.where(plans.c.version == version)).first()
+            versions = list(con.execute(select(plans.c.version).where(plans.c.plan_id == plan_id)
+                                        .order_by(plans.c.version)).scalars())
         if row is None:
             if not versions:
                 raise self._unknown_plan(plan_id)
@@ -77,12 +95,12 @@ class Plans:
         """The latest version of each plan of one patient, by plan id."""
         self.patient(patient_id)  # type: ignore[attr-defined]
         with self._read() as con:  # type: ignore[attr-defined]
+            last = (select(plans.c.plan_id, func.max(plans.c.version).label("v"))
+                    .where(plans.c.patient_id == patient_id).group_by(plans.c.plan_id).subquery())
             rows = con.execute(
-                "SELECT p.json FROM plans p JOIN (SELECT plan_id, MAX(version) AS v FROM plans "
-                "WHERE patient_id = ? GROUP BY plan_id) last ON p.plan_id = last.plan_id AND p.version = last.v "
-                "ORDER BY p.plan_id",
-                (patient_id,),
-            ).fetchall()
+                select(plans.c.json).join(last, (plans.c.plan_id == last.c.plan_id) & (plans.c.version == last.c.v))
+                .order_by(plans.c.plan_id)
+            ).all()
         return [Plan.model_validate_json(r[0]) for r in rows]
 
     def current_plan(self, patient_id: str) -> Plan | None:
@@ -94,11 +112,11 @@ class Plans:
 
     def plan_ids(self) -> list[str]:
         with self._read() as con:  # type: ignore[attr-defined]
-            return [r[0] for r in con.execute("SELECT DISTINCT plan_id FROM plans ORDER BY plan_id")]
+            return list(con.execute(select(plans.c.plan_id).distinct().order_by(plans.c.plan_id)).scalars())
 
     def _unknown_plan(self, plan_id: str) -> UnknownId:
         known = self.plan_ids()
         return UnknownId(
-            f"there is no issued plan '{plan_id}' in the workspace {self.folder}; "  # type: ignore[attr-defined]
+            f"there is no issued plan '{plan_id}' in the workspace {self.where}; "  # type: ignore[attr-defined]
             + (f"the plans are: {', '.join(known)}" if known else "no plan has been issued yet")
         )

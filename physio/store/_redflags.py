@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
+import os
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
 from ..errors import OpenRedFlag, UnknownId, WorkspaceError
 from ..models import CheckAnswer, RedFlagAck, RedFlagNote
 from ..models.redflag import OUTCOME_LABELS
 from ._audit import insert_event, now
-
+from ._schema import check_answers, imports, red_flag_acks, red_flag_notes
 
 
 def _same_key(n: RedFlagNote) -> str:
@@ -22,25 +25,24 @@ def _same_key(n: RedFlagNote) -> str:
                        sorted(n.flags)], ensure_ascii=False)
 
 
-def store_import_red_flags(con: sqlite3.Connection, import_id: int, patient_id: str,
+def store_import_red_flags(con: Connection, import_id: int, patient_id: str,
                            notes: list[RedFlagNote], answers: list[CheckAnswer]) -> int:
     """Inside record_import's transaction: keep the notes (an identical earlier one is not stored again) and the
     weekly-check answers. Returns how many new notes were stored."""
     added = 0
     for n in notes:
         key = _same_key(n)
-        if con.execute("SELECT 1 FROM red_flag_notes WHERE patient_id = ? AND same_key = ?", (patient_id, key)).fetchone():
+        c = red_flag_notes.c
+        if con.execute(select(c.id).where(c.patient_id == patient_id, c.same_key == key)).first():
             continue
-        con.execute(
-            "INSERT INTO red_flag_notes (import_id, patient_id, plan_id, level, date, same_key, json) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (import_id, patient_id, n.plan_id, n.level, n.date.isoformat() if n.date else None, key,
-             n.model_dump_json(exclude={"id", "import_id", "imported_at"})),
-        )
+        con.execute(insert(red_flag_notes).values(
+            import_id=import_id, patient_id=patient_id, plan_id=n.plan_id, level=n.level,
+            date=n.date.isoformat() if n.date else None, same_key=key,
+            json=n.model_dump_json(exclude={"id", "import_id", "imported_at"})))
         added += 1
     for a in answers:
-        con.execute("INSERT INTO check_answers (import_id, patient_id, plan_id, json) VALUES (?, ?, ?, ?)",
-                    (import_id, patient_id, a.plan_id, a.model_dump_json()))
+        con.execute(insert(check_answers).values(import_id=import_id, patient_id=patient_id, plan_id=a.plan_id,
+                                                 json=a.model_dump_json()))
     return added
 
 
@@ -50,12 +52,13 @@ class RedFlagRecords:
     def red_flag_notes(self, patient_id: str, *, open_only: bool = False) -> list[RedFlagNote]:
         """Every red-flag note of a patient (or only those no therapist acknowledged), in import order."""
         self.patient(patient_id)
-        sql = ("SELECT n.id, n.import_id, i.imported_at, n.json FROM red_flag_notes n JOIN imports i ON i.id = n.import_id "
-               "WHERE n.patient_id = ?")
+        n = red_flag_notes.c
+        query = (select(n.id, n.import_id, imports.c.imported_at, n.json)
+                 .join_from(red_flag_notes, imports, imports.c.id == n.import_id).where(n.patient_id == patient_id))
         if open_only:
-            sql += " AND n.id NOT IN (SELECT note_id FROM red_flag_acks)"
+            query = query.where(n.id.not_in(select(red_flag_acks.c.note_id)))
         with self._read() as con:
-            rows = con.execute(sql + " ORDER BY n.id", (patient_id,)).fetchall()
+            rows = con.execute(query.order_by(n.id)).all()
         return [RedFlagNote.model_validate({**json.loads(j), "id": i, "import_id": imp,
                                             "imported_at": dt.datetime.fromisoformat(at)}) for i, imp, at, j in rows]
 
@@ -67,13 +70,15 @@ class RedFlagRecords:
         """Every acknowledgement of a patient's red flags, oldest first."""
         self.patient(patient_id)
         with self._read() as con:
-            rows = con.execute("SELECT id, json FROM red_flag_acks WHERE patient_id = ? ORDER BY id",
-                               (patient_id,)).fetchall()
+            a = red_flag_acks.c
+            rows = con.execute(select(a.id, a.json).where(a.patient_id == patient_id).order_by(a.id)).all()
         return [RedFlagAck.model_validate({**json.loads(j), "id": i}) for i, j in rows]
 
     def acknowledge_red_flag(self, patient_id: str, note_id: int, *, by: str, outcome: str, note: str | None = None,
                              at: dt.datetime | None = None) -> RedFlagAck:
         """Record that a therapist dealt with one red-flag note: who, when, what was done. Never changed later."""
+        if os.environ.get("JUPYTERHUB_USER", "").strip():
+            by = self.who  # on the hub: the logged-in therapist, always
         if not by or not by.strip():
             raise WorkspaceError("an acknowledgement needs the name of who acknowledges it (--by); it was empty")
         if outcome not in OUTCOME_LABELS:
@@ -84,21 +89,23 @@ class RedFlagRecords:
         ack = RedFlagAck(note_id=note_id, patient_id=patient_id, by=by.strip(), at=(at or now()).replace(microsecond=0),
                          outcome=outcome, note=(note or "").strip() or None)
         with self._write() as con:
-            row = con.execute("SELECT patient_id FROM red_flag_notes WHERE id = ?", (note_id,)).fetchone()
+            n, a = red_flag_notes.c, red_flag_acks.c
+            row = con.execute(select(n.patient_id).where(n.id == note_id)).first()
             if row is None or row[0] != patient_id:
-                known = [str(r[0]) for r in con.execute(
-                    "SELECT id FROM red_flag_notes WHERE patient_id = ? AND id NOT IN (SELECT note_id FROM red_flag_acks) "
-                    "ORDER BY id", (patient_id,))]
+                known = [str(i) for i in con.execute(
+                    select(n.id).where(n.patient_id == patient_id, n.id.not_in(select(a.note_id))).order_by(n.id)
+                ).scalars()]
                 raise UnknownId(f"patient '{patient_id}' has no red flag number {note_id}; "
                                 + (f"the open ones are: {', '.join(known)}" if known else "none is open"))
-            done = con.execute("SELECT json FROM red_flag_acks WHERE note_id = ?", (note_id,)).fetchone()
+            done = con.execute(select(a.json).where(a.note_id == note_id)).first()
             if done is not None:
                 earlier = RedFlagAck.model_validate_json(done[0])
                 raise WorkspaceError(f"red flag {note_id} of patient '{patient_id}' was already acknowledged by "
                                      f"{earlier.by} on {earlier.at:%d.%m.%Y %H:%M}; acknowledgements are never changed")
-            cur = con.execute("INSERT INTO red_flag_acks (note_id, patient_id, json) VALUES (?, ?, ?)",
-                              (note_id, patient_id, ack.model_dump_json(exclude={"id"})))
-            ack = ack.model_copy(update={"id": cur.lastrowid})
+            new_id = con.execute(insert(red_flag_acks).values(
+                note_id=note_id, patient_id=patient_id, json=ack.model_dump_json(exclude={"id"}))
+            ).inserted_primary_key[0]
+            ack = ack.model_copy(update={"id": new_id})
             insert_event(con, "red-flag-acknowledged", patient_id,
                          f"red flag {note_id}: {OUTCOME_LABELS[outcome]}" + (f"; {ack.note}" if ack.note else ""),
                          ack.by, ack.at)
@@ -125,9 +132,10 @@ class RedFlagRecords:
     def check_answers(self, patient_id: str, plan_id: str | None = None) -> list[CheckAnswer]:
         """Every weekly red-flag check answer imported for a patient, in import order."""
         self.patient(patient_id)
-        sql, args = "SELECT json FROM check_answers WHERE patient_id = ?", (patient_id,)
+        c = check_answers.c
+        query = select(c.json).where(c.patient_id == patient_id)
         if plan_id is not None:
-            sql, args = sql + " AND plan_id = ?", args + (plan_id,)
+            query = query.where(c.plan_id == plan_id)
         with self._read() as con:
-            rows = con.execute(sql + " ORDER BY id", args).fetchall()
+            rows = con.execute(query.order_by(c.id)).all()
         return [CheckAnswer.model_validate_json(r[0]) for r in rows]

@@ -1,158 +1,200 @@
-"""The tables of workspace.sqlite and the steps that bring an older workspace up to date."""
+"""The tables of a workspace database (SQLAlchemy Core), and bringing an older one up to date (Alembic).
+
+The same tables live in SQLite (workspace.sqlite in the folder) and in a clinic's PostgreSQL. Every change of
+the tables is an Alembic migration in physio/store/migrations/versions/, run when a workspace opens; a
+workspace made before the migrations existed (schema 1 to 4, made by sqlite3 directly) is brought up to date
+by the first of them, which creates only what such a workspace lacks.
+"""
 
 from __future__ import annotations
 
-import sqlite3
+from pathlib import Path
+
+from sqlalchemy import (CheckConstraint, Column, ForeignKey, Integer, LargeBinary, MetaData, Table, Text,
+                        UniqueConstraint, inspect, select)
+from sqlalchemy.engine import Connection
 
 DB_NAME = "workspace.sqlite"
 ORIGINALS = "originals"
-SCHEMA_VERSION = 4
+#: The number kept in meta.schema_version: 5 since the tables are Alembic's (4 was the last sqlite3 one).
+SCHEMA_VERSION = 5
+#: The newest migration this physio knows (its file in migrations/versions/); a test keeps it true.
+HEAD_REVISION = "0002_clinic_server"
+MIGRATIONS = Path(__file__).with_name("migrations")
 
-_TABLES = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS patients (
-    id TEXT PRIMARY KEY,
-    json TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS patient_history (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    patient_id TEXT NOT NULL,
-    json TEXT NOT NULL,
-    replaced_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS plans (
-    plan_id TEXT NOT NULL,
-    version INTEGER NOT NULL CHECK (version >= 1),
-    patient_id TEXT NOT NULL REFERENCES patients(id),
-    json TEXT NOT NULL,
-    issued_by TEXT NOT NULL,
-    issued_at TEXT NOT NULL,
-    UNIQUE (plan_id, version)
-);
-CREATE TABLE IF NOT EXISTS imports (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    patient_id TEXT NOT NULL REFERENCES patients(id),
-    plan_id TEXT NOT NULL,
-    plan_version INTEGER NOT NULL,
-    -- the name the file had, cleaned (never used as a path), the kept copy is `original`
-    filename TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    -- originals/<sha256><ext>: a name the workspace makes
-    original TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    added INTEGER NOT NULL,
-    replaced INTEGER NOT NULL,
-    rejected INTEGER NOT NULL,
-    UNIQUE (patient_id, sha256)
-);
-CREATE TABLE IF NOT EXISTS log_entries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    import_id INTEGER NOT NULL REFERENCES imports(id),
-    patient_id TEXT NOT NULL,
-    plan_id TEXT NOT NULL,
-    plan_version INTEGER NOT NULL,
-    date TEXT NOT NULL,
-    session INTEGER NOT NULL,
-    exercise_id TEXT NOT NULL,
-    json TEXT NOT NULL,
-    -- the import whose corrected entry replaced this one (NULL while it is the current entry)
-    replaced_by INTEGER REFERENCES imports(id)
-);
-CREATE INDEX IF NOT EXISTS log_entries_patient ON log_entries (patient_id, plan_id);
-CREATE TABLE IF NOT EXISTS rejections (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    import_id INTEGER NOT NULL REFERENCES imports(id),
-    patient_id TEXT NOT NULL,
-    json TEXT NOT NULL
-);
--- who did what and when, one row per write (append-only)
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    who TEXT NOT NULL,
-    action TEXT NOT NULL,
-    patient_id TEXT,
-    detail TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_patient ON audit (patient_id, id);
-"""
+metadata = MetaData()
 
-#: Version 3: red flags found in returned logs, weekly red-flag check answers, acknowledgements (append-only).
-_RED_FLAG_TABLES = """
-CREATE TABLE IF NOT EXISTS red_flag_notes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    import_id INTEGER NOT NULL REFERENCES imports(id),
-    patient_id TEXT NOT NULL,
-    plan_id TEXT NOT NULL,
-    level TEXT NOT NULL,
-    date TEXT,
-    -- what makes two notes the same (an identical row in a corrected re-send is not a new red flag)
-    same_key TEXT NOT NULL,
-    json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS red_flag_notes_patient ON red_flag_notes (patient_id, same_key);
-CREATE TABLE IF NOT EXISTS red_flag_acks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    note_id INTEGER NOT NULL UNIQUE REFERENCES red_flag_notes(id),
-    patient_id TEXT NOT NULL,
-    json TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS check_answers (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    import_id INTEGER NOT NULL REFERENCES imports(id),
-    patient_id TEXT NOT NULL,
-    plan_id TEXT NOT NULL,
-    json TEXT NOT NULL
-);
-"""
+meta = Table("meta", metadata, Column("key", Text, primary_key=True), Column("value", Text, nullable=False))
 
-#: Version 2: the current entry of a session is unique per patient and plan (version 1 keyed it by plan only).
-_CURRENT_INDEX = """
-DROP INDEX IF EXISTS log_entries_current;
-CREATE UNIQUE INDEX IF NOT EXISTS log_entries_current_v2
-    ON log_entries (patient_id, plan_id, date, session, exercise_id) WHERE replaced_by IS NULL;
-"""
+patients = Table(
+    "patients", metadata,
+    Column("id", Text, primary_key=True),
+    Column("json", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
 
-#: Version 4: outcome-measure results (append-only: a correction is a new row, both kept).
-_MEASURE_TABLES = """
-CREATE TABLE IF NOT EXISTS measure_results (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    patient_id TEXT NOT NULL REFERENCES patients(id),
-    measure_id TEXT NOT NULL,
-    date TEXT NOT NULL,
-    -- the answers as typed and their score
-    json TEXT NOT NULL,
-    recorded_by TEXT NOT NULL,
-    recorded_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS measure_results_patient ON measure_results (patient_id, date);
-"""
+patient_history = Table(
+    "patient_history", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Text, nullable=False),
+    Column("json", Text, nullable=False),
+    Column("replaced_at", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+plans = Table(
+    "plans", metadata,
+    Column("plan_id", Text, nullable=False),
+    Column("version", Integer, CheckConstraint("version >= 1"), nullable=False),
+    Column("patient_id", Text, ForeignKey("patients.id"), nullable=False),
+    Column("json", Text, nullable=False),
+    Column("issued_by", Text, nullable=False),
+    Column("issued_at", Text, nullable=False),
+    UniqueConstraint("plan_id", "version"),
+)
+
+imports = Table(
+    "imports", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Text, ForeignKey("patients.id"), nullable=False),
+    Column("plan_id", Text, nullable=False),
+    Column("plan_version", Integer, nullable=False),
+    # the name the file had, cleaned (never used as a path); the kept copy is `original`
+    Column("filename", Text, nullable=False),
+    Column("sha256", Text, nullable=False),
+    # originals/<sha256><ext>: a name the workspace makes
+    Column("original", Text, nullable=False),
+    Column("imported_at", Text, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("replaced", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    UniqueConstraint("patient_id", "sha256"),
+    sqlite_autoincrement=True,
+)
+
+log_entries = Table(
+    "log_entries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Column("patient_id", Text, nullable=False),
+    Column("plan_id", Text, nullable=False),
+    Column("plan_version", Integer, nullable=False),
+    Column("date", Text, nullable=False),
+    Column("session", Integer, nullable=False),
+    Column("exercise_id", Text, nullable=False),
+    Column("json", Text, nullable=False),
+    # the import whose corrected entry replaced this one (NULL while it is the current entry)
+    Column("replaced_by", Integer, ForeignKey("imports.id")),
+    sqlite_autoincrement=True,
+)
+
+rejections = Table(
+    "rejections", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Column("patient_id", Text, nullable=False),
+    Column("json", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+#: who did what and when, one row per write (append-only)
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", Text, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("patient_id", Text),
+    Column("detail", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+red_flag_notes = Table(
+    "red_flag_notes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Column("patient_id", Text, nullable=False),
+    Column("plan_id", Text, nullable=False),
+    Column("level", Text, nullable=False),
+    Column("date", Text),
+    # what makes two notes the same (an identical row in a corrected re-send is not a new red flag)
+    Column("same_key", Text, nullable=False),
+    Column("json", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+red_flag_acks = Table(
+    "red_flag_acks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("note_id", Integer, ForeignKey("red_flag_notes.id"), nullable=False, unique=True),
+    Column("patient_id", Text, nullable=False),
+    Column("json", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+check_answers = Table(
+    "check_answers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Column("patient_id", Text, nullable=False),
+    Column("plan_id", Text, nullable=False),
+    Column("json", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+measure_results = Table(
+    "measure_results", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Text, ForeignKey("patients.id"), nullable=False),
+    Column("measure_id", Text, nullable=False),
+    Column("date", Text, nullable=False),
+    # the answers as typed and their score
+    Column("json", Text, nullable=False),
+    Column("recorded_by", Text, nullable=False),
+    Column("recorded_at", Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+#: Kept originals when the workspace has no folder for them (a clinic's server database): name -> bytes.
+original_files = Table(
+    "original_files", metadata,
+    Column("name", Text, primary_key=True),
+    Column("sha256", Text, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+)
+
+#: The clinic's staff: a login (the hub's user name) -> the name written on plans and in the trail, and a role.
+staff = Table(
+    "staff", metadata,
+    Column("login", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("role", Text, CheckConstraint("role IN ('lead', 'therapist')"), nullable=False),
+)
+
+#: The tables holding the clinic's records, parents before children (the order a copy inserts them).
+RECORD_TABLES = (meta, patients, patient_history, plans, imports, log_entries, rejections, audit, red_flag_notes,
+                 red_flag_acks, check_answers, measure_results, original_files, staff)
 
 
-def _run(con: sqlite3.Connection, script: str) -> None:
-    for stmt in script.split(";"):
-        if stmt.strip():
-            con.execute(stmt)
+def schema_state(con: Connection) -> tuple[int | None, str | None]:
+    """(meta.schema_version, Alembic revision) of a database; (None, None) for one without our tables."""
+    names = set(inspect(con).get_table_names())
+    if "meta" not in names:
+        return None, None
+    row = con.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    version = int(row[0]) if row else None
+    revision = None
+    if "alembic_version" in names:
+        revision = con.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return version, revision
 
 
-def schema_version(con: sqlite3.Connection) -> int | None:
-    """The workspace's schema version, or None for a database without our tables (a new, empty one)."""
-    has_meta = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
-    if not has_meta:
-        return None
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else None
+def upgrade(con: Connection) -> None:
+    """Inside a write transaction: run every migration this workspace lacks (all of them for a new one)."""
+    from alembic import command
+    from alembic.config import Config
 
-
-def create_or_migrate(con: sqlite3.Connection) -> None:
-    """Inside a write transaction: make the tables, or add what an older version lacks."""
-    _run(con, _TABLES)
-    _run(con, _CURRENT_INDEX)
-    _run(con, _RED_FLAG_TABLES)
-    _run(con, _MEASURE_TABLES)
-    con.execute(
-        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (str(SCHEMA_VERSION),),
-    )
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = con
+    command.upgrade(cfg, "head")

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
+
 from .._atomic import recover_folder
 from ..errors import WorkspaceError
+from ._schema import imports
 
 
 class Tidy:
@@ -26,11 +29,13 @@ class Tidy:
         export = self.folder / "export"  # type: ignore[attr-defined]
         if export.is_dir():
             removed += recover_folder(export)
+        if self.originals_in_database:  # type: ignore[attr-defined]  # kept in the database: nothing left over
+            return removed
         if not self._originals_leftovers(self._referenced()):
             return removed
         try:
             with self._write(wait=False) as con:  # type: ignore[attr-defined]
-                referenced = {Path(r[0]).name for r in con.execute("SELECT original FROM imports")}
+                referenced = {Path(o).name for o in con.execute(select(imports.c.original)).scalars()}
                 for f in self._originals_leftovers(referenced):
                     f.unlink(missing_ok=True)
                     removed.append(f"{f.parent.name}/{f.name}")
@@ -40,7 +45,7 @@ class Tidy:
 
     def _referenced(self) -> set[str]:
         with self._read() as con:  # type: ignore[attr-defined]
-            return {Path(r[0]).name for r in con.execute("SELECT original FROM imports")}
+            return {Path(o).name for o in con.execute(select(imports.c.original)).scalars()}
 
     def _originals_leftovers(self, referenced: set[str]) -> list[Path]:
         folder: Path = self.originals  # type: ignore[attr-defined]

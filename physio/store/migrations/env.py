@@ -1,0 +1,9 @@
+"""Alembic's entry point: physio runs migrations on a connection it already holds inside a write transaction."""
+
+from alembic import context
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=None,
+                  render_as_batch=connection.dialect.name == "sqlite")
+with context.begin_transaction():
+    context.run_migrations()
