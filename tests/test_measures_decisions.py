@@ -135,3 +135,20 @@ def test_a_specialist_referral_from_the_measures_sorts_after_red_flags_in_the_cl
     p006 = df[df.patient_id == "P006"].iloc[0]
     assert p006.recommendation == "refer" and not isinstance(p006.level, str)  # no red-flag level
     assert "Refer to a specialist: Cobb rose" in p006.reasons and p006.priority > rows.iloc[0].priority
+
+
+def test_the_apps_review_uses_the_outcome_measures_and_writes_them_in_its_report(example_workspace, library):
+    """L1, O1: leg pain 3 → 6 → review, not advance, in the app's log review (LogReview), with reason and source;
+    its adherence report carries the outcome chart and table; no next version is offered."""
+    from physio.ui import LogReview
+
+    physio(example_workspace, "measures", "record", "P001", "nprs-leg", "3", "--date", "2026-09-07")
+    physio(example_workspace, "measures", "record", "P001", "nprs-leg", "6", "--date", "2026-09-14")
+    lr = LogReview(Workspace(example_workspace), library)
+    lr.patient.value = "P001"
+    assert lr.recommendation.action == "review" and lr.next_button.disabled
+    assert "NPRS leg rose from 3 on 07.09.2026 to 6 on 14.09.2026" in lr.recommendation_view.value
+    assert "[L1, O1: " in lr.recommendation_view.value
+    path = lr.write_report()
+    text = pdf_text(path)
+    assert "Outcome measures" in text and "Numeric Pain Rating Scale, leg pain (higher is worse)" in text
