@@ -64,7 +64,7 @@ def pg_server():
     server = PgServer(folder)
     try:
         server.admin(f"CREATE DATABASE {TEMPLATE}")
-        Workspace(tempfile.mkdtemp(prefix="physio-pg-ws-"), database_url=server.address(TEMPLATE))  # migrates
+        Workspace(folder / "exports", database_url=server.address(TEMPLATE))  # migrates (no folder is made)
         dispose_server_engines()  # a template must have no open connections to be copied
         yield server
     finally:
