@@ -10,6 +10,7 @@ from adherence_helpers import make_plan
 from physio.errors import UnknownId, WorkspaceError
 from physio.importing import import_log
 from physio.models import Patient
+from physio.store import Workspace
 from physio.patient_record import PatientInputError, patient_from_fields
 from workspace_helpers import filled_bytes, two_patients
 
@@ -128,3 +129,20 @@ def test_a_clearance_for_a_contraindication_not_noted_is_named_at_the_clearances
 def test_the_model_itself_refuses_a_birth_year_in_the_future():
     with pytest.raises(ValidationError, match="in the future"):
         Patient(id="P7", name="Eva", birth_year=2027, therapist="T")
+
+
+def test_a_patient_with_an_open_red_flag_is_not_archived_until_each_is_acknowledged(example_workspace, tmp_path):
+    ws = Workspace(example_workspace)
+    csv = tmp_path / "diary.csv"
+    csv.write_text("Date;Exercise;Done;Pain after;Notes\n07.09.2026;Lying face down;yes;2;my bum feels numb\n",
+                   encoding="utf-8")
+    import_log(ws, "P001", csv, plan_id=ws.current_plan("P001").id)
+    flags = ws.open_red_flags("P001")
+    assert flags
+    with pytest.raises(WorkspaceError, match=r"open red flag\(s\); acknowledge each first .*nothing was archived"):
+        ws.archive_patient("P001", reason="moved away")
+    assert not ws.is_archived("P001")
+    for note in flags:
+        ws.acknowledge_red_flag("P001", note.id, by="Anna Berg", outcome="referred")
+    ws.archive_patient("P001", reason="moved away")
+    assert ws.is_archived("P001")

@@ -59,6 +59,12 @@ class Patients:
         if not reason or not reason.strip():
             raise WorkspaceError(f"give the reason for archiving patient '{patient_id}' (e.g. \"treatment finished\")")
         patient = self.patient(patient_id)
+        flags = self.open_red_flags(patient_id)  # type: ignore[attr-defined]  # physio.store._redflags
+        if flags:  # an archived patient leaves the clinic overview: an open red flag must not leave with them
+            raise WorkspaceError(
+                f"patient '{patient_id}' has {len(flags)} open red flag(s); acknowledge each first "
+                f"(physio redflags {patient_id}), then archive; nothing was archived"
+            )
         with self._write() as con:  # type: ignore[attr-defined]
             since = self._archived_event(con, patient_id)
             if since is not None:
