@@ -19,7 +19,7 @@ __all__ = ["add_patients_commands"]
 
 #: The scalar fields an option sets: option name → field.
 _SCALARS = {"id": "id", "name": "name", "birth_year": "birth_year", "sex": "sex", "language": "language",
-            "therapist": "therapist", "time_zone": "time_zone", "notes": "notes"}
+            "therapist": "therapist", "time_zone": "time_zone", "notes": "notes", "larger_print": "larger_print"}
 #: The list fields an option fills (repeat the option for each item): option name → field.
 _LISTS = {"condition": "conditions", "contraindication": "contraindications", "red_flag": "red_flags",
           "clearance": "clearances", "psfs": "psfs_activities"}
@@ -264,6 +264,8 @@ def _record_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--psfs", action="append", default=None, metavar="ACTIVITY",
                    help="an activity the patient finds hard (PSFS), in the patient's words; up to 5")
     g.add_argument("--notes", default=None)
+    g.add_argument("--larger-print", dest="larger_print", action=argparse.BooleanOptionalAction, default=None,
+                   help="the handout in larger print (14 pt and more); --no-larger-print: normal print")
     parser.add_argument("--by", default=None, metavar="NAME", help="who records this (default: $PHYSIO_USER)")
 
 

@@ -330,3 +330,11 @@ def test_double_clicks_on_add_archive_and_bring_back_do_each_thing_once(ws):
     assert form.messages.kind == "ok" and "back in the patient list" in form.messages.text
     actions = [e.action for e in ws.history("P201")]
     assert actions.count("patient-archived") == 1 and actions.count("patient-brought-back") == 1
+
+
+def test_the_workspace_line_uses_the_clinics_name_from_its_profile(ws):
+    from physio.models import ClinicProfile
+    from physio.ui._base import workspace_line
+
+    ws.set_clinic_profile(ClinicProfile(name="Clinic Nord", phone="+49 30 1234567"), by="Anna Berg")
+    assert workspace_line(ws) == f"Workspace: Clinic Nord ({ws.folder.resolve()}) — no patients yet"

@@ -276,3 +276,11 @@ def test_the_example_workspace_says_it_is_the_example(example_workspace):
 
     line = workspace_line(Workspace(example_workspace))
     assert line.startswith("Workspace: the example, with fictional patients only (") and "6 patients" in line
+
+
+def test_larger_print_is_set_and_unset_on_the_command_line(ws):
+    physio(ws, "patients", "add", "--id", "P110", "--name", "Eva", "--birth-year", "1941", "--therapist", "Anna Berg",
+           "--larger-print")
+    assert Workspace(ws).patient("P110").larger_print is True
+    done = physio(ws, "patients", "edit", "P110", "--no-larger-print")
+    assert "larger print: yes → no" in done.stdout and Workspace(ws).patient("P110").larger_print is False
