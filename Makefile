@@ -41,9 +41,11 @@ endif
 run: workspace
 	PHYSIO_WORKSPACE="$(WS)" $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks
 
-## The notebooks as a web app (Voilà) for therapists who never want to see code.
+## The app (notebooks/00_physio_app.ipynb) with Voilà, for therapists who never want to see code. voila.json in
+## this folder: a pre-heated kernel, kernels of closed or abandoned pages shut or culled, 127.0.0.1 only.
 app: workspace
-	PHYSIO_WORKSPACE="$(WS)" $(BIN)/voila --no-browser notebooks/
+	PHYSIO_WORKSPACE="$(WS)" $(BIN)/voila --no-browser --Voila.config_file_paths="$(CURDIR)" \
+		notebooks/00_physio_app.ipynb
 
 ## JupyterHub for a clinic: therapists' own logins, the app and JupyterLab, one clinic database
 ## (PHYSIO_DATABASE_URL; without it a trial database in .hub/pg). See README, "A clinic on one server".

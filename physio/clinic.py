@@ -19,11 +19,23 @@ from .progression import Recommendation, phase_began, recommend
 from .redflag_view import OpenFlag, open_flags, with_open_flags
 
 COLUMNS = ["patient_id", "patient", "plan", "phase", "as_of", "adherence", "duration_adherence", "last_week_pain",
-           "pain_trend", "flags", "recommendation", "level", "red_flags", "reasons"]
+           "pain_trend", "flags", "recommendation", "level", "red_flags", "reasons", "last_log", "note",
+           "protocol", "version"]
 
 #: The order of urgency, used by the `priority` column: refer first (by its level: emergency, urgent, review).
 PRIORITY = {"refer": 0, "review": 1, "step_back": 2, "hold": 3, "advance": 4}
 _LEVEL_PRIORITY = {"emergency": 0, "urgent": 1, "review": 2}
+
+
+def no_log_note(plan: Plan, summary: AdherenceSummary) -> str | None:
+    """What to say instead of figures when this plan version has no logged session yet (None when it has one).
+
+    Right after a next version the new version has nothing logged: saying so beats an empty percentage."""
+    if summary.as_of is not None:
+        return None
+    if plan.version and plan.version > 1 and plan.issued_at is not None:
+        return f"no log since version {plan.version} issued on {plan.issued_at:%d.%m.%Y}"
+    return "no log received yet"
 
 
 def _trend(summary) -> str:
@@ -79,9 +91,12 @@ def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) ->
     """
     rows = []
     for patient in workspace.patients():
+        imports = workspace.imports(patient.id)
         for plan in workspace.plans_for(patient.id):
             reviewed = review_plan(workspace, plan, library=library, as_of=as_of)
             summary, rec = reviewed.summary, reviewed.recommendation
+            note = no_log_note(plan, summary)
+            received = [i.imported_at for i in imports if i.plan_id == plan.id]
             rows.append({
                 "patient_id": patient.id,
                 "patient": patient.name,
@@ -91,18 +106,27 @@ def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) ->
                 "adherence": summary.adherence,
                 "duration_adherence": summary.duration_adherence,
                 "last_week_pain": summary.last_week_pain,
-                "pain_trend": _trend(summary),
+                "pain_trend": note or _trend(summary),
                 "flags": len(summary.flags),
                 "recommendation": rec.action,
                 "level": rec.level,
                 "red_flags": _red_flag_summary(reviewed.red_flags),
                 "reasons": " ".join(rec.reasons),
+                "last_log": max(received, key=_comparable) if received else None,
+                "note": note,
+                "protocol": plan.protocol_title,
+                "version": plan.version,
                 # a referral without a red-flag level (outcome measures: a specialist) comes after urgent ones
                 "priority": PRIORITY[rec.action] * 3 + _LEVEL_PRIORITY.get(rec.level or "review", 0),
             })
     df = pd.DataFrame(rows, columns=[*COLUMNS, "priority"])
     return df.sort_values(["priority", "adherence", "patient_id"], na_position="first", kind="stable") \
         .reset_index(drop=True)
+
+
+def _comparable(moment: dt.datetime) -> dt.datetime:
+    """Import times of older workspaces carry no time zone (local time), newer ones do: compare them as local."""
+    return moment.astimezone()
 
 
 def _phase_began(workspace, plan: Plan) -> dt.date:

@@ -265,7 +265,7 @@ def test_export_into_an_unwritable_place_is_a_message_not_a_crash(builder, works
 
 def test_empty_workspace_says_how_to_fill_it(tmp_path, library):
     b = PlanBuilder(Workspace(tmp_path / "empty"), library, today=START)
-    assert b.messages.kind == "warn" and "make workspace" in b.messages.text
+    assert b.messages.kind == "warn" and "no patients" in b.messages.text and "New patient" in b.messages.text
 
 
 # ---------------------------------------------------------------- LogReview

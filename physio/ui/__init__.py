@@ -4,10 +4,11 @@ Each widget has `.widget` (what a notebook displays) and plain methods that test
 raise into the kernel: errors appear as a clear message inside the widget.
 """
 
+from .app import PhysioApp
 from .clinic import ClinicOverview
 from .intake import IntakeForm
 from .log_review import LogReview
 from .plan_builder import PlanBuilder
 from .protocols import ProtocolBrowser
 
-__all__ = ["ClinicOverview", "IntakeForm", "LogReview", "PlanBuilder", "ProtocolBrowser"]
+__all__ = ["ClinicOverview", "IntakeForm", "LogReview", "PhysioApp", "PlanBuilder", "ProtocolBrowser"]

@@ -172,12 +172,13 @@ def dropdown(description: str, options: list, *, width: str = "320px", **kw) -> 
 EXPORT_FOLDER = "export"
 
 
-def download_link(path: Path, mime: str, label: str) -> str:
+def download_link(path: Path, mime: str, label: str, *, auto: bool = False) -> str:
     """A link that downloads the file itself; works in JupyterLab and in Voilà, where the workspace
-    folder is not served."""
+    folder is not served. auto: started by `auto_download_html` right after the export."""
     data = base64.b64encode(path.read_bytes()).decode("ascii")
+    mark = " data-physio-auto='1'" if auto else ""
     return (
-        f"<a download='{esc(path.name)}' href='data:{mime};base64,{data}' "
+        f"<a download='{esc(path.name)}' href='data:{mime};base64,{data}'{mark} "
         f"style='margin-right:18px;font-weight:600'>⬇ {esc(label)}</a>"
     )
 
@@ -191,3 +192,32 @@ def audit_html(events: list) -> str:
     rows = [[f"{e.at:%d.%m.%Y %H:%M}", e.who, ACTIONS.get(e.action, e.action), e.detail] for e in reversed(events)]
     return ("<div class='physio-title' style='font-size:1.1em'>History of this patient</div>"
             + table_html(["When", "Who", "What", "Details"], rows))
+
+
+#: A 1×1 transparent GIF: its onload starts the downloads of an export (see `auto_download_html`).
+_PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+def auto_download_html(token: str) -> str:
+    """Start the downloads of the links marked `data-physio-auto` in the same box, once per export `token`.
+
+    The export button writes the files in the kernel; this starts them in the browser so the therapist
+    has the files in hand after one click. Each token runs once per browser page, so showing the box again
+    (another tab, another view) never downloads twice; the links stay for another download."""
+    js = (f"var k='physio-dl-{esc(token)}';if(window[k])return;window[k]=1;"
+          "var box=this.closest('.physio-card');if(!box)return;"
+          "box.querySelectorAll('a[data-physio-auto]').forEach(function(a,i){setTimeout(function(){a.click()},300*i)});")
+    return f'<img src="{_PIXEL}" alt="" style="display:none" onload="(function(){{{js}}}).call(this)">'
+
+
+def citations_html(library, *texts: str) -> str:
+    """'Sources:' and the full citation of every source key (protocols/sources.yaml) the texts cite, e.g. [MI1: …]."""
+    keys: list[str] = []
+    for text in texts:
+        for key in re.findall(r"\b([A-Za-z]{1,3}\d{1,2}|article|evidence)\b", text or ""):
+            if key in library.sources and key not in keys:
+                keys.append(key)
+    if not keys:
+        return ""
+    items = "".join(f"<li><b>{esc(k)}</b>: {esc(library.sources[k])}</li>" for k in keys)
+    return f"<div class='physio-source'>Sources:<ul style='margin:2px 0'>{items}</ul></div>"

@@ -109,7 +109,7 @@ class ClinicOverview:
         out = []
         for r in self.shown.itertuples(index=False):
             if r.plan == NO_PLAN:
-                out.append([b.esc(f"{r.patient} ({r.patient_id})"), NO_PLAN, "", "", "", "", "", ""])
+                out.append([b.esc(r.patient), NO_PLAN, "", "", "", "", "", ""])
                 continue
             pain = "" if pd.isna(r.last_week_pain) else f"{r.last_week_pain:.1f}"
             label = ACTION_LABELS[r.recommendation]
@@ -119,7 +119,8 @@ class ClinicOverview:
                      "</div>") if isinstance(r.red_flags, str) and r.red_flags and isinstance(r.level, str) else ""
             step = (f"<div class='physio-action-{b.esc(r.recommendation)}'>{b.esc(label)}"
                     f"</div>{flags}<div class='physio-reasons'>{b.esc(r.reasons)}</div>")
-            out.append([b.esc(f"{r.patient} ({r.patient_id})"), b.esc(r.plan), b.esc(r.phase), pct(r.adherence),
+            adherence = "–" if pd.isna(r.adherence) else pct(r.adherence)  # no session scheduled or logged yet
+            out.append([b.esc(r.patient), b.esc(f"{r.protocol}, version {r.version}"), b.esc(r.phase), adherence,
                         pain, b.esc(r.pain_trend), r.flags or "", step])
         self.table.value = b.table_html(
             ["Patient", "Plan", "Phase", "Adherence", "Pain (last week)", "Pain trend", "Flags", "Next step and why"],

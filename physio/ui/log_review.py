@@ -27,6 +27,7 @@ from ..progression import Recommendation, recommend
 from ..redflag_view import with_open_flags
 from ..store import Workspace, clean_filename
 from . import _base as b
+from . import _exports
 from ._redflags import RedFlagPanel
 
 NOT_IN_FILE = ""
@@ -52,7 +53,10 @@ def _days(n: int) -> str:
 class LogReview:
     """Import a returned log and decide the next step. `.widget` is what a notebook displays."""
 
-    def __init__(self, workspace: Workspace | str | Path | None = None, library: Library | None = None) -> None:
+    def __init__(self, workspace: Workspace | str | Path | None = None, library: Library | None = None, *,
+                 patient_id: str | None = None) -> None:
+        """patient_id: review this patient only (the patient's page); the patient choice is then hidden and
+        `show_patient` moves the review to another patient."""
         self.workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
         self.library = library or default_library()
         self.messages = b.Messages()
@@ -64,10 +68,17 @@ class LogReview:
         self.plan: Plan | None = None
         self.recommendation: Recommendation | None = None
         self.next_plan: Plan | None = None
+        #: The patient the loaded file was chosen for: the import goes to this patient or nowhere.
+        self.loaded_for: str | None = None
+        #: True while an import, an export or a next version runs: a second click does nothing.
+        self._busy = False
 
         patients = self.workspace.patients()
-        self.patient = b.dropdown("Patient", [(f"{p.name} ({p.id})", p.id) for p in patients], width="420px")
-        self.upload = w.FileUpload(accept=".xlsx,.csv", multiple=False, description="Choose file")
+        self.patient = b.dropdown("Patient", [(p.name, p.id) for p in patients], width="420px")
+        if patient_id is not None:
+            self.patient.layout.display = "none"  # the page says whose log this is
+        self.upload = self._new_upload()
+        self.upload_box = w.HBox([self.upload])
         self.file_info = w.HTML()
         self.mapping_fields: dict[str, w.Dropdown] = {
             f: b.dropdown(FIELD_HEADER[f], [("(not in the file)", NOT_IN_FILE)], width="420px") for f in FIELDS
@@ -78,7 +89,8 @@ class LogReview:
             + list(self.mapping_fields.values()),
             layout=w.Layout(display="none"),
         )
-        self.import_button = w.Button(description="Import", icon="upload", button_style="primary", disabled=True)
+        self.import_button = w.Button(description="Import", icon="upload", button_style="primary", disabled=True,
+                                      tooltip="store the rows of the chosen file for this patient")
         self.history_view = w.HTML()
         #: Who did what for this patient, and when (the workspace's audit trail).
         self.audit_view = w.HTML()
@@ -105,15 +117,20 @@ class LogReview:
         self.report_button = w.Button(description="Adherence report (PDF)", icon="file", layout=w.Layout(width="240px"),
                                       disabled=True)
         self.report_links = w.HTML()
+        #: After a next version: its handout and log, exported here without leaving the page.
+        self.export_next_button = w.Button(description="Export PDF + Excel", icon="file", button_style="success",
+                                           tooltip="write the new version's handout and log and download them",
+                                           layout=w.Layout(width="200px", display="none"))
+        self.next_links = w.HTML()
         #: The patient's open red flags (emergencies first) and the form to acknowledge one, at the top.
         self.red_flags = RedFlagPanel(self.workspace, self.messages, on_change=lambda: self.analyse())
         self._quiet = False
 
         self.patient.observe(self._on_patient, names="value")
-        self.upload.observe(self._on_upload, names="value")
         self.import_button.on_click(lambda _: self.import_file())
         self.next_button.on_click(lambda _: self.create_next_version())
         self.report_button.on_click(lambda _: self.write_report())
+        self.export_next_button.on_click(lambda _: self.export_next())
         self.cutoff.observe(self._on_cutoff, names="value")
         self.charts.observe(self._on_tab, names="selected_index")
 
@@ -121,7 +138,7 @@ class LogReview:
             [
                 b.style(),
                 self.patient,
-                w.HBox([self.upload, self.import_button]),
+                w.HBox([self.upload_box, self.import_button]),
                 self.file_info,
                 self.mapping_box,
                 self.messages.widget,
@@ -130,19 +147,24 @@ class LogReview:
                 self.history_view,
                 self.summary_view,
                 self.charts,
-                w.HBox([self.cutoff, self.cutoff_note]),
+                w.HBox([self.cutoff, self.cutoff_note], layout=w.Layout(flex_flow="row wrap")),
                 self.recommendation_view,
-                w.HBox([self.next_button, self.report_button]),
+                w.HBox([self.next_button, self.export_next_button, self.report_button],
+                       layout=w.Layout(flex_flow="row wrap")),
+                self.next_links,
                 self.report_links,
                 self.audit_view,
                 self.log,
             ]
         )
         if not patients:
-            self.messages.show("warn", f"There are no patients in the workspace {self.workspace.folder}; "
-                               "build the example workspace with `make workspace`.")
+            self.messages.show("warn", f"There are no patients in the workspace {Path(self.workspace.folder).name} "
+                               "yet. Add one on the patient list of the app (New patient).")
             return
-        self._on_patient()
+        if patient_id is not None:
+            self.show_patient(patient_id)
+        else:
+            self._on_patient()
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -151,14 +173,46 @@ class LogReview:
 
     # ------------------------------------------------------------ choosing
 
+    def show_patient(self, patient_id: str) -> None:
+        """Review this patient (a patient added since the review was made is added to the choice)."""
+        if patient_id not in [v for _, v in self.patient.options]:
+            self.patient.options = [(p.name, p.id) for p in self.workspace.patients()]
+        if self.patient.value == patient_id:
+            self._on_patient()
+        else:
+            self.patient.value = patient_id
+
+    @staticmethod
+    def _new_upload() -> w.FileUpload:
+        return w.FileUpload(accept=".xlsx,.xls,.csv", multiple=False, description="Choose file",
+                            layout=w.Layout(width="160px"))
+
+    def forget_file(self) -> None:
+        """Drop the loaded file and put a fresh upload button in place: a file chosen for one patient is never
+        imported for another (the old button's file is gone with it)."""
+        self.raw, self.content, self.filename, self.loaded_for = None, None, None, None
+        self.import_button.disabled = True
+        self.mapping_box.layout.display = "none"
+        self.file_info.value = ""
+        old = self.upload
+        self.upload = self._new_upload()
+        self.upload.observe(self._on_upload, names="value")
+        self.upload_box.children = (self.upload,)
+        old.unobserve_all()
+        old.close()
+
     @b.guarded
     def _on_patient(self, change: Any = None) -> None:
+        self.forget_file()
         self.messages.clear()
         self.report_view.value = ""
+        self.next_links.value = ""
         self.analyse()
 
     @b.guarded
     def _on_upload(self, change: Any = None) -> None:
+        if change is not None and change.get("owner") is not self.upload:
+            return  # the button of another patient, replaced meanwhile
         files = self.upload.value
         if not files:
             return
@@ -168,16 +222,16 @@ class LogReview:
     @b.guarded
     def load_file(self, name: str, content: bytes) -> None:
         """Read the file to show what it is and how its columns map; nothing is stored yet."""
-        self.raw, self.content, self.filename = None, None, None
+        self.raw, self.content, self.filename, self.loaded_for = None, None, None, None
         self.import_button.disabled = True
         self.mapping_box.layout.display = "none"
         self.file_info.value = ""
         name = clean_filename(name)  # an upload's name is a label from outside, never a path
         raw = read_log_bytes(content, name)  # a broken or wrong file is refused here, with the reason
         self.raw, self.content, self.filename = raw, content, name
+        self.loaded_for = self.patient.value
         if raw.kind == "workbook":
-            who = f"patient {raw.patient_id}, plan {raw.plan_id} v{raw.plan_version}" if raw.meta else ""
-            self.file_info.value = b.message_html("info", f"{name}: our home-plan workbook ({who}), "
+            self.file_info.value = b.message_html("info", f"{name}: our home-plan workbook{self._whose(raw)}, "
                                                   f"{len(raw.rows)} rows. Press Import.")
         else:
             headers = [h for h in raw.headers if h]
@@ -193,6 +247,16 @@ class LogReview:
         self.import_button.disabled = False
         self.messages.clear()
 
+    def _whose(self, raw: RawLog) -> str:
+        """' of Maria K.'s plan, version 2' for our workbook (the patient's name, never an id)."""
+        if not raw.meta:
+            return ""
+        try:
+            name = self.workspace.patient(raw.patient_id).name
+        except UnknownId:
+            return " of a patient who is not in this workspace"
+        return f" of {name}'s plan, version {raw.plan_version}"
+
     def mapping(self) -> dict[str, str] | None:
         """The column mapping the therapist confirmed (None for our own workbook)."""
         if self.raw is None or self.raw.kind == "workbook":
@@ -203,16 +267,29 @@ class LogReview:
 
     @b.guarded
     def import_file(self) -> ImportReport | None:
-        if self.content is None or self.filename is None:
+        if self._busy:
+            return None  # a second click while importing does nothing
+        if self.content is None or self.filename is None or self.loaded_for is None:
             self.messages.show("info", "Choose the file the patient sent back first.")
             return None
+        if self.loaded_for != self.patient.value:  # cannot happen through the page (the file is dropped), but never
+            self.forget_file()
+            self.messages.show("error", "Nothing was imported: the file was chosen for another patient. Choose the "
+                               "file again for this patient.")
+            return None
+        self._busy = True
         self.import_button.disabled = True
         try:
-            # the upload's name is only a label: the bytes go straight to the store, never to a path built from it
-            report = import_bytes(self.workspace, self.patient.value, self.content, self.filename,
+            # the upload's name is only a label: the bytes go straight to the store, never to a path built from it;
+            # the patient is the one the file was chosen for
+            report = import_bytes(self.workspace, self.loaded_for, self.content, self.filename,
                                   mapping=self.mapping())
+        except Exception:
+            self.import_button.disabled = False  # a refused file may be imported again with another mapping
+            raise
         finally:
-            self.import_button.disabled = False
+            self._busy = False
+        self.forget_file()  # imported: a second click has nothing left to import
         self.report = report
         self.report_view.value = self._report_html(report)
         kind = "info" if report.duplicate else ("warn" if report.rows_rejected else "ok")
@@ -222,10 +299,9 @@ class LogReview:
         self.analyse(report.plan_id, report.plan_version)
         return report
 
-    @staticmethod
-    def _report_html(report: ImportReport) -> str:
+    def _report_html(self, report: ImportReport) -> str:
         flagged = set(report.red_flag_lines())
-        out = b.message_html("info", report.lines()[0], [ln for ln in report.lines()[1:]
+        out = b.message_html("info", self._named(report.lines()[0]), [ln for ln in report.lines()[1:]
                                                          if not ln.startswith("Rejected:") and ln not in flagged])
         if report.rejections:
             rows = [[r.row, r.column or "", r.given or "", r.reason, r.message, r.notes or ""]
@@ -233,6 +309,20 @@ class LogReview:
             out += "<b>Rejected rows</b>" + b.table_html(
                 ["Row", "Column", "Given", "Reason", "What is wrong", "The patient's note on the row"], rows)
         return out
+
+    def _named(self, line: str) -> str:
+        """The importer's first line names the patient and plan by id ('patient P001, plan P001-x v1'): here, in words."""
+        import re
+
+        def plan(m: re.Match) -> str:
+            return f"plan version {m.group(1)}"
+
+        try:
+            patient = self.workspace.patient(self.patient.value)
+            line = line.replace(f"patient {patient.id}", patient.name)
+        except Exception:  # noqa: BLE001 - the line is shown as the importer wrote it
+            return line
+        return re.sub(r"plan \S+ v(\d+)", plan, line)
 
     # ------------------------------------------------------------ analysis
 
@@ -242,6 +332,7 @@ class LogReview:
         pid = self.patient.value
         plan = self.workspace.plan(plan_id, version) if plan_id else self.workspace.current_plan(pid)
         self.plan, self.summary, self.recommendation, self.next_plan = plan, None, None, None
+        self.export_next_button.layout.display = "none"
         self.next_button.disabled = self.report_button.disabled = True
         self.report_links.value = ""
         imports = self.workspace.imports(pid) if pid else []
@@ -269,7 +360,8 @@ class LogReview:
         items.append(f"Longest streak {_days(summary.streak.days)}; longest gap {_days(summary.gap.days)}.")
         items += [f"⚠ {f.message}" for f in summary.flags if f.kind != "red-flag"]
         self.summary_view.value = (
-            f"<div class='physio-title' style='font-size:1.1em'>{b.esc(plan.label)} — {b.esc(plan.phase_name)}</div>"
+            f"<div class='physio-title' style='font-size:1.1em'>{b.esc(plan.protocol_title)}, version {plan.version}"
+            f" — {b.esc(plan.phase_name)}</div>"
             + b.message_html("warn" if summary.flags else "info", summary.headline().rstrip(".") + ".", items)
             + self._weekly_html(summary)
         )
@@ -312,6 +404,7 @@ class LogReview:
             "<div class='physio-title' style='font-size:1.1em'>Recommendation</div>"
             + b.message_html(kind, rec.label, rec.reasons)
             + f"<div class='physio-source'>Judged with an adherence cut-off of {used:.0%} ({whose}).</div>"
+            + b.citations_html(self.library, *rec.reasons, plan.progression.advance.source)
         )
         self.next_button.disabled = rec.action in ("refer", "review") or summary.as_of is None or bool(
             self.red_flags.flags)
@@ -333,8 +426,8 @@ class LogReview:
     def _history_html(imports: list) -> str:
         if not imports:
             return ""
-        rows = [[i.filename, f"{i.imported_at:%d.%m.%Y %H:%M}", i.plan_id, i.added, i.replaced, i.rejected]
-                for i in imports]
+        rows = [[i.filename, f"{i.imported_at:%d.%m.%Y %H:%M}", f"version {i.plan_version}", i.added, i.replaced,
+                 i.rejected] for i in imports]
         return ("<div class='physio-title' style='font-size:1.1em'>Logs imported for this patient</div>"
                 + b.table_html(["File", "Imported", "Plan", "Rows accepted", "Rows replaced", "Rows rejected"], rows))
 
@@ -406,10 +499,11 @@ class LogReview:
         finally:
             self.report_button.disabled = False
         self.report_links.value = (
-            "<div class='physio-card'>" + b.download_link(path, "application/pdf", f"Adherence report — {path.name}")
-            + f"<div class='physio-source'>Saved in {b.esc(folder)}</div></div>"
+            "<div class='physio-card'>" + b.download_link(path, "application/pdf",
+                                                          f"Adherence report — {_exports.whose(plan)}")
+            + "<div class='physio-source'>A copy is kept in the workspace's export folder.</div></div>"
         )
-        self.messages.show("ok", f"Wrote the adherence report {path.name}.")
+        self.messages.show("ok", f"Saved: adherence report for {_exports.whose(plan)}.")
         return path
 
     # ------------------------------------------------------------ the next version
@@ -427,6 +521,9 @@ class LogReview:
         if self.next_plan is not None:
             self.messages.show("info", f"Version {self.next_plan.version} was already created from this review.")
             return self.next_plan
+        if self._busy:
+            return None  # a second click while the version is made does nothing
+        self._busy = True
         self.next_button.disabled = True
         try:
             patient = self.workspace.patient(self.plan.patient.id)
@@ -440,7 +537,30 @@ class LogReview:
         except Exception:
             self.next_button.disabled = False
             raise
+        finally:
+            self._busy = False
         self.next_plan = issued
-        self.messages.show("ok", f"Issued {issued.id} version {issued.version}: {issued.phase_name}, from "
-                           f"{issued.start:%d %b %Y}. Export it from the plan builder.", issued.changes)
+        self.export_next_button.layout.display = ""
+        self.messages.show("ok", f"Issued version {issued.version}: {issued.phase_name}, from "
+                           f"{issued.start:%d %b %Y}. Export its handout and log with the green button.",
+                           issued.changes)
         return issued
+
+    @b.guarded
+    def export_next(self) -> dict[str, Path] | None:
+        """Write the handout and log of the version just made and start their downloads (no new version)."""
+        if self.next_plan is None:
+            self.messages.show("info", "Create the next plan version first.")
+            return None
+        if self._busy:
+            return None
+        self._busy = True
+        self.export_next_button.disabled = True
+        try:
+            files = _exports.write_files(self.workspace, self.next_plan, ("handout", "workbook"), library=self.library)
+        finally:
+            self._busy = False
+            self.export_next_button.disabled = False
+        self.next_links.value = _exports.links_html(self.next_plan, files)
+        self.messages.show("ok", _exports.saved_sentence(self.next_plan, files))
+        return files

@@ -16,10 +16,11 @@ import ipywidgets as w
 from ..errors import LimitExceeded, PhysioError, PlanError
 from ..io.export import export_plan
 from ..library import Library, default_library
-from ..models import AddedExercise, Dose, ExerciseChange, Overrides, Patient, Plan, PlannedExercise, Protocol
+from ..models import PARAM_LABELS, AddedExercise, Dose, ExerciseChange, Overrides, Patient, Plan, PlannedExercise, Protocol
 from ..planning import personalise, screen
 from ..store import Workspace
 from . import _base as b
+from . import _exports
 from ._redflags import RedFlagPanel
 from ._controls import ExerciseRow
 
@@ -42,8 +43,10 @@ class PlanBuilder:
 
     def __init__(
         self, workspace: Workspace | str | Path | None = None, library: Library | None = None, *,
-        today: dt.date | None = None,
+        today: dt.date | None = None, patient_id: str | None = None,
     ) -> None:
+        """patient_id: build this patient's plan only (the patient's page); the patient choice is then hidden and
+        `show_patient` moves the builder to another patient."""
         self.workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
         self.library = library or default_library()
         self.today = today or dt.date.today()
@@ -60,9 +63,13 @@ class PlanBuilder:
         self._issued_from: Plan | None = None
         self.files: tuple[Path, Path] | None = None
         self._quiet = False
+        #: True while an export runs: a second click (a double click) does nothing.
+        self._busy = False
 
         patients = self.workspace.patients()
-        self.patient = b.dropdown("Patient", [(f"{p.name} ({p.id})", p.id) for p in patients], width="420px")
+        self.patient = b.dropdown("Patient", _patient_options(patients), width="420px")
+        if patient_id is not None:
+            self.patient.layout.display = "none"  # the page says whose plan this is
         self.protocol = b.dropdown("Protocol", [(p.title, p.id) for p in self.library.protocols.values()], width="420px")
         self.phase = b.dropdown("Phase", [], width="420px")
         self.start = w.DatePicker(
@@ -90,6 +97,7 @@ class PlanBuilder:
         self.issue_button = w.Button(description="Issue plan", icon="check", button_style="primary",
                                      layout=w.Layout(width="160px"))
         self.export_button = w.Button(description="Export PDF + Excel", icon="file", button_style="success",
+                                      tooltip="issue this plan (if not yet) and download the handout and the log",
                                       layout=w.Layout(width="200px"))
         self.links = w.HTML()
         self._open_formats_widgets()
@@ -117,8 +125,9 @@ class PlanBuilder:
                 self.preview,
                 self.status.widget,
                 self.issued_by,
-                w.HBox([self.issue_button, self.export_button, self.fhir_button, self.ics_button,
-                        self.time_zone]),
+                w.HBox([self.issue_button, self.export_button, self.fhir_button, self.ics_button],
+                       layout=w.Layout(flex_flow="row wrap")),
+                self.time_zone,
                 self.links,
                 self.open_links,
             ]
@@ -127,7 +136,8 @@ class PlanBuilder:
             [
                 b.style(),
                 self.red_flags.widget,
-                w.HBox([w.VBox([self.patient, self.protocol, self.phase]), w.VBox([self.start, self.weeks, self.start_reason])]),
+                w.HBox([w.VBox([self.patient, self.protocol, self.phase]), w.VBox([self.start, self.weeks, self.start_reason])],
+                       layout=w.Layout(flex_flow="row wrap")),
                 self.screening,
                 self.editor,
                 self.messages.widget,
@@ -137,12 +147,15 @@ class PlanBuilder:
         if not patients:
             self.messages.show(
                 "warn",
-                f"There are no patients in the workspace {self.workspace.folder}. Build the example workspace "
-                "with `make workspace`, or add patients first.",
+                f"There are no patients in the workspace {Path(self.workspace.folder).name} yet. Add one on the "
+                "patient list of the app (New patient).",
             )
             self.editor.layout.display = "none"
             return
-        self._on_patient()
+        if patient_id is not None:
+            self.show_patient(patient_id)
+        else:
+            self._on_patient()
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
@@ -180,7 +193,24 @@ class PlanBuilder:
     # ------------------------------------------------------------ choosing patient, protocol, phase
 
     @b.guarded
-    def _on_patient(self, change: Any = None) -> None:
+    def show_patient(self, patient_id: str) -> None:
+        """Build a plan for this patient, opened on the phase of the patient's current plan (the first phase of
+        the protocol for their condition when they have none)."""
+        ids = [v for _, v in self.patient.options]
+        if patient_id not in ids:  # a patient added since the builder was made
+            self.patient.options = _patient_options(self.workspace.patients())
+        current = self.workspace.current_plan(patient_id)
+        self._quiet = True
+        try:
+            self.patient.value = patient_id
+        finally:
+            self._quiet = False
+        self._on_patient(phase=(current.protocol_id, current.phase_id) if current else None)
+
+    @b.guarded
+    def _on_patient(self, change: Any = None, phase: tuple[str, str] | None = None) -> None:
+        if self._quiet:
+            return
         patient = self._patient()
         self.red_flags.show(patient.id, self.workspace.current_plan(patient.id))
         self.issued_by.value = patient.therapist
@@ -188,21 +218,24 @@ class PlanBuilder:
         match = [p.id for p in self.library.protocols.values() if p.condition in kinds]
         self._quiet = True
         try:
-            if match and self.protocol.value not in match:
+            if phase is not None and phase[0] in self.library.protocols:
+                self.protocol.value = phase[0]
+            elif match and self.protocol.value not in match:
                 self.protocol.value = match[0]
         finally:
             self._quiet = False
-        self._on_protocol()
+        self._on_protocol(phase=phase[1] if phase is not None and phase[0] == self.protocol.value else None)
 
     @b.guarded
-    def _on_protocol(self, change: Any = None) -> None:
+    def _on_protocol(self, change: Any = None, phase: str | None = None) -> None:
         if self._quiet:
             return
         proto = self._protocol()
         self._quiet = True
         try:
             self.phase.options = [(ph.name, ph.id) for ph in proto.phases]
-            self.phase.value = proto.phases[0].id
+            ids = [ph.id for ph in proto.phases]
+            self.phase.value = phase if phase in ids else proto.phases[0].id
         finally:
             self._quiet = False
         self._on_phase()
@@ -373,7 +406,8 @@ class PlanBuilder:
             self.preview.value = ""
             self.status.show("warn", f"Not ready to issue: {self.problem}")
         else:
-            self.preview.value = self._preview_html(self.plan)
+            self.preview.value = self._preview_html(self.plan) + b.citations_html(
+                self.library, *(pe.dose_source for pe in self.plan.exercises))
             if self.issued is not None and self.plan == self._issued_from:
                 self.status.show("ok", f"Issued as version {self.issued.version}.")
             elif self.red_flags.flags:
@@ -393,7 +427,7 @@ class PlanBuilder:
     def _preview_html(plan: Plan) -> str:
         rows = []
         for pe in plan.exercises:
-            reasons = "; ".join(f"{p}: {r}" for p, r in pe.reasons.items())
+            reasons = "; ".join(f"{PARAM_LABELS.get(p, p)}: {r}" for p, r in pe.reasons.items())
             rows.append([pe.exercise.name, pe.dose.summary(), reasons])
         end = plan.end
         head = (
@@ -413,6 +447,8 @@ class PlanBuilder:
             raise PlanError(f"the plan cannot be issued yet: {self.problem}")
         if self.issued is not None and self.plan == self._issued_from:
             return self.issued
+        if not self.issued_by.value.strip():
+            raise PlanError("write your name in 'Issued by' first; it is printed on the handout and kept with the plan")
         issued = self.workspace.issue(self.plan, self.issued_by.value)
         self.issued, self._issued_from = issued, self.plan
         return issued
@@ -427,41 +463,35 @@ class PlanBuilder:
         finally:
             self.issue_button.disabled = False
         if already:
-            self.messages.show("info", f"This plan is already issued as {plan.id} version {plan.version}; "
+            self.messages.show("info", f"This plan is already issued as version {plan.version}; "
                                "nothing new was stored. Change something to issue a new version.")
         else:
-            self.messages.show("ok", f"Issued {plan.id} version {plan.version} by {plan.issued_by}.")
+            self.messages.show("ok", f"Issued version {plan.version} of {plan.patient.name}'s plan "
+                               f"(by {plan.issued_by}).")
         self._refresh()
         return plan
 
     @b.guarded
     def export(self) -> tuple[Path, Path] | None:
-        """Issue if needed, then write the handout PDF and the log workbook into the workspace's export folder."""
-        if self.export_button.disabled:
+        """Issue if needed, then write the handout PDF and the log workbook into the workspace's export folder and
+        start their downloads."""
+        if self._busy:
             return None  # already working: a second click does nothing
+        self._busy = True
         self.export_button.disabled = True
         self.issue_button.disabled = True
         try:
             plan = self._issue_current()
-            folder = self.workspace.folder / EXPORT_FOLDER
-            folder.mkdir(exist_ok=True)
-            handout, workbook = _export(plan, folder, self.workspace.clinic_profile())
+            files = _exports.write_files(self.workspace, plan, ("handout", "workbook"), library=self.library)
         finally:
+            self._busy = False
             self.export_button.disabled = False
             self.issue_button.disabled = False
-        self.files = (handout, workbook)
-        self.links.value = (
-            "<div class='physio-card'>"
-            + download_link(handout, "application/pdf", f"Handout (PDF) — {handout.name}")
-            + download_link(
-                workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                f"Log workbook (Excel) — {workbook.name}",
-            )
-            + f"<div class='physio-source'>Saved in {b.esc(folder)}</div></div>"
-        )
-        self.messages.show("ok", f"Exported {plan.id} version {plan.version}: {handout.name} and {workbook.name}.")
+        self.files = (files["handout"], files["workbook"])
+        self.links.value = _exports.links_html(plan, files)
+        self.messages.show("ok", _exports.saved_sentence(plan, files))
         self._refresh()
-        return handout, workbook
+        return self.files
 
     # ------------------------------------------------------------ open formats (physio/interop)
 
@@ -481,26 +511,23 @@ class PlanBuilder:
     @b.guarded
     def export_open(self, kind: str) -> Path | None:
         """Issue if needed, then write the FHIR Bundle ("fhir") or the calendar ("ics") and offer it for download."""
-        from ..interop.writers import write_fhir, write_ics
-
-        button = self.fhir_button if kind == "fhir" else self.ics_button
-        if button.disabled:
+        if self._busy:
             return None  # already working: a second click does nothing
+        button = self.fhir_button if kind == "fhir" else self.ics_button
+        self._busy = True
         button.disabled = True
         try:
             plan = self._issue_current()
-            folder = self.workspace.folder / EXPORT_FOLDER
-            folder.mkdir(exist_ok=True)
-            if kind == "fhir":
-                path = write_fhir(self.workspace, plan, folder, library=self.library)
-                link = download_link(path, "application/fhir+json", f"FHIR R4 Bundle — {path.name}")
-            else:
-                path = write_ics(self.workspace, plan, folder, time_zone=self.time_zone.value.strip() or None)
-                link = download_link(path, "text/calendar", f"Calendar reminders (.ics) — {path.name}")
+            files = _exports.write_files(self.workspace, plan, (kind,), library=self.library,
+                                         time_zone=self.time_zone.value.strip() or None)
         finally:
+            self._busy = False
             button.disabled = False
-        saved = f"<div class='physio-source'>Saved in {b.esc(folder)}</div>"
-        self.open_links.value = f"<div class='physio-card'>{link}{saved}</div>"
-        self.messages.show("ok", f"Exported {plan.id} version {plan.version}: {path.name}.")
+        self.open_links.value = _exports.links_html(plan, files)
+        self.messages.show("ok", _exports.saved_sentence(plan, files))
         self._refresh()
-        return path
+        return files[kind]
+
+
+def _patient_options(patients: list[Patient]) -> list[tuple[str, str]]:
+    return [(p.name, p.id) for p in patients]

@@ -1,0 +1,240 @@
+"""The one patient-centred app (physio.ui.PhysioApp), driven as a therapist would: buttons clicked, values set,
+and what the app then shows and stores. The browser drives the same app in tests/test_browser.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import ipywidgets
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from physio.clinic import clinic_overview
+from physio.store import Workspace
+from physio.ui import PhysioApp
+from physio.ui.patient_page import INTAKE, PLAN, REVIEW, VERSIONS
+from test_ui import filled_workbook
+
+START = dt.date(2026, 9, 7)
+
+
+def texts(widget) -> str:
+    """Every text the widget tree shows: HTML, descriptions, dropdown labels, placeholders aside."""
+    out = [str(widget.value) if isinstance(widget, ipywidgets.HTML) else "",
+           str(getattr(widget, "description", "") or "")]
+    if isinstance(widget, ipywidgets.Dropdown):
+        out += [str(label) for label in widget._options_labels]
+    for child in getattr(widget, "children", ()):
+        out.append(texts(child))
+    return "\n".join(out)
+
+
+def shown_text(widget) -> str:
+    """texts() without the stylesheet and the base64 of download links (what a person reads)."""
+    t = re.sub(r"<style>.*?</style>", "", texts(widget), flags=re.S)
+    return re.sub(r"base64,[A-Za-z0-9+/=]+", "base64,…", t)
+
+
+@pytest.fixture
+def workspace(example_workspace) -> Workspace:
+    return Workspace(example_workspace)
+
+
+@pytest.fixture
+def app(workspace, library) -> PhysioApp:
+    return PhysioApp(workspace, library, today=START)
+
+
+def no_internal_words(text: str, ws: Workspace) -> None:
+    """Point 7: no parameter keys, internal names, file paths or ids in brackets on screen."""
+    for bad in ("hold_s", "duration_s", "issued_by", "sessions_per_day", str(ws.folder), "nan%", ">nan<", "None%"):
+        assert bad not in text, bad
+    for p in ws.patients():
+        assert f"({p.id})" not in text
+
+
+def test_the_list_puts_who_needs_attention_first_and_opens_their_page(app, workspace):
+    order = [r.id for r in app.patients.shown]
+    assert order[0] == "P005", "the patient with an open emergency red flag comes first"
+    assert order[-1] == "P003", "a patient without a plan comes last"
+    assert "Workspace: the example, with fictional patients only" in app.line.value
+    no_internal_words(shown_text(app.body), workspace)
+    app.patients._buttons["P001"].click()
+    assert app.page.widget.layout.display == "" and app.patients.widget.layout.display == "none"
+    assert app.page.patient_id == "P001" and app.page.tab == REVIEW
+    assert "Maria Kovacs" in app.page.title.value
+    app.page.back_button.click()
+    assert app.patients.widget.layout.display == ""
+
+
+def test_filters_search_therapist_protocol_status_and_last_log(app, workspace):
+    pl = app.patients
+    pl.search.value = "kova"
+    assert [r.id for r in pl.shown] == ["P001"]
+    pl.search.value = ""
+    therapist = workspace.patient("P001").therapist
+    pl.therapist.value = therapist
+    assert {r.id for r in pl.shown} == {p.id for p in workspace.patients() if p.therapist == therapist}
+    pl.therapist.value = "(any)"
+    hernia = next(t for t in pl.protocol.options if "hernia" in t.lower())
+    pl.protocol.value = hernia
+    assert pl.shown and all(hernia in r.protocols for r in pl.shown)
+    pl.protocol.value = "(any)"
+    pl.last_log.value = "No log for 14 days or more"  # the example logs came back on 1 October 2026; today 7 Sept
+    assert [r.id for r in pl.shown] == ["P003"]
+    pl.last_log.value = "Last log: any time"
+    pl.status.value = "Archived patients"
+    assert pl.shown == [] or all(r.archived for r in pl.shown)
+
+
+def test_after_a_next_version_the_overview_says_no_log_since_instead_of_nan(app, workspace, library):
+    app.open_patient("P001")
+    review = app.page.review
+    assert review.recommendation.action == "advance"
+    review.next_button.click()
+    plan = workspace.plan("P001-lumbar-disc-hernia")
+    assert plan.version == 2
+    row = clinic_overview(workspace, library=library).set_index("patient_id").loc["P001"]
+    assert row.note == f"no log since version 2 issued on {plan.issued_at:%d.%m.%Y}"
+    assert row.pain_trend == row.note and row.last_log is not None
+    app.page.back_button.click()
+    listed = next(r for r in app.patients.rows if r.id == "P001")
+    assert listed.note == row.note
+    text = shown_text(app.widget)
+    assert row.note in text and "nan" not in text.lower().replace("nancy", "")
+    overview = __import__("physio.ui", fromlist=["ClinicOverview"]).ClinicOverview(workspace, library)
+    assert "nan" not in shown_text(overview.widget).lower()
+
+
+def test_new_patient_refused_field_by_field_then_added_once_and_planned(app, workspace):
+    form = app.patients.new_form
+    form.therapist.value = ""
+    form.birth_year.value = "2090"
+    form.save_button.click()
+    msg = app.patients.messages
+    assert msg.kind == "error" and "not added" in msg.text
+    assert any(i.startswith("Name:") for i in msg.items) and any("Birth year" in i and "2090" in i for i in msg.items)
+    assert any(i.startswith("Condition:") for i in msg.items) and any(i.startswith("Therapist:") for i in msg.items)
+    before = len(workspace.patients())
+    form.name.value, form.birth_year.value, form.therapist.value = "Lena Vogt", "1979", "Anna Berg"
+    form.condition.value = "lumbar-disc-hernia"
+    form.save_button.click()
+    form.save_button.click()  # a double click: the fields were cleared, nobody is added twice
+    assert len(workspace.patients()) == before + 1
+    lena = next(p for p in workspace.patients() if p.name == "Lena Vogt")
+    assert app.page.patient_id == lena.id and app.page.tab == PLAN
+    builder = app.page.builder
+    assert builder.patient.value == lena.id and "hernia" in builder.protocol.value
+    assert builder.status.text == "Ready to issue."
+    # the same person again is refused
+    form.name.value, form.birth_year.value, form.condition.value = "lena vogt", "1979", "lumbar-disc-hernia"
+    form.save()
+    assert app.patients.messages.kind == "error" and "already in this workspace" in app.patients.messages.text
+    assert len(workspace.patients()) == before + 1
+
+
+def test_a_file_chosen_for_one_patient_is_never_imported_for_the_next(app, workspace, tmp_path):
+    app.open_patient("P001")
+    review = app.page.review
+    path = filled_workbook(workspace.plan("P001-lumbar-disc-hernia"), tmp_path / "p001.xlsx")
+    review.load_file(path.name, path.read_bytes())
+    assert review.import_button.disabled is False and review.loaded_for == "P001"
+    old_upload = review.upload
+    before = {p.id: len(workspace.imports(p.id)) for p in workspace.patients()}
+    app.page.back_button.click()
+    app.open_patient("P006")
+    assert review.patient.value == "P006"
+    assert review.import_button.disabled is True and review.content is None and review.upload is not old_upload
+    assert review.upload_box.children == (review.upload,)
+    review.import_button.click()
+    review.import_file()
+    assert {p.id: len(workspace.imports(p.id)) for p in workspace.patients()} == before
+
+
+def test_import_double_click_stores_once_and_next_version_exports_in_place(app, workspace, tmp_path):
+    app.open_patient("P001")
+    review = app.page.review
+    plan = workspace.plan("P001-lumbar-disc-hernia")
+    path = filled_workbook(plan, tmp_path / "returned.xlsx")
+    review.load_file(path.name, path.read_bytes())
+    n = len(workspace.imports("P001"))
+    review.import_button.click()
+    review.import_button.click()
+    assert len(workspace.imports("P001")) == n + 1 and review.import_button.disabled is True
+    assert "Maria Kovacs" in review.report_view.value and "plan version 1" in review.report_view.value
+    assert "Sources:" in review.recommendation_view.value, "the recommendation's source keys with their citations"
+    # the list mixes the example's import times (no time zone) with this one's (local time zone)
+    app.page.back_button.click()
+    app.patients.sort.value = "Last log received, oldest first"
+    assert app.patients.messages.kind is None and app.patients.shown[-1].id == "P001"
+    app.patients.sort.value = "Needs attention first"
+    app.open_patient("P001")
+    if review.recommendation.action in ("refer", "review"):
+        pytest.skip("the example log asks for a review")  # pragma: no cover - the example advances
+    review.next_button.click()
+    review.next_button.click()
+    assert [p.version for p in workspace.plan_versions(plan.id)] == [1, 2]
+    assert review.export_next_button.layout.display == ""
+    review.export_next_button.click()
+    review.export_next_button.click()
+    assert [p.version for p in workspace.plan_versions(plan.id)] == [1, 2], "exporting issues nothing"
+    assert review.messages.text == "Saved: handout (PDF) and exercise log (Excel) for Maria Kovacs, version 2."
+    export = workspace.folder / "export"
+    handout = next(export.glob("*_v2_handout.pdf"))
+    assert "Maria Kovacs" in "".join(p.extract_text() for p in PdfReader(handout).pages)
+    assert "Log" in openpyxl.load_workbook(next(export.glob("*_v2_log.xlsx"))).sheetnames
+    assert "data-physio-auto" in review.next_links.value and "version 2" in review.next_links.value
+    no_internal_words(shown_text(app.body), workspace)
+    # the versions tab shows both, with what changed, and exports version 1 again without a new version
+    app.page.tabs.selected_index = app.page.names.index(VERSIONS)
+    versions = app.page.versions
+    assert [v for _, v in versions.choice.options] == [(plan.id, 2), (plan.id, 1)]
+    assert "What changed from version 1" in versions.detail.value
+    versions.choice.value = (plan.id, 1)
+    versions.export_button.click()
+    assert [p.version for p in workspace.plan_versions(plan.id)] == [1, 2]
+    assert versions.messages.text.endswith("for Maria Kovacs, version 1.")
+    # and the plan tab opens on the new version's phase
+    app.page.tabs.selected_index = app.page.names.index(PLAN)
+    assert app.page.builder.phase.value == workspace.plan(plan.id).phase_id
+
+
+def test_builder_on_the_page_exports_with_a_therapists_words(app, workspace):
+    form = app.patients.new_form
+    form.name.value, form.birth_year.value, form.therapist.value = "Lena Vogt", "1979", "Anna Berg"
+    form.condition.value = "lumbar-disc-hernia"
+    form.save_button.click()
+    builder = app.page.builder
+    builder.export_button.click()
+    builder.export_button.click()
+    assert builder.messages.kind == "ok", builder.messages.full_text
+    assert builder.messages.text.startswith("Saved: handout (PDF) and exercise log (Excel) for ")
+    assert len(workspace.plan_versions(builder.issued.id)) == 1
+    no_internal_words(shown_text(app.body), workspace)
+    app.page.tabs.selected_index = app.page.names.index(INTAKE)
+    intake = shown_text(app.page.boxes[INTAKE])
+    assert "Lena Vogt" in intake and "patient added" in intake, "the intake form and the patient's history"
+
+
+def test_the_full_intake_form_adds_a_patient_and_opens_their_page(app, workspace):
+    pl = app.patients
+    pl.intake_button.click()
+    form = pl.intake_form
+    assert form is not None and pl.intake_box.layout.display == ""
+    form.on_saved(workspace.add_patient(
+        __import__("physio.models", fromlist=["Patient"]).Patient(
+            id="P100", name="Olga Test", birth_year=1990, therapist="Anna Berg"), by="Anna Berg"))
+    assert app.page.patient_id == "P100" and pl.intake_box.layout.display == "none"
+
+
+def test_opening_another_workspace_shows_its_own_patients(app, tmp_path):
+    app.folder.value = str(tmp_path / "clinic")
+    app.open_button.click()
+    assert app.messages.kind == "ok" and app.workspace.folder == tmp_path / "clinic"
+    assert "Workspace: clinic (" in app.line.value and "no patients yet" in app.line.value
+    assert app.patients.rows == [] and "no patients" in app.patients.messages.text
+    app.folder.value = str(tmp_path / "missing" / "deeper")
+    app.open_button.click()
+    assert app.messages.kind == "error" and "does not exist" in app.messages.text
