@@ -451,7 +451,8 @@ def _clinic(args: argparse.Namespace) -> None:
         _out("No issued plans yet.")
         return
     for row in df.itertuples():
-        adherence = "—" if row.adherence != row.adherence else f"{row.adherence:.0%}"  # NaN: nothing scheduled yet
+        # None or NaN: nothing was scheduled yet, or no session could be counted
+        adherence = "—" if row.adherence is None or row.adherence != row.adherence else f"{row.adherence:.0%}"
         level = f" {row.level.upper()}" if isinstance(row.level, str) and row.level else ""
         _out(f"{row.patient_id}\t{row.patient}\t{row.plan}\tadherence {adherence}\t{row.pain_trend}\t"
              f"{row.recommendation.replace('_', ' ')}{level}" + (f"\t{row.red_flags}" if row.red_flags else ""))

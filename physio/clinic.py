@@ -90,7 +90,7 @@ def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) ->
     library: when given, each phase's max_weeks is read from it so staying too long in a phase is flagged.
     """
     rows = []
-    for patient in workspace.patients():
+    for patient in _patients_to_watch(workspace):
         imports = workspace.imports(patient.id)
         for plan in workspace.plans_for(patient.id):
             reviewed = review_plan(workspace, plan, library=library, as_of=as_of)
@@ -122,6 +122,13 @@ def clinic_overview(workspace, *, library=None, as_of: dt.date | None = None) ->
     df = pd.DataFrame(rows, columns=[*COLUMNS, "priority"])
     return df.sort_values(["priority", "adherence", "patient_id"], na_position="first", kind="stable") \
         .reset_index(drop=True)
+
+
+def _patients_to_watch(workspace) -> list:
+    """Active patients, and archived ones whose file brought a red flag nobody has acknowledged yet: an
+    emergency never drops out of the overview because the patient's treatment had ended."""
+    everyone = workspace.patients(include_archived=True)
+    return [p for p in everyone if not workspace.is_archived(p.id) or workspace.open_red_flags(p.id)]
 
 
 def _comparable(moment: dt.datetime) -> dt.datetime:

@@ -16,7 +16,7 @@ from typing import Mapping, NoReturn
 
 import pandas as pd
 
-from .errors import LimitExceeded, LogImportError, PhysioError, UnknownId
+from .errors import LimitExceeded, LogImportError, PhysioError, UnknownId, WorkspaceError
 from .io.logs import MAX_LOG_BYTES, RawLog, read_bytes, read_every_text, read_log_bytes
 from .models import CheckAnswer, Plan, RedFlagNote, Rejection
 from .planning import schedule
@@ -228,8 +228,11 @@ def import_bytes(
     cleaned and kept as data, never used as a path."""
     workspace.patient(patient_id)
     name = clean_filename(filename)
-    workspace.refuse_if_archived(patient_id, f"{name} cannot be imported")  # before reading: nothing is kept
     keep = dict(workspace=workspace, patient_id=patient_id, content=content, name=name, imported_at=imported_at, by=by)
+    try:
+        workspace.refuse_if_archived(patient_id, f"{name} cannot be imported")
+    except WorkspaceError as refusal:  # no session is read, but a red flag written in it is never missed
+        _refuse_keeping_red_flags(refusal, texts=None, plan=_plan_or_none(workspace, patient_id, plan_id), **keep)
     try:
         raw = read_log_bytes(content, name, mapping=mapping)
     except LogImportError as refusal:

@@ -284,3 +284,24 @@ def test_larger_print_is_set_and_unset_on_the_command_line(ws):
     assert Workspace(ws).patient("P110").larger_print is True
     done = physio(ws, "patients", "edit", "P110", "--no-larger-print")
     assert "larger print: yes → no" in done.stdout and Workspace(ws).patient("P110").larger_print is False
+
+
+def test_a_red_flag_in_an_archived_patients_file_is_kept_and_shown_in_the_clinic(tmp_path, ws):
+    """Archiving ends the treatment, not the duty to read what the patient sends: a file from an archived
+    patient is refused as a log, yet its red flags are kept, listed, and the patient comes back to the overview."""
+    protocols = write_library(tmp_path / "protocols")
+    physio(ws, "patients", "add", "--id", "P108", "--name", "Eva", "--birth-year", "1961", "--therapist", "Anna Berg")
+    plan = ["--protocols", str(protocols), "plan", "new", "--patient", "P108", "--protocol", "test-back",
+            "--phase", "one", "--start", "2026-09-07"]
+    assert physio(ws, *plan).returncode == 0
+    assert physio(ws, "patients", "archive", "P108", "--reason", "treatment finished").returncode == 0
+    assert "P108" not in physio(ws, "--protocols", str(protocols), "clinic").stdout
+    returned = tmp_path / "returned.csv"
+    returned.write_text("date,exercise,done,notes\n2026-09-08,cat-camel,yes,I wet myself and both legs went numb\n",
+                        encoding="utf-8")
+    said = refused(physio(ws, "import", "P108", str(returned)))
+    assert "RED FLAG (EMERGENCY)" in said and "patient 'P108' is archived" in said
+    assert Workspace(ws).log_entries("P108") == []  # no session imported under an archived patient
+    assert Workspace(ws).open_red_flags("P108")
+    assert "wet myself" in physio(ws, "redflags", "P108").stdout
+    assert "P108" in physio(ws, "--protocols", str(protocols), "clinic").stdout

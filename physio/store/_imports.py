@@ -74,7 +74,9 @@ class Imports:
         in the database marked as replaced. A plan of another patient, or entries for another patient or plan,
         are refused: nothing is stored. `filename` is kept as data only, never used as a path."""
         filename = clean_filename(filename)
-        self._check_import(patient_id, plan_id, plan_version, filename, entries)
+        # a file kept only for the red flags written in it (no row read) is kept even for an archived patient
+        kept_for_flags = bool(red_flags) and not (entries or rejections)
+        self._check_import(patient_id, plan_id, plan_version, filename, entries, archived_ok=kept_for_flags)
         sha = hashlib.sha256(content).hexdigest()
         name = original_name(sha, filename)
         at = (imported_at or now()).replace(microsecond=0)
@@ -112,9 +114,10 @@ class Imports:
                             original_path=self._original_path(name))  # type: ignore[attr-defined]
 
     def _check_import(self, patient_id: str, plan_id: str, plan_version: int, filename: str,
-                      entries: list[LogEntry]) -> None:
+                      entries: list[LogEntry], *, archived_ok: bool = False) -> None:
         self.patient(patient_id)  # type: ignore[attr-defined]
-        self.refuse_if_archived(patient_id, f"{filename} cannot be imported")  # type: ignore[attr-defined]
+        if not archived_ok:
+            self.refuse_if_archived(patient_id, f"{filename} cannot be imported")  # type: ignore[attr-defined]
         plan = self.plan(plan_id, plan_version)  # type: ignore[attr-defined]
         if plan.patient.id != patient_id:
             raise WorkspaceError(
