@@ -208,11 +208,16 @@ def pain_over_time(summary: AdherenceSummary) -> Figure:
             else IMPORTANT_CHANGE_POINTS
         ax.axhspan(max(0, change.first - half), min(10, change.first + half), color="#d5d9e0", alpha=0.7,
                    linewidth=0, label=f"no important change\nfrom week {change.first_week} (±{half:.1f})")
-    # "before" as large open circles and "after" as small filled squares: both stay visible when they agree
-    ax.plot(weeks, [np.nan if w["pain_before"] is None else w["pain_before"] for w in rows], linestyle="--",
-            marker="o", markersize=7, markerfacecolor="white", color="#6a4c93", linewidth=1.2, label="before exercising")
-    ax.plot(weeks, [np.nan if w["pain_after"] is None else w["pain_after"] for w in rows], linestyle="-",
-            marker="s", markersize=4, color="#d1495b", linewidth=1.5, label="after exercising")
+    if any(w["pain_before"] is not None or w["pain_after"] is not None for w in rows):
+        # "before" as large open circles and "after" as small filled squares: both stay visible when they agree
+        ax.plot(weeks, [np.nan if w["pain_before"] is None else w["pain_before"] for w in rows], linestyle="--",
+                marker="o", markersize=7, markerfacecolor="white", color="#6a4c93", linewidth=1.2,
+                label="before exercising")
+        ax.plot(weeks, [np.nan if w["pain_after"] is None else w["pain_after"] for w in rows], linestyle="-",
+                marker="s", markersize=4, color="#d1495b", linewidth=1.5, label="after exercising")
+    else:  # the day-by-day log: back and leg pain once a day, the higher of the two each day
+        ax.plot(weeks, [np.nan if w["pain"] is None else w["pain"] for w in rows], linestyle="-",
+                marker="o", markersize=6, color="#d1495b", linewidth=1.5, label="pain of the day (back or leg)")
     ax.axhline(PAIN_FLAG_AT, color=_RED, linestyle=":", linewidth=1)
     ax.set_ylim(0, 10)
     ax.set_xlim(0.6, max(weeks or [1]) + 0.4)

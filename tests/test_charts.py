@@ -109,3 +109,18 @@ def test_weeks_below_the_target_stand_out_and_bars_say_their_numbers(summary):
     assert colours[0] == colours[1] != colours[2]  # weeks 1-2 reached 70%, week 3 (29%) did not
     texts = [t.get_text() for t in ax.texts]
     assert texts[2] == "29%\n7/24"
+
+
+def test_pain_over_time_shows_the_daily_pain_of_the_day_by_day_log():
+    """The new log asks for back and leg pain once a day, not before and after each exercise: the chart shows
+    that weekly pain instead of two empty lines."""
+    from physio.adherence import daily_pain_scores
+
+    plan = make_plan(weeks=2)
+    days = [START + D(days=i) for i in range(14)]
+    daily = daily_pain_scores([("nprs-back", days[0], 2), ("nprs-leg", days[1], 5), ("nprs-back", days[8], 6)], plan)
+    s = summarise(plan, schedule(plan), [entry(plan, d, "glute-bridge") for d in days[:10]], daily_pain=daily)
+    ax = pain_over_time(s).axes[0]
+    pain, stop = ax.get_lines()
+    assert pain.get_label() == "pain of the day (back or leg)"
+    assert list(pain.get_ydata()) == [3.5, 6]

@@ -241,17 +241,19 @@ def _story(plan: Plan, s: AdherenceSummary, rec: Recommendation, outcomes: Seque
         Spacer(1, 6),
         _png(charts.calendar_heatmap(s), _WIDTH),
     ]
-    week_rows = [["Week", "Dates", "Done / scheduled", "Adherence", "Pain before", "Pain after", "Minutes done / prescribed"]]
+    week_rows = [["Week", "Dates", "Done / scheduled", "Adherence", "Pain (mean)", "Pain before", "Pain after",
+                  "Minutes done / prescribed"]]
     for w in s.weekly:
         week_rows.append([
             w["week"], f"{w['start']:%d.%m}–{w['end']:%d.%m}", f"{w['done']} / {w['scheduled']}", pct(w["adherence"]),
+            "–" if w["pain"] is None else f"{w['pain']:.1f}",
             "–" if w["pain_before"] is None else f"{w['pain_before']:.1f}",
             "–" if w["pain_after"] is None else f"{w['pain_after']:.1f}",
             f"{w['minutes_done']:g} / {w['minutes_prescribed']:g}" if w["minutes_prescribed"] else "–",
         ])
     story += [Paragraph("Week by week", st["h"]),
-              _table(week_rows, st, [0.08 * _WIDTH, 0.16 * _WIDTH, 0.16 * _WIDTH, 0.13 * _WIDTH, 0.13 * _WIDTH,
-                                     0.13 * _WIDTH, 0.21 * _WIDTH], numeric_from=2)]
+              _table(week_rows, st, [0.07 * _WIDTH, 0.15 * _WIDTH, 0.14 * _WIDTH, 0.11 * _WIDTH, 0.1 * _WIDTH,
+                                     0.1 * _WIDTH, 0.1 * _WIDTH, 0.23 * _WIDTH], numeric_from=2)]
     ex_rows = [["Exercise", "Done / scheduled", "Adherence", "Minutes done / prescribed"]]
     for e in s.exercises:
         ex_rows.append([e["exercise"], f"{e['done']} / {e['scheduled']}", pct(e["adherence"]),

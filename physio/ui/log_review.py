@@ -437,9 +437,11 @@ class LogReview:
         for wk in summary.weekly:
             rows.append([wk.get("week"), f"{wk.get('start'):%d.%m}" if wk.get("start") else "", wk.get("scheduled"),
                          wk.get("done"), pct(wk.get("adherence")),
+                         "" if wk.get("pain") is None else f"{wk.get('pain'):.1f}",
                          "" if wk.get("pain_before") is None else f"{wk.get('pain_before'):.1f}",
                          "" if wk.get("pain_after") is None else f"{wk.get('pain_after'):.1f}"])
-        return b.table_html(["Week", "From", "Scheduled", "Done", "Adherence", "Pain before", "Pain after"], rows) \
+        return b.table_html(["Week", "From", "Scheduled", "Done", "Adherence", "Pain (week's mean)", "Pain before",
+                             "Pain after"], rows) \
             if rows else ""
 
     # ------------------------------------------------------------ charts
