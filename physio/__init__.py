@@ -1,53 +1,39 @@
 """physio: progressive home-exercise protocols for back problems.
 
 The names below are the public API a notebook may use; everything else is internal.
+
+They are loaded when first used (`physio.Plan`, `from physio import export_plan`), so `import physio` stays quick:
+the PDF, spreadsheet, chart and table libraries are imported only by the work that needs them.
 """
 
-from .errors import (
-    Contraindicated,
-    ExportError,
-    LimitExceeded,
-    LogImportError,
-    PhysioError,
-    PlanError,
-    ProtocolError,
-    UnknownId,
-    WorkspaceError,
-)
-from .library import Library, default_library, load_library
-from .models import (
-    AddedExercise,
-    ClinicProfile,
-    Clearance,
-    Condition,
-    Dose,
-    Exercise,
-    ExerciseChange,
-    Limit,
-    LogEntry,
-    Overrides,
-    Patient,
-    Phase,
-    Plan,
-    PlannedExercise,
-    Protocol,
-    Rejection,
-    ScheduledSession,
-)
+from __future__ import annotations
 
-from .planning import Screening, advance, change_phase, personalise, schedule, screen, step_back
-from .store import Workspace
-from .example import build_example_workspace
-from .importing import ImportReport, import_log
-from .adherence import AdherenceSummary, summarise
-from .progression import Recommendation, recommend
-from .io.pdf import handout_bytes, write_handout
-from .io.therapist_summary import summary_bytes, write_summary
-from .io.xlsx import workbook_bytes, write_workbook
-from .io.export import export_all, export_plan
-from .clinic import Review, clinic_overview, review_plan
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+#: Where each public name lives (module relative to this package).
+_PUBLIC: dict[str, tuple[str, ...]] = {
+    ".errors": ("Contraindicated", "ExportError", "LimitExceeded", "LogImportError", "PhysioError", "PlanError",
+                "ProtocolError", "UnknownId", "WorkspaceError"),
+    ".library": ("Library", "default_library", "load_library"),
+    ".models": ("AddedExercise", "ClinicProfile", "Clearance", "Condition", "Dose", "Exercise", "ExerciseChange",
+                "Limit", "LogEntry", "Overrides", "Patient", "Phase", "Plan", "PlannedExercise", "Protocol",
+                "Rejection", "ScheduledSession"),
+    ".planning": ("Screening", "advance", "change_phase", "personalise", "schedule", "screen", "step_back"),
+    ".store": ("Workspace",),
+    ".example": ("build_example_workspace",),
+    ".importing": ("ImportReport", "import_log"),
+    ".adherence": ("AdherenceSummary", "summarise"),
+    ".progression": ("Recommendation", "recommend"),
+    ".io.pdf": ("handout_bytes", "write_handout"),
+    ".io.therapist_summary": ("summary_bytes", "write_summary"),
+    ".io.xlsx": ("workbook_bytes", "write_workbook"),
+    ".io.export": ("export_all", "export_plan"),
+    ".clinic": ("Review", "clinic_overview", "review_plan"),
+}
+_WHERE = {name: module for module, names in _PUBLIC.items() for name in names}
 
 __all__ = [
     "Contraindicated", "ExportError", "LimitExceeded", "LogImportError", "PhysioError", "PlanError",
@@ -61,3 +47,37 @@ __all__ = [
     "handout_bytes", "write_handout", "summary_bytes", "write_summary", "workbook_bytes", "write_workbook", "export_all", "export_plan",
     "Review", "clinic_overview", "review_plan",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use, then keep the name here (later lookups cost nothing)."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'physio' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # editors and type checkers see the names as if imported eagerly
+    from .adherence import AdherenceSummary, summarise
+    from .clinic import Review, clinic_overview, review_plan
+    from .errors import (Contraindicated, ExportError, LimitExceeded, LogImportError, PhysioError, PlanError,
+                         ProtocolError, UnknownId, WorkspaceError)
+    from .example import build_example_workspace
+    from .importing import ImportReport, import_log
+    from .io.export import export_all, export_plan
+    from .io.pdf import handout_bytes, write_handout
+    from .io.therapist_summary import summary_bytes, write_summary
+    from .io.xlsx import workbook_bytes, write_workbook
+    from .library import Library, default_library, load_library
+    from .models import (AddedExercise, Clearance, ClinicProfile, Condition, Dose, Exercise, ExerciseChange, Limit,
+                         LogEntry, Overrides, Patient, Phase, Plan, PlannedExercise, Protocol, Rejection,
+                         ScheduledSession)
+    from .planning import Screening, advance, change_phase, personalise, schedule, screen, step_back
+    from .progression import Recommendation, recommend
+    from .store import Workspace
