@@ -30,7 +30,8 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ".io.pdf": ("handout_bytes", "write_handout"),
     ".io.therapist_summary": ("summary_bytes", "write_summary"),
     ".io.xlsx": ("workbook_bytes", "write_workbook"),
-    ".io.export": ("export_all", "export_plan"),
+    ".io.export": ("export_plan",),
+    ".io.batch": ("export_all",),
     ".clinic": ("Review", "clinic_overview", "review_plan"),
 }
 _WHERE = {name: module for module, names in _PUBLIC.items() for name in names}
@@ -70,7 +71,8 @@ if TYPE_CHECKING:  # editors and type checkers see the names as if imported eage
                          ProtocolError, UnknownId, WorkspaceError)
     from .example import build_example_workspace
     from .importing import ImportReport, import_log
-    from .io.export import export_all, export_plan
+    from .io.batch import export_all
+    from .io.export import export_plan
     from .io.pdf import handout_bytes, write_handout
     from .io.therapist_summary import summary_bytes, write_summary
     from .io.xlsx import workbook_bytes, write_workbook

@@ -6,6 +6,8 @@ import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import PhysioError
@@ -21,10 +23,39 @@ def check_writable_folder(folder: Path, *, error: type[PhysioError] = PhysioErro
         raise error(f"the folder {folder} cannot be written to (no permission); choose another folder")
 
 
+@contextmanager
+def _folder_lock(folder: Path, *, tidying: bool = False) -> Iterator[bool]:
+    """Writers share the folder's lock; a tidy-up takes it alone, only when no writer holds it (else it yields
+    False and tidies nothing: between a writer's steps its .part files may be unlocked, yet are not leftovers).
+    Several processes exporting into one folder (physio/io/batch.py) never remove each other's files.
+    Where folders cannot be locked (some network drives), yields True and works as before."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if tidying else fcntl.LOCK_SH)
+            free = True
+        except BlockingIOError:
+            free = False
+        except OSError:
+            free = True
+        yield free
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: str | Path, data: bytes, *, error: type[PhysioError] = PhysioError) -> Path:
     """Write `data` to `path` through a temporary file in the same folder, then rename it into place."""
     path = Path(path)
     check_writable_folder(path.parent if str(path.parent) else Path("."), error=error)
+    with _folder_lock(path.parent if str(path.parent) else Path(".")):
+        return _write_atomic(path, data, error=error)
+
+
+def _write_atomic(path: Path, data: bytes, *, error: type[PhysioError]) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -75,6 +106,11 @@ def write_all_or_nothing(files: dict[Path, bytes], *, error: type[PhysioError] =
     paths = list(files)
     folder = paths[0].parent
     check_writable_folder(folder, error=error)
+    with _folder_lock(folder):
+        _write_all(files, paths, folder, error)
+
+
+def _write_all(files: dict[Path, bytes], paths: list[Path], folder: Path, error: type[PhysioError]) -> None:
     journal = folder / f".{paths[0].stem}{JOURNAL_SUFFIX}"
     parts: list[Path] = []
     current, renamed = paths[0], False
@@ -121,6 +157,11 @@ def recover_folder(folder: str | Path) -> list[str]:
     every other leftover .part file. Files a live process is still writing are left alone. Returns the names
     finished or removed."""
     folder = Path(folder)
+    with _folder_lock(folder, tidying=True) as alone:
+        return _recover(folder) if alone else []
+
+
+def _recover(folder: Path) -> list[str]:
     done: list[str] = []
     try:
         entries = [f for f in folder.iterdir() if f.name.startswith(".") and f.name.endswith(".part")]

@@ -276,7 +276,7 @@ def _export(args: argparse.Namespace) -> int:
     ws = _workspace(args)
     folder = _export_folder(args, ws)
     if args.all:
-        batch = export_all(ws, folder, progress=not args.quiet)
+        batch = export_all(ws, folder, progress=not args.quiet, workers=args.workers)
         _out(str(batch))
         return EXIT_ERROR if batch.failed else 0
     if not args.plan_id:
@@ -472,6 +472,8 @@ def _add_exports(sub: argparse._SubParsersAction) -> None:
                    help="every patient's latest plans, with a progress bar (with --format: the whole clinic's records)")
     e.add_argument("--out", default=None, metavar="FOLDER", help="default: the workspace's export folder")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
+    e.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="with --all: plans built at the same time (default: one per core)")
     from .cli_interop import add_interop_options
 
     add_interop_options(e)

@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from tqdm.auto import tqdm
-
 from .._atomic import check_writable_folder, recover_folder, write_all_or_nothing
-from ..errors import ExportError, PhysioError
+from ..errors import ExportError
 from ..models import ClinicProfile, Plan
 from .pdf import handout_bytes
 from .therapist_summary import summary_bytes
@@ -104,34 +102,9 @@ def export_plan(plan: Plan, folder: str | Path, clinic: ClinicProfile | None = N
     return ExportResult(handout=handout, workbook=workbook, summary=summary)
 
 
-def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True) -> BatchExport:
-    """Export the latest version of every plan of every patient in `workspace` into `folder`.
+def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True,
+               workers: int | None = None) -> BatchExport:
+    """Every patient's latest plans into `folder`, on every core: see physio.io.batch.export_all."""
+    from .batch import export_all as export_on_every_core
 
-    A patient whose plan cannot be exported is reported with the reason and the batch goes on.
-    A patient with no issued plan is reported too, so nobody is silently left out."""
-    folder = Path(folder)
-    check_writable_folder(folder, error=ExportError)
-    recover_folder(folder)  # leftovers of an interrupted batch: finished or removed before anything new
-    patients = workspace.patients()
-    clinic = workspace.clinic_profile()
-    items: list[PatientExport] = []
-    bar = tqdm(patients, desc="Exporting plans", unit="patient", disable=not progress)
-    for patient in bar:
-        try:
-            plans = workspace.plans_for(patient.id)
-        except PhysioError as e:
-            items.append(PatientExport(patient.id, None, error=str(e)))
-            continue
-        if not plans:
-            items.append(PatientExport(patient.id, None, skipped="no plan has been issued for this patient yet"))
-            continue
-        for plan in plans:
-            try:
-                items.append(PatientExport(patient.id, plan.id, result=export_plan(
-                    plan, folder, clinic, psfs_activities=psfs_activities(patient))))
-            except PhysioError as e:
-                items.append(PatientExport(patient.id, plan.id, error=str(e)))
-            except Exception as e:  # a fault in one plan must not cost the therapist the other exports
-                items.append(PatientExport(patient.id, plan.id, error=f"unexpected problem ({type(e).__name__}: {e})"))
-    bar.close()
-    return BatchExport(folder=folder, items=items)
+    return export_on_every_core(workspace, folder, progress=progress, workers=workers)
