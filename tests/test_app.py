@@ -238,3 +238,20 @@ def test_opening_another_workspace_shows_its_own_patients(app, tmp_path):
     app.folder.value = str(tmp_path / "missing" / "deeper")
     app.open_button.click()
     assert app.messages.kind == "error" and "does not exist" in app.messages.text
+
+
+def test_on_the_hub_a_therapist_sees_their_own_patients_first_but_a_red_flag_before_all(workspace, library,
+                                                                                           monkeypatch):
+    """Issue 16: a therapist logged in through the clinic's hub finds their own patients first; a clinic lead sees
+    everyone alike; an open red flag stays on top whoever's patient it is."""
+    workspace.add_staff_member("olga", "Ольга Смирнова", "therapist", by="setup")
+    workspace.add_staff_member("anna", "Anna Berg", "lead", by="setup")
+    alone = [r.id for r in PhysioApp(workspace, library, today=START).patients.shown]
+    monkeypatch.setenv("JUPYTERHUB_USER", "olga")
+    olga = [r.id for r in PhysioApp(workspace, library, today=START).patients.shown]
+    assert olga[0] == "P005"  # the open emergency red flag
+    olgas = {p.id for p in workspace.patients() if p.therapist == "Ольга Смирнова"} - {"P005"}
+    assert olgas and set(olga[1:1 + len(olgas)]) == olgas
+    assert alone[1] not in olgas  # without a login the list is by need only, so the order really changed
+    monkeypatch.setenv("JUPYTERHUB_USER", "anna")
+    assert [r.id for r in PhysioApp(workspace, library, today=START).patients.shown] == alone

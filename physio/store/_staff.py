@@ -87,10 +87,18 @@ class Staff:
         """The patients in the order a person's list shows them: a clinic lead sees every patient (by id); a
         therapist sees their own patients first (the patient's therapist is their name or login), then the others.
         `login` defaults to the hub's logged-in user ($JUPYTERHUB_USER)."""
-        login = (login if login is not None else os.environ.get("JUPYTERHUB_USER", "")).strip()
-        member = self.staff_member(login) if login else None
         everyone = self.patients()  # type: ignore[attr-defined]
+        own = self.own_patient_ids(everyone, login)
+        return sorted(everyone, key=lambda p: p.id not in own)
+
+    def own_patient_ids(self, patients: list[Patient], login: str | None = None) -> set[str]:
+        """The ids of those `patients` whose therapist is the logged-in person (their name or login); none for a
+        clinic lead, who sees every patient alike, or when nobody is logged in through the hub."""
+        login = (login if login is not None else os.environ.get("JUPYTERHUB_USER", "")).strip()
+        if not login:
+            return set()
+        member = self.staff_member(login)
         if member is not None and member.role == "lead":
-            return everyone
+            return set()
         mine = {login.casefold()} | ({member.name.casefold()} if member else set())
-        return sorted(everyone, key=lambda p: " ".join(p.therapist.split()).casefold() not in mine)
+        return {p.id for p in patients if " ".join(p.therapist.split()).casefold() in mine}

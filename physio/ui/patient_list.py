@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import ipywidgets as w
@@ -57,6 +57,8 @@ class PatientRow:
     #: "no log since version 3 issued on 07.09.2026", or "".
     note: str
     priority: int
+    #: The logged-in therapist's own patient (on the clinic's hub): listed before colleagues' patients.
+    own: bool = False
 
 
 def _text(value) -> str:
@@ -84,7 +86,10 @@ def patient_rows(ws, library) -> list[PatientRow]:
     frame = overview_frame(ws, library)
     titles = {p.id: p.title for p in library.protocols.values()}
     out = []
-    for patient in _all_patients(ws):
+    everyone = _all_patients(ws)
+    own_of = getattr(ws, "own_patient_ids", None)
+    own = own_of(everyone) if own_of is not None else set()
+    for patient in everyone:
         mine = frame[frame["patient_id"] == patient.id].sort_values("priority", na_position="last", kind="stable")
         plans = ws.plans_for(patient.id)
         protocols = tuple(dict.fromkeys(titles.get(p.protocol_id, p.protocol_title) for p in plans))
@@ -103,7 +108,7 @@ def patient_rows(ws, library) -> list[PatientRow]:
             max(last, key=_comparable) if last else None, _number(r["adherence"]), step, action, _text(r["red_flags"]),
             _text(r["note"]), int(r["priority"]),
         ))
-    return out
+    return [replace(row, own=row.id in own) for row in out]
 
 
 def matches(row: PatientRow, *, search: str = "", therapist: str = ANY, protocol: str = ANY, status: str = "active",
@@ -133,8 +138,10 @@ def sort_rows(rows: list[PatientRow], how: str) -> list[PatientRow]:
     if how.startswith("Last log"):
         return sorted(rows, key=lambda r: (r.last_log is not None, _comparable(r.last_log) if r.last_log else _EARLIEST,
                                            r.name.casefold()))
-    # needs attention first: open red flags (refer, by level), then review, step back, hold, advance; no plan last
-    return sorted(rows, key=lambda r: (r.priority, r.adherence if r.adherence is not None else -1, r.name.casefold()))
+    # needs attention first: open red flags (refer, by level), then review, step back, hold, advance; no plan last.
+    # On the clinic's hub a therapist's own patients come before colleagues' — but a red flag comes first, whoever's.
+    return sorted(rows, key=lambda r: (not r.red_flags, not r.own, r.priority,
+                                       r.adherence if r.adherence is not None else -1, r.name.casefold()))
 
 
 def row_html(r: PatientRow) -> str:
