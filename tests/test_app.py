@@ -255,3 +255,36 @@ def test_on_the_hub_a_therapist_sees_their_own_patients_first_but_a_red_flag_bef
     assert alone[1] not in olgas  # without a login the list is by need only, so the order really changed
     monkeypatch.setenv("JUPYTERHUB_USER", "anna")
     assert [r.id for r in PhysioApp(workspace, library, today=START).patients.shown] == alone
+
+
+def test_versions_tab_hands_out_fhir_and_a_calendar_without_a_new_version(app, workspace):
+    """Issue 17 point 4: on the patient's page, any issued version leaves as an HL7 FHIR Bundle and as calendar
+    reminders; both are real files a reader accepts, and no version is issued by exporting."""
+    import json
+
+    import icalendar
+    from fhir.resources.R4B.bundle import Bundle
+
+    app.patients._buttons["P001"].click()
+    app.page.tabs.selected_index = app.page.names.index(VERSIONS)
+    versions = app.page.versions
+    plan_id, version = versions.choice.value
+    before = [p.version for p in workspace.plan_versions(plan_id)]
+    folder = workspace.folder / "export"
+    seen = set(folder.glob("*")) if folder.exists() else set()
+    versions.time_zone.value = "Europe/Berlin"
+    versions.fhir_button.click()
+    versions.ics_button.click()
+    new = set(folder.glob("*")) - seen
+    (bundle_file,) = [f for f in new if f.suffix == ".json"]
+    (calendar_file,) = [f for f in new if f.suffix == ".ics"]
+    bundle = Bundle.model_validate(json.loads(bundle_file.read_text(encoding="utf-8")))
+    kinds = {e.resource.__resource_type__ for e in bundle.entry}
+    assert {"Patient", "CarePlan", "ServiceRequest"} <= kinds
+    cal = icalendar.Calendar.from_ical(calendar_file.read_bytes())
+    events = [c for c in cal.walk("VEVENT")]
+    assert events and all(e["DTSTART"].dt.tzinfo is not None for e in events)  # instants, not floating times
+    assert str(cal["X-WR-TIMEZONE"]) == "Europe/Berlin"
+    assert [p.version for p in workspace.plan_versions(plan_id)] == before  # nothing issued
+    assert "Calendar" in versions.messages.text or "calendar" in versions.messages.text
+    no_internal_words(shown_text(app.body), workspace)
