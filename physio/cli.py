@@ -386,13 +386,15 @@ def _redflags(args: argparse.Namespace) -> None:
     ws = _workspace(args)
     words = list(args.words)
     if words[0] == "ack":
-        if len(words) != 3:
-            raise PlanError("write it as: physio redflags ack PATIENT NUMBER --by NAME --outcome OUTCOME [--note TEXT]")
-        _, patient_id, which = words
+        if len(words) < 3:
+            raise PlanError("write it as: physio redflags ack PATIENT NUMBER [NUMBER ...] --by NAME --outcome OUTCOME "
+                            "[--note TEXT]")
+        _, patient_id, *which = words
         if not args.by or not args.outcome:
             raise PlanError(f"an acknowledgement needs --by NAME and --outcome (one of: {', '.join(OUTCOME_LABELS)})")
-        for note_id in _flag_numbers(ws, patient_id, which):
-            ack = ws.acknowledge_red_flag(patient_id, note_id, by=args.by, outcome=args.outcome, note=args.note)
+        # one transaction: a wrong or already acknowledged number acknowledges nothing
+        note_ids = [n for w in which for n in _flag_numbers(ws, patient_id, w)]
+        for ack in ws.acknowledge_red_flags(patient_id, note_ids, by=args.by, outcome=args.outcome, note=args.note):
             _out(ack_line(ack, None))
         left = ws.open_red_flags(patient_id)
         _out(f"Open red flags left for {patient_id}: {len(left)}." + ("" if left else " A new plan version may be issued."))
@@ -430,11 +432,14 @@ def _flag_numbers(ws: Workspace, patient_id: str, which: str) -> list[int]:
 def _add_redflags(sub: argparse._SubParsersAction) -> None:
     from .models.redflag import OUTCOME_LABELS
 
-    p = sub.add_parser("redflags", help="a patient's open red flags; 'ack' records what a therapist did about one",
-                       description="physio redflags PATIENT lists open and acknowledged red flags; "
-                                   "physio redflags ack PATIENT NUMBER|FLAG-ID --by NAME --outcome OUTCOME [--note TEXT] "
-                                   "acknowledges one (or every open one naming a red flag id).")
-    p.add_argument("words", nargs="+", metavar="PATIENT | ack PATIENT NUMBER")
+    p = sub.add_parser("redflags", help="a patient's open red flags; 'ack' records what a therapist did about them",
+                       usage="physio redflags PATIENT\n"
+                             "       physio redflags ack PATIENT NUMBER|FLAG-ID [...] --by NAME --outcome OUTCOME "
+                             "[--note TEXT]",
+                       description="The first form lists a patient's open and acknowledged red flags, numbered. "
+                                   "The second records what was done about one or more of them (a number from the "
+                                   "list, or a red flag id for every open one naming it).")
+    p.add_argument("words", nargs="+", metavar="PATIENT", help="the patient's id (after 'ack': id, then numbers)")
     p.add_argument("--by", default=None, metavar="NAME", help="who acknowledges")
     # no argparse choices: a wrong outcome is refused by the store in one plain sentence naming the allowed ones
     p.add_argument("--outcome", default=None, metavar="OUTCOME",

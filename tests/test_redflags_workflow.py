@@ -288,6 +288,26 @@ def test_ack_needs_who_and_what_and_names_the_outcomes(env):
     assert other.returncode == 2 and "needs a note" in other.stderr
 
 
+def test_one_ack_for_several_flags_records_all_or_none(env, tmp_path):
+    """One referral often answers three notes: `ack P001 1 2 3` records all three, and a wrong number among them
+    records none (the therapist is told which number and which are open)."""
+    ws, workbook = env
+    returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", _ces_on_rejected_rows)
+    import_log(Workspace(ws), "P001", returned)
+    numbers = [str(n.id) for n in Workspace(ws).open_red_flags("P001")]
+    assert len(numbers) >= 2
+    wrong = physio(ws, "redflags", "ack", "P001", *numbers, "999", "--by", "Anna Berg", "--outcome", "referred")
+    assert wrong.returncode == 2 and "has no red flag number 999" in wrong.stderr
+    assert f"the open ones are: {', '.join(numbers)}" in wrong.stderr
+    assert len(Workspace(ws).open_red_flags("P001")) == len(numbers) and Workspace(ws).red_flag_acks("P001") == []
+    done = physio(ws, "redflags", "ack", "P001", *numbers, "--by", "Anna Berg", "--outcome", "referred",
+                  "--note", "Phoned, sent to A&E")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Anna Berg acknowledged") == len(numbers) and "Open red flags left for P001: 0" in done.stdout
+    usage = physio(ws, "redflags", "--help").stdout
+    assert "physio redflags ack PATIENT NUMBER|FLAG-ID" in usage and "PATIENT | ack" not in usage
+
+
 def test_clinic_overview_lists_emergencies_first_with_their_facts(env, tmp_path):
     ws, workbook = env
     returned = _patient_fills_in(workbook, tmp_path / "returned.xlsx", _ces_on_rejected_rows)

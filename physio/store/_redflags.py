@@ -77,6 +77,12 @@ class RedFlagRecords:
     def acknowledge_red_flag(self, patient_id: str, note_id: int, *, by: str, outcome: str, note: str | None = None,
                              at: dt.datetime | None = None) -> RedFlagAck:
         """Record that a therapist dealt with one red-flag note: who, when, what was done. Never changed later."""
+        return self.acknowledge_red_flags(patient_id, [note_id], by=by, outcome=outcome, note=note, at=at)[0]
+
+    def acknowledge_red_flags(self, patient_id: str, note_ids: list[int], *, by: str, outcome: str,
+                              note: str | None = None, at: dt.datetime | None = None) -> list[RedFlagAck]:
+        """Several notes dealt with alike (e.g. one referral for three notes), in one transaction: when one number
+        is wrong or already acknowledged, none is recorded."""
         if os.environ.get("JUPYTERHUB_USER", "").strip():
             by = self.who  # on the hub: the logged-in therapist, always
         if not by or not by.strip():
@@ -86,30 +92,24 @@ class RedFlagRecords:
         if outcome == "other" and not (note and note.strip()):
             raise WorkspaceError("outcome 'other' needs a note saying what was done (--note)")
         self.patient(patient_id)
-        ack = RedFlagAck(note_id=note_id, patient_id=patient_id, by=by.strip(), at=(at or now()).replace(microsecond=0),
-                         outcome=outcome, note=(note or "").strip() or None)
+        stamp = (at or now()).replace(microsecond=0)
+        acks = []
         with self._write() as con:
-            n, a = red_flag_notes.c, red_flag_acks.c
-            row = con.execute(select(n.patient_id).where(n.id == note_id)).first()
-            if row is None or row[0] != patient_id:
-                known = [str(i) for i in con.execute(
-                    select(n.id).where(n.patient_id == patient_id, n.id.not_in(select(a.note_id))).order_by(n.id)
-                ).scalars()]
-                raise UnknownId(f"patient '{patient_id}' has no red flag number {note_id}; "
-                                + (f"the open ones are: {', '.join(known)}" if known else "none is open"))
-            done = con.execute(select(a.json).where(a.note_id == note_id)).first()
-            if done is not None:
-                earlier = RedFlagAck.model_validate_json(done[0])
-                raise WorkspaceError(f"red flag {note_id} of patient '{patient_id}' was already acknowledged by "
-                                     f"{earlier.by} on {earlier.at:%d.%m.%Y %H:%M}; acknowledgements are never changed")
-            new_id = con.execute(insert(red_flag_acks).values(
-                note_id=note_id, patient_id=patient_id, json=ack.model_dump_json(exclude={"id"}))
-            ).inserted_primary_key[0]
-            ack = ack.model_copy(update={"id": new_id})
-            insert_event(con, "red-flag-acknowledged", patient_id,
-                         f"red flag {note_id}: {OUTCOME_LABELS[outcome]}" + (f"; {ack.note}" if ack.note else ""),
-                         ack.by, ack.at)
-        return ack
+            note_ids = list(dict.fromkeys(note_ids))
+            for note_id in note_ids:  # every number checked before any is stored
+                _check_open_note(con, patient_id, note_id)
+            for note_id in note_ids:
+                ack = RedFlagAck(note_id=note_id, patient_id=patient_id, by=by.strip(), at=stamp, outcome=outcome,
+                                 note=(note or "").strip() or None)
+                new_id = con.execute(insert(red_flag_acks).values(
+                    note_id=note_id, patient_id=patient_id, json=ack.model_dump_json(exclude={"id"}))
+                ).inserted_primary_key[0]
+                ack = ack.model_copy(update={"id": new_id})
+                insert_event(con, "red-flag-acknowledged", patient_id,
+                             f"red flag {note_id}: {OUTCOME_LABELS[outcome]}" + (f"; {ack.note}" if ack.note else ""),
+                             ack.by, ack.at)
+                acks.append(ack)
+        return acks
 
     def _refuse_open_red_flags(self, patient_id: str) -> None:
         """No plan version while a red flag is open: a therapist must acknowledge it first (physio redflags)."""
@@ -139,3 +139,20 @@ class RedFlagRecords:
         with self._read() as con:
             rows = con.execute(query.order_by(c.id)).all()
         return [CheckAnswer.model_validate_json(r[0]) for r in rows]
+
+
+def _check_open_note(con: Connection, patient_id: str, note_id: int) -> None:
+    """Refuses a number that is not this patient's red flag, or one already acknowledged."""
+    n, a = red_flag_notes.c, red_flag_acks.c
+    row = con.execute(select(n.patient_id).where(n.id == note_id)).first()
+    if row is None or row[0] != patient_id:
+        known = [str(i) for i in con.execute(
+            select(n.id).where(n.patient_id == patient_id, n.id.not_in(select(a.note_id))).order_by(n.id)
+        ).scalars()]
+        raise UnknownId(f"patient '{patient_id}' has no red flag number {note_id}; "
+                        + (f"the open ones are: {', '.join(known)}" if known else "none is open"))
+    done = con.execute(select(a.json).where(a.note_id == note_id)).first()
+    if done is not None:
+        earlier = RedFlagAck.model_validate_json(done[0])
+        raise WorkspaceError(f"red flag {note_id} of patient '{patient_id}' was already acknowledged by "
+                             f"{earlier.by} on {earlier.at:%d.%m.%Y %H:%M}; acknowledgements are never changed")
