@@ -87,6 +87,17 @@ def test_add_from_options_with_condition_details_and_a_clearance(ws):
     assert "High blood pressure" in shown and "hypertension" not in shown.split("Contraindications:")[1].split("\n")[0]
 
 
+def test_an_id_differing_only_in_capitals_is_refused_and_a_lookup_suggests_the_stored_one(ws):
+    """'p101' beside 'P101' would split one person's records or mix two people's: refused, nothing stored."""
+    assert physio(ws, "patients", "add", "--id", "P101", "--name", "Eva Lind", "--birth-year", "1961",
+                  "--therapist", "Anna Berg").returncode == 0
+    line = refused(physio(ws, "patients", "add", "--id", "p101", "--name", "Eve Lind", "--birth-year", "1962",
+                          "--therapist", "Anna Berg"))
+    assert "'p101' differs from the existing patient 'P101' only in capital letters" in line
+    assert [p.id for p in Workspace(ws).patients()] == ["P101"]
+    assert "did you mean 'P101'?" in refused(physio(ws, "patients", "show", "p101"))
+
+
 def test_add_by_answering_prompts_asks_again_for_a_refused_answer(ws):
     answers = "\n".join([
         "P103", "Boris Kim", "2031", "1958", "m", "male", "", "Anna Berg", "",

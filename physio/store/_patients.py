@@ -115,6 +115,11 @@ class Patients:
                 f"patient '{p.id}' is already in the workspace {self.where}; "  # type: ignore[attr-defined]
                 "choose another id, or update the existing record on purpose"
             )
+        twin = None if row else _same_but_case(con, p.id)
+        if twin:  # 'p001' beside 'P001' would split one person's records, or mix two people's
+            raise WorkspaceError(
+                f"patient id '{p.id}' differs from the existing patient '{twin}' only in capital letters; "
+                f"use '{twin}' for that patient, or choose an id that differs in more than case")
         at = now().isoformat()
         if row:  # the earlier record is kept, never overwritten
             if Patient.model_validate_json(row[0]) == p:
@@ -137,9 +142,11 @@ class Patients:
             if row is None:
                 known = list(con.execute(select(patients.c.id).order_by(patients.c.id)).scalars())
         if row is None:
+            twin = next((k for k in known if k.casefold() == patient_id.casefold()), None)
             raise UnknownId(
                 f"there is no patient '{patient_id}' in the workspace {self.where}; "  # type: ignore[attr-defined]
-                + (f"the patients are: {', '.join(known)}" if known else "it has no patients yet")
+                + (f"did you mean '{twin}'? (ids are exact, capitals included)" if twin else
+                   f"the patients are: {', '.join(known)}" if known else "it has no patients yet")
             )
         return Patient.model_validate_json(row[0])
 
@@ -157,3 +164,8 @@ class Patients:
             archived = set() if include_archived else set(self._archived_events(con))
             rows = con.execute(select(patients.c.id, patients.c.json).order_by(patients.c.id)).all()
         return [Patient.model_validate_json(j) for i, j in rows if i not in archived]
+
+
+def _same_but_case(con, patient_id: str) -> str | None:
+    """The id of a stored patient that differs from patient_id only in upper/lower case, if any."""
+    return con.execute(select(patients.c.id).where(func.lower(patients.c.id) == patient_id.lower())).scalars().first()
