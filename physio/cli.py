@@ -105,9 +105,13 @@ def _issue_or_show(args: argparse.Namespace, ws: Workspace, plan: Plan, issued_b
 
 def _history(args: argparse.Namespace) -> None:
     ws = _workspace(args)
-    patient = ws.patient(args.patient_id)
-    events = ws.history(patient.id)
-    _out(f"History of {patient.name} ({patient.id}) in {ws.folder}:")
+    if args.patient_id is None:
+        events = ws.workspace_history()
+        _out(f"History of the workspace {ws.folder} (staff list, restores; a patient's: physio history PATIENT_ID):")
+    else:
+        patient = ws.patient(args.patient_id)
+        events = ws.history(patient.id)
+        _out(f"History of {patient.name} ({patient.id}) in {ws.folder}:")
     if not events:
         _out("  nothing recorded yet")
     for e in events:
@@ -118,8 +122,9 @@ def _add_patients(sub: argparse._SubParsersAction) -> None:
     from .cli_patients import add_patients_commands  # add, edit, archive, list, show, history
 
     add_patients_commands(sub)
-    h = sub.add_parser("history", help="who did what for one patient, and when (the audit trail)")
-    h.add_argument("patient_id", metavar="PATIENT_ID")
+    h = sub.add_parser("history", help="who did what for one patient, and when (the audit trail); without a "
+                                       "patient: the workspace's own (staff list, restores)")
+    h.add_argument("patient_id", metavar="PATIENT_ID", nargs="?", default=None)
     h.set_defaults(func=_history)
 
 

@@ -170,6 +170,9 @@ def test_backup_while_in_use_and_restore_into_an_empty_folder(ws, tmp_path):
     assert "2 patient(s), 2 plan(s)" in back.stdout
     restored = Workspace(empty)
     assert everything(restored) == before  # the half-written patient is not in it
+    trail = physio("--workspace", str(empty), "history").stdout  # the restored copy says where it came from
+    assert "workspace restored from a backup: from the backup in" in trail and str(tmp_path / "backup") in trail
+    assert Workspace(ws.folder).workspace_history() == []  # the original is untouched
     import_bytes(restored, "boris-m", filled_bytes(restored, "boris-m", {0: {"Done": "yes"}}), "b.xlsx")
     assert everything(ws) == before  # the restored copy is its own workspace
 

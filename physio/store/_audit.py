@@ -94,10 +94,17 @@ class AuditTrail:
     def history(self, patient_id: str) -> list[AuditEvent]:
         """Every recorded write concerning one patient, oldest first."""
         self.patient(patient_id)  # type: ignore[attr-defined]
+        return self._events(audit.c.patient_id == patient_id)
+
+    def workspace_history(self) -> list[AuditEvent]:
+        """The writes that concern no one patient (staff list changes, restores from a backup), oldest first."""
+        return self._events(audit.c.patient_id.is_(None))
+
+    def _events(self, which) -> list[AuditEvent]:
         with self._read() as con:  # type: ignore[attr-defined]
             rows = con.execute(
                 select(audit.c.id, audit.c.at, audit.c.who, audit.c.action, audit.c.patient_id, audit.c.detail)
-                .where(audit.c.patient_id == patient_id).order_by(audit.c.id)
+                .where(which).order_by(audit.c.id)
             ).all()
         keys = ("id", "at", "who", "action", "patient_id", "detail")
         return [AuditEvent.model_validate(dict(zip(keys, r))) for r in rows]

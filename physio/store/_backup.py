@@ -135,6 +135,15 @@ def check_backup(src: Path) -> None:
         raise WorkspaceError(f"{db} was made by a newer physio (schema {version}); update physio to restore it")
 
 
+def _record_restore(con: sqlite3.Connection, src: Path) -> None:
+    """The restored workspace's own trail says when, by whom and from which backup it was brought back."""
+    from ._audit import current_user, now
+
+    with con:
+        con.execute("INSERT INTO audit (at, who, action, patient_id, detail) VALUES (?, ?, 'restored', NULL, ?)",
+                    (now().isoformat(), current_user(), f"from the backup in {src.resolve()}"))
+
+
 def restore(src: str | Path, folder: str | Path) -> Path:
     """Bring a backup back into `folder` (a new or empty folder); checked whole before anything is written."""
     src, folder = Path(src), Path(folder)
@@ -148,6 +157,7 @@ def restore(src: str | Path, folder: str | Path) -> Path:
         con = sqlite3.connect(_ro_uri(src / DB_NAME), uri=True)
         try:
             con.backup(out)
+            _record_restore(out, src)
         finally:
             con.close()
             out.close()
