@@ -57,10 +57,13 @@ def test_odi_band_is_baseline_plus_minus_ten_points(ms, tmp_path):
 
 
 def test_percent_band_from_a_low_baseline_and_clipped_to_the_range(ms):
-    """O1: NPRS 2 points or 30 %: from a leg pain of 3 the band is ± 0.9; from 1 it is ± 0.3, never below 0."""
+    """O1: NPRS 2 points or 30 %: from a leg pain of 5 the band is ± 1.5; SA1: never under 1 point, so from 3 it
+    is ± 1 (not ± 0.9); kept inside 0–10."""
     m = ms["nprs-leg"]
+    fig = measure_over_time(m, [result(m, 0, ["5"]), result(m, 7, ["7"])])
+    assert band_y(fig.axes[0], "no change that matters") == (3.5, 6.5)
     fig = measure_over_time(m, [result(m, 0, ["3"]), result(m, 7, ["5"])])
-    assert band_y(fig.axes[0], "no change that matters") == (2.1, 3.9)
+    assert band_y(fig.axes[0], "no change that matters") == (2.0, 4.0)
     fig = measure_over_time(m, [result(m, 0, ["10"])])
     assert band_y(fig.axes[0], "no change that matters") == (8.0, 10.0)  # 10 ± 2, kept inside 0–10
 
@@ -92,11 +95,11 @@ def test_no_scored_results_says_so(ms):
 
 def test_a_daily_diary_has_its_first_weeks_mean_as_baseline(ms):
     """team-default (series.WEEK_DAYS), O1: the baseline of a daily series is the first week's mean (3.14 from
-    3, 3, 4, 3, 3, 3, 3), the band ± 30 % of it (0.94), as the decision compares it."""
+    3, 3, 4, 3, 3, 3, 3), the band ± 30 % of it (0.94) but never under 1 point (SA1), as the decision compares it."""
     m = ms["nprs-leg"]
     fig = measure_over_time(m, [result(m, d, [str(p)]) for d, p in enumerate([3, 3, 4, 3, 3, 3, 3, 5])])
     ax = fig.axes[0]
     base = line(ax, "baseline 3.1\n(mean 07.09–13.09.2026)")
     assert list(np.asarray(base.get_ydata(), float)) == pytest.approx([22 / 7, 22 / 7])
     low, high = band_y(ax, "no change that matters")
-    assert (low, high) == (pytest.approx(22 / 7 * 0.7, abs=1e-6), pytest.approx(22 / 7 * 1.3, abs=1e-6))
+    assert (low, high) == (pytest.approx(22 / 7 - 1, abs=1e-6), pytest.approx(22 / 7 + 1, abs=1e-6))

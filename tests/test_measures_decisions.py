@@ -51,8 +51,8 @@ def test_leg_pain_worse_by_the_change_that_matters_holds_the_patient_for_review(
     out = physio(ws, "review", HERNIA, "--report", str(report)).stdout
     assert "Recommendation: REVIEW" in out
     assert ("  - Review, do not advance: NPRS leg rose from 3 on 07.09.2026 to 6 on 14.09.2026: worse by 3 points, "
-            "at least the change that matters (2 points or 30 % of the baseline: 0.9 points here) [L1, O1: ") in out
-    assert "  NPRS leg: 6 on 14.09.2026; baseline 3 on 07.09.2026, change +3 (matters from 0.9)" in out
+            "at least the change that matters (2 points or 30 % of the baseline, never under 1 point: 1 point here) [L1, O1: ") in out
+    assert "  NPRS leg: 6 on 14.09.2026; baseline 3 on 07.09.2026, change +3 (matters from 1)" in out
 
     text = pdf_text(report)
     assert "Review: the therapist reviews the programme" in text and "NPRS leg rose from 3 on 07.09.2026" in text

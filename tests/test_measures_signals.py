@@ -42,7 +42,13 @@ def test_percent_of_a_low_baseline_counts_as_the_source_says(ms):
     sigs = measure_signals([result(ms, "nprs-leg", 0, "3"), result(ms, "nprs-leg", 14, "4")], ms)
     assert [s.advice for s in sigs] == ["review, do not advance"]
     assert sigs[0].reason == ("NPRS leg rose from 3 on 07.09.2026 to 4 on 21.09.2026: worse by 1 point, at least the "
-                              "change that matters (2 points or 30 % of the baseline: 0.9 points here)")
+                              "change that matters (2 points or 30 % of the baseline, never under 1 point: 1 point here)")
+    # SA1: from a weekly mean of 2, a mean 0.6 higher (30 %) is not a change a patient notices; 1 point is
+    low = [2] * 7 + [3, 2, 3, 3, 2, 3, 2]  # 2.0 → 2.57
+    assert measure_signals([result(ms, "nprs-leg", d, str(p)) for d, p in enumerate(low)], ms) == []
+    higher = [2] * 7 + [3, 3, 3, 3, 3, 3, 3]  # 2.0 → 3.0
+    assert [s.advice for s in measure_signals([result(ms, "nprs-leg", d, str(p)) for d, p in enumerate(higher)], ms)
+            ] == ["review, do not advance"]
     # back pain is not a decision signal (issue 15: function or leg pain), however much worse
     assert measure_signals([result(ms, "nprs-back", 0, "2"), result(ms, "nprs-back", 14, "8")], ms) == []
 

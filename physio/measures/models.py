@@ -91,14 +91,18 @@ class Change(Frozen):
 
     points: float = Field(gt=0)
     percent: float | None = Field(default=None, gt=0, le=100)
+    #: Never less than this, however low the baseline: below it a change is not one the patient notices, and a
+    #: weekly mean moving by 0.6 from a baseline of 2 must not stop a plan (the source is named in `source`).
+    at_least: float | None = Field(default=None, gt=0)
     note: str | None = None
     source: str = Field(min_length=1)
 
     def threshold(self, baseline: float | None) -> float:
-        """The change that counts from this baseline: the smaller of the points and the percentage."""
+        """The change that counts from this baseline: the smaller of the points and the percentage, but not
+        below `at_least`."""
         if self.percent is None or not baseline:
             return self.points
-        return min(self.points, abs(baseline) * self.percent / 100)
+        return max(min(self.points, abs(baseline) * self.percent / 100), self.at_least or 0)
 
 
 class Band(Frozen):

@@ -42,6 +42,8 @@ def _change_words(m: Measure, change: Change, base: float) -> str:
     if change.percent is not None:
         words += f" or {change.percent:g} % of the baseline"
         here = change.threshold(base)
+        if change.at_least is not None:
+            words += f", never under {change.at_least:g}{_unit(m, change.at_least)}"
         if abs(here - change.points) > 1e-9:
             words += f": {round(here, 2):g}{_unit(m, here)} here"
     return words
