@@ -7,6 +7,7 @@ Started by `make hub` (scripts/hub.sh). Settings come from the environment:
   PHYSIO_HUB_ADMINS       logins of the clinic leads who approve new accounts (comma-separated; default: admin)
   PHYSIO_HUB_IP / _PORT   where the hub listens (default 127.0.0.1:8000: only this computer; see README)
   PHYSIO_HUB_NOTEBOOKS    the notebooks served (default: the repository's notebooks/)
+  PHYSIO_HUB_IDLE_MINUTES a therapist's server left idle this long is stopped (default 60)
 Logins: jupyterhub-nativeauthenticator. A therapist signs up at /hub/signup; a lead approves at /hub/authorize.
 """
 
@@ -73,3 +74,17 @@ for key in ("PHYSIO_PROTOCOLS", "PHYSIO_TODAY", "JUPYTER_PLATFORM_DIRS"):
         c.Spawner.environment[key] = os.environ[key]
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
+
+# ---- a server nobody has used for an hour (a browser closed at lunch, a therapist gone home) is stopped, so a
+# clinic's day does not pile up Python processes on one machine; the records are in the database, nothing is lost
+IDLE_S = int(float(os.environ.get("PHYSIO_HUB_IDLE_MINUTES") or 60) * 60)
+c.JupyterHub.services = [{
+    "name": "idle-culler",
+    "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_S}",
+                f"--cull-every={max(10, min(300, IDLE_S // 4))}"],
+}]
+c.JupyterHub.load_roles = [{
+    "name": "idle-culler",
+    "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    "services": ["idle-culler"],
+}]

@@ -168,3 +168,8 @@ def test_two_therapists_log_in_one_issues_a_plan_the_other_sees_it_with_her_name
             expect(olga.locator("#jp-main-dock-panel")).to_be_visible(timeout=240_000)
         finally:
             browser.close()
+    # the idle culler runs as the hub's service and may read the servers' activity (its role's scopes suffice)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "Starting managed service idle-culler" in text, text[-3000:]
+    assert any("GET /hub/api/users" in line and "idle-culler" in line and " 200 " in line
+               for line in text.splitlines()), text[-3000:]
