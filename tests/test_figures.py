@@ -319,16 +319,22 @@ def test_unknown_joint_and_prop_are_refused(tmp_path):
     assert f"poses.yaml:{line} exercises.warmup-toe-raises.start.joints.kne: unknown joint 'kne'; did you mean knee" in msg
 
 
+PRONE_LYING_END = "    end: {from: prone, joints: {neck: 0, neck_turn: 75}}\n"
+PRONE_LYING = ("  prone-lying:\n    moves: none\n    touches: [front, toes]\n    hands: by-sides\n    props: [mat]\n"
+               "    view: top  # from above: arms by the sides and the head turned to one side both show\n"
+               "    start: {from: prone, joints: {neck: 0, neck_turn: 75}}\n" + PRONE_LYING_END)
+
+
 def test_exercise_without_poses_or_without_an_end_is_refused(tmp_path):
     folder, line = _broken(
         tmp_path,
-        "  prone-lying:\n    moves: none\n    touches: [front, toes]\n    hands: by-sides\n    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n",
-        "  prone-lying:\n    moves: none\n    touches: [front, toes]\n    hands: by-sides\n    props: [mat]\n    start: {from: prone}\n",
+        PRONE_LYING,
+        PRONE_LYING.replace(PRONE_LYING_END, ""),
         "  prone-lying:\n",
     )
     assert f"poses.yaml:{line} exercises.prone-lying: exercise 'prone-lying' has no end pose" in _problems(folder)
 
-    folder, _ = _broken(tmp_path / "b", "  prone-lying:\n    moves: none\n    touches: [front, toes]\n    hands: by-sides\n    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n", "")
+    folder, _ = _broken(tmp_path / "b", PRONE_LYING, "")
     assert "exercise 'prone-lying' has no poses" in _problems(folder)
 
 
@@ -341,7 +347,7 @@ def test_poses_for_an_unknown_exercise_are_refused(tmp_path):
 def test_unknown_view_and_fact_words_are_refused(tmp_path):
     folder, line = _broken(tmp_path, "    view: back\n", "    view: sideways\n", "    view: sideways")
     msg = _problems(folder)
-    assert f"poses.yaml:{line} exercises.reverse-prayer-scapula.view: unknown view 'sideways'; allowed: side, front, back, top" in msg
+    assert f"poses.yaml:{line} exercises.reverse-prayer-scapula.view: unknown view 'sideways'; allowed: side, front, back, top, oblique" in msg
 
     folder, _ = _broken(tmp_path / "b", "    touches: [hands]\n    hands: on-bar\n    props: [bar]\n    support: bar\n    view: front",
                         "    touches: [elbows]\n    hands: on-bar\n    props: [bar]\n    support: bar\n    view: front")
@@ -349,9 +355,9 @@ def test_unknown_view_and_fact_words_are_refused(tmp_path):
 
 
 def test_unknown_posture_is_refused(tmp_path):
-    folder, line = _broken(tmp_path, "    props: [mat]\n    start: {from: prone}\n    end: {from: prone}\n  prone-prop:",
-                           "    props: [mat]\n    start: {from: prone-ish}\n    end: {from: prone}\n  prone-prop:",
-                           "start: {from: prone-ish}")
+    folder, line = _broken(tmp_path, "    start: {from: prone, joints: {neck: 0, neck_turn: 75}}\n    end: {from: prone, joints",
+                           "    start: {from: prone-ish, joints: {neck: 0, neck_turn: 75}}\n    end: {from: prone, joints",
+                           "start: {from: prone-ish")
     assert f"poses.yaml:{line} exercises.prone-lying.start.from: unknown posture 'prone-ish'" in _problems(folder)
 
 

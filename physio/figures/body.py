@@ -238,11 +238,22 @@ def _go(p: Vec, m: Mat, length: float, v: Vec = _DOWN) -> Vec:
 
 # ---------------------------------------------------------------- the solved skeleton and its views
 
-VIEWS = ("side", "front", "back", "top")
+VIEWS = ("side", "front", "back", "top", "oblique")
+
+OBLIQUE_ELEVATION_DEG = 30.0
+OBLIQUE_AZIMUTH_DEG = 25.0
+"""The 'oblique' view looks at the figure from in front (from beyond the feet of a figure lying on its back), this
+far above the floor and this far round towards its left side: knees bent up show as a bend, legs dropped to one
+side, arms out to the sides and a turned chest all show, and the head stays visible behind the chest."""
+_E, _A = math.radians(OBLIQUE_ELEVATION_DEG), math.radians(OBLIQUE_AZIMUTH_DEG)
+OBLIQUE_UP: Vec = (-math.cos(_A) * math.sin(_E), math.cos(_E), -math.sin(_A) * math.sin(_E))
+OBLIQUE_RIGHT: Vec = (-math.sin(_A), 0.0, math.cos(_A))
+OBLIQUE_TOWARDS: Vec = (math.cos(_E) * math.cos(_A), math.sin(_E), math.cos(_E) * math.sin(_A))
+"""Up and right on the page, and towards the viewer, in 3-D for the 'oblique' view."""
 
 
 def project(p: Vec, view: str) -> Point:
-    """A 3-D point as seen from the side (the figure's left), the front, the back or from above."""
+    """A 3-D point as seen from the side (the figure's left), the front, the back, from above or obliquely."""
     x, y, z = p
     if view == "side":
         return (x, y)
@@ -252,6 +263,9 @@ def project(p: Vec, view: str) -> Point:
         return (z, y)
     if view == "back":
         return (-z, y)
+    if view == "oblique":  # from in front, a little to the left and above
+        (ux, uy, uz), (rx, ry, rz) = OBLIQUE_UP, OBLIQUE_RIGHT
+        return (rx * x + ry * y + rz * z, ux * x + uy * y + uz * z)
     return (x, z)  # from above: lying on the back with the head to the left, its left side is at the top
 
 

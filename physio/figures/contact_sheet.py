@@ -91,10 +91,10 @@ def _row(c, library: "Library", ex_id: str, x: float, y: float, width: float, he
 
 def _seen_from(ep) -> str:
     """The view in words: a figure lying on its back seen 'from the front' is seen from its feet."""
-    if ep.view == "front" and abs(ep.end.tilt) > 45:
-        return "seen from the feet"
+    if ep.view in ("front", "oblique") and abs(ep.end.tilt) > 45:
+        return "seen from the feet" + (" and above" if ep.view == "oblique" else "")
     return {"side": "seen from the side", "front": "seen from the front", "back": "seen from behind",
-            "top": "seen from above"}[ep.view]
+            "top": "seen from above", "oblique": "seen from the front and above"}[ep.view]
 
 
 def write_contact_sheet(path: str | Path, library: "Library | None" = None) -> Path:

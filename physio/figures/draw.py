@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..models.exercise import format_seconds
 from . import props as P
 from .body import (
-    HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, WIDTH_CM, Point, Skeleton, Vec, outline_points, project, solve,
+    OBLIQUE_TOWARDS, HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, WIDTH_CM, Point, Skeleton, Vec, outline_points, project, solve,
 )
 from .poses import ExercisePoses, Mark, Pose
 from .shapes import Circle, Figure, Line, Polygon, Shape, Text, text_width
@@ -104,7 +104,7 @@ def draw_frames(
         start_shapes += _motion_arrow(sc.start, sc.end, ep)
     start_shapes += [s for m in ep.marks for s in _mark(m, sc.start)]
     content = _union(_bbox(start_shapes), _bbox(end_shapes))
-    note = _dose_text(hold_s, duration_s, language)
+    note = _dose_text(hold_s, duration_s, language) or (HOLD_WORD.get(language, "hold") if _held(ep) else "")
     size = TEXT_SIZE
     for _ in range(12):  # the words' size follows the box, and the words make the box a little larger
         words: list[Shape] = []
@@ -120,7 +120,7 @@ def draw_frames(
             break
         size = wanted
     angle_words = [w for w in words if w.role.startswith("angle")]
-    note_words = [w for w in words if w.role == "dose"]
+    note_words = [w for w in words if w.role.startswith("dose")]
     skeletons = {"start": sc.start, "end": sc.end}
     return (
         Figure(ep.exercise_id, tuple(start_shapes + angle_words), box, skeletons, sc.surfaces, sc.angle, label,
@@ -149,15 +149,50 @@ def frame_label_size(width_cm: float, height_cm: float) -> float:
     return LABEL_PT * max(width_cm / (MIN_FRAME_WIDTH_MM * _PT_PER_MM), height_cm / (MIN_FRAME_HEIGHT_MM * _PT_PER_MM))
 
 
+HOLD_WORD = {"en": "hold", "ru": "удержание"}
+"""The word under the stopwatch of a held position drawn without a dose (the contact sheet)."""
+
+
+ISOMETRIC_DEG = 6.0
+"""A press against the hand that moves no joint further than this is a held position too (the neck presses)."""
+
+
+def _held(ep: ExercisePoses) -> bool:
+    """A position held still for a time, or pressed without moving (not shaken, not breathed through): its end
+    frame gets the stopwatch."""
+    from .facts import joint_changes
+
+    if any(m.kind in ("wiggle", "breath") for m in ep.marks):
+        return False
+    return ep.facts.held or max(joint_changes(ep).values()) <= ISOMETRIC_DEG
+
+
 def _note(note: str, box: tuple[float, float, float, float], size: float) -> list[Shape]:
-    """The hold time above the top-left corner, where no limb is; on two lines when one would widen the frame."""
+    """A stopwatch and the time above the top-left corner, where no limb is; on two lines when one line would
+    widen the frame."""
+    icon = size * 1.45  # the stopwatch's width, with the gap after it
     lines = [note]
-    if 0.6 * size * len(note) > box[2] - box[0] and " " in note:
+    if 0.6 * size * len(note) + icon > box[2] - box[0] and " " in note:
         head, tail = note.split(" ", 1)
         lines = [head, tail]
     top = box[3] + 2 + size * 1.2 * len(lines)
-    return [Text((box[0] + 2, top - size * 1.2 * (i + 1) + size * 0.25), line, size, "#222222", "start", True,
-                 role="dose") for i, line in enumerate(lines)]
+    left = box[0] + 2
+    words: list[Shape] = [Text((left + icon, top - size * 1.2 * (i + 1) + size * 0.25), line, size, "#222222",
+                               "start", True, role="dose") for i, line in enumerate(lines)]
+    return _stopwatch((left + size * 0.55, top - size * 0.62), size * 0.5) + words
+
+
+def _stopwatch(centre: Point, r: float) -> list[Shape]:
+    """A stopwatch: a ring with a hand at a quarter past and the button on top; what 'hold this long' looks like."""
+    x, y = centre
+    ink = "#222222"
+    return [
+        Line(((x, y + r), (x, y + r * 1.35)), r * 0.28, ink, role="dose-timer"),
+        Line(((x - r * 0.3, y + r * 1.4), (x + r * 0.3, y + r * 1.4)), r * 0.28, ink, role="dose-timer"),
+        Circle(centre, r, "#ffffff", ink, r * 0.22, role="dose-timer"),
+        Line(((x, y), (x, y + r * 0.68)), r * 0.2, ink, role="dose-timer"),
+        Line(((x, y), (x + r * 0.55, y)), r * 0.2, ink, role="dose-timer"),
+    ]
 
 
 def _union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
@@ -244,6 +279,8 @@ def _scene_seen(ep: ExercisePoses, start: Skeleton, end: Skeleton) -> _Scene:
         y0, y1 = min(ys) - 22, max(ys) + 22
         fill, edge = (P.MAT_FILL, P.MAT_EDGE) if "mat" in ep.props else ("#f1f1f1", "#bdbdbd")
         behind.insert(0, Polygon(((x0, y0), (x1, y0), (x1, y1), (x0, y1)), fill, edge, P.PROP_LINE, role="mat-top"))
+    elif view == "oblique":
+        behind.insert(0, _mat_seen_obliquely(ep, start, end, side_pts))
     else:
         if ep.support == "chair":
             seat_y = min(start.points["hip"][1], end.points["hip"][1]) - THICKNESS_CM["pelvis"] / 2
@@ -258,6 +295,17 @@ def _scene_seen(ep: ExercisePoses, start: Skeleton, end: Skeleton) -> _Scene:
     sx = [p[0] for p, _ in side_pts]
     surfaces["floor"] = ((min(sx) - 10, floor_y), (max(sx) + 10, floor_y))
     return _Scene(s_v, e_v, behind, front, [], surfaces, None)
+
+
+def _mat_seen_obliquely(ep: ExercisePoses, start: Skeleton, end: Skeleton, side_pts: list) -> Polygon:
+    """The mat (or floor) seen obliquely from above: a parallelogram, its nearer edge lower."""
+    zs = [p[2] for sk in (start, end) for p in sk.world.values()]
+    xs = [p[0] for p, _ in side_pts]
+    top = P.MAT_THICKNESS_CM if "mat" in ep.props else 0.0
+    corners = [(x, top, z) for x, z in ((min(xs) - 14, min(zs) - 22), (max(xs) + 14, min(zs) - 22),
+                                        (max(xs) + 14, max(zs) + 22), (min(xs) - 14, max(zs) + 22))]
+    fill, edge = (P.MAT_FILL, P.MAT_EDGE) if "mat" in ep.props else ("#f1f1f1", "#bdbdbd")
+    return Polygon(tuple(project(c, "oblique") for c in corners), fill, edge, P.PROP_LINE, role="mat-top")
 
 
 def _bar_floor(ep: ExercisePoses, start: Skeleton, all_pts: list[tuple[Point, float]]) -> float:
@@ -344,6 +392,8 @@ def _body(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None) -> l
 
 def _depth(view: str, p: Vec) -> float:
     """How near a 3-D point is to the viewer."""
+    if view == "oblique":
+        return sum(a * b for a, b in zip(p, OBLIQUE_TOWARDS))
     return {"side": p[2], "front": p[0], "back": -p[0], "top": p[1]}[view]
 
 
@@ -399,8 +449,14 @@ def _face(sk: Skeleton, ink: str, role: str) -> list[Shape]:
     face, left = sk.axes["head"]
     if _depth(sk.view, face) < -0.3:  # the back of the head: hair, so the figure reads as seen from behind
         return [Circle(sk.points["head"], HEAD_RADIUS_CM * 0.78, HAIR, role=f"{role}-hair")]
-    if _depth(sk.view, face) < 0.15:
-        return []
+    if _depth(sk.view, face) < 0.15:  # a face turned sideways: its nose, seen in profile at the head's edge
+        fx, fy = project(face, sk.view)
+        if math.hypot(fx, fy) < 0.6:
+            return []
+        cx, cy = sk.points["head"]
+        k = HEAD_RADIUS_CM / math.hypot(fx, fy)
+        return [Line(((cx + fx * k * 0.8, cy + fy * k * 0.8), (cx + fx * k * 1.15, cy + fy * k * 1.15)), 4.5, ink,
+                     role=f"{role}-nose")]
     up = (face[1] * left[2] - face[2] * left[1], face[2] * left[0] - face[0] * left[2], face[0] * left[1] - face[1] * left[0])
     hx, hy, hz = sk.world["head"]
     r = HEAD_RADIUS_CM

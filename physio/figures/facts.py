@@ -142,7 +142,7 @@ def hand_places(fig: Figure, ep: ExercisePoses, which: str, side: str) -> set[st
     gap = support_gaps(fig, ep)
     out: set[str] = set()
     if ep.support in ("bar", "bar-knees"):
-        if ep.support == "bar" and gap(hand, 0.0) <= 8:
+        if gap(hand, 0.0) <= 8:
             out.add("on-bar")
     elif min(gap(p, THICKNESS_CM["hand"] / 2) for p in palm) <= CONTACT_CM:
         out.add("on-floor")

@@ -34,10 +34,11 @@ POINTS = ("head", "shoulder", "lumbar", "hip") + tuple(
 
 DOSE_ANGLE = "dose.angle_deg"
 
-VIEWS = ("side", "front", "back", "top")
+VIEWS = ("side", "front", "back", "top", "oblique")
 """Where the picture is seen from: the side (bending forward and back), the front (side bends, arms out to
-the sides, head turns, standing or sitting), the back (hands behind the back) or from above (lying down:
-legs to the side, side bends, twists)."""
+the sides, head turns, standing or sitting), the back (hands behind the back), from above (lying down:
+legs to the side, side bends, twists) or obliquely from in front and above (from the feet of a figure lying on
+its back: knees or legs raised and dropped to one side, arms out to the sides; a seated twist)."""
 
 MOVES = ("tilt", "roll") + tuple(JOINT_RANGES)
 """What an exercise moves (a fact checked against the drawing): a joint (both sides together) or the whole
