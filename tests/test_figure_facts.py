@@ -88,3 +88,46 @@ def test_the_pictures_once_judged_wrong_now_show_their_text():
     assert set(LIB.poses["reverse-prayer-scapula"].facts.hands["start"]) == {"behind-back"}
     assert set(LIB.poses["warmup-arms-back"].facts.hands["start"]) == {"on-waist"}
     assert LIB.poses["heel-slide"].arrow == "heel_l" and LIB.poses["quadruped-lumbar-rock"].arrow == "lumbar"
+
+
+def test_the_pictures_once_judged_fair_now_show_their_text():
+    # knees bent up and dropped to one side, legs raised and dropped: seen from the feet and above, where the
+    # bend of the knees shows (from straight above, bent knees looked like straight legs)
+    for ex in ("pilyuiko-knee-drop", "supine-leg-rotation"):
+        assert LIB.poses[ex].view == "oblique", ex
+    start = exercise_frames("pilyuiko-knee-drop", library=LIB)[0].skeletons["start"].points
+    assert start["knee_l"][1] > start["hip_l"][1] + 5 and start["knee_l"][1] > start["ankle_l"][1] + 5  # a peak
+    # the twist sitting with legs wide: the chest turns (a sign at the shoulders), seen from in front and above
+    twist = LIB.poses["seated-straddle-twist"]
+    assert twist.view == "oblique" and any(m.kind == "turn" and m.at == "shoulder" for m in twist.marks)
+    # palm tree: from the front, the hands above the head as wide apart as the feet
+    end = exercise_frames("palm-tree", library=LIB)[1].skeletons["end"].points
+    hands, feet = abs(end["hand_l"][0] - end["hand_r"][0]), abs(end["ankle_l"][0] - end["ankle_r"][0])
+    assert LIB.poses["palm-tree"].view == "front" and 0.7 * feet <= hands <= 1.6 * feet, (hands, feet)
+    # lying face down: seen from above, the head turned to one side (its nose drawn in profile)
+    prone = exercise_frames("prone-lying", library=LIB)
+    assert LIB.poses["prone-lying"].end.joints["neck_turn"] >= 60
+    assert all(any(s.role == "body-nose" for s in f.shapes) for f in prone)
+    # hands behind the back as close to the shoulder blades as they reach: no lower than 20 cm under the shoulders
+    w = exercise_frames("reverse-prayer-scapula", library=LIB)[0].skeletons["start"].world
+    assert all(w["shoulder"][1] - w[f"hand_{s}"][1] < 20 for s in "lr")
+
+
+@pytest.mark.parametrize("ex_id", ["prone-lying", "relaxation-supine", "supine-drawing-in", "seated-abdominal-draw-in",
+                                   "neck-press-back", "neck-press-forehead", "board-traction-supine"])
+def test_a_held_position_shows_a_stopwatch_and_the_time_on_its_end_frame(ex_id):
+    from physio.figures.shapes import Text
+    from physio.models import Dose
+
+    start, end = exercise_frames(ex_id, library=LIB)
+    assert not any(s.role.startswith("dose") for s in start.shapes)
+    assert any(s.role == "dose-timer" for s in end.shapes), f"{ex_id}: no stopwatch on the held position"
+    assert [s.text for s in end.shapes if isinstance(s, Text) and s.role == "dose"] == ["hold"]
+    _, end = exercise_frames(ex_id, Dose(duration_s=120), library=LIB, language="ru")
+    assert [s.text for s in end.shapes if isinstance(s, Text) and s.role == "dose"] == ["2 мин"]
+    assert any(s.role == "dose-timer" for s in end.shapes)
+
+
+def test_a_movement_without_a_dose_has_no_stopwatch():
+    for ex_id in ("glute-bridge", "breathing-4-6-8", "joy-of-baby"):  # moving, breathing, shaking: no "hold"
+        assert not any(s.role.startswith("dose") for f in exercise_frames(ex_id, library=LIB) for s in f.shapes), ex_id

@@ -302,8 +302,8 @@ def _mat_seen_obliquely(ep: ExercisePoses, start: Skeleton, end: Skeleton, side_
     zs = [p[2] for sk in (start, end) for p in sk.world.values()]
     xs = [p[0] for p, _ in side_pts]
     top = P.MAT_THICKNESS_CM if "mat" in ep.props else 0.0
-    corners = [(x, top, z) for x, z in ((min(xs) - 14, min(zs) - 22), (max(xs) + 14, min(zs) - 22),
-                                        (max(xs) + 14, max(zs) + 22), (min(xs) - 14, max(zs) + 22))]
+    corners = [(x, top, z) for x, z in ((min(xs) - 6, min(zs) - 10), (max(xs) + 6, min(zs) - 10),
+                                        (max(xs) + 6, max(zs) + 10), (min(xs) - 6, max(zs) + 10))]
     fill, edge = (P.MAT_FILL, P.MAT_EDGE) if "mat" in ep.props else ("#f1f1f1", "#bdbdbd")
     return Polygon(tuple(project(c, "oblique") for c in corners), fill, edge, P.PROP_LINE, role="mat-top")
 
@@ -609,6 +609,8 @@ def _mark(m: Mark, sk: Skeleton) -> list[Shape]:
     step = {"up": (0, 1), "down": (0, -1), "forward": (1, 0), "back": (-1, 0)}[m.kind]
     side = (step[1], -step[0]) if step[0] == 0 else (0, 1)
     ox, oy = x + side[0] * 18 + (-14 if step[0] == 0 else 0), y + side[1] * 18
+    if m.at == "head" and m.kind == "up":  # standing tall: the arrow rises from the top of the head
+        ox, oy = x, y + HEAD_RADIUS_CM + 16
     curve = [(ox - step[0] * 10 + step[0] * 2.5 * i, oy - step[1] * 10 + step[1] * 2.5 * i) for i in range(9)]
     return _arrow_shapes(curve, f"mark-{m.kind}", ARROW_CM * 0.8, ARROW_HEAD_CM * 0.8)
 
