@@ -97,6 +97,8 @@ def test_the_pictures_once_judged_fair_now_show_their_text():
         assert LIB.poses[ex].view == "oblique", ex
     start = exercise_frames("pilyuiko-knee-drop", library=LIB)[0].skeletons["start"].points
     assert start["knee_l"][1] > start["hip_l"][1] + 5 and start["knee_l"][1] > start["ankle_l"][1] + 5  # a peak
+    # sitting with the legs wide: seen from in front and above, where both the straddle and the lean show
+    assert LIB.poses["seated-straddle-stretch"].view == "oblique"
     # the twist sitting with legs wide: the chest turns (a sign at the shoulders), seen from in front and above
     twist = LIB.poses["seated-straddle-twist"]
     assert twist.view == "oblique" and any(m.kind == "turn" and m.at == "shoulder" for m in twist.marks)
@@ -108,6 +110,10 @@ def test_the_pictures_once_judged_fair_now_show_their_text():
     prone = exercise_frames("prone-lying", library=LIB)
     assert LIB.poses["prone-lying"].end.joints["neck_turn"] >= 60
     assert all(any(s.role == "body-nose" for s in f.shapes) for f in prone)
+    # closing the feet: the soles together and the knees out to the sides, seen from the feet and above
+    w = exercise_frames("closing-feet-palms", library=LIB)[0].skeletons["start"].world
+    assert LIB.poses["closing-feet-palms"].view == "oblique"
+    assert math.dist(w["heel_l"], w["heel_r"]) < 15 and math.dist(w["knee_l"], w["knee_r"]) > 50
     # hands behind the back as close to the shoulder blades as they reach: no lower than 20 cm under the shoulders
     w = exercise_frames("reverse-prayer-scapula", library=LIB)[0].skeletons["start"].world
     assert all(w["shoulder"][1] - w[f"hand_{s}"][1] < 20 for s in "lr")

@@ -590,8 +590,11 @@ def _mark(m: Mark, sk: Skeleton) -> list[Shape]:
     """Signs for movements a side view cannot show."""
     x, y = sk.points[m.at]
     if m.kind == "turn":
-        # a flat ellipse around the body axis with an arrowhead: turning the head, trunk or knees
+        # a flat ellipse around the body axis with an arrowhead: turning the head, trunk or knees (round the
+        # crown for the head, so the face stays in sight)
         rx, ry = 20.0, 6.0
+        if m.at == "head":
+            y += HEAD_RADIUS_CM * 0.75
         curve = [(x + rx * math.cos(math.radians(t)), y + ry * math.sin(math.radians(t))) for t in range(200, 520, 20)]
         return _arrow_shapes(curve, "mark-turn", ARROW_CM * 0.8, ARROW_HEAD_CM * 0.8)
     if m.kind == "wiggle":
