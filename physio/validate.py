@@ -20,10 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from . import cells
 from .adherence import _frame
 from .io.columns import FIELD_HEADER, PATIENT_FIELDS
 from .errors import LogImportError
@@ -199,184 +201,274 @@ class _ExerciseIndex:
         return bool(set(_words(text)) & self.words[exercise_id])
 
 
+@cells.with_collector_paused
 def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str) -> Validated:
-    """Accept or reject every row of `raw` against `plan` and its schedule `sessions`, collecting every problem."""
-    fields = raw.fields
-    pos = {f: i for i, f in enumerate(fields)}
-    patient_pos = [pos[f] for f in PATIENT_FIELDS if f in pos]
-    headers = {f: raw.mapping.get(f, FIELD_HEADER[f]) for f in fields}
-    exercises = _ExerciseIndex(plan)
-    scheduled = {(s.date, s.session, s.exercise_id) for s in sessions}
-    first, last = plan.start, plan.end
-    span = f"{first:%d.%m.%Y} to {last:%d.%m.%Y}"
+    """Accept or reject every row of `raw` against `plan` and its schedule `sessions`, collecting every problem.
 
-    entries: list[LogEntry] = []
-    accepted: list[tuple] = []  # each entry's _ROW_FIELDS, for the frame
-    rejections: list[Rejection] = []
-    rejected_rows: list[int] = []
-    blank = extra = 0
-    taken: dict[tuple, tuple[tuple, int]] = {}  # (date, session, exercise) → (values, row) of the row that took it
-    next_free: dict[tuple, int] = {}
-    # (date, exercise) → {values: first row} of the rows without a session number, and the sessions scheduled
-    unnumbered: dict[tuple, dict[tuple, int]] = {}
-    per_day: dict[tuple, int] = {}
-    for d, _, x in scheduled:
-        per_day[(d, x)] = per_day.get((d, x), 0) + 1
-
-    def get(values: tuple, f: str) -> object:
-        i = pos.get(f)
-        return None if i is None else values[i]
-
-    sessions_found = 0
-    for row, values in raw.rows:
-        date, date_problem = _judge_date(get(values, "date"), first, last, span)
-        ex_id, ex_problem = _judge_exercise(get(values, "exercise_id"), get(values, "exercise"), exercises, plan)
-        if date is not None and date_problem is None and ex_id is not None:
-            sessions_found += 1
-        if not any(values[i] is not None for i in patient_pos):
-            blank += 1
-            continue
-        problems: list[tuple[str | None, object, ReasonCode, str]] = []
-
-        def problem(f: str | None, given: object, reason: ReasonCode, what: str) -> None:
-            col = headers.get(f) if f else None
-            where = f"row {row}" + (f", column '{col}'" if col else "")
-            problems.append((col, given, reason, f"{raw.file} {where}: {what}"))
-
-        for found in (date_problem, ex_problem):
-            if found is not None:
-                problem(*found)
-
-        # session number
-        session = None
-        raw_session = get(values, "session")
-        if raw_session is not None:
-            x = parse_number(raw_session)
-            if x is None or x < 1 or not x.is_integer():
-                problem("session", raw_session, "bad-number",
-                        f"'{_shown(raw_session)}' is not a session number; use a whole number from 1")
-            else:
-                session = int(x)
-
-        # done
-        raw_done = get(values, "done")
-        done = parse_done(raw_done)
-        if done == "bad":
-            problem("done", raw_done, "bad-done",
-                    f"'{_shown(raw_done)}' is not a yes or a no; write yes, y, x, ✓, 1, да (done) or no, n, 0, нет (not done)")
-            done = None
-
-        counts: dict[str, object] = {}
-        for f, whole, lo, hi, code in (
-            ("sets_done", True, 0, None, "negative-count"),
-            ("reps_done", True, 0, None, "negative-count"),
-            ("minutes", False, 0, None, "negative-count"),
-            ("angle_deg", False, *ANGLE_RANGE, "angle-out-of-range"),
-            ("pain_before", False, *PAIN_RANGE, "pain-out-of-range"),
-            ("pain_after", False, *PAIN_RANGE, "pain-out-of-range"),
-        ):
-            given = get(values, f)
-            if given is None:
-                counts[f] = None
-                continue
-            x = parse_number(given)
-            label = FIELD_HEADER[f]
-            if x is None:
-                problem(f, given, "bad-number", f"'{_shown(given)}' is not a number; {label} must be a number")
-            elif hi is None and x < lo:
-                problem(f, given, code, f"{_shown(given)} is below zero; {label} is a count of 0 or more")
-            elif hi is not None and not lo <= x <= hi:
-                what = "pain is scored from 0 (none) to 10 (worst imaginable)" if f.startswith("pain") else \
-                    "the board angle is from 0° (flat) to 90° (upright)"
-                problem(f, given, code, f"{_shown(given)} is outside {lo}-{hi}; {what}")
-            elif whole and not x.is_integer():
-                problem(f, given, "bad-number", f"{_shown(given)} is not a whole number; {label} counts whole times")
-            else:
-                counts[f] = int(x) if whole else x
-
-        notes_raw = get(values, "notes")
-        notes = None
-        if notes_raw is not None:
-            notes = clean_text(_shown(notes_raw)) or None
-
-        if not problems and date is not None and ex_id is not None:
-            day = (date, ex_id)
-            is_extra = False
-            if session is not None and (date, session, ex_id) in taken:
-                earlier_values, earlier_row = taken[(date, session, ex_id)]
-                if earlier_values == values:
-                    problem(None, None, "duplicate-row",
-                            f"this row repeats row {earlier_row} exactly (same date, session and exercise); "
-                            "it is counted once")
-                else:
-                    session, is_extra = None, True  # a second report for the same slot: the patient's extra session
-            elif session is None:
-                # Without session numbers, identical lines fill the day's scheduled sessions of the exercise (twice
-                # a day is written as two equal lines); one more identical line is a copy, not another session.
-                same = unnumbered.setdefault(day, {})
-                if values in same and next_free.get(day, 1) > per_day.get(day, 0):
-                    problem(None, None, "duplicate-row",
-                            f"this row repeats row {same[values]} exactly, and the plan has only "
-                            f"{per_day.get(day, 0)} session(s) of this exercise on {date:%d.%m.%Y}; it is counted "
-                            "once. If the patient really did it again, write a session number or a note on the row")
-                same.setdefault(values, row)
-            if not problems:
-                if session is None:
-                    n = next_free.get(day, 1)
-                    while (date, n, ex_id) in taken:
-                        n += 1
-                    session = n
-                    next_free[day] = n + 1
-                taken[(date, session, ex_id)] = (values, row)
-                on_schedule = (date, session, ex_id) in scheduled and not is_extra
-                if not on_schedule:
-                    extra += 1
-                entries.append(
-                    LogEntry(
-                        patient_id=patient_id,
-                        plan_id=plan.id,
-                        plan_version=plan.version,
-                        date=date,
-                        session=session,
-                        exercise_id=ex_id,
-                        done=done,
-                        notes=notes,
-                        scheduled=on_schedule,
-                        source_row=row,
-                        **counts,
-                    )
-                )
-                accepted.append((date, session, ex_id, done, counts["sets_done"], counts["reps_done"],
-                                 counts["minutes"], counts["angle_deg"], counts["pain_before"], counts["pain_after"],
-                                 notes, on_schedule, row))
-                continue
-        rejected_rows.append(row)
-        for col, given, reason, message in problems:
-            rejections.append(
-                Rejection(
-                    file=raw.file,
-                    sheet=raw.sheet,
-                    row=row,
-                    column=col,
-                    given=None if given is None else _shown(given),
-                    reason=reason,
-                    message=message,
-                    notes=notes,
-                )
-            )
-
+    Each rule is applied to a whole column (physio.cells); only the sessions of a day are worked out row by row,
+    as they depend on the rows above."""
+    rules = _Rules(plan, sessions)
+    log = _Columns(raw)
+    dates = cells.judge_column(log.column("date"), rules.judge_date)
+    exercises = cells.judge_pairs(log.column("exercise_id"), log.column("exercise"), rules.judge_exercise)
+    sessions_found = sum(1 for (d, dp), (x, _) in zip(dates, exercises) if d is not None and dp is None and x is not None)
+    reported = cells.filled([log.column(f) for f in PATIENT_FIELDS if f in log.fields], log.n)
+    values = {f: cells.judge_column(log.column(f), judge) for f, judge in _FIELD_RULES.items() if f in log.fields}
+    problems = _row_problems(reported, dates, exercises, values)
+    day = _SessionsOfTheDay(rules, raw.rows)
+    candidates = [i for i in cells.where(reported) if i not in problems]
+    accepted = day.place_all(candidates, dates, values.get("session"), exercises, problems)
+    notes = cells.judge_column(log.column("notes"), _note) if "notes" in log.fields else None
+    rejections, rejected_rows = _rejections(raw, log, problems, notes)
+    table = _accepted_table(accepted, raw.rows, dates, exercises, values, notes, day.slots)
+    entries = _trusted_entries(table, plan, patient_id)
     return Validated(
         entries=entries,
         rejections=rejections,
         rows_read=len(entries) + len(rejected_rows),
         rows_accepted=len(entries),
         rows_rejected=len(rejected_rows),
-        blank_rows=blank,
-        extra_sessions=extra,
+        blank_rows=len(reported) - sum(reported),
+        extra_sessions=table["scheduled"].count(False),
         rejected_rows=rejected_rows,
-        frame=_accepted_frame(accepted, plan, patient_id),
+        frame=_accepted_frame_of_columns(table, plan, patient_id),
         sessions_found=sessions_found,
     )
+
+
+class _Rules:
+    """What every row is judged against: the plan's dates and exercises, and its schedule."""
+
+    def __init__(self, plan: Plan, sessions: list[ScheduledSession]):
+        self.plan = plan
+        self.exercises = _ExerciseIndex(plan)
+        self.scheduled = {(s.date, s.session, s.exercise_id) for s in sessions}
+        self.first, self.last = plan.start, plan.end
+        self.span = f"{self.first:%d.%m.%Y} to {self.last:%d.%m.%Y}"
+        self._per_day: dict[tuple, int] | None = None
+
+    @property
+    def per_day(self) -> dict[tuple, int]:
+        """(date, exercise) → how many sessions of it the schedule has that day (worked out when first asked)."""
+        if self._per_day is None:
+            self._per_day = Counter((d, x) for d, _, x in self.scheduled)
+        return self._per_day
+
+    def judge_date(self, given: object) -> tuple[dt.date | None, _Problem | None]:
+        return _judge_date(given, self.first, self.last, self.span)
+
+    def judge_exercise(self, given_id: object, given_name: object) -> tuple[str | None, _Problem | None]:
+        return _judge_exercise(given_id, given_name, self.exercises, self.plan)
+
+
+class _Columns:
+    """The rows of a log as one list per field (blank cells None)."""
+
+    def __init__(self, raw: RawLog):
+        self.fields = raw.fields
+        self.headers = {f: raw.mapping.get(f, FIELD_HEADER[f]) for f in raw.fields}
+        self.n = len(raw.rows)
+        values = [v for _, v in raw.rows]
+        self._columns = dict(zip(raw.fields, map(list, zip(*values)))) if values else {f: [] for f in raw.fields}
+
+    def column(self, f: str) -> list:
+        """The field's cells, or all None when the file has no such column."""
+        return self._columns[f] if f in self._columns else [None] * self.n
+
+
+# ---------------------------------------------------------------- the rule of each column the patient fills in
+
+
+def _judge_session(given: object) -> tuple[int | None, _Problem | None]:
+    if given is None:
+        return None, None
+    x = parse_number(given)
+    if x is None or x < 1 or not x.is_integer():
+        return None, ("session", given, "bad-number", f"'{_shown(given)}' is not a session number; use a whole number from 1")
+    return int(x), None
+
+
+def _judge_done(given: object) -> tuple[bool | None, _Problem | None]:
+    done = parse_done(given)
+    if done == "bad":
+        return None, ("done", given, "bad-done", f"'{_shown(given)}' is not a yes or a no; write yes, y, x, ✓, 1, да "
+                                                 "(done) or no, n, 0, нет (not done)")
+    return done, None
+
+
+def _count_rule(f: str, whole: bool, lo: float, hi: float | None, code: ReasonCode):
+    """The rule of a count, minutes, angle or pain column: a number within its range (a whole one for counts)."""
+    label = FIELD_HEADER[f]
+
+    def judge(given: object) -> tuple[object, _Problem | None]:
+        if given is None:
+            return None, None
+        x = parse_number(given)
+        if x is None:
+            return None, (f, given, "bad-number", f"'{_shown(given)}' is not a number; {label} must be a number")
+        if hi is None and x < lo:
+            return None, (f, given, code, f"{_shown(given)} is below zero; {label} is a count of 0 or more")
+        if hi is not None and not lo <= x <= hi:
+            what = "pain is scored from 0 (none) to 10 (worst imaginable)" if f.startswith("pain") else \
+                "the board angle is from 0° (flat) to 90° (upright)"
+            return None, (f, given, code, f"{_shown(given)} is outside {lo}-{hi}; {what}")
+        if whole and not x.is_integer():
+            return None, (f, given, "bad-number", f"{_shown(given)} is not a whole number; {label} counts whole times")
+        return (int(x) if whole else x), None
+
+    return judge
+
+
+#: The rule of every column the patient fills in (but notes), in the order their problems are listed.
+_FIELD_RULES = {
+    "session": _judge_session,
+    "done": _judge_done,
+    "sets_done": _count_rule("sets_done", True, 0, None, "negative-count"),
+    "reps_done": _count_rule("reps_done", True, 0, None, "negative-count"),
+    "minutes": _count_rule("minutes", False, 0, None, "negative-count"),
+    "angle_deg": _count_rule("angle_deg", False, *ANGLE_RANGE, "angle-out-of-range"),
+    "pain_before": _count_rule("pain_before", False, *PAIN_RANGE, "pain-out-of-range"),
+    "pain_after": _count_rule("pain_after", False, *PAIN_RANGE, "pain-out-of-range"),
+}
+
+
+def _note(given: object) -> str | None:
+    return None if given is None else (clean_text(_shown(given)) or None)
+
+
+def _row_problems(reported: list[bool], dates: list, exercises: list, values: dict[str, list]) -> dict[int, list]:
+    """Row index → every problem of a reported row, in the order of the columns (date, exercise, session, done,
+    counts, minutes, angle, pain)."""
+    problems: dict[int, list] = {}
+    for judged in (dates, exercises, *values.values()):
+        for i in cells.where([p is not None for _, p in judged]):
+            if reported[i]:
+                problems.setdefault(i, []).append(judged[i][1])
+    return problems
+
+
+class _SessionsOfTheDay:
+    """Which session of its day each accepted row is, and which rows only repeat an earlier one.
+
+    A row with a session number keeps it; a second, different row for the same slot is an extra session; the
+    same row again is a duplicate. Rows without a number fill the day's scheduled sessions of the exercise in
+    turn (twice a day is two equal lines); one more identical line is a copy."""
+
+    def __init__(self, rules: _Rules, rows: list[tuple[int, tuple]]):
+        self.rules, self.rows = rules, rows
+        self.taken: dict[tuple, tuple[tuple, int]] = {}  # (date, session, exercise) → (values, row) that took it
+        self.next_free: dict[tuple, int] = {}
+        self.unnumbered: dict[tuple, dict[tuple, int]] = {}  # (date, exercise) → {values: first row}
+        #: row index → (session, on the schedule) of every accepted row
+        self.slots: dict[int, tuple[int, bool]] = {}
+
+    def place_all(self, rows: list[int], dates: list, sessions: list | None, exercises: list,
+                  problems: dict[int, list]) -> list[int]:
+        """Place every row (in file order); a duplicate row gets its problem in `problems`. Returns the rows
+        accepted. When every row has its own session number there is nothing to work out row by row."""
+        numbered = [sessions[i][0] for i in rows] if sessions is not None else [None] * len(rows)
+        keys = [(dates[i][0], s, exercises[i][0]) for i, s in zip(rows, numbered)]
+        if None not in numbered and len(set(keys)) == len(keys):
+            self.slots = dict(zip(rows, zip(numbered, map(self.rules.scheduled.__contains__, keys))))
+            return rows
+        accepted = []
+        for i, (date, session, ex_id) in zip(rows, keys):
+            duplicate = self.place(i, date, session, ex_id)
+            if duplicate:
+                problems[i] = [duplicate]
+            else:
+                accepted.append(i)
+        return accepted
+
+    def place(self, i: int, date: dt.date, session: int | None, ex_id: str) -> _Problem | None:
+        """Give the row its (session, on the schedule) in `slots`; or the duplicate-row problem when it repeats
+        an earlier row."""
+        row, values = self.rows[i]
+        day, is_extra = (date, ex_id), False
+        if session is not None and (date, session, ex_id) in self.taken:
+            earlier_values, earlier_row = self.taken[(date, session, ex_id)]
+            if earlier_values == values:
+                return (None, None, "duplicate-row", f"this row repeats row {earlier_row} exactly (same date, session "
+                                                     "and exercise); it is counted once")
+            session, is_extra = None, True  # a second report for the same slot: the patient's extra session
+        elif session is None:
+            same = self.unnumbered.setdefault(day, {})
+            scheduled = self.rules.per_day.get(day, 0)
+            if values in same and self.next_free.get(day, 1) > scheduled:
+                return (None, None, "duplicate-row",
+                        f"this row repeats row {same[values]} exactly, and the plan has only {scheduled} session(s) of "
+                        f"this exercise on {date:%d.%m.%Y}; it is counted once. If the patient really did it again, "
+                        "write a session number or a note on the row")
+            same.setdefault(values, row)
+        if session is None:
+            n = self.next_free.get(day, 1)
+            while (date, n, ex_id) in self.taken:
+                n += 1
+            session = n
+            self.next_free[day] = n + 1
+        self.taken[(date, session, ex_id)] = (values, row)
+        self.slots[i] = (session, (date, session, ex_id) in self.rules.scheduled and not is_extra)
+        return None
+
+
+def _rejections(raw: RawLog, log: _Columns, problems: dict[int, list], notes: list | None
+                ) -> tuple[list[Rejection], list[int]]:
+    """One Rejection per problem, rows in file order; and the rows rejected."""
+    out: list[Rejection] = []
+    for i in sorted(problems):
+        row, found = raw.rows[i][0], problems[i]
+        note = notes[i] if notes is not None else None
+        for f, given, reason, what in found:
+            col = log.headers.get(f) if f else None
+            where = f"row {row}" + (f", column '{col}'" if col else "")
+            out.append(Rejection(
+                file=raw.file, sheet=raw.sheet, row=row, column=col, given=None if given is None else _shown(given),
+                reason=reason, message=f"{raw.file} {where}: {what}", notes=note))
+    return out, [raw.rows[i][0] for i in sorted(problems)]
+
+
+def _accepted_table(accepted: list[int], rows: list, dates: list, exercises: list, values: dict[str, list],
+                    notes: list | None, slots: dict[int, tuple[int, bool]]) -> dict[str, list]:
+    """The accepted rows as one list per LogEntry field (_ROW_FIELDS)."""
+    def pick(judged: list | None) -> list:
+        return [judged[i][0] for i in accepted] if judged is not None else [None] * len(accepted)
+
+    return {
+        "date": pick(dates),
+        "session": [slots[i][0] for i in accepted],
+        "exercise_id": pick(exercises),
+        "done": pick(values.get("done")),
+        **{f: pick(values.get(f)) for f in ("sets_done", "reps_done", "minutes", "angle_deg", "pain_before",
+                                             "pain_after")},
+        "notes": [notes[i] for i in accepted] if notes is not None else [None] * len(accepted),
+        "scheduled": [slots[i][1] for i in accepted],
+        "source_row": [rows[i][0] for i in accepted],
+    }
+
+
+def _trusted_entries(table: dict[str, list], plan: Plan, patient_id: str) -> list[LogEntry]:
+    """The accepted rows as LogEntry objects. Every value has passed the rules above, which are the model's own
+    bounds (a date, a session from 1, counts and minutes from 0, angle 0-90, pain 0-10), so the models are filled
+    without checking each field a second time; tests/test_golden_imports.py checks every one validates."""
+    fixed = {"patient_id": patient_id, "plan_id": plan.id, "plan_version": plan.version}
+    names = tuple(fixed) + _ROW_FIELDS
+    n = len(table["date"])
+    rows = zip(*([v] * n for v in fixed.values()), *(table[f] for f in _ROW_FIELDS))
+    return [_entry_without_checks(dict(zip(names, r))) for r in rows]
+
+
+_ALL_SET = frozenset(LogEntry.model_fields)
+_new, _set = object.__new__, object.__setattr__
+
+
+def _entry_without_checks(values: dict) -> LogEntry:
+    """A LogEntry holding `values` (every field, already judged), as pydantic's model_construct makes it."""
+    entry = _new(LogEntry)
+    _set(entry, "__dict__", values)
+    _set(entry, "__pydantic_fields_set__", set(_ALL_SET))
+    _set(entry, "__pydantic_extra__", None)
+    _set(entry, "__pydantic_private__", None)
+    return entry
 
 
 _Problem = tuple[str | None, object, ReasonCode, str]
@@ -429,10 +521,12 @@ def _judge_exercise(given_id: object, given_name: object, exercises: "_ExerciseI
 
 def _accepted_frame(accepted: list[tuple], plan: Plan, patient_id: str) -> pd.DataFrame:
     columns = zip(*accepted) if accepted else ([] for _ in _ROW_FIELDS)
-    cols = dict(zip(_ROW_FIELDS, map(list, columns)))
-    n = len(accepted)
-    cols.update(patient_id=[patient_id] * n, plan_id=[plan.id] * n, plan_version=[plan.version] * n)
-    return _frame(cols)
+    return _accepted_frame_of_columns(dict(zip(_ROW_FIELDS, map(list, columns))), plan, patient_id)
+
+
+def _accepted_frame_of_columns(table: dict[str, list], plan: Plan, patient_id: str) -> pd.DataFrame:
+    n = len(table["date"])
+    return _frame({**table, "patient_id": [patient_id] * n, "plan_id": [plan.id] * n, "plan_version": [plan.version] * n})
 
 
 # ---------------------------------------------------------------- does the file hold sessions of this plan at all?

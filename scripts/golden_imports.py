@@ -92,9 +92,9 @@ def _frame_record(frame) -> dict:
     return {"dtypes": [str(t) for t in frame.dtypes], **split}
 
 
-def record(name: str, content: bytes, plan, patient_id: str) -> dict:
+def record(name: str, content: bytes, plan, patient_id: str, entries_out: list | None = None) -> dict:
     """What the importer makes of one file for `plan`: everything import_bytes stores or reports, without a
-    workspace (the same functions, in the same order)."""
+    workspace (the same functions, in the same order). The LogEntry objects are added to `entries_out`."""
     from physio.errors import LimitExceeded, LogImportError
     from physio.importing import _ensure_plan_safe, _judge, _weekly_check
     from physio.io.logs import read_log_bytes
@@ -113,6 +113,8 @@ def record(name: str, content: bytes, plan, patient_id: str) -> dict:
     flags = find_red_flag_notes(raw, plan, checked, patient_id=patient_id, answers=answers,
                                 printed=printed_texts(plan, raw.psfs_activities) if raw.kind == "workbook" else set())
     entries = [e.model_dump(mode="json") for e in checked.entries]
+    if entries_out is not None:
+        entries_out.extend(checked.entries)
     out.update(
         kind=raw.kind, layout=raw.layout, sheet=raw.sheet, header_row=raw.header_row, fields=list(raw.fields),
         mapping=raw.mapping, unmapped=list(raw.unmapped), raw_rows=len(raw.rows),

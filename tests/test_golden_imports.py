@@ -23,9 +23,12 @@ import golden_imports  # noqa: E402
 GOLDEN = json.loads(golden_imports.GOLDEN.read_text(encoding="utf-8"))
 
 
+ENTRIES: list = []  # every LogEntry the importer makes of the corpus today
+
+
 @pytest.fixture(scope="module")
 def today() -> dict:
-    return {name: golden_imports.record(name, content, plan, patient_id)
+    return {name: golden_imports.record(name, content, plan, patient_id, ENTRIES)
             for name, content, plan, patient_id in golden_imports.corpus()}
 
 
@@ -55,3 +58,15 @@ def test_accepted_and_rejected_rows_are_exactly_as_recorded(today, name):
     for g in (got,):
         if "refused" not in g:
             assert g["rows_read"] == g["rows_accepted"] + g["rows_rejected"]
+
+
+def test_every_accepted_entry_is_a_valid_log_entry(today):
+    """Entries are filled without pydantic checking each field again (physio.validate): each must still be
+    exactly what the frozen model accepts."""
+    from physio.models import LogEntry
+
+    assert len(ENTRIES) == sum(g.get("rows_accepted", 0) for g in GOLDEN.values())
+    for e in ENTRIES:
+        assert LogEntry.model_validate(e.model_dump()) == e
+        assert {k: type(v) for k, v in e.model_dump().items()} == \
+            {k: type(v) for k, v in LogEntry.model_validate(e.model_dump()).model_dump().items()}

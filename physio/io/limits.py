@@ -45,6 +45,10 @@ MAX_PARTS = 1_000
 _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_TAG = re.compile(rb"<row\b")
 _CHUNK = 1 << 20
+#: Rows below which a sheet is safe by its row count (10,000 rows × 100 columns < MAX_CELLS).
+_SAFE_ROWS = 10_000
+#: A cell name past column CV (100) or row 9,999 anywhere in the text (a superset of the cells _CELL_REF reads).
+_FAR_CELL = re.compile(rb'r="(?:[A-Z]{3}|[D-Z][A-Z]|C[W-Z]|[A-Z]{1,2}[0-9]{5})')
 
 
 def _too_big(filename: str, what: str) -> LogImportError:
@@ -69,16 +73,16 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def check_workbook_package(content: bytes, filename: str) -> None:
+def check_workbook_package(content: bytes, filename: str) -> set[str]:
     """Refuse a workbook (.xlsx, .ods: a zip package) that would unpack or spread too far, before any reader
     builds anything from it: the declared sizes and ratios first, then each part unpacked with a cap (a part
-    that unpacks to more than it declares is damaged), counting the rows and columns sheets reach."""
+    that unpacks to more than it declares is damaged), counting the rows and columns sheets reach.
+    Returns the parts that may hold a formula (the reader checks a sheet's formulas only when it is one)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as z:
             infos = z.infolist()
             _check_declared(infos, filename)
-            for info in infos:
-                _check_part(z, info, filename)
+            return {info.filename for info in infos if _check_part(z, info, filename)}
     except LogImportError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
@@ -102,10 +106,35 @@ def _check_declared(infos: list[zipfile.ZipInfo], filename: str) -> None:
                                      f"times its packed size, more than {MAX_COMPRESSION_RATIO} times")
 
 
-def _check_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> None:
+def _check_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> bool:
     """Unpack one part in chunks (Python's reader stops at the declared size and checks the CRC); for a sheet,
-    find the last row and column its cells name."""
+    find the last row and column its cells name.
+
+    A sheet within the plainly safe extent (fewer than 10,000 rows, cells named no farther than column 100 and
+    row 9,999: fewer than MAX_CELLS) is let through after one scan for any farther cell name; only a sheet that
+    may reach further is measured cell by cell, so its refusal names the exact extent. True for a part that
+    may hold a formula (has "<f" in it)."""
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+    rows = 0
+    far = formula = False
+    tail = b""
+    with z.open(info) as f:
+        while True:
+            block = f.read(_CHUNK)
+            if not block:
+                break
+            formula = formula or b"<f" in tail + block
+            if is_sheet:
+                rows += len(_ROW_TAG.findall(block))
+                far = far or _FAR_CELL.search(tail + block) is not None
+            tail = block[-64:]
+    if is_sheet and (far or rows >= _SAFE_ROWS):
+        _measure_sheet(z, info, filename)
+    return formula
+
+
+def _measure_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> None:
+    """The rows and columns a sheet part's cells reach, each cell name read, checked against the limits."""
     rows = last_row = last_col = 0
     tail = b""
     with z.open(info) as f:
@@ -113,16 +142,13 @@ def _check_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> Non
             block = f.read(_CHUNK)
             if not block:
                 break
-            if not is_sheet:
-                continue
             text = tail + block
             rows += len(_ROW_TAG.findall(block))
             for col, row in _CELL_REF.findall(text):
                 last_row = max(last_row, int(row))
                 last_col = max(last_col, _column_number(col))
             tail = text[-64:]
-    if is_sheet:
-        check_extent(max(rows, last_row), last_col, filename, f"sheet part {info.filename}")
+    check_extent(max(rows, last_row), last_col, filename, f"sheet part {info.filename}")
 
 
 def check_extent(rows: int, columns: int, filename: str, where: str = "") -> None:

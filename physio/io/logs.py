@@ -17,10 +17,12 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from itertools import compress
+from typing import Mapping, NamedTuple
 
 import python_calamine as pc
 
+from ..cells import with_collector_paused
 from ..errors import LogImportError
 from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION
 from ..models.log import READABLE_SCHEMA_VERSIONS
@@ -47,8 +49,7 @@ _NOT_SPREADSHEETS = {
 }
 
 
-@dataclass(frozen=True)
-class TextRow:
+class TextRow(NamedTuple):
     """The text cells of one row of a sheet (or a CSV line), as the patient left them: nothing is judged here."""
 
     sheet: str | None
@@ -141,6 +142,7 @@ def read_bytes(path: str | Path, *, max_bytes: int = MAX_LOG_BYTES) -> bytes:
 _MAPPING_HINT = 'the column choices in the review notebook, or --map date="their header" on the command line'
 
 
+@with_collector_paused
 def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] | None = None) -> RawLog:
     """Read a returned log from its bytes; the reader is chosen by what the bytes are."""
     if not content:
@@ -156,8 +158,9 @@ def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] 
         check_old_workbook(content, filename)  # rows and columns its cells reach, before any reader runs
         return _read_workbook(content, filename, mapping)  # an old .xls (Excel 97-2003)
     if head.startswith(_ZIP):
-        check_workbook_package(content, filename)  # sizes, ratios, rows and columns, before any reader runs
-        return _read_workbook(content, filename, mapping)
+        # sizes, ratios, rows and columns, before any reader runs
+        formulas = check_workbook_package(content, filename)
+        return _read_workbook(content, filename, mapping, formula_parts=formulas)
     for magic, what in _NOT_SPREADSHEETS.items():
         if head.startswith(magic):
             raise LogImportError(
@@ -174,7 +177,9 @@ def read_log_bytes(content: bytes, filename: str, *, mapping: Mapping[str, str] 
 # ---------------------------------------------------------------- workbooks
 
 
-def _read_workbook(content: bytes, filename: str, mapping: Mapping[str, str] | None) -> RawLog:
+def _read_workbook(content: bytes, filename: str, mapping: Mapping[str, str] | None, *,
+                   formula_parts: set[str] | None = None) -> RawLog:
+    """Read a workbook; `formula_parts`: the package's parts that may hold a formula, when already known."""
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except pc.PasswordError:
@@ -193,7 +198,7 @@ def _read_workbook(content: bytes, filename: str, mapping: Mapping[str, str] | N
         raise
     except Exception as e:
         raise LogImportError(f"{filename}: a sheet could not be read; the file may be damaged. Detail: {e}") from None
-    _refuse_uncalculated_formulas(content, sheet_name, filename)
+    _refuse_uncalculated_formulas(content, sheet_name, filename, formula_parts)
     if meta is not None and meta.get("log_layout") == "days":
         raw = _day_log(grid, filename, sheet_name, meta)
         raw = dataclasses.replace(raw, **_psfs(wb, filename, meta))
@@ -232,14 +237,41 @@ def _cells(row: list, n: int) -> tuple:
                  if i < len(row) else None for i in range(n))
 
 
+def _clean_column(column: list | tuple) -> list:
+    """One column's cells as the rows keep them: text trimmed, a blank or empty cell None, anything else as it is.
+    Each distinct text is looked at once (a log repeats the same words down a column)."""
+    fix = {}
+    for v in set(column):
+        if isinstance(v, str):
+            t = v.strip()
+            if not t or t != v:
+                fix[v] = t or None
+    return list(map(fix.get, column, column)) if fix else list(column)
+
+
+def _columns(grid: list[list], first: int, idx: list[int]) -> list[list]:
+    """The cells of the columns `idx` from row index `first` down, cleaned (rows shorter than a column: None)."""
+    body = grid[first:] if first >= 0 else [grid[r] for r in range(first, len(grid))]
+    if not body:
+        return [[] for _ in idx]
+    widths = set(map(len, body))
+    if len(widths) == 1 and max(idx, default=-1) < min(widths):
+        everything = list(zip(*body))
+        return [_clean_column(everything[i]) for i in idx]
+    return [_clean_column([row[i] if i < len(row) else None for row in body]) for i in idx]
+
+
+def _rows_from_columns(columns: list[list], first_row: int) -> list[tuple[int, tuple]]:
+    """(row number, values) of every row with something in the columns; `first_row` is the first one's number."""
+    if not columns:
+        return []
+    empty = (None,) * len(columns)
+    return [(n, v) for n, v in zip(range(first_row, first_row + len(columns[0])), zip(*columns)) if v != empty]
+
+
 def _filled_rows(grid: list[list], head: int, n: int) -> list[tuple[int, tuple]]:
     """(row number, first n values) of every row under the header row with something in those n cells."""
-    out = []
-    for r in range(head, len(grid)):
-        values = _cells(grid[r], n)
-        if any(v is not None for v in values):
-            out.append((r + 1, values))
-    return out
+    return _rows_from_columns(_columns(grid, head, list(range(n))), head + 1)
 
 
 def _day_log(grid: list[list], filename: str, sheet: str, meta: dict[str, str]) -> RawLog:
@@ -275,11 +307,19 @@ def _psfs(wb: pc.CalamineWorkbook, filename: str, meta: dict[str, str]) -> dict:
 
 
 def _text_rows(grid: list[list], sheet: str | None) -> list[TextRow]:
+    """Every row with text in it: (column, text) of its cells holding text that is not only blanks."""
+    distinct = set()
+    for row in grid:
+        distinct.update(row)
+    texts = {v for v in distinct if isinstance(v, str) and v.strip()}
+    if not texts:
+        return []
+    is_text = texts.__contains__
     out = []
-    for r, row in enumerate(grid):
-        cells = tuple((c, v) for c, v in enumerate(row) if isinstance(v, str) and v.strip())
+    for r, row in enumerate(grid, 1):
+        cells = tuple(compress(enumerate(row), map(is_text, row)))
         if cells:
-            out.append(TextRow(sheet, r + 1, cells))
+            out.append(TextRow(sheet, r, cells))
     return out
 
 
@@ -383,12 +423,14 @@ _FORMULA_CELL = re.compile(rb'<c\b([^>]*?)(?<!/)>(.*?)</c>', re.S)
 _CELL_REF = re.compile(rb'r="([A-Z]+[0-9]+)"')
 
 
-def _refuse_uncalculated_formulas(content: bytes, sheet_name: str, filename: str) -> None:
+def _refuse_uncalculated_formulas(content: bytes, sheet_name: str, filename: str,
+                                  formula_parts: set[str] | None = None) -> None:
     """Refuse a sheet whose formulas were never calculated (no stored result): we would read them as blank.
 
     Excel and LibreOffice store each formula's result, which we read; only files made by scripts lack it.
+    `formula_parts` (when known) are the package's parts that may hold a formula: no other part is unpacked.
     """
-    if not content.startswith(_ZIP):
+    if not content.startswith(_ZIP) or formula_parts is not None and not formula_parts:
         return
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as z:
@@ -404,6 +446,8 @@ def _refuse_uncalculated_formulas(content: bytes, sheet_name: str, filename: str
                 return
             target_s = target.decode("utf-8", "replace")
             path = target_s.lstrip("/") if target_s.startswith("/") else "xl/" + target_s
+            if formula_parts is not None and path not in formula_parts:
+                return  # the sheet has no formula
             xml = z.read(path)
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
         return  # not a standard xlsx layout (e.g. .ods); calamine has already read it
@@ -565,16 +609,7 @@ def _mapped(
         )
     fields = tuple(sorted(cols, key=cols.get))
     idx = [cols[f] for f in fields]
-    rows: list[tuple[int, tuple]] = []
-    for r in range(h + 1, len(grid)):
-        row = grid[r]
-        n = len(row)
-        values = tuple(
-            (None if _blank(row[i]) else (row[i].strip() if isinstance(row[i], str) else row[i])) if i < n else None
-            for i in idx
-        )
-        if any(v is not None for v in values):
-            rows.append((r + 1, values))
+    rows = _rows_from_columns(_columns(grid, h + 1, idx), h + 2)
     used = set(idx)
     unmapped = tuple(x for i, x in enumerate(headers) if x and i not in used)
     return RawLog(
