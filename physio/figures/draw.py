@@ -30,6 +30,7 @@ STYLE = {
 }
 ACCENT = "#e07b00"
 HAIR = "#3d4a5c"
+BLADE_FILL = "#4a78ad"  # a shade darker than the back, so the shoulder blades stand out on it
 TEXT_SIZE = 10.0
 MARGIN = 8.0
 MOVE_MIN_CM = 8.0
@@ -69,6 +70,7 @@ def draw_exercise(
     if not sc.same:
         shapes += _body(sc.start, ghost=True)
     shapes += _body(sc.end, ghost=False, over_trunk=sc.over_trunk)
+    shapes += _blades(ep, sc.end, True)
     shapes += sc.front
     if not sc.same:
         shapes += _motion_arrow(sc.start, sc.end, ep)
@@ -98,8 +100,10 @@ def draw_frames(
     when drawn at the same size). The arrow and the signs for the movement are on the start frame, pointing
     where the body goes; the hold time is on the end frame, the position that is held."""
     sc = _scene(ep, angle_deg)
-    start_shapes = [*sc.behind, *_body(sc.start, ghost=False, over_trunk=sc.over_trunk), *sc.front]
-    end_shapes = [*sc.behind, *_body(sc.end, ghost=False, over_trunk=sc.over_trunk), *sc.front]
+    start_shapes = [*sc.behind, *_body(sc.start, ghost=False, over_trunk=sc.over_trunk), *_blades(ep, sc.start, False),
+                    *sc.front]
+    end_shapes = [*sc.behind, *_body(sc.end, ghost=False, over_trunk=sc.over_trunk), *_blades(ep, sc.end, True),
+                  *sc.front]
     if not sc.same:
         start_shapes += _motion_arrow(sc.start, sc.end, ep)
     start_shapes += [s for m in ep.marks for s in _mark(m, sc.start)]
@@ -444,11 +448,34 @@ def _body_seen(sk: Skeleton, ghost: bool) -> list[Shape]:
     return out
 
 
+BLADE_GAP_CM = {False: 9.0, True: 3.0}
+"""How far each shoulder blade's inner edge lies from the spine, at rest and squeezed together (drawn, not
+measured: the squeeze must read at handout size)."""
+
+
+def _blades(ep: ExercisePoses, sk: Skeleton, together: bool) -> list[Shape]:
+    """The two shoulder blades on the upper back, seen from behind, for a shoulder-blade squeeze: apart in the
+    start frame, drawn together in the end frame (the body model has no shoulder blades of its own)."""
+    if sk.view != "back" or not any(m.kind == "squeeze" for m in ep.marks):
+        return []
+    x, y = sk.points["shoulder"]
+    gap, edge = BLADE_GAP_CM[together], STYLE["near"][1]
+    out: list[Shape] = []
+    for d in (-1, 1):
+        corners = ((x + d * gap, y - 1), (x + d * (gap + 11), y), (x + d * (gap + 2), y - 14))
+        out.append(Polygon(corners, BLADE_FILL, edge, OUTLINE_CM * 0.8, role="body-blade"))
+    return out
+
+
 def _face(sk: Skeleton, ink: str, role: str) -> list[Shape]:
     """Eyes and nose where the face looks towards the viewer, so a turned head reads as turned; none from behind."""
     face, left = sk.axes["head"]
     if _depth(sk.view, face) < -0.3:  # the back of the head: hair, so the figure reads as seen from behind
-        return [Circle(sk.points["head"], HEAD_RADIUS_CM * 0.78, HAIR, role=f"{role}-hair")]
+        # hair over the crown and the back of the head, the nape bare: it does not read as a dark face
+        (hx, hy), (sx, sy) = sk.points["head"], sk.points["shoulder"]
+        d = math.hypot(hx - sx, hy - sy) or 1.0
+        k = HEAD_RADIUS_CM * 0.1 / d
+        return [Circle((hx + (hx - sx) * k, hy + (hy - sy) * k), HEAD_RADIUS_CM * 0.95, HAIR, role=f"{role}-hair")]
     if _depth(sk.view, face) < 0.15:  # a face turned sideways: its nose, seen in profile at the head's edge
         fx, fy = project(face, sk.view)
         if math.hypot(fx, fy) < 0.6:
@@ -607,6 +634,7 @@ def _mark(m: Mark, sk: Skeleton) -> list[Shape]:
             for k in range(3)
         ]
     if m.kind == "squeeze":  # two arrows pointing at each other: shoulder blades drawn together
+        y -= 6  # on the blades, pointing at the spine
         return [s for d in (-1, 1) for s in _arrow_shapes([(x + d * (34 - 2 * i), y) for i in range(9)], "mark-squeeze",
                                                           ARROW_CM * 0.8, ARROW_HEAD_CM * 0.8)]
     step = {"up": (0, 1), "down": (0, -1), "forward": (1, 0), "back": (-1, 0)}[m.kind]
