@@ -542,7 +542,7 @@ def _workspace_new(args: argparse.Namespace) -> None:
                         "the clinic's workspace")
     ws = Workspace(folder)
     _out(f"New empty workspace in {ws.folder.resolve()}.")
-    _out(workspace_line(ws))
+    _out(workspace_line(ws, folder=True))
     _out(f"Next: add a patient with physio --workspace {folder} patients add (asks for each field), "
          f"or open it with make run WORKSPACE={folder} (JupyterLab) or make app WORKSPACE={folder} (the app).")
 
@@ -550,7 +550,7 @@ def _workspace_new(args: argparse.Namespace) -> None:
 def _workspace_show(args: argparse.Namespace) -> None:
     from .workspace_info import workspace_line
 
-    _out(workspace_line(_workspace(args)))
+    _out(workspace_line(_workspace(args), folder=True))
 
 
 def _workspace_backup(args: argparse.Namespace) -> None:

@@ -123,7 +123,7 @@ def _patients_add(args: argparse.Namespace) -> None:
     _refuse_taken_id(ws, patient.id)
     ws.add_patient(patient, by=args.by)
     _out(f"Added {patient.name} ({patient.id}), born {patient.birth_year}, therapist {patient.therapist}.")
-    _out(workspace_line(ws))
+    _out(workspace_line(ws, folder=True))
     _out(f"Next: a plan with physio plan new --patient {patient.id} --protocol ... --phase ... --start YYYY-MM-DD")
 
 
@@ -187,7 +187,7 @@ def _bring_back(args: argparse.Namespace) -> None:
 
 def _patients_list(args: argparse.Namespace) -> None:
     ws = _workspace(args)
-    _out(workspace_line(ws))
+    _out(workspace_line(ws, folder=True))
     everyone = ws.patients(include_archived=True)
     shown = everyone if args.all else ws.patients()
     if not everyone:

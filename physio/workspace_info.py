@@ -1,4 +1,5 @@
-"""Which workspace is open, in one line of plain words (the CLI, JupyterLab and the app all show it).
+"""Which workspace is open, in one line of plain words (the CLI, JupyterLab and the app all show it; only the CLI
+adds the folder's path, which a terminal user types).
 
 The example workspace is recognised by what it holds: every fictional patient of patients_example/, under the
 same id and name. A clinic's own workspace never holds them, so it is never called the example.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-__all__ = ["is_example_workspace", "workspace_line"]
+__all__ = ["is_example_workspace", "workspace_line", "workspace_name"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,15 +48,21 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def workspace_line(ws) -> str:
-    """E.g. "Workspace: Clinic Nord (/srv/clinic-nord) — 12 patients, 2 archived"; the example says it is the
-    example with fictional patients."""
-    folder = Path(ws.folder).resolve()
+def workspace_name(ws) -> str:
+    """The workspace as a person names it: "the example, with fictional patients only", else the clinic's name
+    from its profile, else the folder's name (never a path: the app and the notebooks show this)."""
+    if is_example_workspace(ws):
+        return "the example, with fictional patients only"
+    return _clinic_name(ws) or Path(ws.folder).resolve().name
+
+
+def workspace_line(ws, *, folder: bool = False) -> str:
+    """E.g. "Workspace: Clinic Nord — 12 patients, 2 archived"; the example says it is the example with fictional
+    patients. With `folder` (the CLI: a terminal user types the path) the folder follows the name in brackets."""
     everyone = ws.patients(include_archived=True)
     active = len(ws.patients())
     count = _count(active, "patient") if everyone else "no patients yet"
     if len(everyone) > active:
         count += f", {len(everyone) - active} archived"
-    if is_example_workspace(ws):
-        return f"Workspace: the example, with fictional patients only ({folder}) — {count}"
-    return f"Workspace: {_clinic_name(ws) or folder.name} ({folder}) — {count}"
+    where = f" ({Path(ws.folder).resolve()})" if folder else ""
+    return f"Workspace: {workspace_name(ws)}{where} — {count}"

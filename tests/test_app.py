@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 
 import ipywidgets
 import openpyxl
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from physio.clinic import clinic_overview
 from physio.store import Workspace
 from physio.ui import PhysioApp
-from physio.ui.patient_page import INTAKE, PLAN, REVIEW, VERSIONS
+from physio.ui.patient_page import INTAKE, MEASURES, PLAN, REVIEW, VERSIONS
 from test_ui import filled_workbook
 
 START = dt.date(2026, 9, 7)
@@ -99,6 +100,12 @@ def test_after_a_next_version_the_overview_says_no_log_since_instead_of_nan(app,
     row = clinic_overview(workspace, library=library).set_index("patient_id").loc["P001"]
     assert row.note == f"no log since version 2 issued on {plan.issued_at:%d.%m.%Y}"
     assert row.pain_trend == row.note and row.last_log is not None
+    # the review tab moves on to the new version too: no analysis of version 1 left on screen
+    assert review.plan.version == 2 and review.next_plan.version == 2
+    review_text = shown_text(review.widget)
+    assert f"No log since version 2 issued on {plan.issued_at:%d.%m.%Y}." in review_text
+    assert "version 2 — " in review_text and "version 1 — " not in review_text
+    assert review.export_next_button.layout.display == "" and review.next_button.disabled
     app.page.back_button.click()
     listed = next(r for r in app.patients.rows if r.id == "P001")
     assert listed.note == row.note
@@ -233,7 +240,8 @@ def test_opening_another_workspace_shows_its_own_patients(app, tmp_path):
     app.folder.value = str(tmp_path / "clinic")
     app.open_button.click()
     assert app.messages.kind == "ok" and app.workspace.folder == tmp_path / "clinic"
-    assert "Workspace: clinic (" in app.line.value and "no patients yet" in app.line.value
+    assert "Workspace: clinic — no patients yet" in app.line.value and str(tmp_path) not in shown_text(app.widget)
+    assert app.folder.value == "" and "Opened the workspace: clinic." in app.messages.text
     assert app.patients.rows == [] and "no patients" in app.patients.messages.text
     app.folder.value = str(tmp_path / "missing" / "deeper")
     app.open_button.click()
@@ -288,3 +296,247 @@ def test_versions_tab_hands_out_fhir_and_a_calendar_without_a_new_version(app, w
     assert [p.version for p in workspace.plan_versions(plan_id)] == before  # nothing issued
     assert "Calendar" in versions.messages.text or "calendar" in versions.messages.text
     no_internal_words(shown_text(app.body), workspace)
+
+
+# ---------------------------------------------------------------- point 7: every tab, every visible word
+
+class _Visible(HTMLParser):
+    """The text a person reads in an HTML value: its words and its tooltips (title=, alt=); no styles or scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+        self.out += [v for k, v in attrs if k in ("title", "alt") and v]
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.out.append(data)
+
+
+def empty_boxes(widget) -> list[str]:
+    """Visible tab bars or accordions with nothing in them: they draw an empty bordered box."""
+    if getattr(widget.layout, "display", None) == "none":
+        return []
+    out = [type(widget).__name__] if isinstance(widget, (ipywidgets.Tab, ipywidgets.Accordion)) and \
+        not widget.children else []
+    for child in getattr(widget, "children", ()):
+        out += empty_boxes(child)
+    return out
+
+
+def visible_text(widget) -> list[str]:
+    """Every piece of text the widget tree shows (hidden parts aside): HTML words and tooltips, labels,
+    descriptions, tooltips, placeholders, options, the values of fields, the tab titles and Output text."""
+    if getattr(widget.layout, "display", None) == "none":
+        return []
+    out: list[str] = []
+    for attr in ("description", "tooltip", "placeholder"):
+        out.append(str(getattr(widget, attr, "") or ""))
+    if isinstance(widget, (ipywidgets.HTML, ipywidgets.HTMLMath)):
+        parser = _Visible()
+        parser.feed(str(widget.value))
+        out += parser.out
+    elif isinstance(widget, (ipywidgets.Text, ipywidgets.Textarea, ipywidgets.Label, ipywidgets.Combobox)):
+        out.append(str(widget.value))
+    if hasattr(widget, "_options_labels"):
+        out += [str(label) for label in widget._options_labels]
+    if isinstance(widget, ipywidgets.Tab):
+        out += [str(t) for t in widget.titles]
+    if isinstance(widget, ipywidgets.Output):
+        for o in widget.outputs:
+            out += [str(o.get("text", ""))] + [str(v) for v in o.get("data", {}).values()]
+    children = list(getattr(widget, "children", ()))
+    if isinstance(widget, (ipywidgets.Tab, ipywidgets.Accordion, ipywidgets.Stack)):
+        children = [children[widget.selected_index]] if widget.selected_index is not None and children else []
+    for child in children:
+        out += visible_text(child)
+    return [t for t in out if t.strip()]
+
+
+_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+|doi:\S+")
+_INTERNAL = {
+    "a parameter key or internal name (snake_case)": re.compile(r"\b[a-z]+_[a-z_]+\b"),
+    "a file path": re.compile(r"(?:^|[\s(\"'])(?:~|\.{0,2})/[\w.-]+/[\w./-]*|\.sqlite\b|[A-Za-z]:\\"),
+    "an empty value": re.compile(r"\b(?:nan|NaN|None|NaT|null)\b"),
+    "a Python repr": re.compile(r"\('|\['|\[\]|\{\}|<[a-z]+\.[A-Za-z.]+ object"),
+}
+
+
+def internal_tokens(texts: list[str], library, extra_ids: set[str]) -> list[str]:
+    """What a therapist should never read: keys, ids, paths, nan/None, reprs, source keys without their citation."""
+    found = []
+    whole = "\n".join(texts)
+    for text in texts:
+        plain = _URL.sub("", text)
+        for what, pattern in _INTERNAL.items():
+            found += [f"{what}: {m.group(0)!r} in {text[:120]!r}" for m in pattern.finditer(plain)]
+        for token in re.findall(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b", plain):
+            if token in extra_ids:
+                found.append(f"an internal id: {token!r} in {text[:120]!r}")
+        for key in re.findall(r"(?<![\w-])[A-Z]{1,3}\d{1,2}(?![\w-])", plain):  # not a disc level (L5-S1)
+            if key in library.sources and library.sources[key] not in whole:
+                found.append(f"the source key {key} without its citation in {text[:120]!r}")
+    return found
+
+
+def _ids(ws, library) -> set[str]:
+    """Every kebab-case id a therapist must never read: exercises, protocols, phases, measures, plans, vocabulary."""
+    from physio.measures import default_measures
+    from physio.vocabulary import default_vocabulary
+
+    vocab = default_vocabulary()
+    ids = set(library.exercises) | set(library.protocols) | set(default_measures())
+    ids |= {ph.id for pr in library.protocols.values() for ph in pr.phases}
+    ids |= {t.id for t in [*vocab.conditions, *vocab.contraindications, *vocab.red_flags]}
+    ids |= {pl.id for p in ws.patients() for pl in ws.plans_for(p.id)}
+    return {i for i in ids if "-" in i}
+
+
+@pytest.mark.parametrize("patient_id", ["P001", "P002"], ids=["english-speaking", "russian-speaking"])
+def test_every_tab_of_a_patients_page_shows_only_a_therapists_words(app, workspace, library, patient_id):
+    """Issue 13 point 7: the patient list, the clinic overview and every tab of the patient's page (review, new
+    plan, plan versions, intake, outcome measures) read as a therapist's words: no parameter keys, ids, paths,
+    nan/None, Python reprs, and every source key beside its citation."""
+    from physio.ui import ClinicOverview
+
+    assert workspace.patient("P002").language == "ru" and workspace.patient("P001").language == "en"
+    ids = _ids(workspace, library)
+    seen = {"patient list": visible_text(app.widget), "clinic overview": visible_text(
+        ClinicOverview(workspace, library).widget)}
+    app.open_patient(patient_id)
+    for index, name in enumerate(app.page.names):
+        app.page.tabs.selected_index = index
+        assert app.page.tab == name and app.page.boxes[name].children, name
+        assert not empty_boxes(app.page.widget), f"{name}: an empty bordered box"
+        seen[name] = visible_text(app.page.widget)
+    assert len(seen) == 2 + len(app.page.names) == 7
+    # the outcome measures with results: their table, what they say (with citations) and a chart each
+    assert "No outcome measures are recorded" in " ".join(seen[MEASURES])
+    entry = app.page.measures.entry
+    for day, pain in ((START - dt.timedelta(days=21), "3"), (START - dt.timedelta(days=7), "6")):
+        entry.date.value, entry.instrument.value = day, "nprs-leg"
+        entry.set_answers([pain])
+        entry.save_button.click()
+    assert app.page.measures.charts.children and not empty_boxes(app.page.widget)
+    seen["Outcome measures, two results"] = visible_text(app.page.widget)
+    assert "NPRS leg rose from 3" in " ".join(seen["Outcome measures, two results"])
+    found = {where: internal_tokens(texts, library, ids) for where, texts in seen.items()}
+    # the therapist's screens are in the therapist's language: the names a Russian-speaking patient's plan stores for
+    # the handout (protocol, phase, exercises) never show; the library's English names do
+    plan = workspace.current_plan(patient_id)
+    stored = {plan.protocol_title, plan.phase_name, *(pe.exercise.name for pe in plan.exercises)}
+    english = {library.protocol(plan.protocol_id).title, library.protocol(plan.protocol_id).phase(plan.phase_id).name}
+    english |= {library.exercises[pe.exercise.id].name for pe in plan.exercises}
+    assert (plan.phase_name not in english) == (patient_id == "P002"), "the Russian plan really stores Russian names"
+    for where, texts in seen.items():
+        found[where] += [f"the patient's language on the therapist's screen: {n!r}" for n in stored - english
+                         if any(n in t for t in texts)]
+    assert any(library.protocol(plan.protocol_id).phase(plan.phase_id).name in t for t in seen["patient list"])
+    problems = [f"{where}: {p}" for where, found_there in found.items() for p in dict.fromkeys(found_there)]
+    assert not problems, "\n".join(problems)
+
+
+def _activities_in(workbook) -> set[str]:
+    """Every text cell of every sheet of a written workbook, as a patient opening it would read them."""
+    book = openpyxl.load_workbook(workbook)
+    return {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value}
+
+
+def test_the_patients_psfs_activities_reach_the_workbook_from_every_export(app, workspace, tmp_path, capsys):
+    """The activities named at intake are scored weekly on the workbook's PSFS sheet, whichever button wrote it:
+    the new plan's export, the plan versions' export again, the review's next version, and the CLI."""
+    from physio.cli import main
+
+    named = ["tying my shoes", "sitting through a film"]
+    p = workspace.patient("P001")
+    workspace.update_patient(p.model_copy(update={"psfs_activities": named}), by="Anna Berg")
+    app.open_patient("P001", PLAN)
+    app.page.builder.export_button.click()
+    written = {"new plan": app.page.builder.files[1]}
+    app.page.tabs.selected_index = app.page.names.index(VERSIONS)
+    written["plan versions"] = app.page.versions.export(("handout", "workbook"))["workbook"]
+    app.open_patient("P002")
+    app.open_patient("P001", REVIEW)  # the review of version 1 and its log
+    review = app.page.review
+    review.analyse("P001-lumbar-disc-hernia", 1)
+    review.next_button.click()
+    written["next version"] = review.export_next()["workbook"]
+    (tmp_path / "cli").mkdir()
+    assert main(["--workspace", str(workspace.folder), "export", "P001-lumbar-disc-hernia", "--out",
+                 str(tmp_path / "cli")]) == 0
+    written["command line"] = next((tmp_path / "cli").glob("*_log.xlsx"))
+    for where, path in written.items():
+        assert set(named) <= _activities_in(path), f"{where}: the PSFS activities are missing"
+
+
+def test_issued_by_starts_with_the_logged_in_therapist_on_the_hub_else_the_patients(workspace, library,
+                                                                                      monkeypatch):
+    """On the clinic's hub "Issued by" is the logged-in therapist (the store records them anyway); without a login
+    it starts with the patient's own therapist. The review's next version is issued by the same person."""
+    monkeypatch.delenv("PHYSIO_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    alone = PhysioApp(workspace, library, today=START)
+    alone.open_patient("P001", PLAN)
+    assert alone.page.builder.issued_by.value == workspace.patient("P001").therapist == "Anna Berg"
+    assert not alone.page.builder.issued_by.disabled
+    workspace.add_staff_member("olga", "Ольга Смирнова", "therapist", by="setup")
+    monkeypatch.setenv("JUPYTERHUB_USER", "olga")
+    app = PhysioApp(workspace, library, today=START)
+    app.open_patient("P001", PLAN)
+    assert app.page.builder.issued_by.value == "Ольга Смирнова" and app.page.builder.issued_by.disabled
+    app.open_patient("P001", REVIEW)
+    app.page.review.next_button.click()
+    assert workspace.plan("P001-lumbar-disc-hernia").issued_by == "Ольга Смирнова"
+
+
+def test_the_clinic_overviews_rows_open_the_patients_page(app, workspace, library):
+    """Issue 13 point 3: a patient's row of the clinic overview opens their page: in the app the app's page; on its
+    own (notebook 04) the page under the table, with its tabs, and "All patients" closes it."""
+    from physio.ui import ClinicOverview
+
+    app.overview_button.value = True
+    overview = app.overview
+    assert app.overview_box.layout.display == "" and app.patients.widget.layout.display == "none"
+    assert set(overview.buttons) == {p.id for p in workspace.patients()}, "every row, with a plan or not"
+    overview.buttons["P004"].click()
+    assert app.page.patient_id == "P004" and app.page.widget.layout.display == ""
+    assert app.overview_box.layout.display == "none" and not app.overview_button.value
+    assert "Ingrid Larsen" in app.page.title.value
+    app.page.back_button.click()
+    assert app.patients.widget.layout.display == ""
+
+    alone = ClinicOverview(workspace, library)
+    assert alone.page_box.layout.display == "none"
+    alone.buttons["P002"].click()
+    assert alone.page_box.layout.display == "" and alone.page.patient_id == "P002"
+    assert alone.page.tab == REVIEW and "Дарья Иванова" in alone.page.title.value
+    assert alone.page.review.patient.value == "P002", "the review is the clicked patient's"
+    alone.buttons["P001"].click()
+    assert alone.page.patient_id == "P001" and alone.page.review.patient.value == "P001"
+    alone.page.back_button.click()
+    assert alone.page_box.layout.display == "none"
+
+
+def test_fhir_calendar_and_time_zone_look_and_read_alike_on_the_new_plan_and_the_versions(app):
+    """One helper (physio/ui/_exports.py) makes the open-format controls of both tabs: same words, same size."""
+    app.open_patient("P001", PLAN)
+    builder = app.page.builder
+    app.page.tabs.selected_index = app.page.names.index(VERSIONS)
+    versions = app.page.versions
+
+    def looks(part) -> list[tuple]:
+        return [(c.description, c.tooltip.replace("this version", "the plan"), getattr(c, "placeholder", None),
+                 c.layout.width) for c in (part.fhir_button, part.ics_button, part.time_zone)]
+
+    assert looks(builder) == looks(versions)
+    assert [c.description for c in (builder.fhir_button, builder.ics_button, builder.time_zone)] == \
+        ["FHIR", "Calendar", "Clinic time zone"]

@@ -212,7 +212,8 @@ def test_archive_needs_a_reason_hides_the_patient_and_bring_back_undoes_it(ws):
 def test_the_workspace_line_names_a_clinics_own_workspace_and_counts_its_patients(ws):
     from physio.ui._base import workspace_line
 
-    assert workspace_line(ws) == f"Workspace: clinic ({ws.folder.resolve()}) — no patients yet"
+    assert workspace_line(ws) == "Workspace: clinic — no patients yet", "the folder's name, never its path"
+    assert workspace_line(ws, folder=True) == f"Workspace: clinic ({ws.folder.resolve()}) — no patients yet"
     form = IntakeForm(ws)
     fill(form)
     form.save_button.click()
@@ -337,4 +338,4 @@ def test_the_workspace_line_uses_the_clinics_name_from_its_profile(ws):
     from physio.ui._base import workspace_line
 
     ws.set_clinic_profile(ClinicProfile(name="Clinic Nord", phone="+49 30 1234567"), by="Anna Berg")
-    assert workspace_line(ws) == f"Workspace: Clinic Nord ({ws.folder.resolve()}) — no patients yet"
+    assert workspace_line(ws) == "Workspace: Clinic Nord — no patients yet"

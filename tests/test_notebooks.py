@@ -198,8 +198,13 @@ def test_04_clinic_overview_lists_every_patient_with_a_recommendation(
     from physio.redflags import LEVEL_ACTION
     from physio.store import Workspace
 
-    nb = run_notebook("04_clinic_overview.ipynb", tmp_path)
+    # a therapist then clicks the first patient's name: their page opens under the table
+    nb = run_notebook("04_clinic_overview.ipynb", tmp_path, then=(
+        "overview.buttons[overview.order[0]].click()\n"
+        "print(overview.page.patient_id, overview.page_box.layout.display == '', overview.page.tab)"))
     texts = widget_texts(nb)
+    opened = "".join(o.text for o in nb.metadata["then_outputs"] if o.output_type == "stream").split()
+    assert opened == ["P005", "True", "Logs", "and", "review"], opened
     ws = Workspace(example_workspace)
     expected = clinic_overview(ws, library=physio.default_library()).set_index("patient_id")
     text_copy = "".join(o.text for o in nb.cells[-1].outputs if o.output_type == "stream")

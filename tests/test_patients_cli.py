@@ -286,6 +286,8 @@ def test_the_example_workspace_says_it_is_the_example(example_workspace):
     from physio.workspace_info import workspace_line
 
     line = workspace_line(Workspace(example_workspace))
+    assert line == "Workspace: the example, with fictional patients only — 6 patients", "on screen: no path"
+    line = workspace_line(Workspace(example_workspace), folder=True)  # the CLI's line names the folder too
     assert line.startswith("Workspace: the example, with fictional patients only (") and "6 patients" in line
 
 

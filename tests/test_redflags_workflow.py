@@ -378,7 +378,7 @@ def test_clinic_widget_names_the_level(env, library):
     ws, _ = env
     co = ClinicOverview(Workspace(ws), library)
     assert co.order[0] == "P005"
-    assert "Refer. Emergency: contact the patient today" in co.table.value and "Open red flags" in co.table.value
+    assert "Refer. Emergency: contact the patient today" in co.html and "Open red flags" in co.html
 
 
 @pytest.mark.usefixtures("store_db")  # on SQLite and on PostgreSQL

@@ -383,7 +383,7 @@ def test_clinic_overview_lists_every_patient_and_sorts(workspace, library):
     co = ClinicOverview(workspace, library)
     assert sorted(set(co.order)) == sorted(p.id for p in workspace.patients()), "patients without a plan too"
     for p in workspace.patients():
-        assert b_esc(p.name) in co.table.value
+        assert b_esc(p.name) in co.html
     co.sort.value = "Patient name"
     names = list(co.shown["patient"])
     assert names == sorted(names, key=str.casefold)
@@ -405,8 +405,8 @@ def test_clinic_overview_shows_the_figures_of_clinic_overview(workspace, library
 
     for r in expected.itertuples():
         label = f"Refer. {LEVEL_ACTION[r.level]}" if isinstance(r.level, str) else ACTION_LABELS[r.recommendation]
-        assert b_esc(label) in co.table.value  # a refer says how fast: emergency, urgent or review
-        assert b_esc(r.reasons) in co.table.value, "the reasons are shown in full"
+        assert b_esc(label) in co.html  # a refer says how fast: emergency, urgent or review
+        assert b_esc(r.reasons) in co.html, "the reasons are shown in full"
     refer = expected[expected["recommendation"] == "refer"]
     assert not refer.empty and co.order[0] == refer.iloc[0]["patient_id"]
 

@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from ..errors import PhysioError
 from ..models import PARAM_LABELS
-from ..workspace_info import workspace_line  # noqa: F401  (which workspace is open, for every widget's header)
+from ..workspace_info import workspace_line, workspace_name  # noqa: F401  (which workspace is open, for every widget's header)
 
 #: One stylesheet for all widgets, so the notebooks and the Voilà app look the same.
 CSS = """
@@ -183,13 +183,33 @@ def download_link(path: Path, mime: str, label: str, *, auto: bool = False) -> s
     )
 
 
-def audit_html(events: list) -> str:
-    """A patient's history (the workspace's audit trail): when, who, what — newest first."""
+def _readable(detail: str, plans: dict[str, list], library) -> str:
+    """An audit detail in a therapist's words: a plan id and version ("P001-back v2") become the protocol's title
+    and the version, names stored in the patient's language the library's, a measure id its name."""
+    from ..measures import default_measures
+
+    for plan_id, versions in plans.items():
+        title = plan_words(library, versions[-1])[0] if library is not None else versions[-1].protocol_title
+        detail = re.sub(rf"(?:plan )?{re.escape(plan_id)} v(\d+)", lambda m: f"the plan {title}, version {m[1]}",
+                        detail)
+        for version in versions if library is not None else ():
+            detail = therapist_text(library, version, detail)
+    for measure in default_measures().values():
+        detail = re.sub(rf"(?<![\w-]){re.escape(measure.id)}(?![\w-])", measure.name, detail)
+    return detail
+
+
+def audit_html(events: list, ws=None, library=None) -> str:
+    """A patient's history (the workspace's audit trail): when, who, what — newest first. With the workspace (and
+    the library), plan ids become their protocol's title in the therapist's words."""
     if not events:
         return ""
     from ..store import ACTIONS
 
-    rows = [[f"{e.at:%d.%m.%Y %H:%M}", e.who, ACTIONS.get(e.action, e.action), e.detail] for e in reversed(events)]
+    patients = {e.patient_id for e in events if getattr(e, "patient_id", None)}
+    plans = {pl.id: ws.plan_versions(pl.id) for pid in patients for pl in ws.plans_for(pid)} if ws is not None else {}
+    rows = [[f"{e.at:%d.%m.%Y %H:%M}", e.who, ACTIONS.get(e.action, e.action), _readable(e.detail, plans, library)]
+            for e in reversed(events)]
     return ("<div class='physio-title' style='font-size:1.1em'>History of this patient</div>"
             + table_html(["When", "Who", "What", "Details"], rows))
 
@@ -221,3 +241,52 @@ def citations_html(library, *texts: str) -> str:
         return ""
     items = "".join(f"<li><b>{esc(k)}</b>: {esc(library.sources[k])}</li>" for k in keys)
     return f"<div class='physio-source'>Sources:<ul style='margin:2px 0'>{items}</ul></div>"
+
+
+# ------------------------------------------------------------ the therapist's language on the therapist's screens
+
+def plan_words(library, plan) -> tuple[str, str]:
+    """The plan's protocol title and phase name as the therapist reads them (the library's own words), whatever
+    the patient's language the plan stores for the handout; a protocol the library no longer holds: as stored."""
+    try:
+        protocol = library.protocol(plan.protocol_id)
+        return protocol.title, protocol.phase(plan.phase_id).name
+    except Exception:  # a plan of a protocol or phase the library no longer holds
+        return plan.protocol_title, plan.phase_name
+
+
+def exercise_words(library, exercise) -> str:
+    """An exercise's name as the therapist reads it (the library's), whatever language the plan stores."""
+    known = getattr(library, "exercises", {}).get(exercise.id) if library is not None else None
+    return known.name if known is not None else exercise.name
+
+
+def therapist_text(library, plan, text: str) -> str:
+    """A text about the plan (what changed, a warning) with the names the plan stores in the patient's language
+    (protocol, phase, exercises) put back in the therapist's words."""
+    title, phase = plan_words(library, plan)
+    names = {plan.protocol_title: title, plan.phase_name: phase}
+    names |= {pe.exercise.name: exercise_words(library, pe.exercise) for pe in plan.exercises}
+    for stored, own in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        if stored and stored != own:
+            text = text.replace(stored, own)
+    return text
+
+
+def on_hub() -> bool:
+    """True in a therapist's server on the clinic's hub (JupyterHub sets JUPYTERHUB_USER)."""
+    import os
+
+    return bool(os.environ.get("JUPYTERHUB_USER", "").strip())
+
+
+def issuer(ws, patient) -> str:
+    """Whom "Issued by" starts with: the logged-in therapist on the clinic's hub (or $PHYSIO_USER, the store's
+    `who`), else the patient's own therapist."""
+    import os
+
+    if on_hub() or os.environ.get("PHYSIO_USER", "").strip():
+        who = getattr(ws, "who", None)
+        if isinstance(who, str) and who.strip():
+            return who
+    return patient.therapist

@@ -57,7 +57,7 @@ class ExerciseRow:
                  library: Library | None = None):
         self.library = library
         self.exercise_id = planned.exercise.id
-        self.name = planned.exercise.name
+        self.name = b.exercise_words(library, planned.exercise)  # the therapist's words; the handout prints the plan's
         self.added = planned.added
         self.per_side = planned.dose.per_side
         self.limits: dict[str, Limit] = dict(planned.limits)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from ..io.export import export_plan
+import ipywidgets as w
+
+from ..io.export import export_plan, psfs_activities
 from ..models import Plan
 from . import _base as b
 
@@ -44,7 +46,9 @@ def write_files(ws, plan: Plan, kinds: tuple[str, ...], *, library=None, time_zo
     folder = export_folder(ws)
     files: dict[str, Path] = {}
     if "handout" in kinds or "workbook" in kinds:
-        result = export_plan(plan, folder, clinic=ws.clinic_profile())  # the clinic's name and phone on the handout
+        # the clinic's name and phone on the handout; the patient's own activities on the workbook's PSFS sheet
+        result = export_plan(plan, folder, clinic=ws.clinic_profile(),
+                             psfs_activities=psfs_activities(ws.patient(plan.patient.id)))
         files["handout"], files["workbook"] = Path(result.handout), Path(result.workbook)
     if "fhir" in kinds:
         files["fhir"] = write_fhir(ws, plan, folder, library=library)
@@ -71,3 +75,16 @@ def links_html(plan: Plan, files: dict[str, Path], *, auto: bool = True) -> str:
     return (f"<div class='physio-card'>{links}"
             f"<div class='physio-source'>{b.esc(saved_sentence(plan, files))} A copy is kept in the workspace's "
             f"export folder.</div>{start}</div>")
+
+
+def open_format_widgets(what: str) -> tuple[w.Button, w.Button, w.Text]:
+    """The FHIR and Calendar buttons and the clinic's time zone, alike wherever a plan leaves in an open format
+    (the plan builder, the plan versions); `what` says what the FHIR record holds ("the plan", "this version")."""
+    fhir = w.Button(description="FHIR", icon="share", tooltip=f"{what} as an HL7 FHIR R4 record for other clinical "
+                    "systems", layout=w.Layout(width="90px"))
+    ics = w.Button(description="Calendar", icon="calendar",
+                   tooltip="the sessions as reminders for the patient's calendar (.ics)", layout=w.Layout(width="110px"))
+    time_zone = w.Text(placeholder="Europe/Berlin", description="Clinic time zone",
+                       tooltip="for the calendar of a patient with no time zone recorded",
+                       style={"description_width": "110px"}, layout=w.Layout(width="280px"))
+    return fhir, ics, time_zone

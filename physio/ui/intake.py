@@ -395,7 +395,7 @@ class IntakeForm:
         new = self.patient_id is None
         self.id.disabled = not new  # plans and logs are filed under the id: it never changes
         self.title.value = ("<div class='physio-title'>New patient</div>" if new else
-                            f"<div class='physio-title'>{b.esc(self.name.value)} ({b.esc(self.patient_id)})</div>")
+                            f"<div class='physio-title'>{b.esc(self.name.value)} · patient no. {b.esc(self.patient_id)}</div>")
         self.save_button.description = "Save patient" if new else "Save changes"
         self.archive_box.layout.display = "none" if new else ""
         if new:
@@ -512,7 +512,7 @@ class IntakeForm:
         if self.patient_id is None:
             self.workspace.add_patient(patient, by=self.by)
             self.patient_id = patient.id
-            self.messages.show("ok", f"Saved: {patient.name} ({patient.id}) is a new patient.")
+            self.messages.show("ok", f"Saved: {patient.name} (patient no. {patient.id}) is a new patient.")
         else:
             before = self.workspace.patient(self.patient_id)
             changes = before.changes(patient)
@@ -552,7 +552,7 @@ class IntakeForm:
             return
         self.workspace.archive_patient(self.patient_id, by=self.by, reason=self.archive_reason.value)
         self.archive_reason.value = ""
-        self.messages.show("ok", f"Archived {self.name.value} ({self.patient_id}). Nothing was deleted; bring the "
+        self.messages.show("ok", f"Archived {self.name.value} (patient no. {self.patient_id}). Nothing was deleted; bring the "
                                  "patient back here whenever needed.")
         self._show_state()
 
@@ -562,5 +562,5 @@ class IntakeForm:
             self._show_state()
             return
         self.workspace.bring_back_patient(self.patient_id, by=self.by)
-        self.messages.show("ok", f"{self.name.value} ({self.patient_id}) is back in the patient list.")
+        self.messages.show("ok", f"{self.name.value} (patient no. {self.patient_id}) is back in the patient list.")
         self._show_state()

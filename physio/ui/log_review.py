@@ -50,6 +50,15 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
+
+def _headline(plan: Plan, summary) -> str:
+    """The review's first line; a version with nothing logged yet says since when ("No log since version 2 issued
+    on 14.09.2026."), as the clinic overview does."""
+    from ..clinic import no_log_note
+
+    note = no_log_note(plan, summary)
+    return f"{note[:1].upper()}{note[1:]}." if note else summary.headline().rstrip(".") + "."
+
 class LogReview:
     """Import a returned log and decide the next step. `.widget` is what a notebook displays."""
 
@@ -337,7 +346,7 @@ class LogReview:
         self.report_links.value = ""
         imports = self.workspace.imports(pid) if pid else []
         self.history_view.value = self._history_html(imports)
-        self.audit_view.value = b.audit_html(self.workspace.history(pid)) if pid else ""
+        self.audit_view.value = b.audit_html(self.workspace.history(pid), self.workspace, self.library) if pid else ""
         self._clear_charts()
         if plan is None:
             self.red_flags.show(pid, None)
@@ -352,6 +361,7 @@ class LogReview:
                                             daily_pain=daily_pain(self.workspace, plan)), open_flags)
         self.summary = summary
         self._chart_key = (plan.id, plan.version, tuple((i.id, i.sha256) for i in imports))
+        title, phase = b.plan_words(self.library, plan)
         items = []
         if summary.duration_adherence is not None:
             items.append(f"Minutes: {pct(summary.duration_adherence)} of the prescribed time.")
@@ -360,10 +370,11 @@ class LogReview:
         items.append(f"Longest streak {_days(summary.streak.days)}; longest gap {_days(summary.gap.days)}.")
         items += [f"⚠ {f.message}" for f in summary.flags if f.kind != "red-flag"]
         self.summary_view.value = (
-            f"<div class='physio-title' style='font-size:1.1em'>{b.esc(plan.protocol_title)}, version {plan.version}"
-            f" — {b.esc(plan.phase_name)}</div>"
-            + b.message_html("warn" if summary.flags else "info", summary.headline().rstrip(".") + ".", items)
+            f"<div class='physio-title' style='font-size:1.1em'>{b.esc(title)}, version {plan.version}"
+            f" — {b.esc(phase)}</div>"
+            + b.message_html("warn" if summary.flags else "info", _headline(plan, summary), items)
             + self._weekly_html(summary)
+            + b.citations_html(self.library, *items)
         )
         # the cut-off starts at the phase's own rule each time another plan is shown
         rule = plan.progression.advance
@@ -374,7 +385,7 @@ class LogReview:
             self._quiet = False
         self.cutoff_note.value = (
             f"<span class='physio-hint'>Default {rule.min_adherence:.0%}: the minimum adherence of "
-            f"{b.esc(plan.phase_name)} in {b.esc(plan.protocol_title)} [{b.esc(rule.source)}]. "
+            f"{b.esc(phase)} in {b.esc(title)} [{b.esc(rule.source)}]. "
             "Change it to judge this patient by another cut-off.</span>"
         )
         self._recommend()
@@ -535,17 +546,20 @@ class LogReview:
                 draft = step(self.plan, proto, patient, library=self.library)
             else:  # hold: the same phase again, from the day after this plan ends
                 draft = change_phase(self.plan, proto, patient, self.plan.phase_id, library=self.library)
-            issued = self.workspace.issue(draft, patient.therapist)
+            issued = self.workspace.issue(draft, b.issuer(self.workspace, patient))
         except Exception:
             self.next_button.disabled = False
             raise
         finally:
             self._busy = False
+        reviewed = self.plan
+        self.analyse(issued.id, issued.version)  # the review moves on: no log since the new version was issued
         self.next_plan = issued
         self.export_next_button.layout.display = ""
-        self.messages.show("ok", f"Issued version {issued.version}: {issued.phase_name}, from "
+        self.messages.show("ok", f"Issued version {issued.version}: {b.plan_words(self.library, issued)[1]}, from "
                            f"{issued.start:%d %b %Y}. Export its handout and log with the green button.",
-                           issued.changes)
+                           [b.therapist_text(self.library, issued, b.therapist_text(self.library, reviewed, c))
+                            for c in issued.changes])
         return issued
 
     @b.guarded

@@ -284,6 +284,7 @@ class MeasuresPanel:
                                               "type the first below (it becomes the baseline).")
             self.signals.value = ""
             self.charts.children, self.chart_titles = [], []
+            self.charts.layout.display = "none"  # an empty tab bar draws an empty bordered box
             return
         self.table.value = self._table_html(results)
         self.signals.value = self._signals_html(results)
@@ -315,7 +316,10 @@ class MeasuresPanel:
             return "<div class='physio-hint'>The outcome measures ask for no change of plan.</div>"
         items = [f"{s.advice[:1].upper()}{s.advice[1:]}: {s.reason} [{s.source}]" for s in sigs]
         kind = "error" if any(s.action == "refer" for s in sigs) else "warn"
-        return b.message_html(kind, "What the outcome measures say:", items)
+        from ..library import default_library  # the citations of the source keys
+
+        return b.message_html(kind, "What the outcome measures say:", items) + b.citations_html(
+            default_library(), *items)
 
     def _draw_charts(self, results) -> None:
         from ..charts_measures import chart_title, measure_over_time
@@ -329,6 +333,7 @@ class MeasuresPanel:
             images.append(w.Image(value=buf.getvalue(), format="png", layout=w.Layout(max_width="720px")))
             titles.append(chart_title(m))
         self.charts.children = images
+        self.charts.layout.display = "" if images else "none"
         self.charts.titles = [self.measures[t.measure_id].short_name for t in trends(results, self.measures)]
         self.chart_titles = titles
 

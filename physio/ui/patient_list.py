@@ -98,13 +98,15 @@ def patient_rows(ws, library) -> list[PatientRow]:
                                   "", None, None, "No plan yet", None, "", "", NO_PLAN_PRIORITY))
             continue
         r = mine.iloc[0]
+        shown = next((p for p in plans if p.label == r["plan"]), None)
+        phase = b.plan_words(library, shown)[1] if shown is not None else _text(r["phase"])  # the therapist's words
         action = r["recommendation"] if isinstance(r["recommendation"], str) else None
         level = _text(r["level"])
         step = f"Refer. {LEVEL_ACTION[level]}" if level else ACTION_LABELS.get(action or "", "")
         last = [x.to_pydatetime() if isinstance(x, pd.Timestamp) else x
                 for x in mine["last_log"] if x is not None and not pd.isna(x)]
         out.append(PatientRow(
-            patient.id, patient.name, patient.therapist, _is_archived(ws, patient.id), protocols, _text(r["phase"]),
+            patient.id, patient.name, patient.therapist, _is_archived(ws, patient.id), protocols, phase,
             max(last, key=_comparable) if last else None, _number(r["adherence"]), step, action, _text(r["red_flags"]),
             _text(r["note"]), int(r["priority"]),
         ))

@@ -91,6 +91,7 @@ class PatientPage:
         self.review: LogReview | None = None
         self.builder: PlanBuilder | None = None
         self.versions = PlanVersions(ws, library)
+        self.measures = None  # the outcome measures panel of the shown patient, once its tab was opened
         self.intake_form_class = _optional("intake", "IntakeForm")
         self.measures_class = _optional("measures", "MeasuresPanel")
         self.names = [REVIEW, PLAN, VERSIONS, INTAKE] + ([MEASURES] if self.measures_class else [])
@@ -158,11 +159,12 @@ class PatientPage:
         elif name == INTAKE:
             box.children = self._intake(pid)
         elif name == MEASURES and self.measures_class is not None:
-            box.children = (self.measures_class(self.workspace, pid).widget,)
+            self.measures = self.measures_class(self.workspace, pid)
+            box.children = (self.measures.widget,)
 
     def _intake(self, pid: str) -> tuple[w.Widget, ...]:
         patient = self.workspace.patient(pid)
-        history = w.HTML(b.audit_html(self.workspace.history(pid)))
+        history = w.HTML(b.audit_html(self.workspace.history(pid), self.workspace, self.library))
         if self.intake_form_class is not None:
             form = self.intake_form_class(self.workspace, pid, on_saved=lambda p: self._saved_intake(p.id))
             return (form.widget, history)

@@ -14,7 +14,6 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import LimitExceeded, PhysioError, PlanError
-from ..io.export import export_plan
 from ..library import Library, default_library
 from ..models import PARAM_LABELS, AddedExercise, Dose, ExerciseChange, Overrides, Patient, Plan, PlannedExercise, Protocol
 from ..planning import personalise, screen
@@ -26,12 +25,6 @@ from ._controls import ExerciseRow
 
 EXPORT_FOLDER = b.EXPORT_FOLDER
 download_link = b.download_link
-
-
-def _export(plan: Plan, folder: Path, clinic=None) -> tuple[Path, Path]:
-    """Write the handout PDF and the log workbook (and the therapist's summary beside them), atomically."""
-    result = export_plan(plan, folder, clinic=clinic)
-    return Path(result.handout), Path(result.workbook)
 
 
 def _default_start(today: dt.date) -> dt.date:
@@ -213,7 +206,8 @@ class PlanBuilder:
             return
         patient = self._patient()
         self.red_flags.show(patient.id, self.workspace.current_plan(patient.id))
-        self.issued_by.value = patient.therapist
+        self.issued_by.value = b.issuer(self.workspace, patient)
+        self.issued_by.disabled = b.on_hub()  # on the hub a plan is always issued by the logged-in person
         kinds = {c.kind for c in patient.conditions}
         match = [p.id for p in self.library.protocols.values() if p.condition in kinds]
         self._quiet = True
@@ -423,15 +417,14 @@ class PlanBuilder:
         self.red_flags.show(self.patient.value, self.workspace.current_plan(self.patient.value))
         self._refresh()
 
-    @staticmethod
-    def _preview_html(plan: Plan) -> str:
+    def _preview_html(self, plan: Plan) -> str:
         rows = []
         for pe in plan.exercises:
             reasons = "; ".join(f"{PARAM_LABELS.get(p, p)}: {r}" for p, r in pe.reasons.items())
-            rows.append([pe.exercise.name, pe.dose.summary(), reasons])
+            rows.append([b.exercise_words(self.library, pe.exercise), pe.dose.summary(), reasons])
         end = plan.end
         head = (
-            f"<div class='physio-hint'>{b.esc(plan.patient.name)} · {b.esc(plan.phase_name)} · "
+            f"<div class='physio-hint'>{b.esc(plan.patient.name)} · {b.esc(b.plan_words(self.library, plan)[1])} · "
             f"{plan.start:%d %b %Y} to {end:%d %b %Y} ({plan.weeks} week{'s' if plan.weeks != 1 else ''})</div>"
         )
         out = head + b.table_html(["Exercise", "Dose", "Reason for an unusual value"], rows)
@@ -496,14 +489,7 @@ class PlanBuilder:
     # ------------------------------------------------------------ open formats (physio/interop)
 
     def _open_formats_widgets(self) -> None:
-        self.fhir_button = w.Button(description="FHIR", icon="share", tooltip="the plan as an HL7 FHIR R4 Bundle",
-                                    layout=w.Layout(width="90px"))
-        self.ics_button = w.Button(description="Calendar", icon="calendar",
-                                   tooltip="the sessions as reminders for the patient's calendar (.ics)",
-                                   layout=w.Layout(width="110px"))
-        self.time_zone = w.Text(placeholder="Europe/Berlin", description="Clinic time zone",
-                                tooltip="for the calendar of a patient with no time zone recorded",
-                                style={"description_width": "110px"}, layout=w.Layout(width="280px"))
+        self.fhir_button, self.ics_button, self.time_zone = _exports.open_format_widgets("the plan")
         self.open_links = w.HTML()
         self.fhir_button.on_click(lambda _: self.export_open("fhir"))
         self.ics_button.on_click(lambda _: self.export_open("ics"))

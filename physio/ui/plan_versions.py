@@ -14,15 +14,17 @@ from . import _base as b
 from . import _exports
 
 
-def version_label(plan: Plan) -> str:
+def version_label(plan: Plan, library=None) -> str:
     issued = f", issued {plan.issued_at:%d.%m.%Y}" if plan.issued_at else ""
     by = f" by {plan.issued_by}" if plan.issued_by else ""
-    return f"{plan.protocol_title} — version {plan.version}: {plan.phase_name}, from {plan.start:%d.%m.%Y}{issued}{by}"
+    title, phase = b.plan_words(library, plan) if library is not None else (plan.protocol_title, plan.phase_name)
+    return f"{title} — version {plan.version}: {phase}, from {plan.start:%d.%m.%Y}{issued}{by}"
 
 
-def plan_detail_html(plan: Plan, previous: Plan | None) -> str:
-    """The version's exercises and doses, and what changed from the version before it."""
-    rows = [[pe.exercise.name, pe.dose.summary(),
+def plan_detail_html(plan: Plan, previous: Plan | None, library=None) -> str:
+    """The version's exercises and doses, and what changed from the version before it (in the therapist's words,
+    whatever language the plan stores for the patient)."""
+    rows = [[b.exercise_words(library, pe.exercise), pe.dose.summary(),
              "; ".join(f"{PARAM_LABELS.get(p, p)}: {r}" for p, r in pe.reasons.items())] for pe in plan.exercises]
     out = (f"<div class='physio-hint'>{plan.start:%d %b %Y} to {plan.end:%d %b %Y} "
            f"({plan.weeks} week{'s' if plan.weeks != 1 else ''})</div>"
@@ -30,7 +32,8 @@ def plan_detail_html(plan: Plan, previous: Plan | None) -> str:
     if previous is None:
         out += b.message_html("info", "The first version of this plan.")
     else:
-        changes = previous.diff(plan)
+        changes = [b.therapist_text(library, plan, b.therapist_text(library, previous, c)) if library else c
+                   for c in previous.diff(plan)]
         out += b.message_html("info", f"What changed from version {previous.version}:" if changes else
                               f"Nothing changed from version {previous.version} but the dates.", changes or None)
     if plan.notes:
@@ -53,14 +56,7 @@ class PlanVersions:
         self.export_button = w.Button(description="Export PDF + Excel again", icon="file", button_style="success",
                                       tooltip="the handout and the log of this version; no new version is issued",
                                       layout=w.Layout(width="230px"))
-        self.fhir_button = w.Button(description="FHIR", icon="share", tooltip="this version as an HL7 FHIR record",
-                                    layout=w.Layout(width="90px"))
-        self.ics_button = w.Button(description="Calendar", icon="calendar",
-                                   tooltip="the sessions as reminders for the patient's calendar (.ics)",
-                                   layout=w.Layout(width="110px"))
-        self.time_zone = w.Text(placeholder="Europe/Berlin", description="Clinic time zone",
-                                tooltip="for the calendar of a patient with no time zone recorded",
-                                style={"description_width": "110px"}, layout=w.Layout(width="280px"))
+        self.fhir_button, self.ics_button, self.time_zone = _exports.open_format_widgets("this version")
         self.links = w.HTML()
         self._busy = False
         self.export_button.on_click(lambda _: self.export(("handout", "workbook")))
@@ -86,7 +82,7 @@ class PlanVersions:
             for p in self.workspace.plan_versions(latest.id):
                 self.plans[(p.id, p.version)] = p
         order = sorted(self.plans.values(), key=lambda p: (p.issued_at or p.start, p.version), reverse=True)
-        self.choice.options = [(version_label(p), (p.id, p.version)) for p in order]
+        self.choice.options = [(version_label(p, self.library), (p.id, p.version)) for p in order]
         self.buttons.layout.display = "" if order else "none"
         if not order:
             self.detail.value = b.message_html("info", "No plan has been issued for this patient yet.")
@@ -101,7 +97,7 @@ class PlanVersions:
         if plan is None:
             return
         previous = self.plans.get((plan.id, plan.version - 1))
-        self.detail.value = plan_detail_html(plan, previous)
+        self.detail.value = plan_detail_html(plan, previous, self.library)
 
     @b.guarded
     def export(self, kinds: tuple[str, ...]) -> dict[str, Path] | None:
