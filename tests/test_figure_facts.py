@@ -182,3 +182,46 @@ def test_a_held_position_shows_a_stopwatch_and_the_time_on_its_end_frame(ex_id):
 def test_a_movement_without_a_dose_has_no_stopwatch():
     for ex_id in ("glute-bridge", "breathing-4-6-8", "joy-of-baby"):  # moving, breathing, shaking: no "hold"
         assert not any(s.role.startswith("dose") for f in exercise_frames(ex_id, library=LIB) for s in f.shapes), ex_id
+
+
+def _back_bow(fig, which):
+    """How far the drawn back bows above (+) or below (-) the line from the hip to the shoulder, in cm."""
+    sk = fig.skeletons[which]
+    backs = [s for s in fig.shapes if s.role == "body" and len(getattr(s, "points", ())) == 9]
+    assert len(backs) == 1, fig.exercise_id
+    (hx, hy), (sx, sy) = sk.points["hip"], sk.points["shoulder"]
+    mx, my = backs[0].points[4]
+    t = (mx - hx) / (sx - hx)
+    return my - (hy + t * (sy - hy))
+
+
+@pytest.mark.parametrize("ex_id, rounded", [("cat-camel", "start"), ("cat-stretch", "start"),
+                                            ("quadruped-lumbar-rock", "end")])
+def test_on_hands_and_knees_the_hump_and_the_sag_of_the_back_both_show(ex_id, rounded):
+    # the independent review: "the frames differ mainly in head position"; the curve's direction is the point
+    sagged = "end" if rounded == "start" else "start"
+    frames = dict(zip(("start", "end"), exercise_frames(ex_id, library=LIB)))
+    assert _back_bow(frames[rounded], rounded) > 8, "no visible hump"
+    assert _back_bow(frames[sagged], sagged) < -3, "no visible sag"
+
+
+def test_the_pictures_the_independent_review_judged_fair_show_what_the_text_says():
+    def end(ex):
+        return exercise_frames(ex, library=LIB)[1].skeletons["end"].points
+
+    # hanging from a bar: both legs hang nearly straight and alike (not one knee bent up)
+    j = LIB.poses["hang-bar"].end.joints
+    assert max(j["knee_l"], j["knee_r"]) <= 30 and j["knee_l"] == j["knee_r"] and max(j["hip_l"], j["hip_r"]) <= 10
+    # raising the arms while breathing in: the hands together above the head
+    p = end("breathing-arm-raise")
+    assert math.dist(p["hand_l"], p["hand_r"]) < 8 and min(p["hand_l"][1], p["hand_r"][1]) > p["head"][1] + 30
+    # pressing the forehead into the palm: the palm in front of the forehead, not on the crown
+    p = end("neck-press-forehead")
+    palm = [(p["wrist_l"][i] + p["hand_l"][i]) / 2 for i in (0, 1)]
+    assert palm[0] > p["head"][0] + 8 and abs(palm[1] - p["head"][1]) < 10, (palm, p["head"])
+    # one arm and the other leg lifted lying face down: the raised arm is the near one, clearly above the other
+    p = end("prone-diagonal-lift")
+    assert p["hand_l"][1] > p["hand_r"][1] + 12 and p["toe_r"][1] > p["toe_l"][1] + 10
+    # sitting forward fold: a modest hinge, the hands at the shins, not the chest on the thighs past the feet
+    p = end("seated-forward-fold")
+    assert p["hand_l"][0] < p["toe_l"][0] and p["shoulder"][1] - p["knee_l"][1] > 25

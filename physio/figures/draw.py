@@ -506,30 +506,50 @@ def _body_side(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None)
     far_style = STYLE["ghost-far" if ghost else "far"]
     role = "ghost" if ghost else "body"
     pts = sk.points
-    layers: list[tuple[list[tuple[Point, Point, float]], tuple[str, str], bool]] = []
+    layers: list[tuple[list[tuple[tuple[Point, ...], float]], tuple[str, str], bool]] = []
 
-    def parts(names: tuple[str, ...]) -> list[tuple[Point, Point, float]]:
-        return [(pts[a], pts[b], THICKNESS_CM[t]) for n, a, b, t in PARTS if n in names]
+    def parts(names: tuple[str, ...]) -> list[tuple[tuple[Point, ...], float]]:
+        return [((pts[a], pts[b]), THICKNESS_CM[t]) for n, a, b, t in PARTS if n in names]
 
     layers.append((parts((f"upper_arm_{far}", f"forearm_{far}", f"hand_{far}")), far_style, False))
     layers.append((parts((f"thigh_{far}", f"shank_{far}", f"foot_{far}")), far_style, False))
-    nose = sk.points["head"], _towards(sk.points["head"], HEAD_RADIUS_CM + 1.6, sk.face_deg), 5.0
-    layers.append((parts(("pelvis", "thorax", "neck")) + [nose], near_style, True))
+    nose = (sk.points["head"], _towards(sk.points["head"], HEAD_RADIUS_CM + 1.6, sk.face_deg)), 5.0
+    layers.append((_curved_back(sk) + parts(("neck",)) + [nose], near_style, True))
     layers.append((parts((f"thigh_{NEAR_SIDE}", f"shank_{NEAR_SIDE}", f"foot_{NEAR_SIDE}")), near_style, False))
     layers.append((parts((f"upper_arm_{NEAR_SIDE}", f"forearm_{NEAR_SIDE}", f"hand_{NEAR_SIDE}")), near_style, False))
 
     out: list[Shape] = []
     for segs, (fill, edge), with_head in layers:
-        for a, b, w in segs:
-            out.append(Line((a, b), w + 2 * OUTLINE_CM, edge, role=f"{role}-outline"))
+        for line, w in segs:
+            out.append(Line(line, w + 2 * OUTLINE_CM, edge, role=f"{role}-outline"))
         if with_head:
             out.append(Circle(pts["head"], HEAD_RADIUS_CM + OUTLINE_CM, edge, role=f"{role}-outline"))
-        for a, b, w in segs:
-            out.append(Line((a, b), w, fill, role=role))
+        for line, w in segs:
+            out.append(Line(line, w, fill, role=role))
         if with_head:
             out.append(Circle(pts["head"], HEAD_RADIUS_CM, fill, role=f"{role}-head"))
             out += over_trunk or []
     return out
+
+
+SPINE_BOW = 2.0
+"""How much the drawn back's curve is exaggerated past the body model's single lower-back hinge, seen from the
+side: a rounded back (a hump) and a sagging one must read at handout size (the model's hinge alone hides inside
+the trunk's thickness)."""
+
+
+def _curved_back(sk: Skeleton) -> list[tuple[tuple[Point, ...], float]]:
+    """Pelvis and chest as one smooth curve from the hip to the shoulder, bowed through the lower back."""
+    pts = sk.points
+    hip, lumbar, shoulder = pts["hip"], pts["lumbar"], pts["shoulder"]
+    mid = ((hip[0] + shoulder[0]) / 2, (hip[1] + shoulder[1]) / 2)
+    ctrl = (lumbar[0] + (lumbar[0] - mid[0]) * SPINE_BOW, lumbar[1] + (lumbar[1] - mid[1]) * SPINE_BOW)
+    width = (THICKNESS_CM["pelvis"] + THICKNESS_CM["thorax"]) / 2
+    # never bowed through the floor (a back arched lying face down keeps its belly on the mat)
+    low = min(y for _, y in pts.values()) + width / 2 - 2
+    curve = [(x, max(y, min(low, hip[1], lumbar[1], shoulder[1])))
+             for x, y in (_bezier(hip, ctrl, shoulder, i / 8) for i in range(9))]
+    return [(tuple(curve), width)]
 
 
 def _towards(p: Point, length: float, deg: float) -> Point:
