@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from ..models import Dose
 
 __all__ = [
-    "MIN_FRAME_HEIGHT_MM", "MIN_FRAME_WIDTH_MM", "Figure", "exercise_figure", "exercise_frames", "min_text_pt",
-    "to_drawing", "to_png", "to_svg", "write_contact_sheet",
+    "MIN_FRAME_HEIGHT_MM", "MIN_FRAME_WIDTH_MM", "Figure", "cropped", "exercise_figure", "exercise_frames",
+    "min_text_pt", "to_drawing", "to_png", "to_svg", "write_contact_sheet",
 ]
 
 
@@ -43,6 +43,24 @@ def exercise_frames(exercise_id: str, dose: "Dose | None" = None, library: "Libr
     into a box at least MIN_FRAME_WIDTH_MM × MIN_FRAME_HEIGHT_MM), every word comes out at 10 pt or more:
     `min_text_pt(frame, width_pt, height_pt)` tells the size for any box."""
     return _cached("frames", exercise_id, dose, library, language)
+
+
+CROP_MARGIN_CM = 3.0
+"""The empty margin a cropped frame keeps around what is drawn (figure cm): about 1 mm in the handout."""
+
+
+def cropped(frames: tuple[Figure, ...], margin_cm: float = CROP_MARGIN_CM) -> tuple[Figure, ...]:
+    """The frames with their shared box cut down to what any of them draws, plus `margin_cm`.
+
+    The frames keep one box (so the same scale side by side); drawn into a frame of the same width, the
+    figure comes out as large as the frame allows. Words only grow: their size was set for the wider box."""
+    from dataclasses import replace
+
+    from .draw import _bbox
+
+    x0, y0, x1, y1 = _bbox([s for f in frames for s in f.shapes])
+    box = (x0 - margin_cm, y0 - margin_cm, x1 + margin_cm, y1 + margin_cm)
+    return tuple(replace(f, bbox=box) for f in frames)
 
 
 #: Pictures already drawn, by (kind, library, exercise id, the dose values a picture shows). A Library

@@ -62,11 +62,14 @@ from ._text import check_printable, clean, para, without_source_keys
 __all__ = ["BOX", "footer_text", "handout_bytes", "header_rows", "issue_moment", "long_date", "write_handout"]
 
 #: Each of the two pictures (start, end) of an exercise: side by side they fill the text width.
-FRAME_GAP = 6 * mm
+FRAME_GAP = 4 * mm
 FRAME_W = (TEXT_W - FRAME_GAP) / 2
-#: A picture is as tall as its figure needs at full width, between these: a lying figure stays large.
-FRAME_MIN_H = 36 * mm
-FRAME_MAX_H = 72 * mm
+#: A picture is as tall as its (cropped) figure needs at full width, between these. A body lying down is about
+#: seven times longer than thick: across half the page it is 10-30 mm tall, so its picture is at least 30 mm
+#: tall (team-default: issue 14, "a lying figure >= 30 mm tall") with the body filling the picture's width. A
+#: standing figure is kept to 60 mm, so that two exercises share a page (team-default: paper).
+FRAME_MIN_H = 30 * mm
+FRAME_MAX_H = 60 * mm
 
 _ZONE_COLOURS = {  # label background, label text, content background
     "normal": (colors.HexColor("#1b5e20"), colors.white, colors.HexColor("#e8f5e9")),
@@ -113,7 +116,8 @@ def _who_and_what(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, s
                                    weeks=_labels.weeks(plan.weeks, lang))
     version = L["version"].format(n=plan.version) if plan.version else L["draft"]
     who = L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)
-    if not plan.larger_print and _fits(who, _PAIRED_VALUE_W) and _fits(plan.therapist, _PAIRED_VALUE2_W):
+    k = _scale(plan)
+    if _fits(who, _PAIRED_VALUE_W - (k - 1) * _LABEL_W, k) and _fits(plan.therapist, _PAIRED_VALUE2_W, k):
         rows = [(L["patient"], who, L["therapist"], plan.therapist)]
     else:  # a long name keeps a line of its own rather than wrap
         rows = [(L["patient"], who, "", ""), (L["therapist"], plan.therapist, "", "")]
@@ -138,11 +142,12 @@ def _scale(plan: Plan) -> float:
     return LARGER_BODY_PT / BODY_PT if plan.larger_print else 1.0
 
 
-def _fits(text: str, width: float) -> bool:
-    """True when `text` fits on one line of 12 pt body text in `width` (larger print never pairs facts)."""
+def _fits(text: str, width: float, k: float = 1.0) -> bool:
+    """True when `text` fits on one line of body text (12 pt times `k`) in `width`."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return stringWidth(clean(text), _fonts.SANS, BODY_PT) <= width - 6 and not any(f for f, _ in _fonts.runs(text))
+    return (stringWidth(clean(text), _fonts.SANS, BODY_PT * k) <= width - 6
+            and not any(f for f, _ in _fonts.runs(text)))
 
 
 def _header(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
@@ -167,26 +172,59 @@ def _header(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable
     return [Paragraph(para(labels(plan.language)["title"]), st["title"]), table]
 
 
-def _at_a_glance(plan: Plan, st: dict) -> list[Flowable]:
-    """Every exercise with its dose, one row each: the whole plan on the fridge."""
+def _at_a_glance(plan: Plan, st: dict, columns: int = 1) -> list[Flowable]:
+    """Every exercise with its dose: one row each, or (a long plan) two exercises a row, the name in bold over
+    its dose, in the plan's order from left to right. Either way the whole plan on the fridge."""
     L = labels(plan.language)
+    num = _number_width(len(plan.exercises), st)
+    if columns == 2:
+        return [Paragraph(para(L["at_a_glance"]), st["h2"]), _two_column_glance(plan, st, num)]
     rows = [[Paragraph("", st["cell"]), Paragraph(f"<b>{para(L['exercise_col'])}</b>", st["cell"]),
              Paragraph(f"<b>{para(L['how_much'])}</b>", st["cell"])]]
     rows += [[Paragraph(f"<b>{n}.</b>", st["cell"]), Paragraph(para(patient_text(pe.exercise.name)), st["cell"]),
               Paragraph(para(pe.dose.summary(plan.language)), st["cell"])]
              for n, pe in enumerate(plan.exercises, 1)]
-    num_w = 10 * mm
-    name_w = (TEXT_W - num_w) * 0.42
-    table = Table(rows, colWidths=[num_w, name_w, TEXT_W - num_w - name_w], hAlign="LEFT", repeatRows=1)
+    name_w = (TEXT_W - num) * 0.42
+    table = Table(rows, colWidths=[num, name_w, TEXT_W - num - name_w], hAlign="LEFT", repeatRows=1)
     table.setStyle(table_style(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ))
     return [Paragraph(para(L["at_a_glance"]), st["h2"]), table]
+
+
+def _number_width(count: int, st: dict) -> float:
+    """The number column: as wide as "12." in bold, so a number never wraps."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(f"{count}.", _fonts.SANS_BOLD, st["cell"].fontSize) + 12  # with the cell padding
+
+
+def _two_column_glance(plan: Plan, st: dict, num: float) -> Table:
+    cell_w = TEXT_W / 2
+    name = st["cell"].clone("glance-name", fontName=_fonts.SANS_BOLD, leftIndent=num, firstLineIndent=-num)
+    dose = st["cell"].clone("glance-dose", leftIndent=num)
+    cells = [[Paragraph(f"{n}.\u00a0{para(patient_text(pe.exercise.name))}", name),
+              Paragraph(para(pe.dose.summary(plan.language)), dose)]
+             for n, pe in enumerate(plan.exercises, 1)]
+    if len(cells) % 2:
+        cells.append("")
+    rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+    table = Table(rows, colWidths=[cell_w, cell_w], hAlign="LEFT")
+    table.setStyle(table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.4, GRID),
+        ("LINEAFTER", (0, 0), (0, -1), 0.4, GRID),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ))
+    return table
 
 
 def _zone_lines(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str, str, list[str]]]:
@@ -214,20 +252,25 @@ def _unbroken(number: str) -> str:
 
 
 def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
-    """One scale, three coloured rows: normal, carry on / ease off or stop / emergency."""
+    """One scale, three coloured rows: normal: carry on / ease off or stop, and whom to call / emergency.
+
+    The zone's name (and the short emergency number) on the left; the clinic's phone, long with its name, is
+    the last line on the right, so the narrow left column never sets the row's height."""
     L = labels(plan.language)
-    label_w = 46 * mm * _scale(plan)
+    label_w = 44 * mm * _scale(plan)
     rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
-                       ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-                       ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                       ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                       ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                        ("BOX", (0, 0), (-1, -1), 1.2, GRID)]
     for i, (zone, heading, call, lines) in enumerate(_zone_lines(plan, clinic)):
         fill, ink, tint = _ZONE_COLOURS[zone]
         label = [Paragraph(para(heading), st["zone"].clone(f"zone-{zone}", textColor=ink))]
-        if call:
-            label.append(Paragraph(para(call), st["cell"].clone(f"call-{zone}", textColor=ink, spaceBefore=4)))
-        body = [Paragraph(("• " if len(lines) > 1 else "") + para(t), st["bullet"] if len(lines) > 1 else st["cell"])
-                for t in lines]
+        bullet = len(lines) > 1
+        body = [Paragraph(("• " if bullet else "") + para(t), st["bullet"] if bullet else st["cell"]) for t in lines]
+        if call and zone == "emergency":
+            label.append(Paragraph(para(call), st["cell"].clone(f"call-{zone}", textColor=ink, spaceBefore=2)))
+        elif call:
+            body.append(Paragraph(f"<b>{para(call)}</b>", st["cell"].clone(f"call-{zone}", spaceBefore=1)))
         rows.append([label, body])
         style += [("BACKGROUND", (0, i), (0, i), fill), ("BACKGROUND", (1, i), (1, i), tint),
                   ("LINEBELOW", (0, i), (-1, i), 1.2, colors.white)]
@@ -241,7 +284,7 @@ def _log_howto(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowa
     """A few plain lines on the log: tick, pain once a day, the weekly check, send it back."""
     lang = plan.language
     L = labels(lang)
-    end = long_date(plan.end, lang)
+    end = long_date(plan.end, lang).rstrip(".")  # the sentence's own full stop ends "2026 г."
     back = (L["log_return"].format(who=clinic.name, end=end) if clinic is not None
             else L["log_return_therapist"].format(end=end))
     lines = [L["log_tick"], L["log_pain"], L["log_week"], back]
@@ -275,7 +318,7 @@ def _figures(pe: PlannedExercise, language: str) -> list:
 
     frames = getattr(figures, "exercise_frames", None)
     if frames is not None:
-        return list(frames(pe.exercise.id, pe.dose, language=language))
+        return list(figures.cropped(frames(pe.exercise.id, pe.dose, language=language)))
     return [figures.exercise_figure(pe.exercise.id, pe.dose, language=language)]
 
 
@@ -312,7 +355,8 @@ def _pictures(pe: PlannedExercise, st: dict, language: str) -> Flowable:
                    [Paragraph(para(L["start_frame"]), st["caption"]), Paragraph(para(L["end_frame"]), st["caption"])]],
                   colWidths=[FRAME_W + FRAME_GAP / 2, FRAME_W + FRAME_GAP / 2], hAlign="LEFT")
     table.setStyle(table_style(("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 1), (-1, 1), 3),
                                ("BOX", (0, 0), (0, 0), 0.5, GRID), ("BOX", (1, 0), (1, 0), 0.5, GRID)))
     return table
 
@@ -334,16 +378,18 @@ def _exercise_block(n: int, pe: PlannedExercise, st: dict, lead: list[Flowable] 
         Paragraph(f"{n}. {para(patient_text(ex.name))}", st["h2"]),
         Paragraph(para(pe.dose.summary(language)), st["dose"]),
         _pictures(pe, st, language),
-        Spacer(1, 4),
         labelled(L["aim"], ex.aim),
-        labelled(L["starting_position"], ex.starting_position),
     ]
-    if ex.equipment:
-        block.append(labelled(L["you_need"], ", ".join(ex.equipment)))
+    start = f"<b>{para(L['starting_position'])}:</b> {para(patient_text(ex.starting_position))}"
+    if ex.equipment:  # "You need: mat" is short: it ends the starting position's paragraph
+        start += f" <b>{para(L['you_need'])}:</b> {para(patient_text(', '.join(ex.equipment)))}"
+    block.append(Paragraph(start, st["body"]))
     block.append(Paragraph(para(L["how_to"]), st["h3"]))
     block += [Paragraph(f"{i}. {para(patient_text(s))}", st["step"]) for i, s in enumerate(ex.steps, 1)]
     block.append(labelled(L["breathing"], ex.breathing))
-    if ex.cautions:
+    if len(ex.cautions) == 1:
+        block.append(labelled(L["take_care"], ex.cautions[0]))
+    elif ex.cautions:
         block.append(Paragraph(para(L["take_care"]), st["h3"]))
         block += [Paragraph("• " + para(patient_text(c)), st["bullet"]) for c in ex.cautions]
     if pe.note:
@@ -377,11 +423,7 @@ def footer_text(plan: Plan) -> str:
 def _story(plan: Plan, sessions: list[ScheduledSession], clinic: ClinicProfile | None) -> list[Flowable]:
     st = styles(plan.larger_print)
     L = labels(plan.language)
-    story: list[Flowable] = []
-    story += _header(plan, clinic, st)
-    story += _at_a_glance(plan, st)
-    story += _safety_scale(plan, clinic, st)
-    story += _log_howto(plan, clinic, st)
+    story = _page_one(plan, clinic, st)
     story += _notes(plan, st)  # before the exercises: advice read first, not after weeks of calendar
     for n, pe in enumerate(plan.exercises, 1):
         lead = None
@@ -392,6 +434,31 @@ def _story(plan: Plan, sessions: list[ScheduledSession], clinic: ClinicProfile |
         story += _exercise_block(n, pe, st, lead, plan.language)
     story += _calendar(plan, sessions, st)
     return story
+
+
+#: The height of an upright page's text frame (see `document`).
+PAGE_TEXT_H = PAGE_H - TOP_MARGIN - FOOTER_H - 4 * mm
+
+
+def _page_one(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
+    """Page 1 on a page of its own: who and what, every exercise with its dose, the scale, the log.
+
+    The exercises are listed one a row, or two a row when one a row would push the scale or the log onto
+    page 2 (a long plan, larger print)."""
+    for columns in (1, 2):
+        page = [*_header(plan, clinic, st), *_at_a_glance(plan, st, columns), *_safety_scale(plan, clinic, st),
+                *_log_howto(plan, clinic, st)]
+        if _height(page) <= PAGE_TEXT_H:
+            break
+    return [*page, PageBreak()]
+
+
+def _height(flowables: list[Flowable]) -> float:
+    """How tall the flowables stand one after another at the text width (the space between them included)."""
+    from reportlab.platypus.flowables import _listWrapOn
+
+    flat = [g for f in flowables for g in (f._content if isinstance(f, KeepTogether) else [f])]
+    return _listWrapOn(flat, TEXT_W, None)[1]
 
 
 def printed_texts(plan: Plan) -> list[tuple[str, str, str]]:
