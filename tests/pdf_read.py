@@ -49,12 +49,12 @@ class Page:
         return " ".join(w.text for w in self.words)
 
 
-def read_pages(pdf: bytes | Path) -> list[Page]:
-    """Every page of the PDF with its words (in reading order), rectangles and curves."""
+def read_pages(pdf: bytes | Path, first: int | None = None) -> list[Page]:
+    """Every page of the PDF (or its `first` pages) with its words (in reading order), rectangles and curves."""
     source = io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf)
     out = []
     with pdfplumber.open(source) as doc:
-        for n, page in enumerate(doc.pages, 1):
+        for n, page in enumerate(doc.pages[:first], 1):
             words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False,
                                        use_text_flow=True, x_tolerance=1.5)
             out.append(Page(n, float(page.width), float(page.height),

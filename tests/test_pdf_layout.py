@@ -12,7 +12,7 @@ from pdf_read import MM, all_words, find_phrase, flat_text, outside_margins, ove
 
 from physio.io._calendar import BOX, pages_of_weeks
 from physio.io._labels import LABELS
-from physio.io.pdf import handout_bytes
+from physio.io.pdf import handout_bytes, how_much_and_how_often
 from physio.io.therapist_summary import summary_bytes
 from physio.models import ClinicProfile, PlannedExercise
 from physio.planning import schedule
@@ -83,6 +83,62 @@ def test_page_1_names_who_what_every_exercise_with_its_dose_the_clinic_and_the_l
         assert text in first, text
     for n, pe in enumerate(plan.exercises, 1):
         assert f"{n}. {pe.exercise.name} {pe.dose.summary()}" in first
+
+
+def _long_named_plan(n: int, language: str, larger: bool):
+    """A plan of `n` shipped exercises with the longest names in `language`, doses done at three different
+    frequencies (make_plan's), in regular or larger print."""
+    import physio
+    from physio.translations import exercise_in
+
+    lib = physio.default_library()
+    tr = lib.translations.get(language)
+    pool = sorted((exercise_in(e, tr) for e in lib.exercises.values() if e.id in lib.poses),
+                  key=lambda e: (-len(e.name), e.id))
+    proto = lib.protocol("lumbar-disc-hernia")  # its scale: carry on, ease off or stop (with a red flag), emergency
+    texts = tr.protocols[proto.id] if tr else None
+    stop_rules = [r.model_copy(update={"text": t}) for r, t in zip(proto.stop_rules, texts.stop_rules)] if texts \
+        else proto.stop_rules
+    red_flags = [f.model_copy(update={"text": texts.red_flags[f.id]}) for f in proto.red_flags] if texts \
+        else proto.red_flags
+    plan = make_plan(n_exercises=n, weeks=4)
+    exercises = [pe.model_copy(update={"exercise": ex}) for pe, ex in zip(plan.exercises, pool)]
+    return plan.model_copy(update={"exercises": exercises, "language": language, "larger_print": larger,
+                                   "stop_rules": stop_rules, "red_flags": red_flags})
+
+
+#: How many exercises page 1 lists beside the scale and the log, measured with the longest shipped names (at
+#: 12 pt, or 14 pt in larger print). Who, the scale (three zones, the clinic's phone) and the log take 245 of a
+#: Russian larger-print page's 264 mm, so its list is on page 2; past these counts the list follows the log and
+#: goes on over the page (safety first).
+ALL_ON_PAGE_1 = {("en", False): 12, ("ru", False): 9, ("en", True): 3, ("ru", True): 0}
+
+
+@pytest.mark.parametrize("larger", [False, True], ids=["regular", "larger"])
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize("n", [1, 4, 9, 12])
+def test_page_1_says_it_all_for_1_to_12_exercises(n, language, larger):
+    plan = _long_named_plan(n, language, larger)
+    L = LABELS[language]
+    pages = read_pages(handout_bytes(plan, CLINIC), first=2)
+    first = pages[0].text.replace("\u00a0", " ")
+    # who, and the clinic's phone; the scale's three zones; how to fill in the log: always on page 1
+    for text in [plan.patient.name, plan.therapist, "Riverside Physiotherapy", "+44 20 7946 0123",
+                 L["zone_normal"], L["zone_ease"], L["zone_emergency"], L["log_title"], L["log_pain"]]:
+        assert text in first, text
+    assert first.count("112") == 1 and "emergency department" in first or "приёмное отделение" in first
+    # every exercise and its dose: on page 1, or (past what fits) on page 1 and the top of page 2
+    listed = first if n <= ALL_ON_PAGE_1[(language, larger)] else first + " " + pages[1].text
+    for pe in plan.exercises:
+        assert pe.exercise.name in listed, pe.exercise.name
+        dose = pe.dose.summary(language)
+        if dose not in listed:  # a long plan's list: how often heads a group, how much follows the name
+            much, often = how_much_and_how_often(pe, language)
+            assert f"{pe.exercise.name} – {much}" in listed and (often[:1].upper() + often[1:]) in listed, dose
+    # the size rules hold on page 1: body 12 pt (14 pt larger), nothing under 10 pt
+    words = [w for w in pages[0].words if w.bottom < pages[0].height - 19 * MM]  # above the footer
+    assert body_size(words) >= (14 if larger else 12) - 0.05
+    assert min(w.size for w in pages[0].words) >= 10 - 0.05
 
 
 def test_one_safety_scale_each_text_once_emergency_once(plan, pages):

@@ -48,6 +48,7 @@ from ._pdfkit import (
     MARGIN,
     PAGE_H,
     PAGE_W,
+    SHADE,
     TEXT_W,
     TOP_MARGIN,
     EmptyFrame,
@@ -107,58 +108,63 @@ def header_rows(plan: Plan) -> list[tuple[str, str]]:
     ]
 
 
-def _who_and_what(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str, str, str]]:
-    """Page 1's first table, two facts a row where they are short: who (patient, therapist, clinic and its
-    phone) and what (programme, phase, dates, version). An empty third label: the text spans the row."""
+def _who_and_what(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str]]:
+    """Page 1's first table, label and text: who (patient, therapist, clinic and its phone) and what
+    (programme, phase and version, dates)."""
     lang = plan.language
     L = labels(lang)
     dates = L["date_range"].format(start=long_date(plan.start, lang), end=long_date(plan.end, lang),
                                    weeks=_labels.weeks(plan.weeks, lang))
     version = L["version"].format(n=plan.version) if plan.version else L["draft"]
-    who = L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)
-    k = _scale(plan)
-    if _fits(who, _PAIRED_VALUE_W - (k - 1) * _LABEL_W, k) and _fits(plan.therapist, _PAIRED_VALUE2_W, k):
-        rows = [(L["patient"], who, L["therapist"], plan.therapist)]
-    else:  # a long name keeps a line of its own rather than wrap
-        rows = [(L["patient"], who, "", ""), (L["therapist"], plan.therapist, "", "")]
+    rows = [(L["patient"], L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)),
+            (L["therapist"], plan.therapist)]
     if clinic is not None:
-        rows.append((L["clinic"], L["clinic_phone"].format(name=clinic.name, phone=_unbroken(clinic.phone)), "", ""))
+        rows.append((L["clinic"], L["clinic_phone"].format(name=clinic.name, phone=_unbroken(clinic.phone))))
     rows += [
-        (L["programme"], patient_text(plan.protocol_title), "", ""),
+        (L["programme"], patient_text(plan.protocol_title)),
         (L["phase"], L["phase_of"].format(name=patient_text(plan.phase_name), n=plan.phase_index + 1,
-                                          total=plan.phase_count) + f"; {version}", "", ""),
-        (L["dates"], dates, "", ""),
+                                          total=plan.phase_count) + f"; {version}"),
+        (L["dates"], dates),
     ]
     return rows
 
 
-#: Page 1's first table: label, value, and a second label and value on rows that hold two short facts.
-_LABEL_W, _LABEL2_W, _PAIRED_VALUE2_W = 34 * mm, 34 * mm, 42 * mm
-_PAIRED_VALUE_W = TEXT_W - _LABEL_W - _LABEL2_W - _PAIRED_VALUE2_W
-
-
 def _scale(plan: Plan) -> float:
-    """How much wider a label column is in larger print, so its words (and a phone number) still fit."""
+    """How much larger the type is in larger print."""
     return LARGER_BODY_PT / BODY_PT if plan.larger_print else 1.0
 
 
-def _fits(text: str, width: float, k: float = 1.0) -> bool:
-    """True when `text` fits on one line of body text (12 pt times `k`) in `width`."""
+def _width(text: str, st, bold: bool = False) -> float | None:
+    """The width of `text` on one line in the style's size, plus a cell's padding; None when some of it is set
+    in a fallback font (Chinese, emoji), whose width is not measured here."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return (stringWidth(clean(text), _fonts.SANS, BODY_PT * k) <= width - 6
-            and not any(f for f, _ in _fonts.runs(text)))
+    if any(f for f, _ in _fonts.runs(text)):
+        return None
+    return stringWidth(clean(text), _fonts.SANS_BOLD if bold else _fonts.SANS, st.fontSize) + 8
 
 
 def _header(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
-    k = _scale(plan)
-    label_w, label2_w, value2_w = _LABEL_W * k, _LABEL2_W, _PAIRED_VALUE2_W
+    """The title, then who and what; the patient and the therapist share a row when both fit on one line."""
+    facts = _who_and_what(plan, clinic)
+    label_w = max(_width(label, st["cell"], bold=True) or 0 for label, _ in facts)
+    (patient_label, who), (therapist_label, therapist) = facts[:2]
+    label2_w, value2_w, who_w = (_width(therapist_label, st["cell"], True), _width(therapist, st["cell"]),
+                                 _width(who, st["cell"]))
+    paired = None not in (value2_w, who_w) and value2_w <= TEXT_W / 3 and (
+        label_w + who_w + label2_w + value2_w <= TEXT_W)
+    if not paired:
+        label2_w, value2_w = 0, 0
     rows, spans = [], []
-    for i, (k1, v1, k2, v2) in enumerate(_who_and_what(plan, clinic)):
-        rows.append([Paragraph(f"<b>{para(k1)}</b>", st["cell"]), Paragraph(para(v1), st["cell"]),
-                     Paragraph(f"<b>{para(k2)}</b>", st["cell"]) if k2 else "", Paragraph(para(v2), st["cell"]) if k2 else ""])
-        if not k2:
-            spans.append(("SPAN", (1, i), (3, i)))
+    for i, (k, v) in enumerate(facts):
+        if i == 1 and paired:
+            continue
+        row = [Paragraph(f"<b>{para(k)}</b>", st["cell"]), Paragraph(para(v), st["cell"]), "", ""]
+        if i == 0 and paired:
+            row[2:] = [Paragraph(f"<b>{para(therapist_label)}</b>", st["cell"]), Paragraph(para(therapist), st["cell"])]
+        else:
+            spans.append(("SPAN", (1, len(rows)), (3, len(rows))))
+        rows.append(row)
     table = Table(rows, colWidths=[label_w, TEXT_W - label_w - label2_w - value2_w, label2_w, value2_w],
                   hAlign="LEFT")
     table.setStyle(table_style(
@@ -172,29 +178,59 @@ def _header(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable
     return [Paragraph(para(labels(plan.language)["title"]), st["title"]), table]
 
 
-def _at_a_glance(plan: Plan, st: dict, columns: int = 1) -> list[Flowable]:
-    """Every exercise with its dose: one row each, or (a long plan) two exercises a row, the name in bold over
-    its dose, in the plan's order from left to right. Either way the whole plan on the fridge."""
+def _at_a_glance(plan: Plan, st: dict, grouped: bool = False, last: bool = False) -> list[Flowable]:
+    """Every exercise with its dose, one row each: the whole plan on the fridge. `grouped` (a long plan): the
+    exercises done equally often under a line saying how often, each row saying how much. `last`: the table
+    ends page 1 and may go on over the page."""
     L = labels(plan.language)
     num = _number_width(len(plan.exercises), st)
-    if columns == 2:
-        return [Paragraph(para(L["at_a_glance"]), st["h2"]), _two_column_glance(plan, st, num)]
     rows = [[Paragraph("", st["cell"]), Paragraph(f"<b>{para(L['exercise_col'])}</b>", st["cell"]),
              Paragraph(f"<b>{para(L['how_much'])}</b>", st["cell"])]]
-    rows += [[Paragraph(f"<b>{n}.</b>", st["cell"]), Paragraph(para(patient_text(pe.exercise.name)), st["cell"]),
-              Paragraph(para(pe.dose.summary(plan.language)), st["cell"])]
-             for n, pe in enumerate(plan.exercises, 1)]
-    name_w = (TEXT_W - num) * 0.42
-    table = Table(rows, colWidths=[num, name_w, TEXT_W - num - name_w], hAlign="LEFT", repeatRows=1)
-    table.setStyle(table_style(
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ))
-    return [Paragraph(para(L["at_a_glance"]), st["h2"]), table]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+             ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
+    if grouped:  # each row says how much after the name: no column headings
+        name_w = (TEXT_W - num) * 0.52
+        rows, style = [], [c for c in style if c[0] != "BACKGROUND"]
+        _grouped_rows(plan, st, rows, style)
+    else:
+        name_w = (TEXT_W - num) * 0.42
+        rows += [[Paragraph(f"<b>{n}.</b>", st["cell"]), Paragraph(para(patient_text(pe.exercise.name)), st["cell"]),
+                  Paragraph(para(pe.dose.summary(plan.language)), st["cell"])]
+                 for n, pe in enumerate(plan.exercises, 1)]
+    table = Table(rows, colWidths=[num, name_w, TEXT_W - num - name_w], hAlign="LEFT", repeatRows=0 if grouped else 1)
+    table.setStyle(table_style(*style))
+    heading = Paragraph(para(L["at_a_glance"]), st["h2"])
+    if last:  # the heading keeps a few rows with it, then the table may split
+        return [CondPageBreak(heading.wrap(TEXT_W, PAGE_H)[1] + 5 * st["cell"].leading),
+                Paragraph(para(L["at_a_glance"]), st["h2"].clone("h2-split", keepWithNext=0)), table]
+    return [heading, table]
+
+
+def how_much_and_how_often(pe: PlannedExercise, language: str) -> tuple[str, str]:
+    """The dose in two parts, "10 times, hold 5 s" and "2 sessions a day, every day": together, in this order,
+    the dose's one line (Dose.summary puts how often last)."""
+    dose = pe.dose
+    often = dose.model_copy(update={k: None for k in ("sets", "reps", "hold_s", "duration_s", "angle_deg", "rest_s")}
+                            | {"per_side": False})
+    much = dose.model_copy(update={"sessions_per_day": None, "days_per_week": None})
+    return much.summary(language), often.summary(language)
+
+
+def _grouped_rows(plan: Plan, st: dict, rows: list, style: list) -> None:
+    """Rows of the exercises done equally often, each group under a shaded line saying how often."""
+    groups: dict[str, list[tuple[int, str, str]]] = {}
+    for n, pe in enumerate(plan.exercises, 1):
+        much, often = how_much_and_how_often(pe, plan.language)
+        groups.setdefault(often, []).append((n, patient_text(pe.exercise.name), much))
+    for often, members in groups.items():
+        if often:
+            i = len(rows)
+            style += [("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f6f6f6"))]
+            rows.append([Paragraph(f"<b>{para(often[:1].upper() + often[1:])}:</b>", st["cell"]), "", ""])
+        rows += [[Paragraph(f"<b>{n}.</b>", st["cell"]), Paragraph(f"{para(name)} \u2013 <b>{para(much)}</b>", st["cell"]),
+                  ""] for n, name, much in members]
+        style += [("SPAN", (1, i), (2, i)) for i in range(len(rows) - len(members), len(rows))]
 
 
 def _number_width(count: int, st: dict) -> float:
@@ -202,29 +238,6 @@ def _number_width(count: int, st: dict) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return stringWidth(f"{count}.", _fonts.SANS_BOLD, st["cell"].fontSize) + 12  # with the cell padding
-
-
-def _two_column_glance(plan: Plan, st: dict, num: float) -> Table:
-    cell_w = TEXT_W / 2
-    name = st["cell"].clone("glance-name", fontName=_fonts.SANS_BOLD, leftIndent=num, firstLineIndent=-num)
-    dose = st["cell"].clone("glance-dose", leftIndent=num)
-    cells = [[Paragraph(f"{n}.\u00a0{para(patient_text(pe.exercise.name))}", name),
-              Paragraph(para(pe.dose.summary(plan.language)), dose)]
-             for n, pe in enumerate(plan.exercises, 1)]
-    if len(cells) % 2:
-        cells.append("")
-    rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
-    table = Table(rows, colWidths=[cell_w, cell_w], hAlign="LEFT")
-    table.setStyle(table_style(
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
-        ("LINEABOVE", (0, 0), (-1, 0), 0.4, GRID),
-        ("LINEAFTER", (0, 0), (0, -1), 0.4, GRID),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ))
-    return table
 
 
 def _zone_lines(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str, str, list[str]]]:
@@ -257,7 +270,7 @@ def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Fl
     The zone's name (and the short emergency number) on the left; the clinic's phone, long with its name, is
     the last line on the right, so the narrow left column never sets the row's height."""
     L = labels(plan.language)
-    label_w = 44 * mm * _scale(plan)
+    label_w = _zone_label_width(plan, st)
     rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
                        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
@@ -278,6 +291,16 @@ def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Fl
     table.setStyle(table_style(*style))
     # The scale may split between its rows (a long plan's page 1 is full): its title is never left alone.
     return [CondPageBreak(90), Paragraph(para(L["scale_title"]), st["h2"].clone("h2-free", keepWithNext=0)), table]
+
+
+def _zone_label_width(plan: Plan, st: dict) -> float:
+    """The scale's left column: as wide as its longest word needs (a narrow column leaves the texts room)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    L = labels(plan.language)
+    words = [w for key in ("zone_normal", "zone_ease", "zone_emergency") for w in L[key].split()]
+    longest = max(stringWidth(w, _fonts.SANS_BOLD, st["zone"].fontSize) for w in words)
+    return max(longest + 10, 34 * mm * _scale(plan))
 
 
 def _log_howto(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
@@ -443,14 +466,25 @@ PAGE_TEXT_H = PAGE_H - TOP_MARGIN - FOOTER_H - 4 * mm
 def _page_one(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
     """Page 1 on a page of its own: who and what, every exercise with its dose, the scale, the log.
 
-    The exercises are listed one a row, or two a row when one a row would push the scale or the log onto
-    page 2 (a long plan, larger print)."""
-    for columns in (1, 2):
-        page = [*_header(plan, clinic, st), *_at_a_glance(plan, st, columns), *_safety_scale(plan, clinic, st),
-                *_log_howto(plan, clinic, st)]
+    The exercises are listed one a row with the whole dose; when that would push the scale or the log onto
+    page 2 (a long plan), grouped by how often they are done, each row saying how much. When even that does
+    not fit (many exercises in larger print), safety comes first: who, the scale with the clinic's phone and
+    the log stay on page 1, and the list of exercises follows, going on over the page."""
+    st = _tight(st, _scale(plan))
+    header, scale, log = _header(plan, clinic, st), _safety_scale(plan, clinic, st), _log_howto(plan, clinic, st)
+    for grouped in (False, True):
+        page = [*header, *_at_a_glance(plan, st, grouped), *scale, *log]
         if _height(page) <= PAGE_TEXT_H:
-            break
-    return [*page, PageBreak()]
+            return [*page, PageBreak()]
+    return [*header, *scale, *log, *_at_a_glance(plan, st, grouped=True, last=True), PageBreak()]
+
+
+def _tight(st: dict, k: float) -> dict:
+    """Page 1's styles: the same type, less space between paragraphs (a full page 1 keeps all it must)."""
+    return {**st, "h2": st["h2"].clone("h2-page1", spaceBefore=4 * k, spaceAfter=2 * k),
+            "title": st["title"].clone("title-page1", fontSize=22, leading=25, spaceAfter=0),  # large in both
+            "step": st["step"].clone("step-page1", spaceAfter=1 * k),
+            "bullet": st["bullet"].clone("bullet-page1", spaceAfter=1 * k)}
 
 
 def _height(flowables: list[Flowable]) -> float:
