@@ -68,9 +68,9 @@ FRAME_W = (TEXT_W - FRAME_GAP) / 2
 #: A picture is as tall as its (cropped) figure needs at full width, between these. A body lying down is about
 #: seven times longer than thick: across half the page it is 10-30 mm tall, so its picture is at least 30 mm
 #: tall (team-default: issue 14, "a lying figure >= 30 mm tall") with the body filling the picture's width. A
-#: standing figure is kept to 60 mm, so that two exercises share a page (team-default: paper).
+#: standing figure is kept to 50 mm, so that two exercises share a page (team-default: paper).
 FRAME_MIN_H = 30 * mm
-FRAME_MAX_H = 60 * mm
+FRAME_MAX_H = 50 * mm
 
 _ZONE_COLOURS = {  # label background, label text, content background
     "normal": (colors.HexColor("#1b5e20"), colors.white, colors.HexColor("#e8f5e9")),
@@ -384,12 +384,11 @@ def _pictures(pe: PlannedExercise, st: dict, language: str) -> Flowable:
     return table
 
 
-def _exercise_block(n: int, pe: PlannedExercise, st: dict, lead: list[Flowable] | None = None,
-                    language: str = "en") -> list[Flowable]:
+def _exercise_block(n: int, pe: PlannedExercise, st: dict, language: str = "en") -> list[Flowable]:
     """One exercise: name, the dose in large type, the two pictures, then the aim and numbered steps.
 
     Kept together, so a patient never has to turn the page in the middle of an exercise (a block taller
-    than a whole page still flows on). `lead` is a heading that must not be left alone above it."""
+    than a whole page still flows on)."""
     ex = pe.exercise
     L = labels(language)
 
@@ -397,7 +396,6 @@ def _exercise_block(n: int, pe: PlannedExercise, st: dict, lead: list[Flowable] 
         return Paragraph(f"<b>{para(label)}:</b> {para(patient_text(text))}", st["body"])
 
     block: list[Flowable] = [
-        *(lead or []),
         Paragraph(f"{n}. {para(patient_text(ex.name))}", st["h2"]),
         Paragraph(para(pe.dose.summary(language)), st["dose"]),
         _pictures(pe, st, language),
@@ -405,7 +403,7 @@ def _exercise_block(n: int, pe: PlannedExercise, st: dict, lead: list[Flowable] 
     ]
     start = f"<b>{para(L['starting_position'])}:</b> {para(patient_text(ex.starting_position))}"
     if ex.equipment:  # "You need: mat" is short: it ends the starting position's paragraph
-        start += f" <b>{para(L['you_need'])}:</b> {para(patient_text(', '.join(ex.equipment)))}"
+        start += f" <b>{para(L['you_need']).replace(' ', chr(0xa0))}:</b> {para(patient_text(', '.join(ex.equipment)))}"
     block.append(Paragraph(start, st["body"]))
     block.append(Paragraph(para(L["how_to"]), st["h3"]))
     block += [Paragraph(f"{i}. {para(patient_text(s))}", st["step"]) for i, s in enumerate(ex.steps, 1)]
@@ -447,14 +445,14 @@ def _story(plan: Plan, sessions: list[ScheduledSession], clinic: ClinicProfile |
     st = styles(plan.larger_print)
     L = labels(plan.language)
     story = _page_one(plan, clinic, st)
-    story += _notes(plan, st)  # before the exercises: advice read first, not after weeks of calendar
+    # The therapist's notes and how to exercise safely, read before exercise 1 (on page 2, or after page 1's
+    # list where that goes on over the page); each exercise follows, whole, on this page or the next.
+    story.append(KeepTogether([
+        *_notes(plan, st), Paragraph(para(L["your_exercises"]), st["h2"]),
+        Paragraph(f"<b>{para(L['aim_of_phase'])}:</b> {para(patient_text(plan.phase_goal))}", st["body"]),
+        *_every_time(plan, st)]))
     for n, pe in enumerate(plan.exercises, 1):
-        lead = None
-        if n == 1:
-            lead = [Paragraph(para(L["your_exercises"]), st["h2"]),
-                    Paragraph(f"<b>{para(L['aim_of_phase'])}:</b> {para(patient_text(plan.phase_goal))}", st["body"]),
-                    *_every_time(plan, st)]
-        story += _exercise_block(n, pe, st, lead, plan.language)
+        story += _exercise_block(n, pe, st, plan.language)
     story += _calendar(plan, sessions, st)
     return story
 
@@ -469,14 +467,14 @@ def _page_one(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowab
     The exercises are listed one a row with the whole dose; when that would push the scale or the log onto
     page 2 (a long plan), grouped by how often they are done, each row saying how much. When even that does
     not fit (many exercises in larger print), safety comes first: who, the scale with the clinic's phone and
-    the log stay on page 1, and the list of exercises follows, going on over the page."""
+    the log stay on page 1, and the list of exercises follows, going on over the page, the exercises after it."""
     st = _tight(st, _scale(plan))
     header, scale, log = _header(plan, clinic, st), _safety_scale(plan, clinic, st), _log_howto(plan, clinic, st)
     for grouped in (False, True):
         page = [*header, *_at_a_glance(plan, st, grouped), *scale, *log]
         if _height(page) <= PAGE_TEXT_H:
             return [*page, PageBreak()]
-    return [*header, *scale, *log, *_at_a_glance(plan, st, grouped=True, last=True), PageBreak()]
+    return [*header, *scale, *log, *_at_a_glance(plan, st, grouped=True, last=True)]  # exercises follow it
 
 
 def _tight(st: dict, k: float) -> dict:
