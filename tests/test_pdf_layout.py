@@ -452,3 +452,16 @@ def test_shipped_exercises_share_pages_and_none_is_split(example_handouts):
         total_exercises += len(spans)
         total_pages += len({first for first, *_ in spans})
     assert total_pages < total_exercises  # before: one page each
+
+
+def test_a_calendar_too_tall_for_a_page_shares_its_rows_out():
+    """12 exercises, several sessions a day, in larger print: each 4 weeks take two sideways pages, the rows
+    shared out between them (before: 10 rows and a page holding one or two)."""
+    plan = make_plan(n_exercises=12, weeks=4).model_copy(update={"larger_print": True})
+    plan = plan.model_copy(update={"exercises": [pe.model_copy(update={"dose": pe.dose.model_copy(
+        update={"sessions_per_day": 4, "days_per_week": None})}) for pe in plan.exercises]})
+    calendar = [p for p in read_pages(handout_bytes(plan, CLINIC)) if p.landscape]
+    rows = [sum(len(find_phrase([p], f"{n}. {pe.exercise.name}")) for n, pe in enumerate(plan.exercises, 1))
+            for p in calendar]
+    assert sum(rows) == 12 and len(rows) >= 2, rows
+    assert min(rows) >= 12 // len(rows) - 1, rows

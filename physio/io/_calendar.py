@@ -14,7 +14,7 @@ from collections import defaultdict
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, PageBreak
 
 from ..models import Plan, ScheduledSession
 from . import _fonts, _labels
@@ -69,7 +69,8 @@ class CalendarBlock(Flowable):
     """Some weeks of the calendar: a header (weeks, weekdays, dates), then a row per exercise with its boxes.
 
     Drawn straight on the canvas rather than as a Table: a table cell costs far more to lay out than a line
-    of text (see benchmarks/). Splits between exercise rows, repeating the header, if a page is too short."""
+    of text (see benchmarks/). Splits between exercise rows, repeating the header, if a page is too short; the
+    rows are then shared out, so the second page never holds a lone row."""
 
     NAME_W = 62 * mm
 
@@ -129,7 +130,11 @@ class CalendarBlock(Flowable):
             fit += 1
         if fit == 0 or fit == len(self.rows):
             return []
+        shared = len(self.rows) - fit < fit  # the rest fits on the next page: share the rows out, no lone row
+        if shared:
+            fit = math.ceil(len(self.rows) / 2)
         return [CalendarBlock(self.language, self.names, self.weeks, self.larger, self.rows[:fit]),
+                *([PageBreak()] if shared else []),
                 CalendarBlock(self.language, self.names, self.weeks, self.larger, self.rows[fit:])]
 
     # ---------------------------------------------------------------- drawing
