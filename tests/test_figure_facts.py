@@ -225,3 +225,11 @@ def test_the_pictures_the_independent_review_judged_fair_show_what_the_text_says
     # sitting forward fold: a modest hinge, the hands at the shins, not the chest on the thighs past the feet
     p = end("seated-forward-fold")
     assert p["hand_l"][0] < p["toe_l"][0] and p["shoulder"][1] - p["knee_l"][1] > 25
+    # legs dropped to the side: as drawn, they rest beside the outstretched arm, not on top of it
+    from physio.figures.facts import _seg_dist
+
+    p = end("supine-leg-rotation")
+    flat = {k: (x, y, 0.0) for k, (x, y) in p.items()}
+    gaps = [_seg_dist(flat[f"{leg}_{t}"], flat[a], flat[b]) for leg in ("knee", "ankle") for t in "lr"
+            for a, b in (("shoulder_l", "elbow_l"), ("elbow_l", "wrist_l"))]
+    assert min(gaps) > 18, min(gaps)
