@@ -113,7 +113,7 @@ def test_the_pictures_once_judged_fair_now_show_their_text():
     # closing the feet: the soles together and the knees out to the sides, seen from the feet and above
     w = exercise_frames("closing-feet-palms", library=LIB)[0].skeletons["start"].world
     assert LIB.poses["closing-feet-palms"].view == "oblique"
-    assert math.dist(w["heel_l"], w["heel_r"]) < 15 and math.dist(w["knee_l"], w["knee_r"]) > 50
+    assert math.dist(w["heel_l"], w["heel_r"]) < 3 and math.dist(w["knee_l"], w["knee_r"]) > 50  # heels touching
     # hands behind the back as close to the shoulder blades as they reach: just under them, no lower than 28 cm
     # under the shoulders
     w = exercise_frames("reverse-prayer-scapula", library=LIB)[0].skeletons["start"].world
