@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
+import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from physio.io import xlsx
 from physio.io._labels import labels
@@ -103,17 +102,18 @@ def old_meta_values(plan: Plan) -> list[tuple[str, object]]:
 
 def old_workbook_bytes(plan: Plan) -> bytes:
     """A workbook laid out as the old writer made it: Plan, Log (one row per session and exercise), the weekly
-    check and the hidden sheet with schema version 1."""
-    wb = Workbook()
-    wb.active.title = "Plan"
-    xlsx._fill_plan_sheet(wb.active, plan, pictures=False)
-    fill_old_log_sheet(wb.create_sheet("Log"), plan)
-    xlsx._fill_check_sheet(wb.create_sheet(xlsx.check_sheet_name(plan)), plan)
+    check and the hidden sheet with schema version 1 (the current workbook with its log and hidden sheet swapped
+    for the old ones)."""
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx.workbook_bytes(plan)))
+    for name in (xlsx.sheet_names(plan)["log"], META_SHEET):
+        del wb[name]
+    fill_old_log_sheet(wb.create_sheet("Log", 1), plan)
     meta = wb.create_sheet(META_SHEET)
     for r, (key, value) in enumerate(old_meta_values(plan), 1):
         meta.cell(row=r, column=1, value=key)
         meta.cell(row=r, column=2, value=value)
     meta.sheet_state = "hidden"
+    wb.active = 0
     buf = io.BytesIO()
-    ExcelWriter(wb, xlsx._FixedTimeZip(buf, xlsx.issue_moment(plan))).save()
+    wb.save(buf)
     return buf.getvalue()

@@ -110,7 +110,7 @@ def test_header_and_date_stay_in_view_and_it_prints_a4_landscape_page_wide_with_
     ws = wb["Log"]
     assert ws.freeze_panes == "C4"  # header row and date (and session) frozen
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert page_wide(ws) and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$3:$3"
     widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
     assert sum(widths) <= PRINT_WIDTH  # so fitting the page keeps the print at 9 pt or more
@@ -118,6 +118,11 @@ def test_header_and_date_stay_in_view_and_it_prints_a4_landscape_page_wide_with_
         for c in row:
             assert c.border.left.style and c.border.bottom.style, c.coordinate  # every cell framed on paper
             assert c.font.sz >= FONT_PT
+
+
+def page_wide(ws) -> bool:
+    """Printed fitted to one page across: fitToPage on, fitToWidth 1 (the file format's default when absent)."""
+    return bool(ws.sheet_properties.pageSetUpPr.fitToPage) and (ws.page_setup.fitToWidth or 1) == 1
 
 
 def _validation_at(ws, coordinate: str):
@@ -133,8 +138,9 @@ def test_ticks_are_a_list_and_pain_is_0_to_10_with_plain_messages(wb):
     assert tick.type == "list" and tick.formula1 == '"✓"' and not tick.showDropDown  # showDropDown=True HIDES it
     assert tick.error == "Pick ✓ from the list, or leave the cell empty." and tick.showErrorMessage
     pain = _validation_at(ws, f"{openpyxl.utils.get_column_letter(col['Back pain today (0‑10)'])}{HEAD + 1}")
-    assert (pain.type, pain.operator, pain.formula1, pain.formula2) == ("whole", "between", "0", "10")
-    assert pain.error.startswith("Pain is a whole number from 0") and pain.errorStyle == "stop"
+    # "between" is the file format's default operator, which XlsxWriter leaves out
+    assert (pain.type, pain.operator or "between", pain.formula1, pain.formula2) == ("whole", "between", "0", "10")
+    assert pain.error.startswith("Pain is a whole number from 0") and (pain.errorStyle or "stop") == "stop"  # default
 
 
 def test_a_board_plan_has_the_angle_column_and_no_other_plan_does(tmp_path):
@@ -191,7 +197,7 @@ def test_plan_sheet_holds_the_handout_content_and_prints_on_a4_width(plan, wb):
     assert dose_cells[0].font.b and dose_cells[0].font.sz >= 14
     assert int(ws.page_setup.paperSize) == 9  # A4 in the spreadsheet standard
     assert ws.page_setup.orientation == "portrait"
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert page_wide(ws)
 
 
 def test_formula_like_text_is_stored_as_text_and_control_characters_removed(tmp_path):
@@ -336,8 +342,10 @@ def test_pictures_fit_beside_their_exercise(plan, wb):
     images = wb["Plan"]._images
     assert len(images) == len(plan.exercises)
     emu_per_px = 9525
-    for img in images:  # the size shown is the anchor's extent, whatever the PNG's own pixels
-        shown_w, shown_h = img.anchor.ext.width / emu_per_px, img.anchor.ext.height / emu_per_px
+    for img in images:  # the size shown is the drawing's extent, whatever the PNG's own pixels
+        ext = img.anchor.pic.spPr.xfrm.ext
+        assert img.anchor._from.col == 2  # column C, beside the text
+        shown_w, shown_h = ext.width / emu_per_px, ext.height / emu_per_px
         assert shown_w <= PICTURE_PX + 1 and shown_h <= PICTURE_MAX_H_PX + 1
 
 

@@ -10,18 +10,14 @@ and every cell framed, with columns narrow enough that fitting the page keeps th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Sequence
-
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import daylog
 from ..daylog import DayRow
 from ..models import Plan, PlannedExercise
-from ._text import clean, looks_like_formula
+from ._sheet import PageSetup, Sheet, Style, Validation
+from ._text import clean
 
 #: Text size of the sheet (headers, dates, entries): large on screen, and still ≥ 9 pt once printed page-wide.
 FONT_PT = 14
@@ -37,23 +33,20 @@ TICK_WIDTH = (6, 16)
 _WIDTHS = {daylog.DATE: 20, daylog.SESSION: 10, daylog.ANGLE: 10, daylog.BACK_PAIN: 12, daylog.LEG_PAIN: 12,
            daylog.NOTES: 24}
 
-_FONT = Font(name="Calibri", size=FONT_PT)
-_BOLD = Font(name="Calibri", size=FONT_PT, bold=True)
-_TICK_FONT = Font(name="Calibri", size=FONT_PT + 2, bold=True)
-_TITLE = Font(name="Calibri", size=16, bold=True)
-_ENTRY_FILL = PatternFill("solid", fgColor="FFF59D")
-_NONE_FILL = PatternFill("solid", fgColor="D9D9D9")
-_HEADER_FILL = PatternFill("solid", fgColor="E3E3E3")
-_THIN = Side(style="thin", color="808080")
-_ENTRY_SIDE = Side(style="medium", color="333333")
-_WEEK_END = Side(style="thick", color="000000")
-_CELL_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_ENTRY_BORDER = Border(left=_ENTRY_SIDE, right=_ENTRY_SIDE, top=_ENTRY_SIDE, bottom=_ENTRY_SIDE)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_HELP = Alignment(horizontal="left", vertical="top", wrap_text=True)
-_OPEN = Protection(locked=False)
-_LOCKED = Protection(locked=True)
+_FONT = Style(size=FONT_PT)
+_BOLD = Style(size=FONT_PT, bold=True)
+_TICK_FONT = Style(size=FONT_PT + 2, bold=True)
+_TITLE = Style(size=16, bold=True)
+_ENTRY_FILL = "FFF59D"
+_NONE_FILL = "D9D9D9"
+_HEADER_FILL = "E3E3E3"
+_THIN = ("thin", "808080")
+_ENTRY_SIDE = ("medium", "333333")
+_WEEK_END = ("thick", "000000")
+#: Alignments: (horizontal, vertical); text always wraps.
+_CENTER = ("center", "vcenter")
+_LEFT = ("left", "vcenter")
+_HELP = ("left", "top")
 #: Points per wrapped line at FONT_PT (generous, so a header is rather too tall than cut off).
 _LINE_PT = 19.0
 _DATA_ROW_PT = 26
@@ -102,19 +95,11 @@ def widths(keys: list[str]) -> list[float]:
     return [tick if k.startswith(daylog.TICK) else _WIDTHS[k] for k in keys]
 
 
-def _text_cell(ws: Worksheet, row: int, col: int, text: str) -> Cell:
-    cell = ws.cell(row=row, column=col, value=text)
-    if looks_like_formula(text):  # a name such as "=cmd" stays text, never a formula
-        cell.data_type, cell.quotePrefix = "s", True
-    return cell
-
-
-def _banner(ws: Worksheet, row: int, text: str, last_col: int, font: Font, width: float) -> None:
+def _banner(ws: Sheet, row: int, text: str, last_col: int, font: Style, width: float) -> None:
     """A title or instructions across the table's width (merged), tall enough for its wrapped text."""
-    cell = _text_cell(ws, row, 1, text)
-    cell.font, cell.alignment, cell.protection = font, _HELP, _LOCKED
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    ws.row_dimensions[row].height = lines(text, width, font.sz) * _LINE_PT * font.sz / FONT_PT + 4
+    ws.put(row, 1, text, font.but(align=_HELP[0], valign=_HELP[1], wrap=True))
+    ws.merge(row, 1, last_col)
+    ws.heights[row] = lines(text, width, font.size) * _LINE_PT * font.size / FONT_PT + 4
 
 
 #: Points one character takes along a line at FONT_PT, bold (counted generously), and across a column per width unit.
@@ -150,33 +135,30 @@ def _wide_enough(text: str, width: float, rotated: bool) -> float:
     return width
 
 
-def _header_row(ws: Worksheet, row: int, texts: list[str], col_widths: list[float],
+def _header_row(ws: Sheet, row: int, texts: list[str], col_widths: list[float],
                 rotate: set[int] = frozenset()) -> None:
     """The header: bold, framed, wrapped; a column in `rotate` (a narrow tick column) reads upwards instead, so
     no word is broken in the middle. The row is as tall as its tallest header, so nothing is cut off."""
     heights = []
+    flat = _BOLD.but(fill=_HEADER_FILL, align="center", valign="vcenter", wrap=True).framed(_THIN)
+    turned_up = flat.but(valign="bottom", rotation=90)
     for c, (text, width) in enumerate(zip(texts, col_widths), 1):
-        cell = _text_cell(ws, row, c, text)
         turned = c in rotate
-        cell.alignment = Alignment(horizontal="center", vertical="bottom" if turned else "center", wrap_text=True,
-                                   text_rotation=90 if turned else 0)
-        cell.font, cell.fill, cell.border, cell.protection = _BOLD, _HEADER_FILL, _CELL_BORDER, _LOCKED
-        ws.column_dimensions[get_column_letter(c)].width = width
+        ws.put(row, c, text, turned_up if turned else flat)
+        ws.widths[c] = width
         heights.append(header_height(text, width, turned))
-    ws.row_dimensions[row].height = min(MAX_ROW_PT, max(heights))
+    ws.heights[row] = min(MAX_ROW_PT, max(heights))
 
 
-def _entry(cell: Cell, *, week_end: bool, font: Font = _FONT, align: Alignment = _CENTER) -> None:
-    cell.fill, cell.protection, cell.font, cell.alignment = _ENTRY_FILL, _OPEN, font, align
-    cell.border = Border(left=_ENTRY_SIDE, right=_ENTRY_SIDE, top=_ENTRY_SIDE,
-                         bottom=_WEEK_END if week_end else _ENTRY_SIDE)
-
-
-def _fixed(cell: Cell, *, week_end: bool, fill: PatternFill | None = None) -> None:
-    cell.protection, cell.font, cell.alignment = _LOCKED, _FONT, _LEFT
-    cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_WEEK_END if week_end else _THIN)
-    if fill is not None:
-        cell.fill = fill
+@functools.lru_cache(maxsize=None)
+def _cell_style(entry: bool, week_end: bool, font: Style = _FONT, align: tuple[str, str] = _CENTER,
+                fill: str | None = None, number_format: str | None = None) -> Style:
+    """A cell of the log: an entry cell is yellow, open and framed in a heavy line; a printed one is locked and
+    framed thin (grey `fill` where nothing is planned); a thick line under the last row of a week. One object per
+    kind, shared by every cell of that kind."""
+    edge = _ENTRY_SIDE if entry else _THIN
+    return font.but(fill=_ENTRY_FILL if entry else fill, align=align[0], valign=align[1], wrap=True,
+                    locked=not entry, number_format=number_format).framed(edge, _WEEK_END if week_end else edge)
 
 
 def _is_entry(key: str, r: DayRow, board: tuple[str, ...]) -> bool:
@@ -189,56 +171,54 @@ def _is_entry(key: str, r: DayRow, board: tuple[str, ...]) -> bool:
     return key == daylog.NOTES
 
 
-def _validation(words: dict[str, str], kind: str, what: str, **kwargs) -> DataValidation:
-    return DataValidation(type=kind, allow_blank=True, showInputMessage=True, showErrorMessage=True,
-                          errorStyle="stop", promptTitle=words[f"{what}_title"], prompt=words[f"{what}_prompt"],
-                          errorTitle=words["not_allowed"], error=words[f"{what}_error"], **kwargs)
+def _validation(words: dict[str, str], what: str, ranges: list[str], **kind: object) -> Validation:
+    return Validation(tuple(ranges), {
+        **kind, "ignore_blank": True, "show_input": True, "show_error": True, "error_type": "stop",
+        "input_title": words[f"{what}_title"], "input_message": words[f"{what}_prompt"],
+        "error_title": words["not_allowed"], "error_message": words[f"{what}_error"]})
 
 
-def _validations(ws: Worksheet, keys: list[str], words: dict[str, str], first: int, last: int) -> None:
-    rules = {
-        "tick": _validation(words, "list", "tick", formula1=f'"{words["tick"]}"'),
-        "pain": _validation(words, "whole", "pain", operator="between", formula1="0", formula2="10"),
-        "angle": _validation(words, "whole", "angle", operator="between", formula1="0", formula2="90"),
-    }
+def _validations(ws: Sheet, keys: list[str], words: dict[str, str], first: int, last: int) -> None:
+    ranges: dict[str, list[str]] = {"tick": [], "pain": [], "angle": []}
     for c, key in enumerate(keys, 1):
         kind = ("tick" if key.startswith(daylog.TICK) else "pain" if key in daylog.PAIN_MEASURES
                 else "angle" if key == daylog.ANGLE else None)
         if kind:
-            letter = get_column_letter(c)
-            rules[kind].add(f"{letter}{first}:{letter}{last}")
-    for dv in rules.values():
-        if dv.sqref:
-            ws.add_data_validation(dv)
+            letter = _letter(c)
+            ranges[kind].append(f"{letter}{first}:{letter}{last}")
+    rules = {
+        "tick": {"validate": "list", "source": [words["tick"]]},
+        "pain": {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": 10},
+        "angle": {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": 90},
+    }
+    for kind, where in ranges.items():
+        if where:
+            ws.validations.append(_validation(words, kind, where, **rules[kind]))
 
 
-def protect(ws: Worksheet) -> None:
+def _letter(col: int) -> str:
+    """1 → A, 27 → AA."""
+    out = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def protect(ws: Sheet) -> None:
     """Protect every cell not marked open, WITHOUT a password (anyone can lift it: nothing is ever lost).
 
     Resizing rows and columns stays allowed, so a patient can widen a column to read it."""
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.protection.selectLockedCells = False
-    ws.protection.selectUnlockedCells = False
+    ws.protected = True
 
 
-def print_setup(ws: Worksheet, *, title_rows: str, footer: str, page: str) -> None:
+def print_setup(ws: Sheet, *, title_rows: tuple[int, int], footer: str, page: str) -> None:
     """A4 landscape, as wide as the page, as many pages down as needed, the header on every page."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.print_title_rows = title_rows
-    ws.oddFooter.left.text = footer
-    ws.oddFooter.right.text = page
-    ws.oddFooter.left.size = ws.oddFooter.right.size = FONT_PT
+    ws.page = PageSetup(landscape=True, margins=(0.4, 0.4, 0.5, 0.5), title_rows=title_rows, footer_left=footer,
+                        footer_right=page, footer_pt=FONT_PT)
 
 
-def fill_day_log(ws: Worksheet, plan: Plan, rows: list[DayRow], words: dict[str, str], *, check_sheet: str,
+def fill_day_log(ws: Sheet, plan: Plan, rows: list[DayRow], words: dict[str, str], *, check_sheet: str,
                  psfs_sheet: str | None, footer: str) -> tuple[int, list[str]]:
     """Title, instructions, header and one row per day (or session); returns (header row, column keys)."""
     keys = daylog.column_keys(plan, rows)
@@ -257,32 +237,27 @@ def fill_day_log(ws: Worksheet, plan: Plan, rows: list[DayRow], words: dict[str,
     board = daylog.board_exercises(plan)
     fmt = date_format(plan.language)
     for r, day in enumerate(rows, head + 1):
+        end = day.last_of_week
         for c, key in enumerate(keys, 1):
-            cell = ws.cell(row=r, column=c)
             if key == daylog.DATE:
-                cell.value = day.date
-                _fixed(cell, week_end=day.last_of_week)
-                cell.number_format = fmt
-                if day.first_of_day:
-                    cell.font = _BOLD
+                ws.put(r, c, day.date, _cell_style(False, end, _BOLD if day.first_of_day else _FONT, _LEFT,
+                                                    number_format=fmt))
             elif key == daylog.SESSION:
-                cell.value = day.session
-                _fixed(cell, week_end=day.last_of_week)
-                cell.alignment = _CENTER
+                ws.put(r, c, day.session, _cell_style(False, end, _FONT, _CENTER))
             elif _is_entry(key, day, board):
-                _entry(cell, week_end=day.last_of_week, font=_TICK_FONT if key.startswith(daylog.TICK) else _FONT,
-                       align=_LEFT if key == daylog.NOTES else _CENTER)
-                if key == daylog.NOTES:
-                    cell.number_format = "@"  # what the patient types stays text
+                if key == daylog.NOTES:  # what the patient types stays text
+                    ws.put(r, c, None, _cell_style(True, end, _FONT, _LEFT, number_format="@"))
+                else:
+                    ws.put(r, c, None, _cell_style(True, end, _TICK_FONT if key.startswith(daylog.TICK) else _FONT))
             else:
-                _fixed(cell, week_end=day.last_of_week, fill=_NONE_FILL)
-        ws.row_dimensions[r].height = _DATA_ROW_PT
+                ws.put(r, c, None, _cell_style(False, end, _FONT, _LEFT, fill=_NONE_FILL))
+        ws.heights[r] = _DATA_ROW_PT
     last = head + len(rows)
     _validations(ws, keys, words, head + 1, last)
     frozen = keys.index(daylog.SESSION) + 2 if daylog.SESSION in keys else 2
-    ws.freeze_panes = f"{get_column_letter(frozen)}{head + 1}"
+    ws.freeze = (head + 1, frozen)
     protect(ws)
-    print_setup(ws, title_rows=f"{head}:{head}", footer=footer, page=words["page"])
+    print_setup(ws, title_rows=(head, head), footer=footer, page=words["page"])
     return head, keys
 
 
@@ -295,7 +270,7 @@ def week_span(plan: Plan, week: int) -> tuple[dt.date, dt.date]:
 PSFS_WIDTH = 24
 
 
-def fill_psfs_sheet(ws: Worksheet, plan: Plan, activities: Sequence[str], words: dict[str, str], *,
+def fill_psfs_sheet(ws: Sheet, plan: Plan, activities: Sequence[str], words: dict[str, str], *,
                     footer: str) -> int:
     """One row per plan week, one yellow score cell (0–10) per activity the patient named; returns the header row."""
     texts = [words["week"], words["dates"], *(clean(a) for a in activities)]
@@ -309,16 +284,14 @@ def fill_psfs_sheet(ws: Worksheet, plan: Plan, activities: Sequence[str], words:
         r = head + week
         a, b = week_span(plan, week)
         for c, value in ((1, week), (2, f"{a:%d.%m.%Y} – {b:%d.%m.%Y}")):
-            cell = ws.cell(row=r, column=c, value=value)
-            _fixed(cell, week_end=False)
+            ws.put(r, c, value, _cell_style(False, False, _FONT, _LEFT))
         for c in range(3, len(texts) + 1):
-            _entry(ws.cell(row=r, column=c), week_end=False)
-        ws.row_dimensions[r].height = _DATA_ROW_PT
+            ws.put(r, c, None, _cell_style(True, False))
+        ws.heights[r] = _DATA_ROW_PT
     last = head + plan.weeks
-    dv = _validation(words, "whole", "score", operator="between", formula1="0", formula2="10")
-    dv.add(f"C{head + 1}:{get_column_letter(len(texts))}{last}")
-    ws.add_data_validation(dv)
-    ws.freeze_panes = f"C{head + 1}"
+    ws.validations.append(_validation(words, "score", [f"C{head + 1}:{_letter(len(texts))}{last}"],
+                                      validate="integer", criteria="between", minimum=0, maximum=10))
+    ws.freeze = (head + 1, 3)
     protect(ws)
-    print_setup(ws, title_rows=f"{head}:{head}", footer=footer, page=words["page"])
+    print_setup(ws, title_rows=(head, head), footer=footer, page=words["page"])
     return head

@@ -8,21 +8,9 @@ so the importer finds them in any language. Every word is in the plan's language
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Sequence
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from .._atomic import write_atomic
 from ..errors import ExportError
@@ -31,8 +19,9 @@ from ..models import META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, Pl
 from ..planning import ensure_safe, schedule
 from ..translations import workbook_words
 from ._labels import labels
+from ._sheet import PageSetup, Picture, Properties, Sheet, Style, Validation, xlsx_bytes
 from .log_sheet import date_format, fill_day_log, fill_psfs_sheet, protect
-from ._text import clean, looks_like_formula
+from ._text import clean
 from .pdf import footer_text, header_rows, issue_moment
 
 #: The sheets' names in English (each plan's are in its language: sheet_names()).
@@ -48,16 +37,15 @@ MAX_CELL_CHARS = 32767
 #: Rows kept free beside each exercise for its picture (about 5 cm at the default row height).
 PICTURE_ROWS = 9
 
-_BOLD = Font(name="Calibri", bold=True, size=11)
-_TITLE = Font(name="Calibri", bold=True, size=16)
-_HEAD = Font(name="Calibri", bold=True, size=13)
-_DOSE = Font(name="Calibri", bold=True, size=15)
-_SAFETY_HEAD = Font(name="Calibri", bold=True, size=13, color="B00020")
-_SAFETY_FILL = PatternFill("solid", fgColor="FDECEE")
-_HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+_BOLD = Style(bold=True, size=11)
+_TITLE = Style(bold=True, size=16)
+_HEAD = Style(bold=True, size=13)
+_DOSE = Style(bold=True, size=15)
+_SAFETY_HEAD = Style(bold=True, size=13, color="B00020")
+_SAFETY_FILL = "FDECEE"
+_HEADER_FILL = "EEEEEE"
+_WRAP = Style(wrap=True, valign="top")
+_TOP = Style(valign="top")
 
 
 def _text(value: object, where: str) -> str:
@@ -70,15 +58,11 @@ def _text(value: object, where: str) -> str:
     return s
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object, where: str) -> Cell:
+def _put(ws: Sheet, row: int, col: int, value: object, where: str, style: Style = Style()) -> None:
     """Write one value; text is cleaned and never left for a spreadsheet to run as a formula."""
     if isinstance(value, str):
         value = _text(value, where)
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and looks_like_formula(value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+    ws.put(row, col, value, style)
 
 
 # ------------------------------------------------------------------ the Plan sheet
@@ -91,7 +75,7 @@ PICTURE_PX = 220
 PICTURE_MAX_H_PX = PICTURE_ROWS * 20
 
 
-def _plan_sheet_picture(pe: PlannedExercise, language: str = "en") -> Image | None:
+def _plan_sheet_picture(pe: PlannedExercise, row: int, language: str = "en") -> Picture | None:
     """The exercise's picture at this patient's dose, as a PNG beside its block (drawn twice as large, for print)."""
     from ..errors import PhysioError
     from ..figures import exercise_figure, to_png
@@ -100,11 +84,10 @@ def _plan_sheet_picture(pe: PlannedExercise, language: str = "en") -> Image | No
         png = to_png(exercise_figure(pe.exercise.id, pe.dose, language=language), width_px=2 * PICTURE_PX)
     except PhysioError:  # an exercise with no pose any more: the block reads fine without it
         return None
-    img = Image(io.BytesIO(png))
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # the PNG's header
     # Fit inside the rows kept free beside the block (a standing figure is tall, a lying one wide).
-    scale = min(PICTURE_PX / img.width, PICTURE_MAX_H_PX / img.height)
-    img.width, img.height = round(img.width * scale), round(img.height * scale)
-    return img
+    scale = min(PICTURE_PX / width, PICTURE_MAX_H_PX / height)
+    return Picture(row, 3, png, round(width * scale), round(height * scale), clean(pe.exercise.name))
 
 
 #: Column widths of the Plan sheet, in characters: labels, text, pictures (about 230 px).
@@ -132,35 +115,27 @@ def _row_height(cells: list[tuple[str, int, float]]) -> float | None:
 class _PlanWriter:
     """Writes the Plan sheet top to bottom: a label in column A, its text in column B, pictures in C."""
 
-    def __init__(self, ws: Worksheet):
+    def __init__(self, ws: Sheet):
         self.ws = ws
         self.row = 1
 
-    def line(self, label: str | None, text: object = None, *, where: str, font: Font | None = None,
-             text_font: Font | None = None, fill: PatternFill | None = None) -> int:
+    def line(self, label: str | None, text: object = None, *, where: str, font: Style | None = None,
+             text_font: Style | None = None, fill: str | None = None) -> int:
         r = self.row
         if label is not None:
-            c = _put(self.ws, r, 1, label, where)
             # A label alone on its row (a title) runs on across the empty columns instead of wrapping.
-            c.alignment = _WRAP if text is not None else _TOP
-            c.font = font or _BOLD
-            if fill:
-                c.fill = fill
+            align = _WRAP if text is not None else _TOP
+            _put(self.ws, r, 1, label, where, (font or _BOLD).but(wrap=align.wrap, valign="top", fill=fill))
         if text is not None:
-            c = _put(self.ws, r, 2, text, where)
-            c.alignment = _WRAP
-            if text_font:
-                c.font = text_font
-            if fill:
-                c.fill = fill
+            _put(self.ws, r, 2, text, where, (text_font or Style()).but(wrap=True, valign="top", fill=fill))
         elif fill:
-            self.ws.cell(row=r, column=2).fill = fill
+            self.ws.put(r, 2, None, Style(fill=fill))
         height = _row_height(
             [(label, PLAN_WIDTHS["A"], (font or _BOLD).size) if text is not None and label else ("", 1, 11),
              (str(text) if text is not None else "", PLAN_WIDTHS["B"], (text_font.size if text_font else 11))]
         )
         if height:
-            self.ws.row_dimensions[r].height = height
+            self.ws.heights[r] = height
         self.row += 1
         return r
 
@@ -168,9 +143,9 @@ class _PlanWriter:
         self.row += n
 
 
-def _fill_plan_sheet(ws: Worksheet, plan: Plan, pictures: bool = True) -> None:
-    for col, width in PLAN_WIDTHS.items():
-        ws.column_dimensions[col].width = width
+def _fill_plan_sheet(ws: Sheet, plan: Plan, pictures: bool = True) -> None:
+    for col, width in enumerate(PLAN_WIDTHS.values(), 1):
+        ws.widths[col] = width
     w = _PlanWriter(ws)
     L = labels(plan.language)
     w.line(L["title"], where="title", font=_TITLE)
@@ -211,15 +186,9 @@ def _fill_plan_sheet(ws: Worksheet, plan: Plan, pictures: bool = True) -> None:
 
     w.line(None, footer_text(plan), where="footer")
 
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
     protect(ws)  # a sheet to read: nothing on it is for typing (no password, so it can always be lifted)
-    ws.oddFooter.right.text = L["page_xlsx"]
-    ws.oddFooter.left.text = _header_footer_safe(f"{plan.patient.name}, {plan.label}")
+    ws.page = PageSetup(landscape=False, footer_left=_header_footer_safe(f"{plan.patient.name}, {plan.label}"),
+                        footer_right=L["page_xlsx"])
 
 
 def _header_footer_safe(text: str) -> str:
@@ -227,7 +196,7 @@ def _header_footer_safe(text: str) -> str:
     return clean(text).replace("\n", " ").replace("&", "&&")[:200]
 
 
-def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise, language: str = "en",
+def _exercise_block(ws: Sheet, w: _PlanWriter, n: int, pe: PlannedExercise, language: str = "en",
                     pictures: bool = True) -> None:
     ex = pe.exercise
     L = labels(language)
@@ -248,9 +217,9 @@ def _exercise_block(ws: Worksheet, w: _PlanWriter, n: int, pe: PlannedExercise, 
         w.line(L["therapist_note"], pe.note, where=f"exercise '{ex.id}' note")
     if w.row - first < PICTURE_ROWS:
         w.gap(PICTURE_ROWS - (w.row - first))
-    picture = _plan_sheet_picture(pe, language) if pictures else None
+    picture = _plan_sheet_picture(pe, first + 1, language) if pictures else None
     if picture is not None:
-        ws.add_image(picture, f"C{first + 1}")
+        ws.pictures.append(picture)
 
 
 # ------------------------------------------------------------------ the Log sheet and the activities sheet
@@ -267,22 +236,25 @@ def _footer(plan: Plan) -> str:
     return _header_footer_safe(f"{plan.patient.name}, {plan.label}")
 
 
-def _fill_log_sheets(wb: Workbook, plan: Plan, psfs_activities: Sequence[str]) -> list[tuple[str, object]]:
-    """The Log sheet (and the activities sheet when the patient named activities); returns what the hidden sheet
+def _fill_log_sheets(plan: Plan, psfs_activities: Sequence[str]) -> tuple[list[Sheet], list[tuple[str, object]]]:
+    """The Log sheet (and the activities sheet when the patient named activities), and what the hidden sheet
     must say for the importer to find them again."""
     names = sheet_names(plan, psfs_activities)
     words = workbook_words(plan.language)
     rows = day_rows(plan, schedule(plan))
-    head, keys = fill_day_log(wb.create_sheet(names["log"]), plan, rows, words, check_sheet=names["check"],
-                              psfs_sheet=names["psfs"], footer=_footer(plan))
+    log = Sheet(names["log"])
+    head, keys = fill_day_log(log, plan, rows, words, check_sheet=names["check"], psfs_sheet=names["psfs"],
+                              footer=_footer(plan))
+    sheets = [log]
     meta: list[tuple[str, object]] = [("log_layout", "days"), ("log_sheet", names["log"]),
                                       ("log_header_row", head), ("log_columns", json.dumps(keys))]
     if psfs_activities:
-        psfs_head = fill_psfs_sheet(wb.create_sheet(names["psfs"]), plan, psfs_activities, words,
-                                    footer=_footer(plan))
+        psfs = Sheet(names["psfs"])
+        psfs_head = fill_psfs_sheet(psfs, plan, psfs_activities, words, footer=_footer(plan))
+        sheets.append(psfs)
         meta += [("psfs_sheet", names["psfs"]), ("psfs_header_row", psfs_head),
                  ("psfs_activities", json.dumps([clean(a) for a in psfs_activities], ensure_ascii=False))]
-    return meta
+    return sheets, meta
 
 
 # ------------------------------------------------------------------ the weekly red-flag check
@@ -296,62 +268,50 @@ def check_sheet_name(plan: Plan) -> str:
 
 
 #: The weekly check is read by people with weak eyes: 12 pt, and answer cells that look like places to write in.
-_CHECK_FONT = Font(size=12)
-_ANSWER_FILL = PatternFill("solid", fgColor="FFF9C4")
-_CENTER = Alignment(horizontal="center", vertical="top")
-_ANSWER_BORDER = Border(*(Side(style="medium", color="555555"),) * 4)
+_CHECK_FONT = Style(size=12)
+_ANSWER_FILL = "FFF9C4"
+_ANSWER_EDGE = ("medium", "555555")
 
 
-def _fill_check_sheet(ws: Worksheet, plan: Plan) -> None:
+def _fill_check_sheet(ws: Sheet, plan: Plan) -> None:
     """The weekly red-flag check: one row per question and week, answered yes or no (physio.weekly_check)."""
     from ..weekly_check import default_weekly_check, sheet_rows
 
     check = default_weekly_check()
     lang = plan.language if plan.language in check.sheet else "en"
-    intro = _put(ws, 1, 1, check.intro[lang], "weekly check introduction")  # type: ignore[index]
-    intro.font, intro.alignment, intro.fill = _SAFETY_HEAD, _WRAP, _SAFETY_FILL
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
-    ws.row_dimensions[1].height = 48
+    _put(ws, 1, 1, check.intro[lang], "weekly check introduction",  # type: ignore[index]
+         _SAFETY_HEAD.but(wrap=True, valign="top", fill=_SAFETY_FILL))
+    ws.merge(1, 1, 4)
+    ws.heights[1] = 48
+    head = _BOLD.but(fill=_HEADER_FILL, wrap=True, valign="vcenter")
     for c, (name, width) in enumerate(zip(check.columns[lang], (8, 24, 70, 18, 16, 30)), 1):  # type: ignore[index]
-        cell = _put(ws, 3, c, name, f"weekly check column {c}")
-        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _HEADER_ALIGN
-        ws.column_dimensions[get_column_letter(c)].width = width
+        _put(ws, 3, c, name, f"weekly check column {c}", head)
+        ws.widths[c] = width
+    week_style = _CHECK_FONT.but(align="center", valign="top")
+    text_style = _CHECK_FONT.but(wrap=True, valign="top")
+    answer_style = _CHECK_FONT.but(fill=_ANSWER_FILL, locked=False).framed(_ANSWER_EDGE)
     rows = sheet_rows(plan, check)
     for r, (week, dates, question, qid, source) in enumerate(rows, 4):
         for c, value in enumerate((week, dates, question, None, qid, source), 1):
             if value is not None:
-                cell = _put(ws, r, c, value, f"weekly check row {r}")
-                cell.alignment, cell.font = (_CENTER if c == 1 else _WRAP), _CHECK_FONT
-        answer = ws.cell(row=r, column=4)
-        answer.fill, answer.border, answer.font = _ANSWER_FILL, _ANSWER_BORDER, _CHECK_FONT
-        answer.protection = Protection(locked=False)
-        ws.row_dimensions[r].height = _row_height([(question, 70, 12)])
+                _put(ws, r, c, value, f"weekly check row {r}", week_style if c == 1 else text_style)
+        ws.put(r, 4, None, answer_style)
+        height = _row_height([(question, 70, 12)])
+        if height:
+            ws.heights[r] = height
     last = len(rows) + 3
     # The patient answers in their own words: Russian patients pick да / нет (the importer reads both languages).
     L = labels(plan.language)
     words = workbook_words(plan.language)
-    choices = f'"{words["yes"]},{words["no"]}"'
-    dv = DataValidation(type="list", formula1=choices, allow_blank=True, showInputMessage=True, showErrorMessage=True,
-                        errorStyle="stop", promptTitle=L["answer_title"], prompt=L["answer_prompt"],
-                        errorTitle=L["not_allowed"], error=L["answer_error"])
-    dv.add(f"D4:D{last}")
-    ws.add_data_validation(dv)
+    ws.validations.append(Validation((f"D4:D{last}",), {
+        "validate": "list", "source": [words["yes"], words["no"]], "ignore_blank": True, "show_input": True,
+        "show_error": True, "error_type": "stop", "input_title": L["answer_title"], "input_message": L["answer_prompt"],
+        "error_title": L["not_allowed"], "error_message": L["answer_error"]}))
     # The question id and its source are for the importer and the therapist, not for the patient's eyes.
-    for letter in ("E", "F"):
-        ws.column_dimensions[letter].hidden = True
-    ws.freeze_panes = "A4"
+    ws.hidden_columns |= {5, 6}
+    ws.freeze = (4, 1)
     protect(ws)
-    _print_a4_landscape(ws, title_rows="3:3")
-
-
-def _print_a4_landscape(ws: Worksheet, *, title_rows: str) -> None:
-    """A4 landscape, as wide as the page, as many pages down as needed, the header row on every page."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
+    ws.page = PageSetup(landscape=True, title_rows=(3, 3))
 
 
 # ------------------------------------------------------------------ the hidden sheet
@@ -376,35 +336,26 @@ def meta_values(plan: Plan, layout: list[tuple[str, object]] = ()) -> list[tuple
     ]
 
 
-def _fill_meta_sheet(ws: Worksheet, plan: Plan, layout: list[tuple[str, object]]) -> None:
+def _fill_meta_sheet(ws: Sheet, plan: Plan, layout: list[tuple[str, object]]) -> None:
     for r, (key, value) in enumerate(meta_values(plan, layout), 1):
         _put(ws, r, 1, key, f"hidden sheet key {key}")
         _put(ws, r, 2, value, f"hidden sheet value {key}")
-    ws.sheet_state = "hidden"
+    ws.hidden = True
 
 
 # ------------------------------------------------------------------ the file
 
 
-class _FixedTimeZip(ZipFile):
-    """A zip whose entries all carry one fixed time, so the same plan gives the same bytes."""
-
-    def __init__(self, file: io.BytesIO, stamp: dt.datetime):
-        super().__init__(file, "w", ZIP_DEFLATED)
-        self._stamp = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # noqa: ANN001
-        if isinstance(zinfo_or_arcname, str):
-            info = ZipInfo(zinfo_or_arcname, date_time=self._stamp)
-            info.compress_type = ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: ANN001
-        # openpyxl streams each worksheet through a temporary file; stamp it like every other entry.
-        with open(filename, "rb") as f:
-            self.writestr(arcname or Path(filename).name, f.read(), compress_type, compresslevel)
+def _sheets(plan: Plan, psfs_activities: Sequence[str], pictures: bool = True) -> list[Sheet]:
+    """Every sheet of the workbook in order: plan, log (and activities), weekly check, the hidden sheet."""
+    plan_ws = Sheet(sheet_names(plan)["plan"])
+    _fill_plan_sheet(plan_ws, plan, pictures)
+    log_sheets, layout = _fill_log_sheets(plan, psfs_activities)
+    check = Sheet(check_sheet_name(plan))
+    _fill_check_sheet(check, plan)
+    meta = Sheet(META_SHEET)
+    _fill_meta_sheet(meta, plan, layout)
+    return [plan_ws, *log_sheets, check, meta]
 
 
 def workbook_bytes(plan: Plan, *, psfs_activities: Sequence[str] = ()) -> bytes:
@@ -418,38 +369,15 @@ def workbook_bytes(plan: Plan, *, psfs_activities: Sequence[str] = ()) -> bytes:
             "add at least one exercise to the plan first"
         )
     ensure_safe(plan)
-    wb = Workbook()
-    plan_ws = wb.active
-    plan_ws.title = sheet_names(plan)["plan"]
-    _fill_plan_sheet(plan_ws, plan)
-    layout = _fill_log_sheets(wb, plan, psfs_activities)
-    _fill_check_sheet(wb.create_sheet(check_sheet_name(plan)), plan)
-    _fill_meta_sheet(wb.create_sheet(META_SHEET), plan, layout)
-    wb.active = 0
-
-    moment = issue_moment(plan)
-    wb.properties.creator = "physio"
-    wb.properties.lastModifiedBy = "physio"
-    wb.properties.title = _text(labels(plan.language)["doc_title"].format(name=plan.patient.name), "patient name")
-    wb.properties.created = moment
-    wb.properties.modified = moment
-
-    buf = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save_workbook would stamp the current time as "modified".
-    ExcelWriter(wb, _FixedTimeZip(buf, moment)).save()
-    return buf.getvalue()
+    title = _text(labels(plan.language)["doc_title"].format(name=plan.patient.name), "patient name")
+    return xlsx_bytes(_sheets(plan, psfs_activities), Properties(title, "physio", issue_moment(plan)))
 
 
 def printed_texts(plan: Plan, psfs_activities: Sequence[str] = ()) -> set[str]:
     """Every text the workbook of `plan` prints (any sheet), spaces collapsed: what the patient did NOT write.
 
     The red-flag search skips these cells of a returned workbook (our own red-flag advice would match)."""
-    wb = Workbook()
-    _fill_plan_sheet(wb.active, plan, pictures=False)
-    _fill_log_sheets(wb, plan, psfs_activities)
-    _fill_check_sheet(wb.create_sheet(check_sheet_name(plan)), plan)
-    return {" ".join(c.value.split()) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str)}
+    return {" ".join(t.split()) for ws in _sheets(plan, psfs_activities, pictures=False)[:-1] for t in ws.texts()}
 
 
 def write_workbook(plan: Plan, path: str | Path, *, psfs_activities: Sequence[str] = ()) -> Path:
