@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from .models import Exercise, Protocol
+from .models.exercise import SHORT_NAME_MAX
 from .models._base import Frozen
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class ExerciseText(Frozen):
     """One exercise in another language: the same fields the patient reads, the same number of steps."""
 
     name: str = Field(min_length=1)
+    short_name: str | None = Field(default=None, min_length=1, max_length=SHORT_NAME_MAX)
     aim: str = Field(min_length=1)
     starting_position: str = Field(min_length=1)
     equipment: list[str] = []
@@ -66,7 +68,12 @@ WORKBOOK_WORDS: dict[str, str] = {
     "sheet_plan": "Plan",
     "sheet_log": "Log",
     "sheet_psfs": "Activities",
+    "sheet_howto": "How to fill in",
     "log_title": "Your exercise diary: {name}",
+    "log_hint": "Yellow cells: ✓ when done, pain 0–10 once a day. Help: the sheet '{howto}'.",
+    "howto_title": "How to fill in your exercise diary",
+    "legend_column": "In the diary",
+    "legend_exercise": "Exercise",
     "log_help": ("One row a day (one row for each session on days with more than one). Only the yellow cells are for "
                  "you. Pick ✓ from the list in each exercise you did; leave it empty if you did not do it. Grey means "
                  "no exercise is planned. Once a day write your back pain and your leg pain: 0 = no pain, 10 = the "
@@ -180,6 +187,11 @@ def check_translation(
         same_count(at + ("equipment",), "equipment items", ex.equipment, text.equipment)
         for fld in ("name", "aim", "starting_position", "breathing"):
             same_numbers(at + (fld,), getattr(ex, fld), getattr(text, fld))
+        if ex.short_name and not text.short_name:
+            problems.append(f"{where(at)}: no short_name; give the few words that head the exercise's column in "
+                            f"the log, as the English '{ex.short_name}' does")
+        elif ex.short_name and text.short_name:
+            same_numbers(at + ("short_name",), ex.short_name, text.short_name)
         for fld in ("steps", "cautions", "equipment"):
             for i, (en, tx) in enumerate(zip(getattr(ex, fld), getattr(text, fld))):
                 same_numbers(at + (fld, i), en, tx)
@@ -285,6 +297,6 @@ def exercise_in(ex: Exercise, tr: Translation | None) -> Exercise:
         return ex
     t = tr.exercises[ex.id]
     return ex.model_copy(update={
-        "name": t.name, "aim": t.aim, "starting_position": t.starting_position, "equipment": list(t.equipment),
+        "name": t.name, "short_name": t.short_name, "aim": t.aim, "starting_position": t.starting_position, "equipment": list(t.equipment),
         "steps": list(t.steps), "breathing": t.breathing, "cautions": list(t.cautions),
     })

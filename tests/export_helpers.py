@@ -24,20 +24,20 @@ START = dt.date(2025, 3, 3)  # a Monday
 
 _BASE = [
     Exercise(
-        id="cat-camel", name="Cat and camel", aim="Loosen the whole spine.",
+        id="cat-camel", name="Cat and camel", short_name="Cat-camel", aim="Loosen the whole spine.",
         starting_position="On hands and knees, back flat.", regions=["whole-spine"], equipment=["mat"],
         steps=["Round your back up.", "Stay there for a few seconds.", "Let your back sink gently down."],
         breathing="Breathe out as you round, in as you sink.",
         cautions=["Stop if pain spreads into your leg."], tags=["quadruped", "mobility"], source="article: test",
     ),
     Exercise(
-        id="glute-bridge", name="Bridge", aim="Strengthen the buttocks.",
+        id="glute-bridge", name="Bridge", short_name="Bridge", aim="Strengthen the buttocks.",
         starting_position="Lying on your back, knees bent.", regions=["pelvis"], equipment=["mat"],
         steps=["Lift your hips.", "Lower them slowly."], breathing="Breathe out as you lift.",
         tags=["supine", "strength"], source="article: test",
     ),
     Exercise(
-        id="prone-lying", name="Lying face down", aim="Let the lower back settle.",
+        id="prone-lying", name="Lying face down", short_name="Face down", aim="Let the lower back settle.",
         starting_position="Lying face down.", regions=["lumbar"], steps=["Lie still and relax."],
         breathing="Breathe slowly.", tags=["prone", "extension"], source="article: test",
     ),
@@ -60,7 +60,7 @@ _LIMITS = {
 
 def _extra(i: int) -> Exercise:
     return Exercise(
-        id=f"extra-{i}", name=f"Extra exercise {i}", aim=f"Aim number {i}.",
+        id=f"extra-{i}", name=f"Extra exercise {i}", short_name=f"Extra {i}", aim=f"Aim number {i}.",
         starting_position="Standing tall.", regions=["lumbar"], steps=[f"Step one of {i}.", f"Step two of {i}."],
         breathing="Breathe evenly.", cautions=[f"Caution for {i}."], tags=["standing", "mobility"],
         source="article: test",

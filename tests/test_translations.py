@@ -259,8 +259,10 @@ def test_russian_workbook_plan_sheet_and_log_read_back(ru_plan):
     header = [c.value for c in log[3] if c.value]
     assert header[0] == "Дата" and header[-3:] == ["Боль в спине сегодня (0‑10)", "Боль в ноге сегодня (0‑10)",
                                                    "Заметки"]
-    for n, pe in enumerate(ru_plan.exercises, 1):
-        assert f"{n}. {pe.exercise.name}" in header  # the whole Russian name, wrapped, never cut
+    for n, pe in enumerate(ru_plan.exercises, 1):  # the Russian short name; the full one on the how-to sheet
+        assert f"{n}. {pe.exercise.short_name}" in header and pe.exercise.short_name != pe.exercise.name
+    legend = [r[:2] for r in wb["Как заполнять"].iter_rows(min_row=5, values_only=True)]
+    assert legend == [(f"{n}. {pe.exercise.short_name}", pe.exercise.name) for n, pe in enumerate(ru_plan.exercises, 1)]
     assert log["A4"].number_format.startswith("[$-419]")  # weekday names in Russian
     ticks = [dv for dv in log.data_validations.dataValidation if dv.type == "list"]
     assert ticks and ticks[0].error.startswith("Выберите") and ticks[0].prompt.startswith("Выберите")
@@ -292,7 +294,7 @@ def test_every_word_of_a_russian_workbook_is_russian(ru_plan):
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ru = workbook_words("ru")
     assert wb.sheetnames == [ru["sheet_plan"], ru["sheet_log"], ru["sheet_psfs"], "Тревожные признаки",
-                             "physio_meta"]
+                             ru["sheet_howto"], "physio_meta"]
     english = {w for text in WORKBOOK_WORDS.values() for w in re.findall(r"[A-Za-z]{3,}", text)}
     shown: list[str] = []
     for ws in wb.worksheets:

@@ -42,7 +42,7 @@ def plan_sheet_text(wb) -> list[str]:
 
 
 def test_sheets_in_order_plan_active_and_meta_hidden(wb):
-    assert wb.sheetnames == ["Plan", "Log", "Red-flag check", META_SHEET]
+    assert wb.sheetnames == ["Plan", "Log", "Red-flag check", "How to fill in", META_SHEET]
     assert wb.active.title == "Plan"
     assert wb[META_SHEET].sheet_state == "hidden"
     assert wb["Plan"].sheet_state == wb["Log"].sheet_state == "visible"
@@ -69,8 +69,8 @@ def test_log_has_one_row_per_day_or_session_with_a_tick_per_exercise(plan, wb):
     rows = day_rows(plan, schedule(plan))
     assert ws.max_row == HEAD + len(rows)
     assert ws.cell(1, 1).value == "Your exercise diary: Анна Петрова" and ws.cell(1, 1).font.b
-    assert "Pick ✓ from the list" in ws.cell(2, 1).value and "0 = no pain" in ws.cell(2, 1).value
-    names = [f"{n}. {pe.exercise.name}" for n, pe in enumerate(plan.exercises, 1)]
+    assert "How to fill in" in ws.cell(2, 1).value  # a short hint; the whole instructions on their own sheet
+    names = [f"{n}. {pe.exercise.short_name}" for n, pe in enumerate(plan.exercises, 1)]
     header = list(log_columns(ws))
     # entry columns right after the date: ticks, then pain, then notes; no sets, reps, minutes or angle
     assert header == ["Date", "Session", *names, "Back pain today (0‑10)", "Leg pain today (0‑10)", "Notes"]
@@ -90,7 +90,7 @@ def test_only_what_the_patient_fills_in_is_open_and_everything_else_is_protected
     assert ws.protection.sheet and not ws.protection.password  # no password: nothing can be locked away
     for day, r in zip(day_rows(plan, schedule(plan)), range(HEAD + 1, ws.max_row + 1)):
         for n, pe in enumerate(plan.exercises, 1):
-            cell = ws.cell(r, col[f"{n}. {pe.exercise.name}"])
+            cell = ws.cell(r, col[f"{n}. {pe.exercise.short_name}"])
             assert is_entry(cell) == (pe.exercise.id in day.exercises), (r, pe.exercise.id)
             if not is_entry(cell):
                 assert cell.protection.locked and cell.fill.fgColor.rgb.endswith("D9D9D9")  # grey: not planned
@@ -112,12 +112,20 @@ def test_header_and_date_stay_in_view_and_it_prints_a4_landscape_page_wide_with_
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
     assert page_wide(ws) and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$3:$3"
-    widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+    widths = [col_width(ws, c) for c in range(1, ws.max_column + 1)]
     assert sum(widths) <= PRINT_WIDTH  # so fitting the page keeps the print at 9 pt or more
     for row in ws.iter_rows(min_row=HEAD, max_row=ws.max_row):
         for c in row:
             assert c.border.left.style and c.border.bottom.style, c.coordinate  # every cell framed on paper
             assert c.font.sz >= FONT_PT
+
+
+def col_width(ws, col: int) -> float:
+    """A column's width as the file says it (a <col> element may cover several columns alike)."""
+    for dim in ws.column_dimensions.values():
+        if dim.min and dim.max and dim.min <= col <= dim.max:
+            return dim.width
+    return ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width
 
 
 def page_wide(ws) -> bool:
@@ -196,14 +204,14 @@ def test_plan_sheet_holds_the_handout_content_and_prints_on_a4_width(plan, wb):
     dose_cells = [c for row in ws.iter_rows() for c in row if c.value == plan.exercises[0].dose.summary()]
     assert dose_cells[0].font.b and dose_cells[0].font.sz >= 14
     assert int(ws.page_setup.paperSize) == 9  # A4 in the spreadsheet standard
-    assert ws.page_setup.orientation == "portrait"
+    assert ws.page_setup.orientation == "landscape"  # page-wide at 9 pt or more (printed: see below)
     assert page_wide(ws)
 
 
 def test_formula_like_text_is_stored_as_text_and_control_characters_removed(tmp_path):
     plan = make_plan(n_exercises=1, weeks=1, notes=["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)",
                                                     "fine\x07 text"])
-    ex = plan.exercises[0].exercise.model_copy(update={"name": "=1+1"})
+    ex = plan.exercises[0].exercise.model_copy(update={"name": "=1+1", "short_name": "=1+1"})
     plan = plan.model_copy(update={"exercises": [plan.exercises[0].model_copy(update={"exercise": ex})]})
     wb = openpyxl.load_workbook(write_workbook(plan, tmp_path / "log.xlsx"))
     cells = {c.value: c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
@@ -299,7 +307,7 @@ def test_a_filled_in_workbook_reads_back_through_the_log_importer(plan, path, tm
     wb = openpyxl.load_workbook(path)
     ws = wb["Log"]
     col = log_columns(ws)
-    names = [f"{n}. {pe.exercise.name}" for n, pe in enumerate(plan.exercises, 1)]
+    names = [f"{n}. {pe.exercise.short_name}" for n, pe in enumerate(plan.exercises, 1)]
     ws.cell(HEAD + 1, col[names[0]], "✓")
     ws.cell(HEAD + 1, col[names[1]], "✓")
     ws.cell(HEAD + 1, col["Back pain today (0‑10)"], 3)
@@ -369,8 +377,10 @@ def test_weekly_red_flag_check_asks_every_question_every_week_with_its_source(pl
 
 
 def _renamed(plan, names: list[str]):
+    """The plan with its exercises named `names`, and without short names (as plans stored before short names
+    existed: the log's headers are the full names)."""
     return plan.model_copy(update={"exercises": [
-        pe.model_copy(update={"exercise": pe.exercise.model_copy(update={"name": n})})
+        pe.model_copy(update={"exercise": pe.exercise.model_copy(update={"name": n, "short_name": None})})
         for pe, n in zip(plan.exercises, names)]})
 
 
@@ -412,13 +422,13 @@ def test_a_big_plan_and_a_long_name_are_laid_out_without_clipping(which, big_pla
     for c in ws[HEAD]:
         if not c.value:
             continue
-        width = ws.column_dimensions[c.column_letter].width
+        width = col_width(ws, c.column)
         rotated = c.alignment.textRotation == 90
         assert c.alignment.wrap_text and height >= header_height(c.value, width, rotated) - 0.5, c.value[:30]
         assert c.value == header[c.column - 1]  # the whole name, never shortened
     if which == "long name":
         long_col = next(c for c in ws[HEAD] if c.value and "rolling rolling" in c.value)
-        assert ws.column_dimensions[long_col.column_letter].width > ws.column_dimensions["C"].width  # widened
+        assert col_width(ws, long_col.column) > col_width(ws, 3)  # widened
     for r in (1, 2):  # the title and the instructions wrap in rows tall enough for them
         assert ws.cell(r, 1).alignment.wrap_text and ws.row_dimensions[r].height >= 20
 
@@ -461,3 +471,95 @@ def test_the_log_prints_at_9_pt_or_more_and_shows_every_date(which, path, big_pa
     assert sizes and min(sizes) >= 9, min(sizes)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "###" not in text  # no date too wide for its column
+
+
+@pytest.mark.libreoffice
+def test_every_printed_sheet_is_on_a4_at_9_pt_or_more(big_plan, tmp_path):
+    """Issue 14, point 5: the whole workbook printed by LibreOffice (the biggest plan, the most activities):
+    every page A4, and no text under 9 pt on any sheet (the Plan sheet used to print at about 6 pt)."""
+    from pypdf import PdfReader
+
+    from physio.models.patient import PSFS_MAX_ACTIVITIES
+
+    activities = [f"Walking to the shop number {i}" for i in range(1, PSFS_MAX_ACTIVITIES + 1)]
+    path = write_workbook(big_plan, tmp_path / "whole.xlsx", psfs_activities=activities)
+    done = _soffice(tmp_path, path, "pdf", tmp_path)
+    pdf = tmp_path / "whole.pdf"
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    for page in PdfReader(pdf).pages:
+        assert sorted(round(float(v)) for v in (page.mediabox.width, page.mediabox.height)) in ([595, 841],
+                                                                                              [595, 842])
+    sizes = _font_sizes(pdf)
+    assert sizes and min(sizes) >= 9, min(sizes)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for printed in ("Your exercises", "Your exercise diary", "Your own activities",
+                    "How to fill in your exercise diary", big_plan.exercises[0].dose.summary()):
+        assert printed in text, printed  # every sheet printed: plan, log, activities, how-to (legend with doses)
+
+
+# ------------------------------------------------------------------ a log that works on a phone (issue 14, point 5)
+
+
+def _library_plans():
+    """Every phase of every protocol for each example patient it suits (English and Russian), as issued."""
+    from physio.errors import PhysioError
+    from physio.library import default_library
+    from physio.store import read_patients
+    from physio.planning import personalise
+
+    lib = default_library()
+    plans = []
+    for patient in read_patients(Path(__file__).parent.parent / "patients_example" / "patients"):
+        for proto_id in lib.protocols:
+            proto = lib.protocol(proto_id)
+            for phase in proto.phases:
+                try:
+                    plans.append(personalise(proto, patient, phase.id, dt.date(2026, 9, 7), library=lib))
+                except PhysioError:  # screened out for this patient
+                    continue
+    return plans
+
+
+def test_every_exercise_has_a_distinct_short_name_in_every_language():
+    from physio.library import default_library
+    from physio.models.exercise import SHORT_NAME_MAX
+
+    lib = default_library()
+    short = {"en": {i: e.short_name for i, e in lib.exercises.items()}}
+    short |= {lang: {i: t.short_name for i, t in tr.exercises.items()} for lang, tr in lib.translations.items()}
+    assert set(short) >= {"en", "ru"}
+    for lang, names in short.items():
+        assert [i for i, n in names.items() if not n] == [], lang
+        assert len(set(names.values())) == len(names), lang  # one column is never mistaken for another
+        assert max(len(n) for n in names.values()) <= SHORT_NAME_MAX
+
+
+def test_the_log_is_headed_by_short_names_and_leaves_a_phone_screen_for_the_days():
+    """Each tick column is headed by the number and the short name, written across (up to six exercises) and no
+    wider than its words need; full names and doses are on the how-to sheet. What stays in view (title, hint,
+    header; date) is a few lines: on a phone (about 400 px, 57 width units, 640 px tall) the date and the first
+    ticks fit beside each other and more than 60 % of the screen's height is left for the days."""
+    from physio.io.log_sheet import TICK_WIDTH
+
+    plans = _library_plans()
+    assert {p.language for p in plans} == {"en", "ru"} and len(plans) >= 10
+    for plan in plans:
+        wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes(plan)))
+        log = wb.worksheets[1]
+        frozen_rows, frozen_cols = log.freeze_panes[1:], log.freeze_panes[0]
+        assert log.freeze_panes in ("B4", "C4")
+        header = {c.column: c for c in log[HEAD] if c.value}
+        ticks = [header[c] for c in sorted(header) if header[c].value[0].isdigit()]
+        assert [c.value for c in ticks] == [f"{n}. {pe.exercise.short_name}" for n, pe in enumerate(plan.exercises, 1)]
+        width = {c.column: col_width(log, c.column) for c in ticks}
+        rotated = any(c.alignment.textRotation == 90 for c in ticks)
+        if len(ticks) <= 6:  # read across; more exercises than that share the print width too narrowly
+            assert not rotated, plan.label
+        assert max(width.values()) <= TICK_WIDTH[1]
+        fixed = sum(col_width(log, c) for c in range(1, openpyxl.utils.column_index_from_string(frozen_cols)))
+        assert fixed + width[ticks[0].column] + width[ticks[1].column] <= 57, plan.label
+        frozen_pt = sum(log.row_dimensions[r].height for r in range(1, int(frozen_rows)))
+        assert frozen_pt <= (180 if rotated else 150), (plan.label, frozen_pt)  # title, a short hint, the header
+        legend = list(wb.worksheets[-2].iter_rows(min_row=5, values_only=True))
+        assert legend == [(c.value, pe.exercise.name, pe.dose.summary(plan.language))
+                          for c, pe in zip(ticks, plan.exercises)]

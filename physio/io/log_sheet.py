@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+import re
 from typing import Sequence
 
 from .. import daylog
@@ -27,7 +29,8 @@ FONT_PT = 14
 #: team-default: a 9 pt floor for print (issue 14).
 PRINT_WIDTH = 158
 
-#: The smallest and largest width of a tick column; the exercise name wraps (or reads upwards) in the header.
+#: The smallest and largest width of a tick column: a column is as wide as its header's longest word needs (the
+#: exercise's short name wraps), so on a phone several fit beside the date.
 TICK_WIDTH = (6, 16)
 
 _WIDTHS = {daylog.DATE: 20, daylog.SESSION: 10, daylog.ANGLE: 10, daylog.BACK_PAIN: 12, daylog.LEG_PAIN: 12,
@@ -62,7 +65,7 @@ def lines(text: str, width: float, size: float = FONT_PT) -> int:
     chars = max(1, int(width * 0.8 * 12 / size) - 1)  # bold letters, as LibreOffice draws them
     out = 0
     for part in str(text).split("\n"):
-        words, line = part.split(), 0
+        words, line = _pieces(part), 0
         n = 1
         for w in words:
             need = len(w) if line == 0 else line + 1 + len(w)
@@ -76,8 +79,9 @@ def lines(text: str, width: float, size: float = FONT_PT) -> int:
 
 
 def tick_header(n: int, pe: PlannedExercise) -> str:
-    """'2. Bridge': the number the exercise has on the Plan sheet, then its name (wrapped, never cut)."""
-    return f"{n}. {clean(pe.exercise.name)}"
+    """'2. Bridge': the number the exercise has on the Plan sheet, then its short name (the full name and the dose
+    are on the Plan sheet and the how-to sheet); a plan stored before short names existed shows the full name."""
+    return f"{n}. {clean(pe.exercise.short_name or pe.exercise.name)}"
 
 
 def headers(plan: Plan, keys: list[str], words: dict[str, str]) -> list[str]:
@@ -87,12 +91,14 @@ def headers(plan: Plan, keys: list[str], words: dict[str, str]) -> list[str]:
     return [names[k] if k in names else words[fixed[k]] for k in keys]
 
 
-def widths(keys: list[str]) -> list[float]:
-    """Column widths: fixed ones, and the tick columns sharing what is left of the printable width."""
+def widths(keys: list[str], texts: list[str]) -> list[float]:
+    """Column widths: fixed ones, and each tick column as wide as its header needs to read across, within its
+    share of the printable width (a header that does not fit then reads upwards)."""
     fixed = sum(_WIDTHS[k] for k in keys if not k.startswith(daylog.TICK))
     n_ticks = sum(1 for k in keys if k.startswith(daylog.TICK))
-    tick = max(TICK_WIDTH[0], min(TICK_WIDTH[1], (PRINT_WIDTH - fixed) // max(1, n_ticks)))
-    return [tick if k.startswith(daylog.TICK) else _WIDTHS[k] for k in keys]
+    share = max(TICK_WIDTH[0], min(TICK_WIDTH[1], (PRINT_WIDTH - fixed) // max(1, n_ticks)))
+    return [min(share, max(TICK_WIDTH[0], flat_width(t))) if k.startswith(daylog.TICK) else _WIDTHS[k]
+            for k, t in zip(keys, texts)]
 
 
 def _banner(ws: Sheet, row: int, text: str, last_col: int, font: Style, width: float) -> None:
@@ -109,10 +115,29 @@ _WIDTH_PT = 5.25
 MAX_ROW_PT = 409
 
 
+def _pieces(text: str) -> list[str]:
+    """The pieces a line cannot break: lines break at spaces and after a hyphen."""
+    return [w for w in re.split(r"\s+|(?<=-)", text) if w]
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in _pieces(text)), default=0)
+
+
 def fits_flat(text: str, width: float) -> bool:
     """Whether a header reads well written across its column: its longest word fits on one line (bold letters
     are wide: about 0.8 of a width unit each at 12 pt, as LibreOffice draws them)."""
-    return max((len(w) for w in text.split()), default=0) <= int(width * 0.8 * 12 / FONT_PT)
+    return _longest_word(text) <= int(width * 0.8 * 12 / FONT_PT)
+
+
+def flat_width(text: str) -> int:
+    """The narrowest column in which `text` reads across, no word broken (fits_flat, and one line per word as
+    `lines` counts them)."""
+    longest = _longest_word(text)
+    width = math.ceil(longest * FONT_PT / (0.8 * 12))
+    while not fits_flat(text, width) or lines("x" * longest, width) > 1:
+        width += 1
+    return width
 
 
 def rotated_height(text: str, width: float) -> float:
@@ -218,21 +243,27 @@ def print_setup(ws: Sheet, *, title_rows: tuple[int, int], footer: str, page: st
                         footer_right=page, footer_pt=FONT_PT)
 
 
-def fill_day_log(ws: Sheet, plan: Plan, rows: list[DayRow], words: dict[str, str], *, check_sheet: str,
-                 psfs_sheet: str | None, footer: str) -> tuple[int, list[str]]:
-    """Title, instructions, header and one row per day (or session); returns (header row, column keys)."""
+def fill_day_log(ws: Sheet, plan: Plan, rows: list[DayRow], words: dict[str, str], *, howto_sheet: str,
+                 footer: str) -> tuple[int, list[str]]:
+    """Title, a one-line hint, header and one row per day (or session); returns (header row, column keys).
+
+    Only the title, the hint and the header stay in view (frozen) with the date: a few lines, so on a phone most
+    of the screen is left for the days. The full instructions are on the how-to sheet (fill_howto_sheet)."""
     keys = daylog.column_keys(plan, rows)
     texts = headers(plan, keys, words)
-    col_widths = widths(keys)
-    total = sum(col_widths)
-    psfs = words["log_help_psfs"].format(sheet=psfs_sheet) if psfs_sheet else ""
-    _banner(ws, 1, words["log_title"].format(name=clean(plan.patient.name)), len(keys), _TITLE, total)
-    _banner(ws, 2, words["log_help"].format(check=check_sheet, psfs=psfs), len(keys), _FONT, total)
-    head = 3
+    col_widths = widths(keys, texts)
     ticks = {c: (t, w) for c, (k, t, w) in enumerate(zip(keys, texts, col_widths), 1) if k.startswith(daylog.TICK)}
-    # all exercise names upwards when one does not fit across (one way of reading for the whole row)
+    # all exercise names upwards when one does not fit across (one way of reading for the whole row), each in
+    # the widest tick column's width
     rotate = set(ticks) if any(not fits_flat(t, w) for t, w in ticks.values()) else set()
+    if rotate:
+        widest = max(w for _, w in ticks.values())
+        col_widths = [widest if c in rotate else w for c, w in enumerate(col_widths, 1)]
     col_widths = [_wide_enough(t, w, c in rotate) for c, (t, w) in enumerate(zip(texts, col_widths), 1)]
+    total = sum(col_widths)
+    _banner(ws, 1, words["log_title"].format(name=clean(plan.patient.name)), len(keys), _TITLE, total)
+    _banner(ws, 2, words["log_hint"].format(howto=howto_sheet), len(keys), _FONT, total)
+    head = 3
     _header_row(ws, head, texts, col_widths, rotate)
     board = daylog.board_exercises(plan)
     fmt = date_format(plan.language)
@@ -264,6 +295,29 @@ def fill_day_log(ws: Sheet, plan: Plan, rows: list[DayRow], words: dict[str, str
 def week_span(plan: Plan, week: int) -> tuple[dt.date, dt.date]:
     first = plan.start + dt.timedelta(days=7 * (week - 1))
     return first, min(first + dt.timedelta(days=6), plan.end)
+
+
+def fill_howto_sheet(ws: Sheet, plan: Plan, words: dict[str, str], *, log_headers: list[str], check_sheet: str,
+                     psfs_sheet: str | None, dose_label: str, footer: str) -> None:
+    """How to fill in the log, in full, and what each tick column of the log stands for: its header, the
+    exercise's full name and its dose."""
+    col_widths = [22, 50, 40]
+    for c, width in enumerate(col_widths, 1):
+        ws.widths[c] = width
+    total = sum(col_widths)
+    psfs = words["log_help_psfs"].format(sheet=psfs_sheet) if psfs_sheet else ""
+    _banner(ws, 1, words["howto_title"], 3, _TITLE, total)
+    _banner(ws, 2, words["log_help"].format(check=check_sheet, psfs=psfs), 3, _FONT, total)
+    head = 4
+    _header_row(ws, head, [words["legend_column"], words["legend_exercise"], dose_label], col_widths)
+    text = _cell_style(False, False, _FONT, _HELP)
+    for r, (header, pe) in enumerate(zip(log_headers, plan.exercises), head + 1):
+        values = (header, clean(pe.exercise.name), pe.dose.summary(plan.language))
+        for c, value in enumerate(values, 1):
+            ws.put(r, c, value, text)
+        ws.heights[r] = max(lines(v, w) for v, w in zip(values, col_widths)) * _LINE_PT + 6
+    protect(ws)
+    print_setup(ws, title_rows=(head, head), footer=footer, page=words["page"])
 
 
 #: Width of a PSFS activity column, in characters (the patient's own words wrap in the header).

@@ -14,13 +14,13 @@ from typing import Sequence
 
 from .._atomic import write_atomic
 from ..errors import ExportError
-from ..daylog import day_rows
+from ..daylog import TICK, day_rows
 from ..models import META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
 from ..planning import ensure_safe, schedule
 from ..translations import workbook_words
 from ._labels import labels
 from ._sheet import PageSetup, Picture, Properties, Sheet, Style, Validation, xlsx_bytes
-from .log_sheet import date_format, fill_day_log, fill_psfs_sheet, protect
+from .log_sheet import date_format, fill_day_log, fill_howto_sheet, fill_psfs_sheet, protect
 from ._text import clean
 from .pdf import footer_text, header_rows, issue_moment
 
@@ -37,7 +37,9 @@ MAX_CELL_CHARS = 32767
 #: Rows kept free beside each exercise for its picture (about 5 cm at the default row height).
 PICTURE_ROWS = 9
 
-_BOLD = Style(bold=True, size=11)
+#: Text of the Plan sheet: 12 pt, so that printed page-wide on A4 landscape (PLAN_WIDTHS) it stays above 9 pt.
+_BODY = Style(size=12)
+_BOLD = Style(bold=True, size=12)
 _TITLE = Style(bold=True, size=16)
 _HEAD = Style(bold=True, size=13)
 _DOSE = Style(bold=True, size=15)
@@ -58,7 +60,7 @@ def _text(value: object, where: str) -> str:
     return s
 
 
-def _put(ws: Sheet, row: int, col: int, value: object, where: str, style: Style = Style()) -> None:
+def _put(ws: Sheet, row: int, col: int, value: object, where: str, style: Style = _BODY) -> None:
     """Write one value; text is cleaned and never left for a spreadsheet to run as a formula."""
     if isinstance(value, str):
         value = _text(value, where)
@@ -90,8 +92,10 @@ def _plan_sheet_picture(pe: PlannedExercise, row: int, language: str = "en") -> 
     return Picture(row, 3, png, round(width * scale), round(height * scale), clean(pe.exercise.name))
 
 
-#: Column widths of the Plan sheet, in characters: labels, text, pictures (about 230 px).
-PLAN_WIDTHS = {"A": 30, "B": 64, "C": 32}
+#: Column widths of the Plan sheet, in characters: labels, text, pictures (about 230 px). Together 116: printed
+#: page-wide on A4 landscape (about 104 fit at 100 %, physio.io.log_sheet.PRINT_WIDTH) 12 pt text comes out at
+#: about 10.8 pt. team-default: a 9 pt floor for print (issue 14).
+PLAN_WIDTHS = {"A": 24, "B": 60, "C": 32}
 
 #: Points per line of text, for a font of size 11; larger fonts scale with it.
 _LINE_PT = 15.0
@@ -127,12 +131,12 @@ class _PlanWriter:
             align = _WRAP if text is not None else _TOP
             _put(self.ws, r, 1, label, where, (font or _BOLD).but(wrap=align.wrap, valign="top", fill=fill))
         if text is not None:
-            _put(self.ws, r, 2, text, where, (text_font or Style()).but(wrap=True, valign="top", fill=fill))
+            _put(self.ws, r, 2, text, where, (text_font or _BODY).but(wrap=True, valign="top", fill=fill))
         elif fill:
-            self.ws.put(r, 2, None, Style(fill=fill))
+            self.ws.put(r, 2, None, _BODY.but(fill=fill))
         height = _row_height(
             [(label, PLAN_WIDTHS["A"], (font or _BOLD).size) if text is not None and label else ("", 1, 11),
-             (str(text) if text is not None else "", PLAN_WIDTHS["B"], (text_font.size if text_font else 11))]
+             (str(text) if text is not None else "", PLAN_WIDTHS["B"], (text_font or _BODY).size)]
         )
         if height:
             self.ws.heights[r] = height
@@ -187,7 +191,8 @@ def _fill_plan_sheet(ws: Sheet, plan: Plan, pictures: bool = True) -> None:
     w.line(None, footer_text(plan), where="footer")
 
     protect(ws)  # a sheet to read: nothing on it is for typing (no password, so it can always be lifted)
-    ws.page = PageSetup(landscape=False, footer_left=_header_footer_safe(f"{plan.patient.name}, {plan.label}"),
+    ws.page = PageSetup(landscape=True, margins=(0.4, 0.4, 0.5, 0.5), footer_pt=12,
+                        footer_left=_header_footer_safe(f"{plan.patient.name}, {plan.label}"),
                         footer_right=L["page_xlsx"])
 
 
@@ -226,25 +231,30 @@ def _exercise_block(ws: Sheet, w: _PlanWriter, n: int, pe: PlannedExercise, lang
 
 
 def sheet_names(plan: Plan, psfs_activities: Sequence[str] = ()) -> dict[str, str | None]:
-    """The sheets' names in the patient's language: plan, log, weekly check, activities (None without any)."""
+    """The sheets' names in the patient's language: plan, log, weekly check, how to fill in the log, activities
+    (None without any)."""
     words = workbook_words(plan.language)
     return {"plan": words["sheet_plan"], "log": words["sheet_log"], "check": check_sheet_name(plan),
-            "psfs": words["sheet_psfs"] if psfs_activities else None}
+            "howto": words["sheet_howto"], "psfs": words["sheet_psfs"] if psfs_activities else None}
 
 
 def _footer(plan: Plan) -> str:
     return _header_footer_safe(f"{plan.patient.name}, {plan.label}")
 
 
-def _fill_log_sheets(plan: Plan, psfs_activities: Sequence[str]) -> tuple[list[Sheet], list[tuple[str, object]]]:
-    """The Log sheet (and the activities sheet when the patient named activities), and what the hidden sheet
-    must say for the importer to find them again."""
+def _fill_log_sheets(plan: Plan, psfs_activities: Sequence[str]
+                     ) -> tuple[list[Sheet], Sheet, list[tuple[str, object]]]:
+    """The Log sheet (and the activities sheet when the patient named activities), the how-to sheet, and what the
+    hidden sheet must say for the importer to find the log again."""
     names = sheet_names(plan, psfs_activities)
     words = workbook_words(plan.language)
     rows = day_rows(plan, schedule(plan))
     log = Sheet(names["log"])
-    head, keys = fill_day_log(log, plan, rows, words, check_sheet=names["check"], psfs_sheet=names["psfs"],
-                              footer=_footer(plan))
+    head, keys = fill_day_log(log, plan, rows, words, howto_sheet=names["howto"], footer=_footer(plan))
+    howto = Sheet(names["howto"])
+    ticks = [log.cells[(head, c)][0] for c, key in enumerate(keys, 1) if key.startswith(TICK)]
+    fill_howto_sheet(howto, plan, words, log_headers=ticks, check_sheet=names["check"], psfs_sheet=names["psfs"],
+                     dose_label=labels(plan.language)["dose"], footer=_footer(plan))
     sheets = [log]
     meta: list[tuple[str, object]] = [("log_layout", "days"), ("log_sheet", names["log"]),
                                       ("log_header_row", head), ("log_columns", json.dumps(keys))]
@@ -254,7 +264,7 @@ def _fill_log_sheets(plan: Plan, psfs_activities: Sequence[str]) -> tuple[list[S
         sheets.append(psfs)
         meta += [("psfs_sheet", names["psfs"]), ("psfs_header_row", psfs_head),
                  ("psfs_activities", json.dumps([clean(a) for a in psfs_activities], ensure_ascii=False))]
-    return sheets, meta
+    return sheets, howto, meta
 
 
 # ------------------------------------------------------------------ the weekly red-flag check
@@ -350,12 +360,12 @@ def _sheets(plan: Plan, psfs_activities: Sequence[str], pictures: bool = True) -
     """Every sheet of the workbook in order: plan, log (and activities), weekly check, the hidden sheet."""
     plan_ws = Sheet(sheet_names(plan)["plan"])
     _fill_plan_sheet(plan_ws, plan, pictures)
-    log_sheets, layout = _fill_log_sheets(plan, psfs_activities)
+    log_sheets, howto, layout = _fill_log_sheets(plan, psfs_activities)
     check = Sheet(check_sheet_name(plan))
     _fill_check_sheet(check, plan)
     meta = Sheet(META_SHEET)
     _fill_meta_sheet(meta, plan, layout)
-    return [plan_ws, *log_sheets, check, meta]
+    return [plan_ws, *log_sheets, check, howto, meta]
 
 
 def workbook_bytes(plan: Plan, *, psfs_activities: Sequence[str] = ()) -> bytes:

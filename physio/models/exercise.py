@@ -43,11 +43,18 @@ PARAM_LABELS: dict[str, str] = {
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
+#: The longest short name (characters): it heads a narrow column of the log, in two or three lines.
+SHORT_NAME_MAX = 20
+
+
 class Exercise(Frozen):
     """One exercise as the patient will read it: plain steps in our own words."""
 
     id: str = Field(pattern=_ID)
     name: str = Field(min_length=1)
+    #: A few words heading the exercise's tick column in the log, where the full name would not fit a phone
+    #: ("Bridge", "Knees to chest"). Plans stored before short names existed have none: the log shows the name.
+    short_name: str | None = Field(default=None, min_length=1, max_length=SHORT_NAME_MAX)
     aim: str = Field(min_length=1)
     starting_position: str = Field(min_length=1)
     regions: list[Region] = Field(min_length=1)
