@@ -6,6 +6,9 @@ Prints its figures (and the machine's load, which they depend on); asserts nothi
 
 Issue 18: one patient's handout + workbook <= 60 ms median, in the large-print layout; the baseline is the same
 plan built without reportlab's C helpers (rl-accel), as before they were a dependency (a subprocess of this script).
+One patient is measured with every picture drawn afresh (as in a fresh process; the figure that counts) and with
+the pictures kept from the run before (as in a batch). The workbook alone is measured beside openpyxl writing the
+same sheets (the writer before XlsxWriter).
 
 Run: .venv/bin/python benchmarks/bench_export.py [--patients N] [--one-only] [--without-rl-accel]
 """
@@ -49,6 +52,84 @@ def clear_figure_caches() -> None:
 
     figures._CACHE.clear()
     backends._PNG_CACHE.clear()
+
+
+def openpyxl_bytes(plan) -> bytes:
+    """Baseline: the same sheets (cells, styles, widths, heights, merges, lists, pictures, print set-up) written
+    by openpyxl, as the workbook was before XlsxWriter wrote it (each style made once and copied: openpyxl at its
+    fastest)."""
+    import io
+    from copy import copy
+
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from physio.io.xlsx import _sheets
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    made: dict = {}
+
+    def side(edge):
+        return Side(style=edge[0], color=edge[1]) if edge else Side()
+
+    for sheet in _sheets(plan, ()):
+        ws = wb.create_sheet(sheet.name)
+        for (r, c), (value, st) in sheet.cells.items():
+            cell = ws.cell(row=r, column=c, value=value)
+            if st in made:  # each style made once, then copied (openpyxl's fastest way to style many cells)
+                cell._style = copy(made[st])
+                continue
+            cell.font = Font(name="Calibri", size=st.size, bold=st.bold, color=st.color)
+            cell.fill = PatternFill("solid", fgColor=st.fill) if st.fill else PatternFill()
+            cell.border = Border(left=side(st.left), right=side(st.right), top=side(st.top), bottom=side(st.bottom))
+            cell.alignment = Alignment(horizontal=st.align, vertical={"vcenter": "center"}.get(st.valign, st.valign),
+                                       wrap_text=st.wrap, text_rotation=st.rotation)
+            cell.protection, cell.number_format = Protection(locked=st.locked), st.number_format or "General"
+            made[st] = copy(cell._style)
+        for c, width in sheet.widths.items():
+            ws.column_dimensions[get_column_letter(c)].width = width
+        for r, height in sheet.heights.items():
+            ws.row_dimensions[r].height = height
+        for r1, c1, r2, c2 in sheet.merged:
+            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+        for v in sheet.validations:
+            dv = DataValidation(type="whole" if v.options["validate"] == "integer" else v.options["validate"])
+            for where in v.ranges:
+                dv.add(where)
+            ws.add_data_validation(dv)
+        for p in sheet.pictures:
+            img = Image(io.BytesIO(p.png))
+            img.width, img.height = p.width_px, p.height_px
+            ws.add_image(img, f"{get_column_letter(p.col)}{p.row}")
+        if sheet.freeze:
+            ws.freeze_panes = f"{get_column_letter(sheet.freeze[1])}{sheet.freeze[0]}"
+        ws.protection.sheet = sheet.protected
+        if sheet.page:
+            ws.page_setup.paperSize, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 9, 1, 0
+        ws.sheet_state = "hidden" if sheet.hidden else "visible"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def workbook_baseline() -> None:
+    """The workbook alone: XlsxWriter against openpyxl writing the same sheets, pictures kept (both warm)."""
+    plan = make_plan(n_exercises=8, weeks=6).model_copy(update={"larger_print": True})
+    timings = {}
+    for name, write in (("openpyxl (baseline)", openpyxl_bytes), ("XlsxWriter", workbook_bytes)):
+        write(plan)
+        runs = []
+        for _ in range(RUNS):
+            t0 = time.perf_counter()
+            write(plan)
+            runs.append((time.perf_counter() - t0) * 1000)
+        timings[name] = statistics.median(runs)
+    print("workbook alone, 6 weeks x 8 exercises, pictures kept: " + ", ".join(
+        f"{name} {ms:.1f} ms" for name, ms in timings.items()) + f" (median of {RUNS})")
 
 
 def one_patient(label: str, larger_print: bool) -> float:
@@ -134,5 +215,6 @@ if __name__ == "__main__":
     else:
         baseline_without_accel()
         one_patient_figures(accel=True)
+        workbook_baseline()
         if not args.one_only:
             batch(args.patients)

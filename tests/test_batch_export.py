@@ -63,7 +63,8 @@ def test_cli_export_all_on_two_workers_lists_the_failure_and_writes_the_others(w
     assert "Exported 4 plan(s)" in done.stdout and "1 could not be exported" in done.stdout
     failure = [line for line in done.stdout.splitlines() if line.startswith("- p002")]
     assert len(failure) == 1 and "has no exercises" in failure[0]
-    assert "Traceback" not in done.stderr and "Exporting plans" in done.stderr  # the progress bar
+    assert "Traceback" not in done.stderr and "Exporting plans" in done.stderr  # the progress bar ...
+    assert "5/5" in done.stderr  # ... counted every plan, the failed one included
     assert len([p for p in out.iterdir() if p.suffix in (".pdf", ".xlsx")]) == 4 * 3
 
 
