@@ -97,6 +97,7 @@ def test_the_pictures_once_judged_fair_now_show_their_text():
         assert LIB.poses[ex].view == "oblique", ex
     start = exercise_frames("pilyuiko-knee-drop", library=LIB)[0].skeletons["start"].points
     assert start["knee_l"][1] > start["hip_l"][1] + 5 and start["knee_l"][1] > start["ankle_l"][1] + 5  # a peak
+    assert LIB.poses["pilyuiko-knee-drop"].start.joints["knee_l"] >= 120  # steep: not read as straight legs end-on
     # sitting with the legs wide: seen from in front and above, where both the straddle and the lean show
     assert LIB.poses["seated-straddle-stretch"].view == "oblique"
     # the twist sitting with legs wide: the chest turns (a sign at the shoulders), seen from in front and above
