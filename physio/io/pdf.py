@@ -360,7 +360,7 @@ def _pictures(pe: PlannedExercise, st: dict, language: str) -> Flowable:
     A plan issued from an older library may name an exercise that has no pose any more: the handout is
     still complete without its picture, so the empty frame stands in rather than failing the export."""
     from ..errors import PhysioError
-    from ..figures import to_drawing
+    from ..figures.backends import to_flowable
 
     L = labels(language)
     try:
@@ -369,7 +369,7 @@ def _pictures(pe: PlannedExercise, st: dict, language: str) -> Flowable:
         return EmptyFrame(TEXT_W, FRAME_MIN_H)
 
     def draw(fig, width: float, height: float) -> Flowable:
-        return to_drawing(fig, width, height, font_name=_fonts.SANS, bold_font_name=_fonts.SANS_BOLD)
+        return to_flowable(fig, width, height, font_name=_fonts.SANS, bold_font_name=_fonts.SANS_BOLD)
 
     if len(figs) == 1:
         return draw(figs[0], TEXT_W, _frame_height(figs, TEXT_W))
