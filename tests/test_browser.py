@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -281,16 +282,24 @@ def downloads_of(page, n: int, action, timeout: float = 60) -> list:
     return got
 
 
-def check_layout(page, name: str) -> None:
-    """Nothing runs off the right edge, and no slider collapsed to a stub."""
+def check_layout(page, name: str, within: str | None = None) -> None:
+    """Nothing runs off the right edge, and no slider collapsed to a stub. `within`: the CSS selector of the box
+    whose right edge is the limit (JupyterLab: the notebook, which scrolls inside a fixed page); default the window."""
     width = page.evaluate("window.innerWidth")
     scroll = page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     assert scroll <= width, f"{name}: the page is {scroll} px wide in a {width} px window"
+    right = page.evaluate("sel => sel ? document.querySelector(sel).getBoundingClientRect().right : window.innerWidth",
+                          within)
     beyond = page.eval_on_selector_all(
         ".jupyter-widgets:visible, .widget-html-content:visible, table:visible",
-        "els => els.filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
-        ".map(e => e.className + ' ' + Math.round(e.getBoundingClientRect().right))")
-    assert not beyond, f"{name}: beyond the right edge: {beyond[:5]}"
+        "(els, right) => els.filter(e => e.getBoundingClientRect().right > right + 1)"
+        ".map(e => e.className + ' ' + Math.round(e.getBoundingClientRect().right))", right)
+    assert not beyond, f"{name}: beyond the right edge ({right:.0f} px): {beyond[:5]}"
+    scrolled = page.eval_on_selector_all(  # an output that needs a horizontal scroll bar overflows too
+        ".jp-OutputArea-output:visible, .widget-html-content:visible",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')"
+        ".map(e => e.className + ' ' + e.scrollWidth + '>' + e.clientWidth)")
+    assert not scrolled, f"{name}: scrolls sideways: {scrolled[:5]}"
     sliders = page.eval_on_selector_all(".widget-hslider:visible .slider-container",
                                         "els => els.map(e => e.getBoundingClientRect().width)")
     assert all(s >= 100 for s in sliders), f"{name}: a slider is only {min(sliders):.0f} px wide"
@@ -556,3 +565,151 @@ def test_a_closed_page_leaves_no_kernel_and_an_abandoned_one_is_culled(tmp_path,
         assert app.wait_kernels(1, 120), f"{app.kernels()} kernels after the idle timeout"
     finally:
         app.stop()
+
+
+# ---------------------------------------------------------------- JupyterLab (issue 13 point 5)
+
+#: The notebooks the README names, and what shows once Run All has drawn each one's widget.
+NOTEBOOKS = {
+    "00_physio_app.ipynb": "Add and plan",
+    "01_build_home_plan.ipynb": "Ready to issue.",
+    "02_review_returned_logs.ipynb": "Adherence needed",
+    "03_browse_protocols.ipynb": "article: Patient-education article",
+    "04_clinic_overview.ipynb": "Next step and why",
+}
+
+
+class JupyterLab:
+    """One JupyterLab server on 127.0.0.1, a free port and a random token, no browser, over a copy of the notebooks
+    (so nothing a run changes reaches the repository); HOME and the Jupyter folders in tmp."""
+
+    def __init__(self, root: Path, workspace: Path) -> None:
+        import secrets
+
+        self.port, self.token = _free_port(), secrets.token_hex(16)
+        self.folder = root / "notebooks"
+        shutil.copytree(REPO / "notebooks", self.folder)
+        env = {**os.environ, **isolated_env(root), "PHYSIO_WORKSPACE": str(workspace)}
+        # every cell drawn, also off screen (JupyterLab otherwise skips laying out what is not in view, and a
+        # widget nobody laid out cannot be measured)
+        settings = Path(env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+        settings.mkdir(parents=True)
+        # and the notebook's own kernel started without asking (as "Always start the preferred kernel" does)
+        (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none", "autoStartDefaultKernel": true}')
+        self.log_path = root / "jupyterlab.log"
+        self._log = open(self.log_path, "wb")
+        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+             f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+             f"--ServerApp.root_dir={self.folder}", *as_root],
+            cwd=root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def url(self, notebook: str) -> str:
+        return f"http://127.0.0.1:{self.port}/lab/tree/{notebook}?reset&token={self.token}"
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab stopped early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/status?token={self.token}", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n{self.log()}")
+
+    def shut_kernels(self) -> None:
+        """Shut every kernel (one notebook's before the next one's starts: the machine has 2 cores)."""
+        import json
+        import urllib.request
+
+        api = f"http://127.0.0.1:{self.port}/api/kernels"
+        with urllib.request.urlopen(f"{api}?token={self.token}", timeout=10) as r:
+            kernels = json.load(r)
+        for k in kernels:
+            urllib.request.urlopen(urllib.request.Request(f"{api}/{k['id']}?token={self.token}", method="DELETE"),
+                                   timeout=30).close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """One JupyterLab server for every notebook and both widths, over its own example workspace."""
+    root = tmp_path_factory.mktemp("lab")
+    server = JupyterLab(root, build_workspace(root / "workspace"))
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+def run_all(page, shown: str, timeout: float = 240) -> None:
+    """Run → Run All Cells from JupyterLab's menu, as a therapist does it, then wait until `shown` is on screen.
+    A Run All given before JupyterLab had its kernel is lost (no cell starts): it is given again, as a person
+    who sees nothing happen would."""
+    target = page.get_by_text(shown).first
+    deadline, last = time.monotonic() + timeout, -1e9
+    while time.monotonic() < deadline:
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        if time.monotonic() - last > 20 and prompts and all(p.strip() in ("[ ]:", "") for p in prompts):
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+            last = time.monotonic()
+        try:
+            target.wait_for(timeout=2000)
+            return
+        except Exception:  # not yet
+            pass
+    target.wait_for(timeout=1000)
+
+
+@pytest.mark.parametrize("notebook", list(NOTEBOOKS))
+def test_nothing_collapses_or_overflows_in_jupyterlab(browser, lab, tmp_path, notebook):
+    """Issue 13 point 5, the JupyterLab half: each notebook, after Run All, at 1440 and 1024 px: no slider or control
+    collapsed, nothing beyond the notebook's right edge, no output scrolling sideways. The app is checked on
+    every tab of a patient's page. Screenshots in test-artifacts/."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1400})
+    page = context.new_page()
+    try:
+        page.goto(lab.url(notebook), timeout=180_000)
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=180_000)
+        run_all(page, NOTEBOOKS[notebook])
+        page.wait_for_timeout(2000)  # the widgets settle (sliders measure their width once drawn)
+        stem = notebook.split("_")[0]
+        notebook_box = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+        for width in (1440, 1024):
+            page.set_viewport_size({"width": width, "height": 1400})
+            page.wait_for_timeout(1500)
+            check_layout(page, f"{notebook} in JupyterLab at {width} px", within=notebook_box)
+            screenshot(page, tmp_path, f"lab-{stem}-{width}")
+        if notebook == "00_physio_app.ipynb":
+            page.get_by_role("button", name="Ingrid Larsen").click()
+            page.get_by_text("Recommendation").first.wait_for(timeout=120_000)
+            for tab in ("Logs and review", "New plan", "Plan versions", "Intake", "Outcome measures"):
+                page.get_by_role("tab", name=tab).click()
+                for width in (1024, 1440):
+                    page.set_viewport_size({"width": width, "height": 1400})
+                    page.wait_for_timeout(1500)
+                    check_layout(page, f"{tab} in JupyterLab at {width} px", within=notebook_box)
+                    screenshot(page, tmp_path, f"lab-app-{tab.lower().replace(' ', '-')}-{width}")
+    finally:
+        context.close()
+        lab.shut_kernels()

@@ -38,8 +38,11 @@ def _shared() -> dict[str, w.Widget]:
     its own, and building them is most of the time a new row takes."""
     return {
         "slider_style": w.SliderStyle(description_width="150px"),
-        "slider_layout": w.Layout(width="430px"),
+        # a narrow page (JupyterLab beside its file browser at 1024 px) wraps the hint and the picture under the
+        # slider instead of squeezing the slider to a stub
+        "slider_layout": w.Layout(width="430px", min_width="340px", flex="0 1 430px"),
         "hint_layout": w.Layout(width="auto"),
+        "line_layout": w.Layout(flex_flow="row wrap", align_items="center"),
         "plain_layout": w.Layout(),
         "html_style": HTMLStyle(),
         "text_style": TextStyle(),
@@ -87,13 +90,13 @@ class ExerciseRow:
             hint = w.HTML(layout=shared["hint_layout"], style=shared["html_style"])
             reason = w.Textarea(
                 value=planned.reasons.get(param, ""), placeholder=f"Why {label} outside the usual range {_range(limit.usual)}?",
-                layout=w.Layout(width="560px", height="48px", display="none", margin="0 0 4px 154px"),
+                layout=w.Layout(width="auto", max_width="560px", height="48px", display="none", margin="0 0 4px 154px"),
                 style=shared["text_style"],
             )
             slider.observe(self._changed, names="value")
             reason.observe(self._changed, names="value")
             self.sliders[param], self.hints[param], self.reasons[param] = slider, hint, reason
-            lines.append(w.VBox([w.HBox([slider, hint], layout=shared["plain_layout"]), reason],
+            lines.append(w.VBox([w.HBox([slider, hint], layout=shared["line_layout"]), reason],
                                 layout=shared["plain_layout"]))
         self.summary = w.HTML(style=shared["html_style"], layout=shared["plain_layout"])
         self.remove_button = w.Button(
@@ -108,7 +111,7 @@ class ExerciseRow:
         )
         #: The exercise drawn at the current dose (the board at the angle on the slider).
         self.picture = w.HTML(layout=w.Layout(margin="0 0 0 12px"))
-        self.body = w.HBox([w.VBox(lines), self.picture])
+        self.body = w.HBox([w.VBox(lines), self.picture], layout=w.Layout(flex_flow="row wrap"))
         self.widget = w.VBox(
             [w.HBox([header, self.remove_button]), self.summary, self.body],
             layout=w.Layout(border="1px solid #d5dde5", padding="6px 10px", margin="4px 0"),

@@ -81,7 +81,7 @@ class ConditionBox:
 
     def __init__(self, label: str, kind: str) -> None:
         self.kind = kind
-        self.tick = w.Checkbox(description=label, indent=False, layout=w.Layout(width="460px"))
+        self.tick = w.Checkbox(description=label, indent=False, layout=w.Layout(width="auto", max_width="460px"))
         self.fields: dict[str, w.Widget] = {f: self._DETAILS[f]() for f in CONDITION_DETAILS.get(kind, ())}
         self.fields["details"] = _text("Details", "in your words (optional)")
         self.errors: dict[str, FieldError] = {}
@@ -140,15 +140,19 @@ class TermPicker:
         self.ids: list[str] = []
         self.typed = w.Combobox(description=title, placeholder="type a few words, then Add",
                                 options=[label for label, _ in self.terms], ensure_option=False, style=_STYLE,
-                                layout=w.Layout(width="560px"))
-        self.add_button = w.Button(description="Add", icon="plus", layout=w.Layout(width="80px"))
-        self.chosen = w.SelectMultiple(options=[], rows=3, layout=w.Layout(width="560px", margin="0 0 0 154px"))
-        self.remove_button = w.Button(description="Remove chosen", icon="minus", layout=w.Layout(width="140px"))
+                                layout=w.Layout(width="auto", flex="1 1 560px", max_width="560px"))
+        self.add_button = w.Button(description="Add", icon="plus", layout=w.Layout(width="80px", flex="0 0 80px"))
+        # on a narrow page (JupyterLab at 1024 px) the buttons wrap under the fields instead of being squeezed
+        self.chosen = w.SelectMultiple(options=[], rows=3, layout=w.Layout(width="auto", flex="1 1 406px",
+                                                                           max_width="406px", margin="0 0 0 154px"))
+        self.remove_button = w.Button(description="Remove chosen", icon="minus",
+                                      layout=w.Layout(width="140px", flex="0 0 140px"))
         self.add_button.on_click(lambda _: self.add())
         self.remove_button.on_click(lambda _: self.remove())
         self.error = FieldError()
-        self.widget = w.VBox([w.HBox([self.typed, self.add_button]), self.error.widget,
-                              w.HBox([self.chosen, self.remove_button])])
+        wrap = {"flex_flow": "row wrap", "align_items": "flex-start"}
+        self.widget = w.VBox([w.HBox([self.typed, self.add_button], layout=w.Layout(**wrap)), self.error.widget,
+                              w.HBox([self.chosen, self.remove_button], layout=w.Layout(**wrap))])
 
     def add(self) -> bool:
         """Add what was typed; an unknown term is refused next to the field with the closest labels."""
@@ -304,10 +308,10 @@ class IntakeForm:
         for field in ("id", "name", "birth_year", "sex", "language", "therapist", "time_zone"):
             box, self.errors[field] = _with_error(getattr(self, field))
             self._boxes.append(box)
-        self.notes = w.Textarea(description="Notes", style=_STYLE, layout=w.Layout(width="560px", height="70px"))
+        self.notes = w.Textarea(description="Notes", style=_STYLE, layout=w.Layout(width="auto", max_width="560px", height="70px"))
         #: Handout in larger print (≥ 14 pt), when this physio's Patient records it.
         self.larger_print = w.Checkbox(description="Larger print on the handout (14 pt and more)", indent=False,
-                                       layout=w.Layout(width="460px", margin="0 0 0 154px"))
+                                       layout=w.Layout(width="auto", max_width="460px", margin="0 0 0 154px"))
         if "larger_print" in Patient.model_fields:
             self._boxes.append(self.larger_print)
 

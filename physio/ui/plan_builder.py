@@ -80,7 +80,7 @@ class PlanBuilder:
         )
         self.note = w.Textarea(
             description="Note", placeholder="A note for the patient, printed on the handout (optional)",
-            style={"description_width": "110px"}, layout=w.Layout(width="700px", height="56px"),
+            style={"description_width": "110px"}, layout=w.Layout(width="auto", max_width="700px", height="56px"),
         )
         self.screening = w.HTML()
         self.rows_box = w.VBox()

@@ -138,7 +138,7 @@ class ProtocolBrowser:
         )
         self.count = w.HTML()
         self.exercise = w.Select(options=[], rows=8, layout=w.Layout(width="320px"))
-        self.detail = w.HTML()
+        self.detail = w.HTML(layout=w.Layout(width="100%"))
         self.protocol = b.dropdown(
             "Protocol", [(p.title, p.id) for p in lib.protocols.values()], width="520px",
             value=next(iter(lib.protocols), None),
@@ -151,7 +151,10 @@ class ProtocolBrowser:
         self.protocol.observe(self._on_protocol, names="value")
 
         filters = w.VBox([self.region, self.position, self.equipment, self.tag, self.text, self.count, self.exercise])
-        exercises_tab = w.HBox([filters, w.Box([self.detail], layout=w.Layout(flex="1", padding="0 0 0 12px"))])
+        # beside the filters on a wide page; under them when narrow (JupyterLab beside its file browser)
+        exercises_tab = w.HBox([filters, w.Box([self.detail], layout=w.Layout(flex="1 1 360px", min_width="0",
+                                                                              padding="0 0 0 12px"))],
+                               layout=w.Layout(flex_flow="row wrap"))
         protocols_tab = w.VBox([self.protocol, self.protocol_view])
         self.tabs = w.Tab(children=[exercises_tab, protocols_tab])
         self.tabs.set_title(0, "Exercises")
