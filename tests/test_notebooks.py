@@ -151,6 +151,7 @@ def test_01_build_home_plan_exports_from_the_running_page(tmp_path, jupyter_env,
     texts = widget_texts(nb)
     first = Workspace(example_workspace).patients()[0]
     assert first.name in texts and f"({first.id})" not in texts, "the patients by name, from the workspace"
+    assert "Workspace: the example, with fictional patients only" in texts and str(example_workspace) not in texts
     assert "Export PDF + Excel" in texts
     assert texts.count("<svg") >= 1, "the exercises are shown with their pictures"
     lines = "".join(o.get("text", "") for o in nb.metadata["then_outputs"]).split("\n")
@@ -178,6 +179,7 @@ def test_02_review_returned_logs_shows_the_imported_log_and_its_recommendation(
     ws = Workspace(example_workspace)
     first = ws.patients()[0]
     assert first.name in texts and f"({first.id})" not in texts
+    assert "Workspace: the example, with fictional patients only" in texts and str(example_workspace) not in texts
     imports = ws.imports(first.id)
     assert imports, "the example workspace holds the returned logs"
     for rec in imports:  # the accepted and rejected counts of each imported file
@@ -203,6 +205,7 @@ def test_04_clinic_overview_lists_every_patient_with_a_recommendation(
         "overview.buttons[overview.order[0]].click()\n"
         "print(overview.page.patient_id, overview.page_box.layout.display == '', overview.page.tab)"))
     texts = widget_texts(nb)
+    assert "Workspace: the example, with fictional patients only" in texts and str(example_workspace) not in texts
     opened = "".join(o.text for o in nb.metadata["then_outputs"] if o.output_type == "stream").split()
     assert opened == ["P005", "True", "Logs", "and", "review"], opened
     ws = Workspace(example_workspace)

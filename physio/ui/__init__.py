@@ -10,5 +10,7 @@ from .intake import IntakeForm
 from .log_review import LogReview
 from .plan_builder import PlanBuilder
 from .protocols import ProtocolBrowser
+from ._workspace_line import with_workspace_line
 
-__all__ = ["ClinicOverview", "IntakeForm", "LogReview", "PhysioApp", "PlanBuilder", "ProtocolBrowser"]
+__all__ = ["ClinicOverview", "IntakeForm", "LogReview", "PhysioApp", "PlanBuilder", "ProtocolBrowser",
+           "with_workspace_line"]
