@@ -48,7 +48,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class VoilaApp:
+class _Server:
+    """A local server started by a test: its log (what it printed) and a stop that never leaves it running."""
+
+    proc: subprocess.Popen
+    log_path: Path
+    _log: object
+    stop_wait_s: float = 10
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=self.stop_wait_s)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+class VoilaApp(_Server):
     """One Voilà server for one notebook, on 127.0.0.1 and a free port, with the repository's voila.json."""
 
     def __init__(self, notebook: str, root: Path, workspace: Path | None, extra: list[str] = ()) -> None:
@@ -100,19 +122,6 @@ class VoilaApp:
                 return True
             time.sleep(0.25)
         return self.kernels() == n
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
 
 
 @pytest.fixture
@@ -579,9 +588,11 @@ NOTEBOOKS = {
 }
 
 
-class JupyterLab:
+class JupyterLab(_Server):
     """One JupyterLab server on 127.0.0.1, a free port and a random token, no browser, over a copy of the notebooks
     (so nothing a run changes reaches the repository); HOME and the Jupyter folders in tmp."""
+
+    stop_wait_s = 15
 
     def __init__(self, root: Path, workspace: Path) -> None:
         import secrets
@@ -634,19 +645,6 @@ class JupyterLab:
         for k in kernels:
             urllib.request.urlopen(urllib.request.Request(f"{api}/{k['id']}?token={self.token}", method="DELETE"),
                                    timeout=30).close()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
 
 
 @pytest.fixture(scope="module")
