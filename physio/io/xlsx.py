@@ -15,7 +15,7 @@ from typing import Sequence
 from .._atomic import write_atomic
 from ..errors import ExportError
 from ..daylog import TICK, day_rows
-from ..models import META_SHEET, PARAM_LABELS, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
+from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
 from ..planning import ensure_safe, schedule
 from ..translations import workbook_words
 from ._labels import labels
@@ -167,18 +167,8 @@ def _fill_plan_sheet(ws: Sheet, plan: Plan, pictures: bool = True) -> None:
                where=f"red flag '{flag.id}'", fill=_SAFETY_FILL)
     w.gap()
 
-    for key, items in (("please_note", plan.warnings), ("cleared_by_doctor", plan.cleared),
-                       ("changes_since", plan.changes)):
-        title = L[key]
-        for i, item in enumerate(items):
-            w.line(title if i == 0 else None, item, where=f"{labels('en')[key].lower()} {i + 1}")
-    reasons = [(pe, p, r) for pe in plan.exercises for p, r in pe.reasons.items()]
-    for i, (pe, p, r) in enumerate(reasons):
-        w.line(L["doses_set_on_purpose"] if i == 0 else None,
-               f"{pe.exercise.name}, {PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}",
-               where=f"reason for {pe.exercise.id} {p}")
-    if plan.warnings or plan.cleared or plan.changes or reasons:
-        w.gap()
+    # screening warnings, clearances, changes and the reasons for a dose are the therapist's: they are in the
+    # therapist's summary written beside the workbook, as the handout leaves them out too
 
     for i, note in enumerate(plan.notes or [L["no_notes"]]):
         w.line(L["notes_from_therapist"] if i == 0 else None, note, where=f"therapist note {i + 1}")
@@ -216,8 +206,6 @@ def _exercise_block(ws: Sheet, w: _PlanWriter, n: int, pe: PlannedExercise, lang
     w.line(L["breathing"], ex.breathing, where=f"exercise '{ex.id}' breathing")
     for i, caution in enumerate(ex.cautions):
         w.line(L["take_care"] if i == 0 else None, caution, where=f"exercise '{ex.id}' caution {i + 1}")
-    for p, r in pe.reasons.items():
-        w.line(L["why_dose"], f"{PARAM_LABELS[p]} {getattr(pe.dose, p)}: {r}", where=f"exercise '{ex.id}' reason for {p}")
     if pe.note:
         w.line(L["therapist_note"], pe.note, where=f"exercise '{ex.id}' note")
     if w.row - first < PICTURE_ROWS:
