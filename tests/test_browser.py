@@ -490,6 +490,17 @@ def test_a_file_chosen_for_one_patient_is_not_imported_for_the_next_and_double_c
     page.context.close()
 
 
+def _press_import(browser, served, patient_name: str, log: Path):
+    """Open the app, the patient's page, choose `log` and press Import; the page, still working on it."""
+    page = open_app(browser, served, 1024)
+    page.get_by_role("button", name=patient_name).click()
+    page.get_by_text("Recommendation").first.wait_for(timeout=120_000)
+    choose_file(page, log)
+    page.get_by_text("Press Import").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Import").click()
+    return page
+
+
 def test_a_page_closed_mid_import_stores_the_file_once_or_not_at_all(browser, served, tmp_path):
     """The browser closed right after Import: the kernel finishes the import or is stopped before it stores
     anything; the file chosen again later is then imported, or said to be imported already — never twice."""
@@ -502,12 +513,7 @@ def test_a_page_closed_mid_import_stores_the_file_once_or_not_at_all(browser, se
     pid = "P004"
     log = returned_log(ws, pid, tmp_path)
     before, entries = len(ws.imports(pid)), len(ws.log_entries(pid))
-    page = open_app(browser, served, 1024)
-    page.get_by_role("button", name=ws.patient(pid).name).click()
-    page.get_by_text("Recommendation").first.wait_for(timeout=120_000)
-    choose_file(page, log)
-    page.get_by_text("Press Import").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Import").click()
+    page = _press_import(browser, served, ws.patient(pid).name, log)
     page.close(run_before_unload=True)  # the page asks Voilà to stop its kernel at once
     page.context.close()
     time.sleep(8)
@@ -517,12 +523,7 @@ def test_a_page_closed_mid_import_stores_the_file_once_or_not_at_all(browser, se
         assert len(ws.log_entries(pid)) > entries, "an import on record has its rows"
     else:
         assert len(ws.log_entries(pid)) == entries
-    page = open_app(browser, served, 1024)
-    page.get_by_role("button", name=ws.patient(pid).name).click()
-    page.get_by_text("Recommendation").first.wait_for(timeout=120_000)
-    choose_file(page, log)
-    page.get_by_text("Press Import").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Import").click()
+    page = _press_import(browser, served, ws.patient(pid).name, log)
     page.get_by_text(re.compile("rows accepted|was imported before")).first.wait_for(timeout=120_000)
     assert len(ws.imports(pid)) == before + 1
     page.context.close()
