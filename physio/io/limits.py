@@ -117,37 +117,34 @@ def _check_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> boo
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     rows = 0
     far = formula = False
-    tail = b""
-    with z.open(info) as f:
-        while True:
-            block = f.read(_CHUNK)
-            if not block:
-                break
-            formula = formula or b"<f" in tail + block
-            if is_sheet:
-                rows += len(_ROW_TAG.findall(block))
-                far = far or _FAR_CELL.search(tail + block) is not None
-            tail = block[-64:]
+    for block, text in _chunks(z, info):
+        formula = formula or b"<f" in text
+        if is_sheet:
+            rows += len(_ROW_TAG.findall(block))
+            far = far or _FAR_CELL.search(text) is not None
     if is_sheet and (far or rows >= _SAFE_ROWS):
         _measure_sheet(z, info, filename)
     return formula
 
 
+def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """A part unpacked in chunks: each chunk, and the chunk with the last 64 bytes before it (so a tag or cell
+    name cut at a chunk's edge is still found whole)."""
+    tail = b""
+    with z.open(info) as f:
+        while block := f.read(_CHUNK):
+            yield block, tail + block
+            tail = block[-64:]
+
+
 def _measure_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> None:
     """The rows and columns a sheet part's cells reach, each cell name read, checked against the limits."""
     rows = last_row = last_col = 0
-    tail = b""
-    with z.open(info) as f:
-        while True:
-            block = f.read(_CHUNK)
-            if not block:
-                break
-            text = tail + block
-            rows += len(_ROW_TAG.findall(block))
-            for col, row in _CELL_REF.findall(text):
-                last_row = max(last_row, int(row))
-                last_col = max(last_col, _column_number(col))
-            tail = text[-64:]
+    for block, text in _chunks(z, info):
+        rows += len(_ROW_TAG.findall(block))
+        for col, row in _CELL_REF.findall(text):
+            last_row = max(last_row, int(row))
+            last_col = max(last_col, _column_number(col))
     check_extent(max(rows, last_row), last_col, filename, f"sheet part {info.filename}")
 
 
