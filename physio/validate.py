@@ -266,7 +266,7 @@ class _Columns:
 
     def __init__(self, raw: RawLog):
         self.fields = raw.fields
-        self.headers = {f: raw.mapping.get(f, FIELD_HEADER[f]) for f in raw.fields}
+        self.headers = {f: raw.mapping[f] if f in raw.mapping else FIELD_HEADER.get(f, f) for f in raw.fields}
         self.n = len(raw.rows)
         values = [v for _, v in raw.rows]
         self._columns = dict(zip(raw.fields, map(list, zip(*values)))) if values else {f: [] for f in raw.fields}
@@ -457,7 +457,9 @@ def _trusted_entries(table: dict[str, list], plan: Plan, patient_id: str) -> lis
     return [_entry_without_checks(dict(zip(names, r))) for r in rows]
 
 
-_ALL_SET = frozenset(LogEntry.model_fields)
+#: Every field of a LogEntry is set. One set shared by the entries a log makes: pydantic copies it before any
+#: change (model_copy), and a frozen model never adds to it.
+_ALL_SET = set(LogEntry.model_fields)
 _new, _set = object.__new__, object.__setattr__
 
 
@@ -465,7 +467,7 @@ def _entry_without_checks(values: dict) -> LogEntry:
     """A LogEntry holding `values` (every field, already judged), as pydantic's model_construct makes it."""
     entry = _new(LogEntry)
     _set(entry, "__dict__", values)
-    _set(entry, "__pydantic_fields_set__", set(_ALL_SET))
+    _set(entry, "__pydantic_fields_set__", _ALL_SET)
     _set(entry, "__pydantic_extra__", None)
     _set(entry, "__pydantic_private__", None)
     return entry

@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import daylog
+from . import cells, daylog
 from .measures import Answers, MeasureError, check_answers, default_measures
-from .models import LogEntry, Plan, Rejection, ScheduledSession
+from .models import Plan, Rejection, ScheduledSession
 from .models.log import ReasonCode
 from .redflags import clean_text
-from .validate import ANGLE_RANGE, PAIN_RANGE, Validated, _accepted_frame, _shown, parse_date, parse_done, parse_number
+from .validate import (_ROW_FIELDS, ANGLE_RANGE, PAIN_RANGE, Validated, _accepted_frame_of_columns, _Columns,
+                       _shown, _trusted_entries, parse_date, parse_done, parse_number)
 
 PSFS = "psfs"
 
@@ -55,11 +56,10 @@ class DayLog:
 
 
 class _Collector:
-    """Entries, rejections and counts, gathered row by row."""
+    """Accepted session reports (as rows of the LogEntry fields), rejections, readings and counts, in file order."""
 
-    def __init__(self, raw, plan: Plan, patient_id: str):
-        self.raw, self.plan, self.patient_id = raw, plan, patient_id
-        self.entries: list[LogEntry] = []
+    def __init__(self, raw):
+        self.raw = raw
         self.accepted: list[tuple] = []
         self.rejections: list[Rejection] = []
         self.rejected_rows: list[int] = []
@@ -88,11 +88,13 @@ class _Collector:
 
     def entry(self, date: dt.date, session: int, exercise_id: str, done: bool, angle: float | None,
               notes: str | None, scheduled: bool, row: int) -> None:
-        self.entries.append(LogEntry(patient_id=self.patient_id, plan_id=self.plan.id, plan_version=self.plan.version,
-                                     date=date, session=session, exercise_id=exercise_id, done=done, angle_deg=angle,
-                                     notes=notes, scheduled=scheduled, source_row=row))
         self.accepted.append((date, session, exercise_id, done, None, None, None, angle, None, None, notes,
                               scheduled, row))
+
+    def table(self) -> dict[str, list]:
+        """The accepted reports as one list per LogEntry field (_ROW_FIELDS)."""
+        columns = zip(*self.accepted) if self.accepted else ([] for _ in _ROW_FIELDS)
+        return dict(zip(_ROW_FIELDS, map(list, columns)))
 
 
 _SCORE_ALLOWED = "a whole number from 0 ({low}) to 10 ({high})"
@@ -111,73 +113,116 @@ def score_problem(given: object, low: str, high: str) -> tuple[ReasonCode, str] 
     return None
 
 
+class _Judged:
+    """Every column of a day-by-day log judged at once (physio.cells: each distinct cell once): the dates, the
+    session numbers, each exercise's ticks, the board angle, the two daily pains and the notes."""
+
+    def __init__(self, raw, plan: Plan):
+        log = _Columns(raw)
+        self.n = log.n
+        self.ex_ids = [pe.exercise.id for pe in plan.exercises]
+        self.given_date = log.column(daylog.DATE)
+        self.dates = cells.judge_column(self.given_date, parse_date)
+        self.sessions = cells.judge_column(log.column(daylog.SESSION), _session) if daylog.SESSION in raw.fields \
+            else [1] * self.n
+        self.ticks = {x: cells.judge_column(log.column(daylog.TICK + x), parse_done) for x in self.ex_ids}
+        self.given_ticks = {x: log.column(daylog.TICK + x) for x in self.ex_ids}
+        self.given_angle = log.column(daylog.ANGLE)
+        self.angles = cells.judge_column(self.given_angle, _angle)
+        self.notes = cells.judge_column(log.column(daylog.NOTES), _note)
+        measures = default_measures()
+        self.given_pain = {k: log.column(k) for k in (daylog.BACK_PAIN, daylog.LEG_PAIN)}
+        self.pains = {k: cells.judge_column(col, _pain_rule(measures[daylog.PAIN_MEASURES[k]]))
+                      for k, col in self.given_pain.items()}
+        present = [log.column(k) for k in (*daylog.ENTRY_KEYS, *(daylog.TICK + x for x in self.ex_ids))
+                   if k in raw.fields]
+        self.reported = cells.filled(present, self.n)
+
+
+@cells.with_collector_paused
 def validate_days(raw, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str) -> DayLog:
-    """Accept or reject every session report and every score of a day-by-day log (see the module docstring)."""
-    pos = {k: i for i, k in enumerate(raw.fields)}
+    """Accept or reject every session report and every score of a day-by-day log (see the module docstring).
+
+    Each cell rule is applied to a whole column at once (_Judged); only the spreading of a row's ticks into
+    session reports goes row by row. The accepted values are the LogEntry's own bounds, so the entries are made
+    from them without checking each field again (pydantic at the boundary: tests/test_golden_imports.py checks
+    every entry validates)."""
+    judged = _Judged(raw, plan)
     scheduled = {(s.date, s.session, s.exercise_id) for s in sessions}
     board = set(daylog.board_exercises(plan))
-    ex_ids = [pe.exercise.id for pe in plan.exercises]
-    measures = default_measures()
-    out = _Collector(raw, plan, patient_id)
+    out = _Collector(raw)
     blank = sessions_found = 0
-    span = f"{plan.start:%d.%m.%Y} to {plan.end:%d.%m.%Y}"
-
-    def get(values: tuple, key: str) -> object:
-        i = pos.get(key)
-        return None if i is None else values[i]
-
-    for row, values in raw.rows:
-        date = parse_date(get(values, daylog.DATE))
-        session_raw = parse_number(get(values, daylog.SESSION)) if daylog.SESSION in pos else 1.0
-        session = int(session_raw) if session_raw and session_raw.is_integer() and session_raw >= 1 else 1
-        in_plan = date is not None and plan.start <= date <= plan.end
+    first_day, last_day = plan.start, plan.end
+    span = f"{first_day:%d.%m.%Y} to {last_day:%d.%m.%Y}"
+    for i, (row, _) in enumerate(raw.rows):
+        date, session = judged.dates[i], judged.sessions[i]
+        in_plan = date is not None and first_day <= date <= last_day
         sessions_found += in_plan
-        ticks = {x: get(values, daylog.TICK + x) for x in ex_ids}
-        due = [x for x in ex_ids if in_plan and (date, session, x) in scheduled]
-        if all(get(values, k) is None for k in daylog.ENTRY_KEYS) and all(v is None for v in ticks.values()):
+        due = {x for x in judged.ex_ids if in_plan and (date, session, x) in scheduled}
+        if not judged.reported[i]:
             blank += len(due)
             continue
-        note_given = get(values, daylog.NOTES)
-        notes = (clean_text(_shown(note_given)) or None) if note_given is not None else None
+        notes = judged.notes[i]
         if not in_plan:
-            shown = get(values, daylog.DATE)
+            shown = judged.given_date[i]
             out.reject(row, raw.mapping.get(daylog.DATE), shown, "bad-date" if date is None else "date-outside-plan",
                        f"'{_shown(shown)}' is not a day of the plan ({span}); the ticks, pain and note of this row "
                        "were not read. Write them on the row of their day", notes)
             continue
-        angle, angle_problem = _angle(get(values, daylog.ANGLE))
-        first = True
-        for x in ex_ids:
-            given, due_here = ticks[x], x in due
-            done = parse_done(given)
-            column = raw.mapping.get(daylog.TICK + x)
-            if done == "bad":
-                out.reject(row, column, given, "bad-done",
-                           f"'{_shown(given)}' is not a tick; pick ✓ from the list (x, yes and да are read too) if "
-                           "the exercise was done, or leave the cell empty", notes)
-                continue
-            if not due_here and done is not True:
-                continue  # nothing scheduled, nothing ticked
-            if x in board and angle_problem and done:
-                out.reject(row, raw.mapping.get(daylog.ANGLE), get(values, daylog.ANGLE), angle_problem[0],
-                           angle_problem[1], notes)
-                continue
-            out.entry(date, session, x, bool(done), angle if x in board and done else None,
-                      notes if first else None, due_here, row)
-            first = False
+        _reports_of_the_row(out, raw, judged, i, row, date, session, due, board, notes)
         for key in (daylog.BACK_PAIN, daylog.LEG_PAIN):
-            _pain(out, measures[daylog.PAIN_MEASURES[key]], get(values, key), date, row,
-                  raw.mapping.get(key), notes)
-    _psfs(out, raw, plan, measures.get(PSFS))
-    entries = out.entries
+            _pain(out, judged, key, i, date, row, raw.mapping.get(key), notes)
+    _psfs(out, raw, plan, default_measures().get(PSFS))
+    return _day_log(out, plan, patient_id, blank, sessions_found)
+
+
+def _reports_of_the_row(out: _Collector, raw, judged: _Judged, i: int, row: int, date: dt.date, session: int,
+                        due: set[str], board: set[str], notes: str | None) -> None:
+    """The row's session reports, one per exercise due or ticked, in plan order; the row's note goes with the
+    first accepted one."""
+    angle, angle_problem = judged.angles[i]
+    first = True
+    for x in judged.ex_ids:
+        done = judged.ticks[x][i]
+        if done == "bad":
+            given = judged.given_ticks[x][i]
+            out.reject(row, raw.mapping.get(daylog.TICK + x), given, "bad-done",
+                       f"'{_shown(given)}' is not a tick; pick ✓ from the list (x, yes and да are read too) if "
+                       "the exercise was done, or leave the cell empty", notes)
+            continue
+        due_here = x in due
+        if not due_here and done is not True:
+            continue  # nothing scheduled, nothing ticked
+        if x in board and angle_problem and done:
+            out.reject(row, raw.mapping.get(daylog.ANGLE), judged.given_angle[i], angle_problem[0],
+                       angle_problem[1], notes)
+            continue
+        out.entry(date, session, x, bool(done), angle if x in board and done else None,
+                  notes if first else None, due_here, row)
+        first = False
+
+
+def _day_log(out: _Collector, plan: Plan, patient_id: str, blank: int, sessions_found: int) -> DayLog:
+    table = out.table()
+    accepted = len(table["date"])
     checked = Validated(
-        entries=entries, rejections=out.rejections, rows_read=len(entries) + out.rejected_reports,
-        rows_accepted=len(entries), rows_rejected=out.rejected_reports, blank_rows=blank,
-        extra_sessions=sum(not e.scheduled for e in entries), rejected_rows=out.rejected_rows,
-        frame=_accepted_frame(out.accepted, plan, patient_id), sessions_found=sessions_found,
+        entries=_trusted_entries(table, plan, patient_id), rejections=out.rejections,
+        rows_read=accepted + out.rejected_reports, rows_accepted=accepted, rows_rejected=out.rejected_reports,
+        blank_rows=blank, extra_sessions=table["scheduled"].count(False), rejected_rows=out.rejected_rows,
+        frame=_accepted_frame_of_columns(table, plan, patient_id), sessions_found=sessions_found,
     )
     return DayLog(checked=checked, readings=out.readings, value_rejections=out.value_rejections,
                   values_read=out.values_read, values_accepted=out.values_accepted)
+
+
+def _session(given: object) -> int:
+    """The session a row is: its number when it is a whole number from 1, else the day's first."""
+    x = parse_number(given) if given is not None else 1.0
+    return int(x) if x and x.is_integer() and x >= 1 else 1
+
+
+def _note(given: object) -> str | None:
+    return (clean_text(_shown(given)) or None) if given is not None else None
 
 
 def _angle(given: object) -> tuple[float | None, tuple[ReasonCode, str] | None]:
@@ -194,17 +239,29 @@ def _angle(given: object) -> tuple[float | None, tuple[ReasonCode, str] | None]:
     return x, None
 
 
-def _pain(out: _Collector, measure, given: object, date: dt.date, row: int, column: str | None,
+def _pain_rule(measure):
+    """The rule of a daily pain column: (the checked answers, None) or (None, the problem) for a written score."""
+    def judge(given: object):
+        if given is None:
+            return None, None
+        problem = score_problem(given, "no pain", "the worst pain you can imagine")
+        if problem:
+            return None, problem
+        return check_answers(measure, {measure.items[0].id: parse_number(given)}), None
+    return judge
+
+
+def _pain(out: _Collector, judged: _Judged, key: str, i: int, date: dt.date, row: int, column: str | None,
           notes: str | None) -> None:
+    given = judged.given_pain[key][i]
     if given is None:
         return
     out.values_read += 1
-    problem = score_problem(given, "no pain", "the worst pain you can imagine")
+    answers, problem = judged.pains[key][i]
     if problem:
         out.reject(row, column, given, problem[0], problem[1], notes, value=True)
         return
-    answers = check_answers(measure, {measure.items[0].id: parse_number(given)})
-    out.readings.append(Reading(measure.id, date, answers, out.raw.sheet, row))
+    out.readings.append(Reading(answers.measure_id, date, answers, out.raw.sheet, row))
     out.values_accepted += 1
 
 

@@ -113,18 +113,29 @@ def _check_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> boo
     A sheet within the plainly safe extent (fewer than 10,000 rows, cells named no farther than column 100 and
     row 9,999: fewer than MAX_CELLS) is let through after one scan for any farther cell name; only a sheet that
     may reach further is measured cell by cell, so its refusal names the exact extent. True for a part that
-    may hold a formula (has "<f" in it)."""
+    may hold a formula (has_formula_tag)."""
     is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
     rows = 0
     far = formula = False
     for block, text in _chunks(z, info):
-        formula = formula or b"<f" in text
+        formula = formula or has_formula_tag(text)
         if is_sheet:
             rows += len(_ROW_TAG.findall(block))
             far = far or _FAR_CELL.search(text) is not None
     if is_sheet and (far or rows >= _SAFE_ROWS):
         _measure_sheet(z, info, filename)
     return formula
+
+
+def has_formula_tag(xml: bytes) -> bool:
+    """Whether the XML has a cell formula tag (<f>, <f t=...>, <f/>). A sheet's list rules (<formula1>, which
+    our log's tick and pain cells have) are not cell formulas and need no look for uncalculated results."""
+    at = xml.find(b"<f")
+    while at >= 0:
+        if xml[at + 2:at + 3] in (b">", b" ", b"/"):
+            return True
+        at = xml.find(b"<f", at + 2)
+    return False
 
 
 def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo):

@@ -28,7 +28,7 @@ from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION
 from ..models.log import READABLE_SCHEMA_VERSIONS
 from .columns import FIELD_HEADER, guess_mapping, resolve_mapping
 from .limits import (MAX_COLUMNS, MAX_LOG_BYTES, MAX_ROWS, check_extent, check_old_workbook, check_size,
-                     check_workbook_package)
+                     check_workbook_package, has_formula_tag)
 
 
 #: How far down a sheet we look for the header row (patients often put a title above the table).
@@ -451,11 +451,11 @@ def _refuse_uncalculated_formulas(content: bytes, sheet_name: str, filename: str
             xml = z.read(path)
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
         return  # not a standard xlsx layout (e.g. .ods); calamine has already read it
-    if b"<f" not in xml:
+    if not has_formula_tag(xml):
         return
     missing: list[str] = []
     for attrs, inner in _FORMULA_CELL.findall(xml):
-        if b"<f" in inner and b"<v>" not in inner and b"<is>" not in inner:
+        if has_formula_tag(inner) and b"<v>" not in inner and b"<is>" not in inner:
             m = _CELL_REF.search(attrs)
             missing.append(m.group(1).decode() if m else "?")
     if missing:
