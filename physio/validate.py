@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -236,13 +237,21 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
     )
 
 
+_SLOT = operator.attrgetter("date", "session", "exercise_id")
+
+
+def scheduled_slots(sessions: list[ScheduledSession]) -> set[tuple[dt.date, int, str]]:
+    """(date, session, exercise) of every scheduled session."""
+    return set(map(_SLOT, sessions))
+
+
 class _Rules:
     """What every row is judged against: the plan's dates and exercises, and its schedule."""
 
     def __init__(self, plan: Plan, sessions: list[ScheduledSession]):
         self.plan = plan
         self.exercises = _ExerciseIndex(plan)
-        self.scheduled = {(s.date, s.session, s.exercise_id) for s in sessions}
+        self.scheduled = scheduled_slots(sessions)
         self.first, self.last = plan.start, plan.end
         self.span = f"{self.first:%d.%m.%Y} to {self.last:%d.%m.%Y}"
         self._per_day: dict[tuple, int] | None = None

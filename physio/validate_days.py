@@ -23,7 +23,7 @@ from .models import Plan, Rejection, ScheduledSession
 from .models.log import ReasonCode
 from .redflags import clean_text
 from .validate import (_ROW_FIELDS, ANGLE_RANGE, PAIN_RANGE, Validated, _accepted_frame_of_columns, _Columns,
-                       _shown, _trusted_entries, parse_date, parse_done, parse_number)
+                       _shown, _trusted_entries, parse_date, parse_done, parse_number, scheduled_slots)
 
 PSFS = "psfs"
 
@@ -148,7 +148,7 @@ def validate_days(raw, plan: Plan, sessions: list[ScheduledSession], *, patient_
     from them without checking each field again (pydantic at the boundary: tests/test_golden_imports.py checks
     every entry validates)."""
     judged = _Judged(raw, plan)
-    scheduled = {(s.date, s.session, s.exercise_id) for s in sessions}
+    scheduled = scheduled_slots(sessions)
     board = set(daylog.board_exercises(plan))
     out = _Collector(raw)
     blank = sessions_found = 0
