@@ -116,17 +116,18 @@ def write_workbook(args: tuple[int, str]) -> str:
     return path
 
 
-def cached_files(n: int) -> list[Path]:
+def cached_files(n: int, version: str = CACHE_VERSION, write=write_workbook, what: str = "workbooks") -> list[Path]:
+    """The corpus's first n files, written once into a cache folder (by `write`, on every core) and reused."""
     folder = Path(os.environ.get("PHYSIO_BENCH_CACHE") or Path(tempfile.gettempdir()) / "physio-bench-import")
-    folder = folder / CACHE_VERSION
+    folder = folder / version
     folder.mkdir(parents=True, exist_ok=True)
     files = [folder / f"patient-{i:03d}.xlsx" for i in range(n)]
     todo = [(i, str(f)) for i, f in enumerate(files) if not f.exists()]
     if todo:
         t = time.perf_counter()
-        print(f"writing {len(todo)} workbooks into {folder} (once; cached for later runs)...", flush=True)
+        print(f"writing {len(todo)} {what} into {folder} (once; cached for later runs)...", flush=True)
         with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            list(pool.map(write_workbook, todo, chunksize=8))
+            list(pool.map(write, todo, chunksize=8))
         print(f"  written in {time.perf_counter() - t:.1f} s", flush=True)
     return files
 
@@ -161,24 +162,9 @@ def write_day_workbook(args: tuple[int, str]) -> str:
     return path
 
 
-def cached_day_files(n: int) -> list[Path]:
-    folder = Path(os.environ.get("PHYSIO_BENCH_CACHE") or Path(tempfile.gettempdir()) / "physio-bench-import")
-    folder = folder / DAYS_CACHE_VERSION
-    folder.mkdir(parents=True, exist_ok=True)
-    files = [folder / f"patient-{i:03d}.xlsx" for i in range(n)]
-    todo = [(i, str(f)) for i, f in enumerate(files) if not f.exists()]
-    if todo:
-        t = time.perf_counter()
-        print(f"writing {len(todo)} day-by-day workbooks into {folder} (once; cached for later runs)...", flush=True)
-        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            list(pool.map(write_day_workbook, todo, chunksize=8))
-        print(f"  written in {time.perf_counter() - t:.1f} s", flush=True)
-    return files
-
-
 def day_corpus(n: int, baseline_files: int) -> None:
     """Read + validate of today's day-by-day workbooks, against pandas on the same files."""
-    files = cached_day_files(n)
+    files = cached_files(n, DAYS_CACHE_VERSION, write_day_workbook, "day-by-day workbooks")
     step = max(1, len(files) // max(baseline_files, 1))
     baseline_at = set(range(0, len(files), step)[:baseline_files])
     read_s = validate_s = 0.0
