@@ -13,6 +13,7 @@ import datetime as dt
 
 from openpyxl.utils import get_column_letter
 
+from . import daylog
 from .io.logs import RawLog, TextRow
 from .models import CheckAnswer, Plan, RedFlagNote
 from .redflags import Lexicon, clean_text, default_lexicon
@@ -135,8 +136,8 @@ class _DataCells:
             return parse_date(text) is not None
         if field in ("exercise", "exercise_id"):
             return self.exercises.find(text) is not None
-        if field == "done":
-            return parse_done(text) in (True, False)
+        if field == "done" or field.startswith(daylog.TICK):
+            return parse_done(text) in (True, False)  # a tick (✓, x, да) is a mark, not the patient's words
         if field == "prescribed":
             return False  # our printed dose is skipped as printed text; anything else there is read
         return parse_number(text) is not None
