@@ -234,3 +234,36 @@ def test_the_pictures_the_independent_review_judged_fair_show_what_the_text_says
     gaps = [_seg_dist(flat[f"{leg}_{t}"], flat[a], flat[b]) for leg in ("knee", "ankle") for t in "lr"
             for a, b in (("shoulder_l", "elbow_l"), ("elbow_l", "wrist_l"))]
     assert min(gaps) > 18, min(gaps)
+
+
+def test_hanging_upside_down_is_an_inversion_table_turned_slowly_with_the_ankles_locked_and_a_helper_by():
+    # the second review judged it wrong: perched on a post, held only by the knees over a bar drawn as a dot,
+    # swinging back head first with the hands let go. The text: ankle holders of an inversion frame, a helper
+    # nearby, lower slowly until head down with the arms relaxed.
+    from physio.figures.body import outline_points
+    from physio.figures.facts import ankles_held, lowest_part
+
+    ep = LIB.poses["hang-inverted"]
+    assert ep.support == "inversion-table" and "bar" not in ep.props and ep.helper
+    frames = dict(zip(("start", "end"), exercise_frames("hang-inverted", library=LIB)))
+    for which, fig in frames.items():
+        assert ankles_held(fig, which), f"{which}: the ankles are not locked in the holders"
+        assert {"back", "feet"} <= contacts(fig, ep, which), which  # the back on the table, the soles on its plate
+        (_, floor_y), _ = fig.surfaces["floor"]
+        assert min(p[1] - r for p, r in outline_points(fig.skeletons[which])) > floor_y + 5, which  # off the floor
+        helper = [s for s in fig.shapes if s.role == "helper"]
+        assert helper and min(y for s in helper for _, y in s.points) < floor_y + 5, which  # a helper, standing
+    # head up, the feet lowest, at the start; head down, the head lowest, at the end only
+    start, end = frames["start"].skeletons["start"], frames["end"].skeletons["end"]
+    assert lowest_part(frames["start"], "start") == "feet" and start.points["head"][1] == max(
+        y for _, y in start.points.values())
+    assert lowest_part(frames["end"], "end") == "head"
+    assert ep.end.tilt <= -135  # head down: the body at least 45° past level
+    # the table turns about a pivot that stays still, and the arrow follows the head round it: a slow turn
+    pivots = [[s.center for s in f.shapes if s.role == "table-pivot"] for f in frames.values()]
+    assert len(pivots[0]) == len(pivots[1]) == 1 and math.dist(pivots[0][0], pivots[1][0]) < 0.01
+    (px, py), = pivots[0]
+    (curve,) = [s for s in frames["start"].shapes if s.role == "motion" and len(s.points) > 3]
+    radii = [math.hypot(x - px, y - py) for x, y in curve.points]
+    assert max(radii) - min(radii) < 12, "the arrow is not a turn about the pivot"
+    assert not any(s.role == "bar" for f in frames.values() for s in f.shapes)

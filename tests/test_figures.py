@@ -353,6 +353,9 @@ def test_unknown_view_and_fact_words_are_refused(tmp_path):
                         "    touches: [elbows]\n    hands: on-bar\n    props: [bar]\n    support: bar\n    view: front")
     assert "hanging-pelvis-turns.touches: unknown body part 'elbows'; allowed: none, back, front" in _problems(folder)
 
+    folder, line = _broken(tmp_path / "c", "    helper: true", "    helper: maybe", "    helper: maybe")
+    assert f"poses.yaml:{line} exercises.hang-inverted.helper: helper must be true or false (given: 'maybe')" in _problems(folder)
+
 
 def test_unknown_posture_is_refused(tmp_path):
     folder, line = _broken(tmp_path, "    start: {from: prone, joints: {neck: 0, neck_turn: 75}}\n    end: {from: prone, joints",

@@ -8,7 +8,7 @@ points on the floor or mat, its hands (or knees) on the bar, its back or front o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..models.exercise import format_seconds
 from . import props as P
@@ -27,6 +27,8 @@ STYLE = {
     "far": ("#bcd2eb", "#6f8db0"),
     "ghost-near": ("#eceef1", "#bcc3cb"),
     "ghost-far": ("#f5f6f8", "#d4d9de"),
+    "helper-near": ("#c4c4c4", "#7a7a7a"),
+    "helper-far": ("#dddddd", "#9a9a9a"),
 }
 ACCENT = "#e07b00"
 HAIR = "#3d4a5c"
@@ -48,6 +50,14 @@ class _Scene:
     over_trunk: list[Shape]  # drawn over the trunk but under the near arm and leg (the chest strap)
     surfaces: dict[str, tuple[Point, Point]]
     angle: float | None
+    #: Props that differ between the frames (a table turning with the body): frame → (behind, in front of) it.
+    own: dict[str, tuple[list[Shape], list[Shape]]] = field(default_factory=dict)
+
+    def behind_of(self, which: str) -> list[Shape]:
+        return [*self.behind, *self.own.get(which, ([], []))[0]]
+
+    def front_of(self, which: str) -> list[Shape]:
+        return [*self.front, *self.own.get(which, ([], []))[1]]
 
     @property
     def same(self) -> bool:
@@ -66,12 +76,12 @@ def draw_exercise(
     """Draw one exercise in one picture (a thumbnail): the start faded behind the end, an arrow between.
     `angle_deg` is the dose's board angle; hold or duration is printed when given."""
     sc = _scene(ep, angle_deg)
-    shapes = list(sc.behind)
+    shapes = sc.behind_of("end")
     if not sc.same:
         shapes += _body(sc.start, ghost=True)
     shapes += _body(sc.end, ghost=False, over_trunk=sc.over_trunk)
     shapes += _blades(ep, sc.end, True)
-    shapes += sc.front
+    shapes += sc.front_of("end")
     if not sc.same:
         shapes += _motion_arrow(sc.start, sc.end, ep)
     shapes += [s for m in ep.marks for s in _mark(m, sc.end)]
@@ -100,10 +110,10 @@ def draw_frames(
     when drawn at the same size). The arrow and the signs for the movement are on the start frame, pointing
     where the body goes; the hold time is on the end frame, the position that is held."""
     sc = _scene(ep, angle_deg)
-    start_shapes = [*sc.behind, *_body(sc.start, ghost=False, over_trunk=sc.over_trunk), *_blades(ep, sc.start, False),
-                    *sc.front]
-    end_shapes = [*sc.behind, *_body(sc.end, ghost=False, over_trunk=sc.over_trunk), *_blades(ep, sc.end, True),
-                  *sc.front]
+    start_shapes = [*sc.behind_of("start"), *_body(sc.start, ghost=False, over_trunk=sc.over_trunk),
+                    *_blades(ep, sc.start, False), *sc.front_of("start")]
+    end_shapes = [*sc.behind_of("end"), *_body(sc.end, ghost=False, over_trunk=sc.over_trunk),
+                  *_blades(ep, sc.end, True), *sc.front_of("end")]
     if not sc.same:
         start_shapes += _motion_arrow(sc.start, sc.end, ep)
     start_shapes += [s for m in ep.marks for s in _mark(m, sc.start)]
@@ -221,6 +231,8 @@ def _scene(ep: ExercisePoses, angle_deg: float | None) -> _Scene:
     x0, x1 = min(xs) - 10, max(xs) + 10
     floor_y = 0.0
 
+    if ep.support == "inversion-table":
+        return _table_scene(ep, start, end, x0, x1)
     if ep.support in ("bar", "bar-knees"):
         grip = _grip(end, ep.support)
         floor_y = _bar_floor(ep, start, all_pts)
@@ -337,6 +349,9 @@ def _placed(pose: Pose, ep: ExercisePoses, angle: float | None) -> Skeleton:
     if ep.support in ("bar", "bar-knees"):
         gx, gy = _grip(sk, ep.support)
         return sk.moved(-gx, -gy)
+    if ep.support == "inversion-table":  # the table's pivot, which stays still while the table turns, at the origin
+        px, py = _table_at(sk)(P.PIVOT_ABOVE_HIP_CM, P.TABLE_SHAFT_CM)
+        return sk.moved(-px, -py)
     assert angle is not None
     # Lying along the board head up: the board rises to the right, so the head goes to the right
     # (whatever way the pose faces), the body is turned by the board angle and rests on the surface.
@@ -359,7 +374,7 @@ def _grip(sk: Skeleton, support: str) -> Point:
 
 def _align(start: Skeleton, end: Skeleton, ep: ExercisePoses, angle: float | None) -> tuple[Skeleton, Skeleton]:
     """Keep the anchor point still between start and end (the feet in a squat, the shoulders in the strap)."""
-    if ep.support in ("bar", "bar-knees"):
+    if ep.support in ("bar", "bar-knees", "inversion-table"):
         return start, end
     if ep.support == "board":
         a = "shoulder"
@@ -383,6 +398,83 @@ def _board_geometry(sk: Skeleton, angle: float) -> tuple[tuple[Point, Point], fl
     # the strap passes under the arms: just below the shoulder joint, towards the feet
     armpit_t = along(sk.points["shoulder"]) - P.ARMPIT_BELOW_SHOULDER_CM - start_t
     return surface, armpit_t
+
+
+def _table_at(sk: Skeleton):
+    """On an inversion table: a function (s, n) → the drawing's point s cm along the body from the hip towards the
+    shoulders and n cm behind the line of the hips and shoulders (the figure lies straight with its back on it)."""
+    (hx, hy), (sx, sy) = sk.points["hip"], sk.points["shoulder"]
+    length = math.hypot(sx - hx, sy - hy)
+    ux, uy = (sx - hx) / length, (sy - hy) / length
+    bx, by = -sk.axes["pelvis"][0][0], -sk.axes["pelvis"][0][1]  # behind the back
+    norm = math.hypot(bx, by)
+    bx, by = bx / norm, by / norm
+    return lambda s, n: (hx + ux * s + bx * n, hy + uy * s + by * n)
+
+
+def _along(sk: Skeleton, p: Point) -> float:
+    """How far a point lies along the body from the hip towards the shoulders (cm)."""
+    (hx, hy), (sx, sy) = sk.points["hip"], sk.points["shoulder"]
+    length = math.hypot(sx - hx, sy - hy)
+    return ((p[0] - hx) * (sx - hx) + (p[1] - hy) * (sy - hy)) / length
+
+
+def _table_scene(ep: ExercisePoses, start: Skeleton, end: Skeleton, x0: float, x1: float) -> _Scene:
+    """An inversion table on its stand: the table turns with the body about the pivot (so each frame has its own
+    table), the ankles locked in its holders; a helper stands beside it when the text asks for one."""
+    own: dict[str, tuple[list[Shape], list[Shape]]] = {}
+    surfaces: dict[str, tuple[Point, Point]] = {}
+    for which, sk in (("start", start), ("end", end)):
+        at = _table_at(sk)
+        feet = [sk.points[f"{p}_{s}"] for p in ("heel", "toe") for s in SIDES]
+        s_foot = min(_along(sk, p) for p in feet) - THICKNESS_CM["foot"] / 2
+        s_head = _along(sk, sk.points["head"]) + HEAD_RADIUS_CM + 4
+        s_ankle = sum(_along(sk, sk.points[f"ankle_{s}"]) for s in SIDES) / 2
+        ahead = max(_ahead(sk, p) for p in feet) + 4
+        behind, front = P.inversion_table(at, s_foot, s_head, s_ankle, ahead, THICKNESS_CM["shank"] / 2)
+        own[which] = (behind, front)
+        # the surfaces the body rests on, each drawn so that the body lies on its left (as the board's)
+        surfaces[f"table-{which}"] = (at(s_head, P.TABLE_BACK_CM), at(-P.TABLE_PAD_BELOW_HIP_CM, P.TABLE_BACK_CM))
+        surfaces[f"plate-{which}"] = (at(s_foot, P.TABLE_SHAFT_CM), at(s_foot, -ahead))
+    tables = [s for which in own for part in own[which] for s in part]
+    bodies = outline_points(start) + outline_points(end)
+    floor_y = min(_bbox(tables)[1], min(p[1] - r for p, r in bodies)) - P.TABLE_FLOOR_CLEARANCE_CM
+    behind_all: list[Shape] = P.inversion_stand(TABLE_PIVOT, floor_y)
+    if ep.helper:
+        helper = _helper(start, floor_y)
+        behind_all = helper + behind_all
+        x1 = max(x1, _bbox(helper)[2] + 10)
+    x0, x1 = min(x0, TABLE_PIVOT[0] - 60), max(x1, TABLE_PIVOT[0] + 60)
+    surfaces["floor"] = ((x0, floor_y), (x1, floor_y))
+    return _Scene(start, end, [*P.floor(x0, x1, floor_y), *behind_all], [], [], surfaces, None, own)
+
+
+def _ahead(sk: Skeleton, p: Point) -> float:
+    """How far a point lies in front of the line of the hips and shoulders (cm)."""
+    (hx, hy) = sk.points["hip"]
+    fx, fy = sk.axes["pelvis"][0][0], sk.axes["pelvis"][0][1]
+    norm = math.hypot(fx, fy)
+    return ((p[0] - hx) * fx + (p[1] - hy) * fy) / norm
+
+
+TABLE_PIVOT: Point = (0.0, 0.0)
+"""An inversion table's pivot, where the figures are placed: it stays still while the table turns."""
+
+HELPER_GAP_CM = 0.0
+"""The helper's hands are held out this far in front of the front of the patient standing on the table (the toes
+or the hands), near enough to steady the table."""
+
+
+def _helper(start: Skeleton, floor_y: float) -> list[Shape]:
+    """A second person standing beside the equipment, facing it with the hands held out, ready to help: drawn in
+    grey behind everything else, so the patient stays the figure to copy."""
+    joints = {"lumbar": 0, "neck": 0, "shoulder": 40, "elbow": 55, "wrist": 0, "hip": 0, "knee": 0, "ankle": 0}
+    sk = solve({f"{j}_{s}" if j not in ("lumbar", "neck") else j: a for j, a in joints.items() for s in SIDES}, 0.0)
+    sk = sk.mirrored()
+    body_x = max(p[0] for p, r in outline_points(start))
+    hand_x = min(sk.points[f"hand_{s}"][0] for s in SIDES)
+    sk = sk.moved(body_x + HELPER_GAP_CM - hand_x, floor_y - min(p[1] - r for p, r in outline_points(sk)))
+    return _body_side(sk, ghost=False, palette="helper")
 
 
 # ---------------------------------------------------------------- the body
@@ -496,15 +588,16 @@ def _face(sk: Skeleton, ink: str, role: str) -> list[Shape]:
         Line((at(0.9, 0, 0.05), at(1.05, 0, -0.25)), 1.6, ink, role=f"{role}-nose")]
 
 
-def _body_side(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None) -> list[Shape]:
+def _body_side(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None, palette: str = "") -> list[Shape]:
     """The body as rounded limbs: far limbs, then trunk and head, then the near leg and arm on top.
 
     Each layer draws all its outlines before its fills, so parts of one layer merge into one shape.
-    `over_trunk` shapes (a chest strap) go over the trunk and under the near limbs."""
+    `over_trunk` shapes (a chest strap) go over the trunk and under the near limbs. `palette` "helper" draws a
+    second person (a helper) in grey."""
     far = "r" if NEAR_SIDE == "l" else "l"
-    near_style = STYLE["ghost-near" if ghost else "near"]
-    far_style = STYLE["ghost-far" if ghost else "far"]
-    role = "ghost" if ghost else "body"
+    kind = f"{palette}-" if palette else "ghost-" if ghost else ""
+    near_style, far_style = STYLE[kind + "near"], STYLE[kind + "far"]
+    role = palette or ("ghost" if ghost else "body")
     pts = sk.points
     layers: list[tuple[list[tuple[tuple[Point, ...], float]], tuple[str, str], bool]] = []
 
@@ -578,6 +671,8 @@ def _motion_arrow(start: Skeleton, end: Skeleton, ep: ExercisePoses) -> list[Sha
     point poses.yaml names (`arrow:`), else the one that moves most. A short movement gets a short, clear arrow."""
     if ep.arrow == "none":
         return []
+    if ep.support == "inversion-table":
+        return _turn_arrow(start, end, ep.arrow or "head", TABLE_PIVOT)
     if ep.arrow:
         name = ep.arrow
         (ax, ay), (bx, by) = start.points[name], end.points[name]
@@ -608,6 +703,23 @@ def _motion_arrow(start: Skeleton, end: Skeleton, ep: ExercisePoses) -> list[Sha
     a2 = (a[0] + nx * off, a[1] + ny * off)
     b2 = (b[0] + nx * off, b[1] + ny * off)
     curve = [_bezier(a2, ctrl, b2, i / 16) for i in range(17)]
+    return _arrow_shapes(curve, "motion")
+
+
+TURN_ARROW_GAP_CM = 16.0
+"""A turning arrow runs this far outside the path of the point it follows, clear of the head and the table."""
+
+
+def _turn_arrow(start: Skeleton, end: Skeleton, name: str, pivot: Point) -> list[Shape]:
+    """An arc about the pivot from where the point starts to where it ends, the way the table turns: the slow
+    turn of the whole body, not a fall."""
+    (ax, ay), (bx, by) = start.points[name], end.points[name]
+    a0 = math.atan2(ay - pivot[1], ax - pivot[0])
+    a1 = math.atan2(by - pivot[1], bx - pivot[0])
+    sweep = (a1 - a0 + math.pi) % (2 * math.pi) - math.pi  # the shorter way round
+    r = max(math.hypot(ax - pivot[0], ay - pivot[1]), math.hypot(bx - pivot[0], by - pivot[1])) + TURN_ARROW_GAP_CM
+    curve = [(pivot[0] + r * math.cos(a0 + sweep * i / 24), pivot[1] + r * math.sin(a0 + sweep * i / 24))
+             for i in range(25)]
     return _arrow_shapes(curve, "motion")
 
 

@@ -50,11 +50,14 @@ def _samples(sk: Skeleton, a: str, b: str, n: int = 10) -> list[Vec]:
     return [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n, z0 + (z1 - z0) * i / n) for i in range(n + 1)]
 
 
-def support_gaps(fig: Figure, ep: ExercisePoses):
-    """A function: 3-D point and radius → how far its surface is above the nearest support it could rest on."""
+def support_gaps(fig: Figure, ep: ExercisePoses, which: str = ""):
+    """A function: 3-D point and radius → how far its surface is above the nearest support it could rest on in
+    frame `which` (default: the figure's own frame; an inversion table turns, so each frame has its own)."""
     floor_y = fig.surfaces["floor"][0][1] + (MAT_THICKNESS_CM if "mat" in ep.props else 0.0)
     seat = fig.surfaces.get("chair")
-    board = fig.surfaces.get("board")
+    which = which or fig.frame or "end"
+    # surfaces the body rests on from their left side: the board, an inversion table and its foot plate
+    slopes = [fig.surfaces[k] for k in ("board", f"table-{which}", f"plate-{which}") if k in fig.surfaces]
     bars = [s for s in fig.shapes if getattr(s, "role", "") == "bar"]
 
     def gap(p: Vec, r: float) -> float:
@@ -62,8 +65,7 @@ def support_gaps(fig: Figure, ep: ExercisePoses):
         if seat is not None:
             (sx0, sy), (sx1, _) = seat
             gaps.append(abs(p[1] - r - sy) if sx0 <= p[0] <= sx1 else math.inf)
-        if board is not None:
-            (ax, ay), (bx, by) = board
+        for (ax, ay), (bx, by) in slopes:
             length = math.hypot(bx - ax, by - ay)
             dx, dy = (bx - ax) / length, (by - ay) / length
             t = (p[0] - ax) * dx + (p[1] - ay) * dy
@@ -88,7 +90,7 @@ def contacts(fig: Figure, ep: ExercisePoses, which: str) -> set[str]:
     """The body parts resting on a support in one frame: back or front (by which way the trunk faces), side,
     buttocks, head, arms, hands, knees, legs, feet, or toes (the foot touching with its heel up)."""
     sk = fig.skeletons[which]
-    gap = support_gaps(fig, ep)
+    gap = support_gaps(fig, ep, which)
     out: set[str] = set()
     if gap(sk.world["head"], HEAD_RADIUS_CM) <= CONTACT_CM:
         out.add("head")
@@ -100,7 +102,7 @@ def contacts(fig: Figure, ep: ExercisePoses, which: str) -> set[str]:
             continue
         kind = name.rsplit("_", 1)[0] if name[-2:] in ("_l", "_r") else name
         if kind in ("pelvis", "thorax"):
-            out.add(_trunk_side(sk, name, touching))
+            out.add("back" if ep.support == "inversion-table" else _trunk_side(sk, name, touching))
         elif kind in ("thigh", "shank") and any(_dist(p, sk.world[f"knee_{name[-1]}"]) < 9 for p in touching):
             out.add("knees")
             if any(_dist(p, sk.world[f"knee_{name[-1]}"]) >= 9 for p in touching):
@@ -139,7 +141,7 @@ def hand_places(fig: Figure, ep: ExercisePoses, which: str, side: str) -> set[st
     rel = _sub(hand, w["shoulder"])
     along, ahead, lateral = _dot(rel, up), _dot(rel, front), abs(_dot(rel, left))
     trunk = _dist(w["shoulder"], w["hip"])
-    gap = support_gaps(fig, ep)
+    gap = support_gaps(fig, ep, which)
     out: set[str] = set()
     if ep.support in ("bar", "bar-knees"):
         if gap(hand, 0.0) <= 8:
@@ -189,3 +191,42 @@ def arrow_of(fig: Figure) -> tuple[tuple[float, float], tuple[float, float]] | N
         return None
     pts = lines[0].points
     return pts[0], pts[-1]
+
+
+def ankles_held(fig: Figure, which: str) -> bool:
+    """True when both ankles are locked in an inversion table's ankle holders in one frame: a padded roller just in
+    front of each lower shin and one just behind each ankle (seen from the side)."""
+    sk = fig.skeletons[which].seen_from("side")
+    rollers = [s for s in fig.shapes if getattr(s, "role", "") == "table-ankle-holder"]
+    if len(rollers) < 2:
+        return False
+    for side in SIDES:
+        knee, ankle = sk.points[f"knee_{side}"], sk.points[f"ankle_{side}"]
+        shin = THICKNESS_CM["shank"] / 2
+        near = [r for r in rollers if _flat_seg_dist(r.center, knee, ankle) <= shin + r.r + 1.5
+                and math.dist(r.center, ankle) < 16]
+        sides = {_side_of(r.center, knee, ankle) for r in near}
+        if sides != {-1, 1}:  # one in front of the shin and one behind it
+            return False
+    return True
+
+
+def _flat_seg_dist(p, a, b) -> float:
+    return _seg_dist((p[0], p[1], 0.0), (a[0], a[1], 0.0), (b[0], b[1], 0.0))
+
+
+def _side_of(p, a, b) -> int:
+    return 1 if (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) > 0 else -1
+
+
+def lowest_part(fig: Figure, which: str) -> str:
+    """The part of the body nearest the floor in one frame: head, trunk, arms, hands, legs or feet."""
+    sk = fig.skeletons[which]
+    best, low = "head", sk.world["head"][1] - HEAD_RADIUS_CM
+    for name, a, b, thick in PARTS:
+        r = part_radius(sk, name, thick)
+        y = min(p[1] for p in _samples(sk, a, b)) - r
+        if y < low - 0.5:
+            kind = name.rsplit("_", 1)[0] if name[-2:] in ("_l", "_r") else name
+            best, low = {"pelvis": "trunk", "thorax": "trunk", "neck": "head"}.get(kind, _REGION.get(kind, kind)), y
+    return best

@@ -14,15 +14,17 @@ from typing import Any
 
 from .body import JOINT_RANGES, JOINTS, OPTIONAL_JOINTS, SIDED, SIDES, TILT_RANGE, joint_range
 
-PROPS = ("floor", "mat", "chair", "wall", "bar", "board")
+PROPS = ("floor", "mat", "chair", "wall", "bar", "board", "inversion-table")
 """Props a pose may use; the floor is always drawn."""
 
-SUPPORTS = ("floor", "mat", "chair", "bar", "bar-knees", "board")
+SUPPORTS = ("floor", "mat", "chair", "bar", "bar-knees", "board", "inversion-table")
 """What the figure rests on: its lowest points on the floor or mat, its buttocks on the chair seat,
-its hands (bar) or the backs of its knees (bar-knees) on the bar, or its back/front on the board."""
+its hands (bar) or the backs of its knees (bar-knees) on the bar, its back/front on the board, or its back on an
+inversion table, the ankles locked in its ankle holders (the table turns with the body about its pivot)."""
 
 #: Props each support needs.
-SUPPORT_PROP = {"mat": "mat", "chair": "chair", "bar": "bar", "bar-knees": "bar", "board": "board"}
+SUPPORT_PROP = {"mat": "mat", "chair": "chair", "bar": "bar", "bar-knees": "bar", "board": "board",
+                "inversion-table": "inversion-table"}
 
 MARK_KINDS = ("turn", "up", "down", "forward", "back", "wiggle", "breath", "squeeze")
 """Small signs for movements a side view cannot show: turning (twists), shrugging, vibrating, breathing."""
@@ -55,7 +57,7 @@ FACT_FIELDS = {"moves", "touches", "hands"}
 
 EXERCISE_FIELDS = {
     "props", "support", "anchor", "facing", "board_angle", "default_angle", "marks", "start", "end", "note", "view",
-    "arrow", "floor", *FACT_FIELDS,
+    "arrow", "floor", "helper", *FACT_FIELDS,
 }
 POSE_FIELDS = {"from", "tilt", "roll", "joints"}
 POSTURE_FIELDS = {"tilt", "roll", "joints"}
@@ -107,6 +109,8 @@ class ExercisePoses:
     #: On a bar: True when the start pose stands on the floor (reaching up to the bar), else both hang clear.
     floor_at_start: bool = False
     facts: Facts = field(default_factory=Facts)
+    #: True when the text asks for a helper nearby: a second person is drawn standing beside the equipment.
+    helper: bool = False
 
     def angle(self, dose_angle: float | None) -> float:
         """The board angle to draw: the dose's when this pose follows it, else the pose's own."""
@@ -272,6 +276,9 @@ def _exercise(
     floor = raw.get("floor")
     if floor not in (None, "start"):
         problems.append(f"{doc.where(path + ('floor',))}: floor may only be 'start' (the start pose stands on the floor)")
+    helper = raw.get("helper", False)
+    if not isinstance(helper, bool):
+        problems.append(f"{doc.where(path + ('helper',))}: helper must be true or false (given: {helper!r})")
     facing = raw.get("facing", "right")
     if facing not in ("right", "left"):
         problems.append(f"{doc.where(path + ('facing',))}: facing must be right or left (given: {facing!r})")
@@ -332,7 +339,7 @@ def _exercise(
         return None  # a pose from a broken posture is reported where that posture is defined
     return ExercisePoses(
         ex_id, tuple(props), support, anchor, facing, board_angle, from_dose, default_angle, tuple(marks),
-        poses["start"], poses["end"], view, arrow, floor == "start", facts,
+        poses["start"], poses["end"], view, arrow, floor == "start", facts, helper is True,
     )
 
 

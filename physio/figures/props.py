@@ -177,3 +177,65 @@ def chair_front(x: float, seat_y: float, floor_y: float = 0.0) -> list[Shape]:
                    CHAIR_FILL, CHAIR_EDGE, PROP_LINE * 0.8, role="chair-seat")
     legs = [Line(((lx, seat_y - t), (lx, floor_y)), 2.2, CHAIR_EDGE, role="chair-leg") for lx in (x - half + 2, x + half - 2)]
     return [back, *legs, seat]
+
+
+# ---------------------------------------------------------------- the inversion table
+
+TABLE_BACK_CM = 10.5
+"""The table's padded surface lies this far behind the line of the hips and shoulders: half the chest's depth,
+so the back rests on it."""
+
+TABLE_PAD_CM = 6.5
+"""The padded backrest, about as thick as a real one."""
+
+TABLE_PAD_BELOW_HIP_CM = 30.0
+"""The backrest reaches from past the head down to the middle of the thighs."""
+
+TABLE_SHAFT_CM = 18.5
+"""The main tube runs behind the backrest, this far behind the line of the hips and shoulders, from the backrest
+down to the ankle holders at the foot end."""
+
+PIVOT_ABOVE_HIP_CM = 12.0
+"""The table turns on its stand about a pivot a little above the hip joints, near the body's centre of mass:
+balanced, it turns slowly as the arms move (how home inversion tables are built)."""
+
+TABLE_FLOOR_CLEARANCE_CM = 6.0
+"""The lowest point of the table (the foot plate when upright, the head end when turned) stays this far above the
+floor: the stand is as tall as that needs."""
+
+ROLLER_CM = 4.8
+"""Radius of an ankle holder's padded roller, drawn in front of the lower shin and behind the ankle."""
+
+TABLE_FILL, TABLE_EDGE = "#7f8f9e", "#3d4853"
+ROLLER_FILL = "#2f2f2f"
+
+
+def inversion_table(at, s_foot: float, s_head: float, s_ankle: float, toe_reach: float, shin_r: float
+                    ) -> tuple[list[Shape], list[Shape]]:
+    """The turning part of an inversion table, (behind the body, in front of it): the padded backrest from the
+    buttocks to past the head, the main tube behind it, the foot plate under the soles and the ankle holders, a
+    padded roller in front of the lower shins and one behind the ankles. `at(s, n)` is the drawing's point s cm
+    along the body from the hip towards the head and n cm behind the line of the hips and shoulders."""
+    b, pad, shaft = TABLE_BACK_CM, TABLE_PAD_CM, TABLE_SHAFT_CM
+    low = -TABLE_PAD_BELOW_HIP_CM
+    backrest = Polygon((at(low, b), at(s_head, b), at(s_head, b + pad), at(low, b + pad)), TABLE_FILL, TABLE_EDGE,
+                       PROP_LINE, role="table-pad")
+    tube = Line((at(s_head - 25, shaft), at(s_foot - 2, shaft)), 3.5, METAL, role="table-shaft")
+    plate = Line((at(s_foot - 1.5, shaft), at(s_foot - 1.5, -toe_reach)), 3.0, METAL, role="table-foot-plate")
+    front_roller = at(s_ankle + 9, -(shin_r + ROLLER_CM))
+    back_roller = at(s_ankle + 5, shin_r + ROLLER_CM - 1)
+    arm = Line((at(s_ankle + 9, shaft), front_roller), 2.4, METAL, role="table-ankle-arm")
+    pivot = Circle(at(PIVOT_ABOVE_HIP_CM, shaft), 3.2, METAL, role="table-pivot")
+    rollers = [Circle(c, ROLLER_CM, ROLLER_FILL, "#000000", 0.6, role="table-ankle-holder")
+               for c in (front_roller, back_roller)]
+    return [tube, plate, backrest, pivot], [arm, *rollers]
+
+
+def inversion_stand(pivot: Point, floor_y: float) -> list[Shape]:
+    """The table's stand: an A-frame from the floor up to the pivot, standing still while the table turns."""
+    px, py = pivot
+    spread = 42.0
+    return [Line(((px, py), (px + d * spread, floor_y)), 3.0, METAL, role="table-stand") for d in (-1, 1)] + [
+        Line(((px - spread - 8, floor_y + 1.5), (px - spread + 8, floor_y + 1.5)), 3.0, METAL, role="table-stand"),
+        Line(((px + spread - 8, floor_y + 1.5), (px + spread + 8, floor_y + 1.5)), 3.0, METAL, role="table-stand"),
+    ]
