@@ -247,7 +247,8 @@ def import_bytes(
     answers, check_rejections = _weekly_check(raw, plan, patient_id)
     rejections = checked.rejections + (days.value_rejections if days else []) + check_rejections
     flags = find_red_flag_notes(raw, plan, checked, patient_id=patient_id, answers=answers,
-                                printed=printed_texts(plan, raw.psfs_activities) if raw.kind == "workbook" else set())
+                                printed=printed_texts(plan, raw.psfs_activities, workspace.clinic_profile())
+                                if raw.kind == "workbook" else set())
     result = workspace.record_import(
         patient_id, plan.id, plan.version, name, content, checked.entries, rejections, imported_at, by=by,
         red_flags=flags, answers=answers,
@@ -368,7 +369,8 @@ def _refuse_keeping_red_flags(refusal: PhysioError, *, workspace, patient_id: st
         texts = read_every_text(content, name) if texts is None else texts
     except LogImportError:
         raise refusal from None  # nothing in it can be read at all
-    notes = find_red_flags_in_refused_file(texts, plan, patient_id=patient_id, file=name, printed=printed_texts(plan))
+    notes = find_red_flags_in_refused_file(texts, plan, patient_id=patient_id, file=name,
+                                           printed=printed_texts(plan, clinic=workspace.clinic_profile()))
     if not notes:
         raise refusal
     result = workspace.record_import(patient_id, plan.id, plan.version, name, content, [], [], imported_at,

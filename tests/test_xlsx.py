@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -191,7 +192,7 @@ def test_hidden_sheet_ties_the_workbook_to_its_plan(plan, wb):
 def test_plan_sheet_holds_the_handout_content_and_prints_on_a4_width(plan, wb):
     text = plan_sheet_text(wb)
     for expected in ["Анна Петрова (born 1970)", "Dr. Maria Ivanova", "p001-test-back, version 2",
-                     "Safety: read this first", plan.stop_rules[0].text, plan.red_flags[0].text,
+                     "When to carry on, ease off or get help", plan.stop_rules[0].text, plan.red_flags[0].text,
                      "Walk every day for 20 minutes.",
                      "Prescribed by Dr. Maria Ivanova for Анна Петрова only. This plan supports, and does not "
                      "replace, your therapist's judgement."]:
@@ -205,7 +206,12 @@ def test_plan_sheet_holds_the_handout_content_and_prints_on_a4_width(plan, wb):
     assert dose_cells[0].font.b and dose_cells[0].font.sz >= 14
     assert int(ws.page_setup.paperSize) == 9  # A4 in the spreadsheet standard
     assert ws.page_setup.orientation == "landscape"  # page-wide at 9 pt or more (printed: see below)
-    assert page_wide(ws)
+    # at a fixed scale (fitted to the page, Excel drops the page breaks), one page wide: about 104 width units
+    # fit A4 landscape at 100 % (physio.io.log_sheet.PRINT_WIDTH)
+    from physio.io.xlsx import PLAN_PRINT_SCALE
+
+    assert int(ws.page_setup.scale) == PLAN_PRINT_SCALE and not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert sum(col_width(ws, c) for c in range(1, 4)) * PLAN_PRINT_SCALE / 100 <= 104
 
 
 def test_formula_like_text_is_stored_as_text_and_control_characters_removed(tmp_path):
@@ -495,6 +501,100 @@ def test_every_printed_sheet_is_on_a4_at_9_pt_or_more(big_plan, tmp_path):
     for printed in ("Your exercises", "Your exercise diary", "Your own activities",
                     "How to fill in your exercise diary", big_plan.exercises[0].dose.summary()):
         assert printed in text, printed  # every sheet printed: plan, log, activities, how-to (legend with doses)
+    # No exercise's title at the foot of a page with its text on the next: each exercise is printed on one page,
+    # from its title down to its breathing (the Plan sheet's page breaks)
+    lines = [(page, " ".join(line.split())) for page, body in enumerate(text.split("\f"))
+             for line in body.splitlines() if line.strip()]
+    for n, pe in enumerate(big_plan.exercises, 1):
+        title = next(i for i, (_, line) in enumerate(lines) if line.startswith(f"{n}. {pe.exercise.name[:20]}"))
+        breathing = next(i for i in range(title, len(lines)) if lines[i][1].startswith("Breathing"))
+        assert lines[title][0] == lines[breathing][0], (n, pe.exercise.name)
+        assert lines[title + 1][1].startswith("Dose"), lines[title + 1]
+
+
+# ------------------------------------------------------------------ the Plan sheet's safety scale (issue 14, point 2)
+
+
+def _exported(patient_id: str, tmp_path_factory):
+    """A shipped protocol (lumbar disc hernia) personalised for an example patient and exported as a therapist
+    does (export_plan, with the workspace's clinic profile): (plan, Plan sheet, handout's page 1 text)."""
+    from pdf_read import read_pages
+
+    from physio.io.export import export_plan
+    from physio.library import default_library
+    from physio.models import ClinicProfile
+    from physio.planning import personalise
+    from physio.store import read_patients
+
+    lib = default_library()
+    patient = next(p for p in read_patients(Path(__file__).parent.parent / "patients_example" / "patients")
+                   if p.id == patient_id)
+    start = dt.date(2026, 9, 7)
+    plan = personalise(lib.protocol("lumbar-disc-hernia"), patient, "directional", start, library=lib, today=start)
+    clinic = ClinicProfile(name="Riverside Physiotherapy", phone="+44 20 7946 0123", emergency_number="999")
+    result = export_plan(plan, tmp_path_factory.mktemp(f"scale-{patient_id}"), clinic)
+    wb = openpyxl.load_workbook(result.workbook)
+    page_1 = read_pages(result.handout.read_bytes(), first=1)[0].text
+    return plan, wb.worksheets[0], " ".join(page_1.replace("\u00a0", " ").split())
+
+
+@pytest.fixture(scope="module", params=["P001", "P002"], ids=["English", "Russian"])
+def exported(request, tmp_path_factory):
+    return _exported(request.param, tmp_path_factory)
+
+
+def scale_rows(ws, title: str) -> list[tuple]:
+    """The scale as the Plan sheet shows it: (zone name or None, text, column A's fill, column B's fill) for each
+    row from the scale's title to the next empty row."""
+    rows = list(ws.iter_rows(min_col=1, max_col=2))
+    start = next(i for i, (a, _) in enumerate(rows) if a.value == title)
+    out = []
+    for a, b in rows[start + 1:]:
+        if b.value is None:
+            break
+        out.append((a.value, " ".join(str(b.value).replace("\u00a0", " ").split()), a.fill.fgColor.rgb[-6:],
+                    b.fill.fgColor.rgb[-6:]))
+    return out
+
+
+def test_plan_sheet_says_the_handouts_one_scale_in_the_patients_language(exported):
+    """Issue 14: the workbook's safety box opened "Stop the exercise when:" and then said that pain up to 3 is
+    fine, and said the emergency twice. The Plan sheet now shows the handout's scale: the same zones in the same
+    order, each text as on the handout's page 1, whom to call with the clinic's phone, the emergency once."""
+    from physio.io._labels import LABELS
+    from physio.io._safety_scale import ZONE_COLOURS, safety_scale
+
+    plan, ws, handout = exported
+    L = LABELS[plan.language]
+    rows = scale_rows(ws, L["scale_title"])
+    names = [a for a, *_ in rows if a]
+    assert names == [L["zone_normal"], L["zone_ease"], L["zone_emergency"]]  # in order, named in words
+    for name, text, *_ in rows:
+        assert text.lstrip("• ") in handout, text  # word for word the handout's
+    zone_of, current = {}, None
+    for name, text, label_fill, text_fill in rows:
+        current = name or current
+        zone_of[text.lstrip("• ")] = current
+        key = {L["zone_normal"]: "normal", L["zone_ease"]: "ease-off", L["zone_emergency"]: "emergency"}[current]
+        assert (label_fill, text_fill) == ZONE_COLOURS[key][0::2]  # the zone's colour, down the whole zone
+    scale = safety_scale(plan)
+    normal = [t for t in scale.normal]
+    assert normal and all(zone_of[t] == L["zone_normal"] for t in normal)  # "up to 3 is fine" says carry on
+    assert all(zone_of[t] == L["zone_ease"] for t in scale.ease_off)
+    call = L["call_clinic"].format(name="Riverside Physiotherapy", phone="+44 20 7946 0123")
+    assert zone_of[call] == L["zone_ease"] and call in handout
+    emergency = L["call_emergency"].format(number="999")
+    assert zone_of[emergency] == L["zone_emergency"]
+    # the contradiction is gone: no "Stop ... when/if:" heading over the zones, and the emergency is said once
+    cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert not [c for c in cells if c.rstrip().endswith(":") and c.lower().startswith(("stop", "прекрат"))]
+    (emergency_text,) = scale.emergency
+    assert sum(c.count(emergency_text) for c in cells) == 1
+    said = sum(c.count("emergency department") + c.count("приёмное отделение") for c in cells)
+    assert said == 1
+    if plan.language == "ru":  # every word of it in Russian
+        assert all(re.search("[а-яё]", t, re.I) for _, t, *_ in rows), rows
+        assert not re.search(r"\b(?:Call|Emergency|Normal|Ease off|Not sure)\b", " ".join(cells))
 
 
 # ------------------------------------------------------------------ a log that works on a phone (issue 14, point 5)

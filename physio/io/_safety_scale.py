@@ -1,7 +1,8 @@
-"""The handout's one safety scale: which of a plan's stop rules and red flags go in which zone.
+"""The one safety scale: which of a plan's stop rules and red flags go in which zone, and the words around them.
 
-Green (normal: carry on), amber (ease off, or stop and call), red (emergency) on page 1; the "always" rules (how
-to exercise safely) are printed just before the first exercise.
+Green (normal: carry on), amber (ease off, or stop and call), red (emergency): on the handout's page 1 and on the
+workbook's Plan sheet, built by `scale_zones` for both, so the patient reads the same scale on paper and on screen.
+The "always" rules (how to exercise safely) are printed just before the first exercise.
 Each text comes from the protocol with its source (stop rules carry their `level`; a red flag is an emergency
 when one of the vocabulary flags it names is at level "emergency"), and each appears once.
 """
@@ -10,8 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..models import Plan
+from ..models import ClinicProfile, Plan
 from ..models.protocol import RedFlag
+from ._labels import labels
+from ._text import without_source_keys
+
+#: Each zone's colours as RRGGBB: its name's background, its name's ink, its texts' background. The zone's name is
+#: printed in words too, so the zones stay apart on a black-and-white printout (team-default: issue 14).
+ZONE_COLOURS = {
+    "normal": ("1B5E20", "FFFFFF", "E8F5E9"),
+    "ease-off": ("F9A825", "000000", "FFF8E1"),
+    "emergency": ("B71C1C", "FFFFFF", "FFEBEE"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,3 +89,43 @@ def safety_scale(plan: Plan) -> SafetyScale:
         zones[zone] = kept
     return SafetyScale(always=zones["always"], normal=zones["normal"], ease_off=zones["ease-off"],
                        emergency=zones["emergency"])
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One zone of the scale as the patient reads it: its name, its texts (without source keys), whom to call."""
+
+    key: str  # "normal", "ease-off" or "emergency" (ZONE_COLOURS)
+    name: str
+    lines: list[str]
+    #: The clinic's phone for "ease off or stop", the emergency number for "emergency"; "" for "normal".
+    call: str = ""
+
+
+def unbroken(number: str) -> str:
+    """A phone number that never wraps in the middle: a patient dials it from one line."""
+    return number.replace(" ", "\u00a0")
+
+
+def scale_zones(plan: Plan, clinic: ClinicProfile | None) -> list[Zone]:
+    """The scale's zones in the order printed, in the plan's language; an empty zone is left out.
+
+    Who to call: the clinic's name and phone under "ease off or stop" (without a clinic profile, the therapist),
+    the clinic's emergency number under "emergency" (else the words "your local emergency number")."""
+    L = labels(plan.language)
+    scale = safety_scale(plan)
+    call = (L["call_clinic"].format(name=clinic.name, phone=unbroken(clinic.phone)) if clinic is not None
+            else L["call_therapist"].format(therapist=plan.therapist))
+    emergency = (L["call_emergency"].format(number=unbroken(clinic.emergency_number)) if clinic is not None
+                 else L["call_emergency_local"])
+    zones = [
+        Zone("normal", L["zone_normal"], [without_source_keys(t) for t in scale.normal]),
+        Zone("ease-off", L["zone_ease"], [without_source_keys(t) for t in scale.ease_off], call),
+        Zone("emergency", L["zone_emergency"], [without_source_keys(t) for t in scale.emergency], emergency),
+    ]
+    return [z for z in zones if z.lines]
+
+
+def every_time(plan: Plan) -> list[str]:
+    """How to exercise safely, every time (the protocol's "always" stop rules), as the patient reads them."""
+    return [without_source_keys(t) for t in safety_scale(plan).always]

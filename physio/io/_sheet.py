@@ -109,6 +109,9 @@ class PageSetup:
     footer_left: str = ""
     footer_right: str = ""
     footer_pt: float | None = None
+    #: A fixed print scale in per cent instead of "as wide as the page" (Excel ignores manual page breaks when
+    #: printing fitted to the page, so a sheet with `Sheet.breaks` prints at a fixed scale).
+    scale: int | None = None
 
 
 @dataclass
@@ -121,6 +124,8 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
+    #: Rows that start a new printed page (manual page breaks), e.g. before an exercise that would be split.
+    breaks: list[int] = field(default_factory=list)
     #: The first row and column that scroll (as in "C4": rows 1-3 and columns A-B stay in view).
     freeze: tuple[int, int] | None = None
     protected: bool = False
@@ -211,6 +216,8 @@ def _write_sheet(ws, sheet: Sheet, fmt) -> None:
         ws.protect("", {"format_columns": True, "format_rows": True})
     if sheet.page:
         _page_setup(ws, sheet.page)
+    if sheet.breaks:
+        ws.set_h_pagebreaks([row - 1 for row in sheet.breaks])  # the break is above the row (counted from 0)
     if sheet.hidden:
         ws.hide()
 
@@ -248,7 +255,10 @@ def _page_setup(ws, page: PageSetup) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    if page.scale:
+        ws.set_print_scale(page.scale)
+    else:
+        ws.fit_to_pages(1, 0)
     if page.margins:
         left, right, top, bottom = page.margins
         ws.set_margins(left=left, right=right, top=top, bottom=bottom)

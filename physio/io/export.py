@@ -84,7 +84,8 @@ def export_plan(plan: Plan, folder: str | Path, clinic: ClinicProfile | None = N
                 psfs_activities: Sequence[str] = ()) -> ExportResult:
     """Write the handout, the workbook and the therapist's summary of `plan` into `folder`: all, or none.
 
-    `clinic` (ws.clinic_profile()) puts the clinic's name and phone on the handout's first page.
+    `clinic` (ws.clinic_profile()) puts the clinic's name and phone on the handout's first page and on the
+    workbook's safety scale.
     All are built, then written in full beside their final names, then renamed into place under a journal
     (physio._atomic.write_all_or_nothing). Even a process killed half-way leaves, once the folder is tidied
     (on the next export into it, or when the workspace opens), all the new files or none."""
@@ -92,7 +93,7 @@ def export_plan(plan: Plan, folder: str | Path, clinic: ClinicProfile | None = N
     check_writable_folder(folder, error=ExportError)
     recover_folder(folder)
     pdf = handout_bytes(plan, clinic)
-    xlsx = workbook_bytes(plan, psfs_activities=psfs_activities)
+    xlsx = workbook_bytes(plan, psfs_activities=psfs_activities, clinic=clinic)
     summary_pdf = summary_bytes(plan, clinic)
     stem = file_stem(plan)
     handout = folder / f"{stem}_handout.pdf"

@@ -57,7 +57,7 @@ from ._pdfkit import (
     styles,
     table_style,
 )
-from ._safety_scale import safety_scale
+from ._safety_scale import ZONE_COLOURS, every_time, scale_zones, unbroken as _unbroken
 from ._text import check_printable, clean, para, without_source_keys
 
 __all__ = ["BOX", "footer_text", "handout_bytes", "header_rows", "issue_moment", "long_date", "write_handout"]
@@ -72,11 +72,8 @@ FRAME_W = (TEXT_W - FRAME_GAP) / 2
 FRAME_MIN_H = 30 * mm
 FRAME_MAX_H = 50 * mm
 
-_ZONE_COLOURS = {  # label background, label text, content background
-    "normal": (colors.HexColor("#1b5e20"), colors.white, colors.HexColor("#e8f5e9")),
-    "ease-off": (colors.HexColor("#f9a825"), colors.black, colors.HexColor("#fff8e1")),
-    "emergency": (colors.HexColor("#b71c1c"), colors.white, colors.HexColor("#ffebee")),
-}
+#: The scale's colours (label background, label text, content background), shared with the workbook's Plan sheet.
+_ZONE_COLOURS = {zone: tuple(colors.HexColor(f"#{c}") for c in rgb) for zone, rgb in ZONE_COLOURS.items()}
 
 
 def long_date(d: dt.date, language: str = "en") -> str:
@@ -240,30 +237,6 @@ def _number_width(count: int, st: dict) -> float:
     return stringWidth(f"{count}.", _fonts.SANS_BOLD, st["cell"].fontSize) + 12  # with the cell padding
 
 
-def _zone_lines(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str, str, list[str]]]:
-    """(zone, its heading, who to call, its lines) in the order printed; an empty zone is left out.
-
-    Who to call sits under the heading: the clinic's phone for "ease off or stop", the emergency number for
-    "emergency" (the clinic's, else the words "your local emergency number")."""
-    L = labels(plan.language)
-    scale = safety_scale(plan)
-    call = (L["call_clinic"].format(name=clinic.name, phone=_unbroken(clinic.phone)) if clinic is not None
-            else L["call_therapist"].format(therapist=plan.therapist))
-    emergency = (L["call_emergency"].format(number=_unbroken(clinic.emergency_number)) if clinic is not None
-                 else L["call_emergency_local"])
-    zones = [
-        ("normal", L["zone_normal"], "", [patient_text(t) for t in scale.normal]),
-        ("ease-off", L["zone_ease"], call, [patient_text(t) for t in scale.ease_off]),
-        ("emergency", L["zone_emergency"], emergency, [patient_text(t) for t in scale.emergency]),
-    ]
-    return [z for z in zones if z[3]]
-
-
-def _unbroken(number: str) -> str:
-    """A phone number that never wraps in the middle: a patient dials it from one line."""
-    return number.replace(" ", "\u00a0")
-
-
 def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
     """One scale, three coloured rows: normal: carry on / ease off or stop, and whom to call / emergency.
 
@@ -275,7 +248,8 @@ def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Fl
                        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                        ("BOX", (0, 0), (-1, -1), 1.2, GRID)]
-    for i, (zone, heading, call, lines) in enumerate(_zone_lines(plan, clinic)):
+    for i, z in enumerate(scale_zones(plan, clinic)):
+        zone, heading, call, lines = z.key, z.name, z.call, z.lines
         fill, ink, tint = _ZONE_COLOURS[zone]
         label = [Paragraph(para(heading), st["zone"].clone(f"zone-{zone}", textColor=ink))]
         bullet = len(lines) > 1
@@ -317,11 +291,11 @@ def _log_howto(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowa
 
 def _every_time(plan: Plan, st: dict) -> list[Flowable]:
     """How to exercise safely, every time (the protocol's "always" stop rules): read just before exercise 1."""
-    always = safety_scale(plan).always
+    always = every_time(plan)
     if not always:
         return []
     return [Paragraph(para(labels(plan.language)["every_time"]), st["h3"]),
-            *[Paragraph("• " + para(patient_text(t)), st["bullet"]) for t in always]]
+            *[Paragraph("• " + para(t), st["bullet"]) for t in always]]
 
 
 def _notes(plan: Plan, st: dict) -> list[Flowable]:

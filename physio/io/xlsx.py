@@ -15,13 +15,14 @@ from typing import Sequence
 from .._atomic import write_atomic
 from ..errors import ExportError
 from ..daylog import TICK, day_rows
-from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION, Plan, PlannedExercise
+from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION, ClinicProfile, Plan, PlannedExercise
 from ..planning import ensure_safe, schedule
 from ..translations import workbook_words
 from ._labels import labels
+from ._safety_scale import ZONE_COLOURS, every_time, scale_zones
 from ._sheet import PageSetup, Picture, Properties, Sheet, Style, Validation, xlsx_bytes
 from .log_sheet import date_format, fill_day_log, fill_howto_sheet, fill_psfs_sheet, protect
-from ._text import clean
+from ._text import clean, without_source_keys
 from .pdf import footer_text, header_rows, issue_moment
 
 #: The sheets' names in English (each plan's are in its language: sheet_names()).
@@ -97,8 +98,45 @@ def _plan_sheet_picture(pe: PlannedExercise, row: int, language: str = "en") -> 
 #: about 10.8 pt. team-default: a 9 pt floor for print (issue 14).
 PLAN_WIDTHS = {"A": 24, "B": 60, "C": 32}
 
+#: The Plan sheet printed at this fixed scale (per cent), not "fitted to the page width": Excel would then drop the
+#: page breaks that keep each exercise on one page. 116 width units at 88 % fit A4 landscape (about 104 fit at
+#: 100 %), and 12 pt text prints at about 10.6 pt. team-default: a 9 pt floor for print (issue 14).
+PLAN_PRINT_SCALE = 88
+
 #: Points per line of text, for a font of size 11; larger fonts scale with it.
 _LINE_PT = 15.0
+
+#: How much of the sheet (in its own points) one printed page of the Plan sheet holds: A4 landscape (595 pt) less
+#: the top and bottom margins (0.5 in each) and the footer's line (about 20 pt), at PLAN_PRINT_SCALE, less 5 % in
+#: case a row prints taller than counted (LibreOffice's PDF of a plan: rows of about 590 pt to a page).
+PLAN_PAGE_PT = (595 - 36 - 36 - 20) / (PLAN_PRINT_SCALE / 100) * 0.95
+
+
+def printed_heights(ws: Sheet) -> dict[int, float]:
+    """How tall each row prints, in points: its set height, else one line of its largest type."""
+    largest: dict[int, float] = {}
+    for (row, _), (value, style) in ws.cells.items():
+        if value is not None:
+            largest[row] = max(largest.get(row, 0), style.size)
+    return {row: ws.heights.get(row) or _LINE_PT * largest.get(row, 11) / 11 for row in range(1, ws.max_row + 1)}
+
+
+def page_breaks(ws: Sheet, keep: list[tuple[int, int]], page_pt: float) -> list[int]:
+    """Rows that must start a printed page so that none of the `keep` blocks (first row, last row) is split, and
+    so no exercise's title is left at the foot of a page: a block starts a new page when it does not fit in what
+    is left of the current one. A block taller than a page starts a page and runs on over the next."""
+    starts = {first: last for first, last in keep}
+    heights = printed_heights(ws)
+    breaks, used, row = [], 0.0, 1
+    while row <= ws.max_row:
+        last = starts.get(row, row)
+        height = sum(heights[r] for r in range(row, last + 1))
+        if used and used + height > page_pt:
+            breaks.append(row)
+            used = 0.0
+        used = (used + height) % page_pt if height > page_pt else used + height
+        row = last + 1
+    return breaks
 
 
 def _row_height(cells: list[tuple[str, int, float]]) -> float | None:
@@ -124,12 +162,16 @@ class _PlanWriter:
         self.row = 1
 
     def line(self, label: str | None, text: object = None, *, where: str, font: Style | None = None,
-             text_font: Style | None = None, fill: str | None = None) -> int:
+             text_font: Style | None = None, fill: str | None = None, label_fill: str | None = None) -> int:
+        """One row: `fill` colours the row's cells, `label_fill` (when given) column A's."""
         r = self.row
+        label_fill = fill if label_fill is None else label_fill
         if label is not None:
             # A label alone on its row (a title) runs on across the empty columns instead of wrapping.
             align = _WRAP if text is not None else _TOP
-            _put(self.ws, r, 1, label, where, (font or _BOLD).but(wrap=align.wrap, valign="top", fill=fill))
+            _put(self.ws, r, 1, label, where, (font or _BOLD).but(wrap=align.wrap, valign="top", fill=label_fill))
+        elif label_fill and text is not None:
+            self.ws.put(r, 1, None, _BODY.but(fill=label_fill))
         if text is not None:
             _put(self.ws, r, 2, text, where, (text_font or _BODY).but(wrap=True, valign="top", fill=fill))
         elif fill:
@@ -147,41 +189,60 @@ class _PlanWriter:
         self.row += n
 
 
-def _fill_plan_sheet(ws: Sheet, plan: Plan, pictures: bool = True) -> None:
+def _fill_scale(w: "_PlanWriter", plan: Plan, clinic: ClinicProfile | None) -> None:
+    """The handout's safety scale (physio.io._safety_scale.scale_zones), one row per text: the zone's name in its
+    colour in column A, its texts on a tint in B, whom to call last in bold. The emergency is said once."""
+    w.line(labels(plan.language)["scale_title"], where="safety scale", font=_SAFETY_HEAD)
+    for zone in scale_zones(plan, clinic):
+        fill, ink, tint = ZONE_COLOURS[zone.key]
+        name = _BOLD.but(color=ink)
+        bullet = "\u2022 " if len(zone.lines) > 1 else ""
+        for i, text in enumerate(zone.lines):
+            w.line(zone.name if i == 0 else None, bullet + text, where=f"safety scale, {zone.name}", font=name,
+                   fill=tint, label_fill=fill)
+        if zone.call:
+            w.line(None, zone.call, where=f"safety scale, {zone.name}", text_font=_BOLD, fill=tint, label_fill=fill)
+
+
+def _fill_plan_sheet(ws: Sheet, plan: Plan, pictures: bool = True, clinic: ClinicProfile | None = None) -> None:
     for col, width in enumerate(PLAN_WIDTHS.values(), 1):
         ws.widths[col] = width
     w = _PlanWriter(ws)
     L = labels(plan.language)
     w.line(L["title"], where="title", font=_TITLE)
-    w.line(L["aim_of_phase"], plan.phase_goal, where="phase goal")
+    w.line(L["aim_of_phase"], without_source_keys(plan.phase_goal), where="phase goal")
     w.gap()
     for label, text in header_rows(plan):
         w.line(label, text, where=f"{label.lower()} in the header")
     w.gap()
 
-    w.line(L["safety"], where="safety", font=_SAFETY_HEAD, fill=_SAFETY_FILL)
-    for i, rule in enumerate(plan.stop_rules):
-        w.line(L["stop_when"] if i == 0 else None, rule.text, where=f"stop rule {i + 1}", fill=_SAFETY_FILL)
-    for i, flag in enumerate(plan.red_flags):
-        w.line(L["call_when"] if i == 0 else None, flag.text,
-               where=f"red flag '{flag.id}'", fill=_SAFETY_FILL)
+    scale = w.row
+    _fill_scale(w, plan, clinic)
+    keep = [(scale, w.row - 1)]  # printed whole: the scale, and each exercise with its title
     w.gap()
 
     # screening warnings, clearances, changes and the reasons for a dose are the therapist's: they are in the
     # therapist's summary written beside the workbook, as the handout leaves them out too
 
+    notes = w.row
     for i, note in enumerate(plan.notes or [L["no_notes"]]):
         w.line(L["notes_from_therapist"] if i == 0 else None, note, where=f"therapist note {i + 1}")
     w.gap()  # before the exercises, as in the handout
     w.line(L["your_exercises"], where="exercises", font=_HEAD)
+    for i, rule in enumerate(every_time(plan)):  # how to exercise safely, read before exercise 1 (as the handout)
+        w.line(L["every_time"] if i == 0 else None, rule, where=f"safety rule {i + 1}")
     for n, pe in enumerate(plan.exercises, 1):
+        first = w.row
         _exercise_block(ws, w, n, pe, plan.language, pictures)
+        keep.append((notes if n == 1 else first, w.row - 1))  # the notes and the heading go with exercise 1
         w.gap()
 
-    w.line(None, footer_text(plan), where="footer")
+    footer = w.line(None, footer_text(plan), where="footer")
+    keep[-1] = (keep[-1][0], footer)  # never a page of its own
 
+    ws.breaks = page_breaks(ws, keep, PLAN_PAGE_PT)
     protect(ws)  # a sheet to read: nothing on it is for typing (no password, so it can always be lifted)
-    ws.page = PageSetup(landscape=True, margins=(0.4, 0.4, 0.5, 0.5), footer_pt=12,
+    ws.page = PageSetup(landscape=True, margins=(0.4, 0.4, 0.5, 0.5), footer_pt=12, scale=PLAN_PRINT_SCALE,
                         footer_left=_header_footer_safe(f"{plan.patient.name}, {plan.label}"),
                         footer_right=L["page_xlsx"])
 
@@ -193,7 +254,13 @@ def _header_footer_safe(text: str) -> str:
 
 def _exercise_block(ws: Sheet, w: _PlanWriter, n: int, pe: PlannedExercise, language: str = "en",
                     pictures: bool = True) -> None:
-    ex = pe.exercise
+    ex = pe.exercise.model_copy(update={  # as the handout: without the source keys kept for the reviewer
+        "name": without_source_keys(pe.exercise.name), "aim": without_source_keys(pe.exercise.aim),
+        "starting_position": without_source_keys(pe.exercise.starting_position),
+        "equipment": [without_source_keys(e) for e in pe.exercise.equipment],
+        "steps": [without_source_keys(s) for s in pe.exercise.steps],
+        "breathing": without_source_keys(pe.exercise.breathing),
+        "cautions": [without_source_keys(c) for c in pe.exercise.cautions]})
     L = labels(language)
     first = w.line(f"{n}. {ex.name}", where=f"exercise '{ex.id}' name", font=_HEAD)
     w.line(L["dose"], pe.dose.summary(language), where=f"exercise '{ex.id}' dose", text_font=_DOSE)
@@ -344,10 +411,11 @@ def _fill_meta_sheet(ws: Sheet, plan: Plan, layout: list[tuple[str, object]]) ->
 # ------------------------------------------------------------------ the file
 
 
-def _sheets(plan: Plan, psfs_activities: Sequence[str], pictures: bool = True) -> list[Sheet]:
+def _sheets(plan: Plan, psfs_activities: Sequence[str], pictures: bool = True,
+            clinic: ClinicProfile | None = None) -> list[Sheet]:
     """Every sheet of the workbook in order: plan, log (and activities), weekly check, the hidden sheet."""
     plan_ws = Sheet(sheet_names(plan)["plan"])
-    _fill_plan_sheet(plan_ws, plan, pictures)
+    _fill_plan_sheet(plan_ws, plan, pictures, clinic)
     log_sheets, howto, layout = _fill_log_sheets(plan, psfs_activities)
     check = Sheet(check_sheet_name(plan))
     _fill_check_sheet(check, plan)
@@ -356,11 +424,12 @@ def _sheets(plan: Plan, psfs_activities: Sequence[str], pictures: bool = True) -
     return [plan_ws, *log_sheets, check, howto, meta]
 
 
-def workbook_bytes(plan: Plan, *, psfs_activities: Sequence[str] = ()) -> bytes:
+def workbook_bytes(plan: Plan, *, psfs_activities: Sequence[str] = (), clinic: ClinicProfile | None = None) -> bytes:
     """The workbook for `plan`, complete, in memory. The same plan always gives the same bytes.
 
     psfs_activities: the activities the patient named at intake (Patient.psfs_activities); with them the workbook
-    has a weekly sheet to score each one 0–10 (PSFS)."""
+    has a weekly sheet to score each one 0–10 (PSFS). clinic (ws.clinic_profile()): whom to call, on the Plan
+    sheet's safety scale as on the handout."""
     if not plan.exercises:
         raise ExportError(
             f"plan {plan.label} for patient {plan.patient.id} has no exercises, so there is no log to fill in; "
@@ -368,16 +437,24 @@ def workbook_bytes(plan: Plan, *, psfs_activities: Sequence[str] = ()) -> bytes:
         )
     ensure_safe(plan)
     title = _text(labels(plan.language)["doc_title"].format(name=plan.patient.name), "patient name")
-    return xlsx_bytes(_sheets(plan, psfs_activities), Properties(title, "physio", issue_moment(plan)))
+    return xlsx_bytes(_sheets(plan, psfs_activities, clinic=clinic), Properties(title, "physio", issue_moment(plan)))
 
 
-def printed_texts(plan: Plan, psfs_activities: Sequence[str] = ()) -> set[str]:
+def printed_texts(plan: Plan, psfs_activities: Sequence[str] = (), clinic: ClinicProfile | None = None) -> set[str]:
     """Every text the workbook of `plan` prints (any sheet), spaces collapsed: what the patient did NOT write.
 
-    The red-flag search skips these cells of a returned workbook (our own red-flag advice would match)."""
-    return {" ".join(t.split()) for ws in _sheets(plan, psfs_activities, pictures=False)[:-1] for t in ws.texts()}
+    The red-flag search skips these cells of a returned workbook (our own red-flag advice would match). Whom to
+    call is listed both ways, with the clinic's words and without a clinic profile; the stop rules and red flags
+    also as workbooks made before the scale printed them, one a cell without a bullet (they are with patients)."""
+    sheets = _sheets(plan, psfs_activities, pictures=False, clinic=clinic)[:-1]
+    if clinic is not None:
+        sheets.append(plan_sheet := Sheet(sheet_names(plan)["plan"]))
+        _fill_plan_sheet(plan_sheet, plan, pictures=False)
+    before_the_scale = [r.text for r in plan.stop_rules] + [f.text for f in plan.red_flags]
+    return {" ".join(t.split()) for ws in sheets for t in ws.texts()} | {" ".join(t.split()) for t in before_the_scale}
 
 
-def write_workbook(plan: Plan, path: str | Path, *, psfs_activities: Sequence[str] = ()) -> Path:
+def write_workbook(plan: Plan, path: str | Path, *, psfs_activities: Sequence[str] = (),
+                   clinic: ClinicProfile | None = None) -> Path:
     """Build the workbook in memory, then write it to `path` in one step (nothing is left half-written)."""
-    return write_atomic(path, workbook_bytes(plan, psfs_activities=psfs_activities), error=ExportError)
+    return write_atomic(path, workbook_bytes(plan, psfs_activities=psfs_activities, clinic=clinic), error=ExportError)
