@@ -238,7 +238,7 @@ def _go(p: Vec, m: Mat, length: float, v: Vec = _DOWN) -> Vec:
 
 # ---------------------------------------------------------------- the solved skeleton and its views
 
-VIEWS = ("side", "front", "back", "top", "oblique")
+VIEWS = ("side", "front", "back", "top", "oblique", "side-above", "head-above", "feet-above", "front-side")
 
 OBLIQUE_ELEVATION_DEG = 30.0
 OBLIQUE_AZIMUTH_DEG = 25.0
@@ -251,9 +251,33 @@ OBLIQUE_RIGHT: Vec = (-math.sin(_A), 0.0, math.cos(_A))
 OBLIQUE_TOWARDS: Vec = (math.cos(_E) * math.cos(_A), math.sin(_E), math.cos(_E) * math.sin(_A))
 """Up and right on the page, and towards the viewer, in 3-D for the 'oblique' view."""
 
+ANGLED_VIEWS: dict[str, tuple[float, float]] = {"side-above": (40.0, 20.0), "head-above": (50.0, -65.0),
+                                               "feet-above": (50.0, 90.0), "front-side": (8.0, 55.0)}
+"""Views from above at an angle, as (elevation above the floor, turn from the figure's left side towards where its
+feet point lying down, or where it faces standing; negative: towards its head), in degrees:
+  side-above  from its left, a little towards the feet: the height of bent-up knees and where they fall sideways
+              both show (the mat a slanting floor); sitting, a lean with a straight back and the legs wide apart;
+  head-above  from beyond the head of a figure lying on its back: raised legs rise away from the viewer, so both
+              their height and how far apart they are (or crossed) show;
+  feet-above  from beyond its feet, high up: elbows or palms held in front of the body and the soles together
+              with the knees out, none of them hidden by the legs;
+  front-side  from the front, a little to its left and nearly level: arms raised in a V and the heels lifted.
+Like the side view and the view from above, they draw the near limbs as the figure's left (a mirror image)."""
+
+
+def _angled(view: str) -> tuple[Vec, Vec, Vec]:
+    """Up and right on the page, and towards the viewer, in 3-D for an angled view."""
+    e, a = (math.radians(d) for d in ANGLED_VIEWS[view])
+    return ((-math.sin(a) * math.sin(e), math.cos(e), -math.cos(a) * math.sin(e)), (math.cos(a), 0.0, -math.sin(a)),
+            (math.sin(a) * math.cos(e), math.sin(e), math.cos(a) * math.cos(e)))
+
+
+ANGLED: dict[str, tuple[Vec, Vec, Vec]] = {v: _angled(v) for v in ANGLED_VIEWS}
+
 
 def project(p: Vec, view: str) -> Point:
-    """A 3-D point as seen from the side (the figure's left), the front, the back, from above or obliquely."""
+    """A 3-D point as seen from the side (the figure's left), the front, the back, from above, obliquely or from
+    above at an angle."""
     x, y, z = p
     if view == "side":
         return (x, y)
@@ -263,6 +287,9 @@ def project(p: Vec, view: str) -> Point:
         return (z, y)
     if view == "back":
         return (-z, y)
+    if view in ANGLED:  # from above at an angle
+        (ux, uy, uz), (rx, ry, rz), _ = ANGLED[view]
+        return (rx * x + ry * y + rz * z, ux * x + uy * y + uz * z)
     if view == "oblique":  # from in front, a little to the left and above
         (ux, uy, uz), (rx, ry, rz) = OBLIQUE_UP, OBLIQUE_RIGHT
         return (rx * x + ry * y + rz * z, ux * x + uy * y + uz * z)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from ..models.exercise import format_seconds
 from . import props as P
 from .body import (
-    OBLIQUE_TOWARDS, HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, WIDTH_CM, Point, Skeleton, Vec, outline_points, project, solve,
+    ANGLED, OBLIQUE_TOWARDS, HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, WIDTH_CM, Point, Skeleton, Vec,
+    outline_points, project, solve,
 )
 from .poses import ExercisePoses, Mark, Pose
 from .shapes import Circle, Figure, Line, Polygon, Shape, Text, text_width
@@ -295,8 +296,8 @@ def _scene_seen(ep: ExercisePoses, start: Skeleton, end: Skeleton) -> _Scene:
         y0, y1 = min(ys) - 22, max(ys) + 22
         fill, edge = (P.MAT_FILL, P.MAT_EDGE) if "mat" in ep.props else ("#f1f1f1", "#bdbdbd")
         behind.insert(0, Polygon(((x0, y0), (x1, y0), (x1, y1), (x0, y1)), fill, edge, P.PROP_LINE, role="mat-top"))
-    elif view == "oblique":
-        behind.insert(0, _mat_seen_obliquely(ep, start, end, side_pts))
+    elif view == "oblique" or view in ANGLED:
+        behind.insert(0, _mat_seen_obliquely(ep, start, end, side_pts, view))
     else:
         if ep.support == "chair":
             seat_y = min(start.points["hip"][1], end.points["hip"][1]) - THICKNESS_CM["pelvis"] / 2
@@ -313,7 +314,8 @@ def _scene_seen(ep: ExercisePoses, start: Skeleton, end: Skeleton) -> _Scene:
     return _Scene(s_v, e_v, behind, front, [], surfaces, None)
 
 
-def _mat_seen_obliquely(ep: ExercisePoses, start: Skeleton, end: Skeleton, side_pts: list) -> Polygon:
+def _mat_seen_obliquely(ep: ExercisePoses, start: Skeleton, end: Skeleton, side_pts: list, view: str = "oblique"
+                        ) -> Polygon:
     """The mat (or floor) seen obliquely from above: a parallelogram, its nearer edge lower."""
     zs = [p[2] for sk in (start, end) for p in sk.world.values()]
     xs = [p[0] for p, _ in side_pts]
@@ -321,7 +323,7 @@ def _mat_seen_obliquely(ep: ExercisePoses, start: Skeleton, end: Skeleton, side_
     corners = [(x, top, z) for x, z in ((min(xs) - 6, min(zs) - 10), (max(xs) + 6, min(zs) - 10),
                                         (max(xs) + 6, max(zs) + 10), (min(xs) - 6, max(zs) + 10))]
     fill, edge = (P.MAT_FILL, P.MAT_EDGE) if "mat" in ep.props else ("#f1f1f1", "#bdbdbd")
-    return Polygon(tuple(project(c, "oblique") for c in corners), fill, edge, P.PROP_LINE, role="mat-top")
+    return Polygon(tuple(project(c, view) for c in corners), fill, edge, P.PROP_LINE, role="mat-top")
 
 
 def _bar_floor(ep: ExercisePoses, start: Skeleton, all_pts: list[tuple[Point, float]]) -> float:
@@ -488,8 +490,8 @@ def _body(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None) -> l
 
 def _depth(view: str, p: Vec) -> float:
     """How near a 3-D point is to the viewer."""
-    if view == "oblique":
-        return sum(a * b for a, b in zip(p, OBLIQUE_TOWARDS))
+    if view == "oblique" or view in ANGLED:
+        return sum(a * b for a, b in zip(p, OBLIQUE_TOWARDS if view == "oblique" else ANGLED[view][2]))
     return {"side": p[2], "front": p[0], "back": -p[0], "top": p[1]}[view]
 
 
@@ -518,12 +520,14 @@ def _body_seen(sk: Skeleton, ghost: bool) -> list[Shape]:
     pts, view = sk.points, sk.view
     role = "ghost" if ghost else "body"
     segs = {n: (pts[a], pts[b], _apparent_width(sk, n, pts[a], pts[b], t)) for n, a, b, t in PARTS}
-    trunk = [segs["pelvis"], segs["thorax"], segs["neck"], (pts["shoulder_r"], pts["shoulder_l"], 12.0)]
-    trunk_depth = sum(_depth(view, sk.world[k]) for k in ("hip", "lumbar", "shoulder")) / 3
+    trunk = [segs["pelvis"], _chest_below_yoke(*segs["thorax"]), segs["neck"], *_yoke(pts)]
+    trunk_depth = sum(_depth(view, sk.world[k]) for k in ("hip", "lumbar", "shoulder", "head")) / 4
     layers: list[tuple[float, list, bool, bool]] = [(trunk_depth, trunk, True, False)]
     for limb, names in _LIMBS.items():
         ends = [sk.world[p] for n, a, b, _ in PARTS if n in names for p in (a, b)]
         d = sum(_depth(view, p) for p in ends) / len(ends)
+        if limb.startswith("arm"):  # an elbow raised towards the viewer brings its arm over the face
+            d = max(d, _depth(view, sk.world[f"elbow_{limb[-1]}"]))
         layers.append((d + 3.0, [segs[n] for n in names], False, d < trunk_depth - 16.0))
     out: list[Shape] = []
     for _, parts, with_head, far in sorted(layers, key=lambda t: t[0]):
@@ -538,6 +542,27 @@ def _body_seen(sk: Skeleton, ghost: bool) -> list[Shape]:
             out.append(Circle(pts["head"], HEAD_RADIUS_CM, fill, role=f"{role}-head"))
             out += _face(sk, edge, role)
     return out
+
+
+YOKE_CM = 12.0
+"""How thick the line across the shoulders is drawn, seen from the front, the back or above."""
+
+
+def _yoke(pts: dict[str, Point]) -> list[tuple[Point, Point, float]]:
+    """The shoulders seen from the front, the back or above: from the base of the neck out to each shoulder, so a
+    shoulder drawn up towards the ear slopes up on its own side (a shrug), the other staying level."""
+    return [(pts["shoulder"], pts[f"shoulder_{s}"], YOKE_CM) for s in SIDES]
+
+
+def _chest_below_yoke(lumbar: Point, shoulder: Point, width: float) -> tuple[Point, Point, float]:
+    """The chest seen from the front, the back or above, ending where its round top meets the line of the
+    shoulders (not a dome over the neck): the neck shows, and a shoulder drawn up stands above the other."""
+    dx, dy = shoulder[0] - lumbar[0], shoulder[1] - lumbar[1]
+    length = math.hypot(dx, dy)
+    cut = min(max(0.0, width / 2 - YOKE_CM / 2), length * 0.5)
+    if length < 1e-6:
+        return lumbar, shoulder, width
+    return lumbar, (shoulder[0] - dx / length * cut, shoulder[1] - dy / length * cut), width
 
 
 BLADE_GAP_CM = {False: 9.0, True: 3.0}
@@ -576,7 +601,9 @@ def _face(sk: Skeleton, ink: str, role: str) -> list[Shape]:
         k = HEAD_RADIUS_CM / math.hypot(fx, fy)
         return [Line(((cx + fx * k * 0.8, cy + fy * k * 0.8), (cx + fx * k * 1.15, cy + fy * k * 1.15)), 4.5, ink,
                      role=f"{role}-nose")]
-    up = (face[1] * left[2] - face[2] * left[1], face[2] * left[0] - face[0] * left[2], face[0] * left[1] - face[1] * left[0])
+    # the top of the head: the body's frame is left-handed (x forward, y up, z left), so up is left × face
+    up = (left[1] * face[2] - left[2] * face[1], left[2] * face[0] - left[0] * face[2],
+          left[0] * face[1] - left[1] * face[0])
     hx, hy, hz = sk.world["head"]
     r = HEAD_RADIUS_CM
 
@@ -584,8 +611,26 @@ def _face(sk: Skeleton, ink: str, role: str) -> list[Shape]:
         return project((hx + r * (f * face[0] + l * left[0] + u * up[0]), hy + r * (f * face[1] + l * left[1] + u * up[1]),
                         hz + r * (f * face[2] + l * left[2] + u * up[2])), sk.view)
 
-    return [Circle(at(0.8, e, 0.2), 1.6, ink, role=f"{role}-eye") for e in (-0.38, 0.38)] + [
+    return _crown(sk, up, role) + [Circle(at(0.8, e, 0.12), 1.6, ink, role=f"{role}-eye") for e in (-0.38, 0.38)] + [
         Line((at(0.9, 0, 0.05), at(1.05, 0, -0.25)), 1.6, ink, role=f"{role}-nose")]
+
+
+CROWN_SHOWS = 0.3
+"""A bowed head whose crown turns this far (the cosine) towards the viewer shows its hair above the face: seen from
+the front, the chin drawn down to the chest reads as such."""
+
+
+def _crown(sk: Skeleton, up: Vec, role: str) -> list[Shape]:
+    """Hair over the part of the head whose crown turns towards the viewer (a head bowed, seen from the front)."""
+    c = _depth(sk.view, up)
+    ux, uy = project(up, sk.view)
+    if sk.view != "front" or c < CROWN_SHOWS or math.hypot(ux, uy) < 1e-6:
+        return []
+    r, (hx, hy) = HEAD_RADIUS_CM, sk.points["head"]
+    centre = math.atan2(uy, ux)
+    half = math.acos(max(-0.3, min(0.9, 1.0 - 1.6 * c)))  # the more the crown shows, the more hair
+    arc = [(hx + r * math.cos(centre + half * k / 8), hy + r * math.sin(centre + half * k / 8)) for k in range(-8, 9)]
+    return [Polygon(tuple(arc), HAIR, None, 0, role=f"{role}-hair")]
 
 
 def _body_side(sk: Skeleton, ghost: bool, over_trunk: list[Shape] | None = None, palette: str = "") -> list[Shape]:
@@ -753,7 +798,7 @@ def _mark(m: Mark, sk: Skeleton) -> list[Shape]:
         # crown for the head, so the face stays in sight)
         rx, ry = 20.0, 6.0
         if m.at == "head":
-            y += HEAD_RADIUS_CM * 0.75
+            y += HEAD_RADIUS_CM * 0.95
         curve = [(x + rx * math.cos(math.radians(t)), y + ry * math.sin(math.radians(t))) for t in range(200, 520, 20)]
         return _arrow_shapes(curve, "mark-turn", ARROW_CM * 0.8, ARROW_HEAD_CM * 0.8)
     if m.kind == "wiggle":

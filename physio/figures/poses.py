@@ -36,11 +36,14 @@ POINTS = ("head", "shoulder", "lumbar", "hip") + tuple(
 
 DOSE_ANGLE = "dose.angle_deg"
 
-VIEWS = ("side", "front", "back", "top", "oblique")
+VIEWS = ("side", "front", "back", "top", "oblique", "side-above", "head-above", "feet-above", "front-side")
 """Where the picture is seen from: the side (bending forward and back), the front (side bends, arms out to
 the sides, head turns, standing or sitting), the back (hands behind the back), from above (lying down:
-legs to the side, side bends, twists) or obliquely from in front and above (from the feet of a figure lying on
-its back: knees or legs raised and dropped to one side, arms out to the sides; a seated twist)."""
+legs to the side, side bends, twists), obliquely from in front and above (from the feet of a figure lying on
+its back: knees or legs raised and dropped to one side, arms out to the sides; a seated twist), or from above at
+an angle (body.ANGLED_VIEWS): from the side (knees dropped to one side, a sitting lean or twist with the legs
+wide), from beyond the head (legs raised and crossed), from beyond the feet (elbows and palms in front of the
+body, soles together) or from the front a little to the side and nearly level (rising onto the toes)."""
 
 MOVES = ("tilt", "roll") + tuple(JOINT_RANGES)
 """What an exercise moves (a fact checked against the drawing): a joint (both sides together) or the whole

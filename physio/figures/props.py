@@ -13,6 +13,9 @@ MAT_THICKNESS_CM = 2.5
 BAR_RADIUS_CM = 2.0
 """A pull-up bar is about 3-4 cm across."""
 
+BAR_POST_BEHIND_CM = 45.0
+"""The bar's post stands this far behind the hands: clear of the feet of a hang with the knees bent."""
+
 BAR_CLEARANCE_CM = 12.0
 """Feet hang this far above the floor: the article asks for a bar higher than the patient."""
 
@@ -96,7 +99,7 @@ def wall(x: float, y0: float, y1: float, facing: str = "right") -> list[Shape]:
 def bar(center: Point, floor_y: float) -> list[Shape]:
     """The horizontal bar seen end-on, on a post that stands behind the figure."""
     cx, cy = center
-    post_x = cx - 30
+    post_x = cx - BAR_POST_BEHIND_CM
     return [
         Line(((post_x, floor_y), (post_x, cy + 6)), 3.0, "#8c8c8c", role="bar-post"),
         Line(((post_x, cy + 6), (cx, cy)), 2.0, "#8c8c8c", role="bar-arm"),
