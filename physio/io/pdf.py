@@ -105,25 +105,20 @@ def header_rows(plan: Plan) -> list[tuple[str, str]]:
     ]
 
 
-def _who_and_what(plan: Plan, clinic: ClinicProfile | None) -> list[tuple[str, str]]:
-    """Page 1's first table, label and text: who (patient, therapist, clinic and its phone) and what
-    (programme, phase and version, dates)."""
+def _who_and_what(plan: Plan) -> list[tuple[str, str]]:
+    """Page 1's first table, label and text: who (patient, therapist) and what (programme with its phase and
+    version, dates). The clinic's name and phone are where the patient needs them: in the scale ("Not sure?
+    Call ...") and in how to send the log back."""
     lang = plan.language
     L = labels(lang)
     dates = L["date_range"].format(start=long_date(plan.start, lang), end=long_date(plan.end, lang),
                                    weeks=_labels.weeks(plan.weeks, lang))
     version = L["version"].format(n=plan.version) if plan.version else L["draft"]
-    rows = [(L["patient"], L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)),
-            (L["therapist"], plan.therapist)]
-    if clinic is not None:
-        rows.append((L["clinic"], L["clinic_phone"].format(name=clinic.name, phone=_unbroken(clinic.phone))))
-    rows += [
-        (L["programme"], patient_text(plan.protocol_title)),
-        (L["phase"], L["phase_of"].format(name=patient_text(plan.phase_name), n=plan.phase_index + 1,
-                                          total=plan.phase_count) + f"; {version}"),
-        (L["dates"], dates),
-    ]
-    return rows
+    phase = L["phase_of"].format(name=patient_text(plan.phase_name), n=plan.phase_index + 1, total=plan.phase_count)
+    return [(L["patient"], L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)),
+            (L["therapist"], plan.therapist),
+            (L["programme"], f"{patient_text(plan.protocol_title)}, {phase}; {version}"),
+            (L["dates"], dates)]
 
 
 def _scale(plan: Plan) -> float:
@@ -131,77 +126,68 @@ def _scale(plan: Plan) -> float:
     return LARGER_BODY_PT / BODY_PT if plan.larger_print else 1.0
 
 
-def _width(text: str, st, bold: bool = False) -> float | None:
-    """The width of `text` on one line in the style's size, plus a cell's padding; None when some of it is set
-    in a fallback font (Chinese, emoji), whose width is not measured here."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _header(plan: Plan, st: dict) -> list[Flowable]:
+    """The title, then who and what, one fact a line with its label in bold before it (the text then has the
+    page's whole width: fewer lines than a column of labels leaves); the patient and the therapist share a line."""
+    (patient, who), (therapist, name), *rest = _who_and_what(plan)
 
-    if any(f for f, _ in _fonts.runs(text)):
-        return None
-    return stringWidth(clean(text), _fonts.SANS_BOLD if bold else _fonts.SANS, st.fontSize) + 8
+    def fact(label: str, text: str, whole: bool = False) -> str:
+        """Label and text; `whole`: on one line (a short name in the page's own fonts is never split)."""
+        text = para(text)
+        if whole and len(text) <= 40 and not any(f for f, _ in _fonts.runs(text)):
+            text = text.replace(" ", "\u00a0")
+        return f"<b>{para(label)}:</b>\u00a0{text}"
 
-
-def _header(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
-    """The title, then who and what; the patient and the therapist share a row when both fit on one line."""
-    facts = _who_and_what(plan, clinic)
-    label_w = max(_width(label, st["cell"], bold=True) or 0 for label, _ in facts)
-    (patient_label, who), (therapist_label, therapist) = facts[:2]
-    label2_w, value2_w, who_w = (_width(therapist_label, st["cell"], True), _width(therapist, st["cell"]),
-                                 _width(who, st["cell"]))
-    paired = None not in (value2_w, who_w) and value2_w <= TEXT_W / 3 and (
-        label_w + who_w + label2_w + value2_w <= TEXT_W)
-    if not paired:
-        label2_w, value2_w = 0, 0
-    rows, spans = [], []
-    for i, (k, v) in enumerate(facts):
-        if i == 1 and paired:
-            continue
-        row = [Paragraph(f"<b>{para(k)}</b>", st["cell"]), Paragraph(para(v), st["cell"]), "", ""]
-        if i == 0 and paired:
-            row[2:] = [Paragraph(f"<b>{para(therapist_label)}</b>", st["cell"]), Paragraph(para(therapist), st["cell"])]
-        else:
-            spans.append(("SPAN", (1, len(rows)), (3, len(rows))))
-        rows.append(row)
-    table = Table(rows, colWidths=[label_w, TEXT_W - label_w - label2_w - value2_w, label2_w, value2_w],
-                  hAlign="LEFT")
+    lines = [f"{fact(patient, who)}\u2003 {fact(therapist, name, whole=True)}", *[fact(k, v) for k, v in rest]]
+    table = Table([[Paragraph(line, st["cell"])] for line in lines], colWidths=[TEXT_W], hAlign="LEFT")
     table.setStyle(table_style(
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        *spans,
     ))
     return [Paragraph(para(labels(plan.language)["title"]), st["title"]), table]
 
 
-def _at_a_glance(plan: Plan, st: dict, grouped: bool = False, last: bool = False) -> list[Flowable]:
+def _at_a_glance(plan: Plan, st: dict, grouped: bool = False) -> list[Flowable]:
     """Every exercise with its dose, one row each: the whole plan on the fridge. `grouped` (a long plan): the
-    exercises done equally often under a line saying how often, each row saying how much. `last`: the table
-    ends page 1 and may go on over the page."""
+    exercises done equally often under a line saying how often, each row saying how much."""
+    heading = Paragraph(para(labels(plan.language)["at_a_glance"]), st["h2"])
+    return [heading, _glance_table(plan, st, _glance_rows(plan, st, grouped), grouped)]
+
+
+def _glance_rows(plan: Plan, st: dict, grouped: bool) -> list[tuple[str, list]]:
+    """The list's rows as (kind, cells): "head" (the column headings), "group" (how often) or "exercise"."""
     L = labels(plan.language)
-    num = _number_width(len(plan.exercises), st)
-    rows = [[Paragraph("", st["cell"]), Paragraph(f"<b>{para(L['exercise_col'])}</b>", st["cell"]),
-             Paragraph(f"<b>{para(L['how_much'])}</b>", st["cell"])]]
-    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-             ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID), ("LEFTPADDING", (0, 0), (-1, -1), 3),
-             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]
     if grouped:  # each row says how much after the name: no column headings
-        name_w = (TEXT_W - num) * 0.52
-        rows, style = [], [c for c in style if c[0] != "BACKGROUND"]
-        _grouped_rows(plan, st, rows, style)
-    else:
-        name_w = (TEXT_W - num) * 0.42
-        rows += [[Paragraph(f"<b>{n}.</b>", st["cell"]), Paragraph(para(patient_text(pe.exercise.name)), st["cell"]),
-                  Paragraph(para(pe.dose.summary(plan.language)), st["cell"])]
-                 for n, pe in enumerate(plan.exercises, 1)]
-    table = Table(rows, colWidths=[num, name_w, TEXT_W - num - name_w], hAlign="LEFT", repeatRows=0 if grouped else 1)
+        return _grouped_rows(plan, st)
+    return [("head", [Paragraph("", st["cell"]), Paragraph(f"<b>{para(L['exercise_col'])}</b>", st["cell"]),
+                      Paragraph(f"<b>{para(L['how_much'])}</b>", st["cell"])]),
+            *[("exercise", [Paragraph(f"<b>{n}.</b>", st["cell"]),
+                            Paragraph(para(patient_text(pe.exercise.name)), st["cell"]),
+                            Paragraph(para(pe.dose.summary(plan.language)), st["cell"])])
+              for n, pe in enumerate(plan.exercises, 1)]]
+
+
+def _glance_table(plan: Plan, st: dict, rows: list[tuple[str, list]], grouped: bool) -> Table:
+    """The list's table of `rows` (all of them, or the part on one page)."""
+    num = _number_width(len(plan.exercises), st)
+    name_w = (TEXT_W - num) * (0.52 if grouped else 0.42)
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+             ("LEFTPADDING", (0, 0), (-1, -1), 3),
+             ("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+    for i, (kind, _) in enumerate(rows):
+        if kind == "head":
+            style.append(("BACKGROUND", (0, i), (-1, i), SHADE))
+        elif kind == "group":
+            style += [("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f6f6f6"))]
+        elif grouped:
+            style.append(("SPAN", (1, i), (2, i)))
+    table = Table([cells for _, cells in rows], colWidths=[num, name_w, TEXT_W - num - name_w], hAlign="LEFT",
+                  repeatRows=1 if rows and rows[0][0] == "head" else 0)
     table.setStyle(table_style(*style))
-    heading = Paragraph(para(L["at_a_glance"]), st["h2"])
-    if last:  # the heading keeps a few rows with it, then the table may split
-        return [CondPageBreak(heading.wrap(TEXT_W, PAGE_H)[1] + 5 * st["cell"].leading),
-                Paragraph(para(L["at_a_glance"]), st["h2"].clone("h2-split", keepWithNext=0)), table]
-    return [heading, table]
+    return table
 
 
 def how_much_and_how_often(pe: PlannedExercise, language: str) -> tuple[str, str]:
@@ -214,20 +200,20 @@ def how_much_and_how_often(pe: PlannedExercise, language: str) -> tuple[str, str
     return much.summary(language), often.summary(language)
 
 
-def _grouped_rows(plan: Plan, st: dict, rows: list, style: list) -> None:
+def _grouped_rows(plan: Plan, st: dict) -> list[tuple[str, list]]:
     """Rows of the exercises done equally often, each group under a shaded line saying how often."""
     groups: dict[str, list[tuple[int, str, str]]] = {}
     for n, pe in enumerate(plan.exercises, 1):
         much, often = how_much_and_how_often(pe, plan.language)
         groups.setdefault(often, []).append((n, patient_text(pe.exercise.name), much))
+    rows: list[tuple[str, list]] = []
     for often, members in groups.items():
         if often:
-            i = len(rows)
-            style += [("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f6f6f6"))]
-            rows.append([Paragraph(f"<b>{para(often[:1].upper() + often[1:])}:</b>", st["cell"]), "", ""])
-        rows += [[Paragraph(f"<b>{n}.</b>", st["cell"]), Paragraph(f"{para(name)} \u2013 <b>{para(much)}</b>", st["cell"]),
-                  ""] for n, name, much in members]
-        style += [("SPAN", (1, i), (2, i)) for i in range(len(rows) - len(members), len(rows))]
+            rows.append(("group", [Paragraph(f"<b>{para(often[:1].upper() + often[1:])}:</b>", st["cell"]), "", ""]))
+        rows += [("exercise", [Paragraph(f"<b>{n}.</b>", st["cell"]),
+                               Paragraph(f"{para(name)} \u2013 <b>{para(much)}</b>", st["cell"]), ""])
+                 for n, name, much in members]
+    return rows
 
 
 def _number_width(count: int, st: dict) -> float:
@@ -238,29 +224,34 @@ def _number_width(count: int, st: dict) -> float:
 
 
 def _safety_scale(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
-    """One scale, three coloured rows: normal: carry on / ease off or stop, and whom to call / emergency.
+    """One scale, three coloured zones: normal: carry on / ease off or stop, and whom to call / emergency.
 
-    The zone's name (and the short emergency number) on the left; the clinic's phone, long with its name, is
-    the last line on the right, so the narrow left column never sets the row's height."""
+    The zone's name on the left in its colour (the emergency number under "emergency"), its texts on a tint on
+    the right. Whom to call when not sure (the clinic's name and phone, long) closes "ease off or stop" on a bar of
+    its colour across the whole width, so that it stays on one line."""
     L = labels(plan.language)
     label_w = _zone_label_width(plan, st)
     rows, style = [], [("VALIGN", (0, 0), (-1, -1), "TOP"),
                        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                        ("BOX", (0, 0), (-1, -1), 1.2, GRID)]
-    for i, z in enumerate(scale_zones(plan, clinic)):
-        zone, heading, call, lines = z.key, z.name, z.call, z.lines
-        fill, ink, tint = _ZONE_COLOURS[zone]
-        label = [Paragraph(para(heading), st["zone"].clone(f"zone-{zone}", textColor=ink))]
-        bullet = len(lines) > 1
-        body = [Paragraph(("• " if bullet else "") + para(t), st["bullet"] if bullet else st["cell"]) for t in lines]
-        if call and zone == "emergency":
-            label.append(Paragraph(para(call), st["cell"].clone(f"call-{zone}", textColor=ink, spaceBefore=2)))
-        elif call:
-            body.append(Paragraph(f"<b>{para(call)}</b>", st["cell"].clone(f"call-{zone}", spaceBefore=1)))
+    for z in scale_zones(plan, clinic):
+        fill, ink, tint = _ZONE_COLOURS[z.key]
+        label = [Paragraph(para(z.name), st["zone"].clone(f"zone-{z.key}", textColor=ink))]
+        bullet = len(z.lines) > 1
+        body = [Paragraph(("• " if bullet else "") + para(t), st["bullet"] if bullet else st["cell"]) for t in z.lines]
+        if z.call and z.key == "emergency":
+            label.append(Paragraph(para(z.call), st["cell"].clone(f"call-{z.key}", textColor=ink, spaceBefore=2)))
+        i = len(rows)
         rows.append([label, body])
-        style += [("BACKGROUND", (0, i), (0, i), fill), ("BACKGROUND", (1, i), (1, i), tint),
-                  ("LINEBELOW", (0, i), (-1, i), 1.2, colors.white)]
+        style += [("BACKGROUND", (0, i), (0, i), fill), ("BACKGROUND", (1, i), (1, i), tint)]
+        if z.call and z.key != "emergency":
+            call = para(z.call)
+            if clinic is not None:  # the number stands out
+                call = call.replace(para(_unbroken(clinic.phone)), f"<b>{para(_unbroken(clinic.phone))}</b>")
+            rows.append([Paragraph(call, st["cell"].clone(f"call-{z.key}", textColor=ink)), ""])
+            style += [("SPAN", (0, i + 1), (1, i + 1)), ("BACKGROUND", (0, i + 1), (1, i + 1), fill)]
+        style.append(("LINEBELOW", (0, len(rows) - 1), (-1, len(rows) - 1), 1.2, colors.white))
     table = Table(rows, colWidths=[label_w, TEXT_W - label_w], hAlign="LEFT")
     table.setStyle(table_style(*style))
     # The scale may split between its rows (a long plan's page 1 is full): its title is never left alone.
@@ -274,17 +265,17 @@ def _zone_label_width(plan: Plan, st: dict) -> float:
     L = labels(plan.language)
     words = [w for key in ("zone_normal", "zone_ease", "zone_emergency") for w in L[key].split()]
     longest = max(stringWidth(w, _fonts.SANS_BOLD, st["zone"].fontSize) for w in words)
-    return max(longest + 10, 34 * mm * _scale(plan))
+    return max(longest + 10, 30 * mm * _scale(plan))
 
 
 def _log_howto(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
-    """A few plain lines on the log: tick, pain once a day, the weekly check, send it back."""
+    """Three short numbered lines on the log: each day tick and pain once, the weekly check, send it back."""
     lang = plan.language
     L = labels(lang)
     end = long_date(plan.end, lang).rstrip(".")  # the sentence's own full stop ends "2026 г."
     back = (L["log_return"].format(who=clinic.name, end=end) if clinic is not None
             else L["log_return_therapist"].format(end=end))
-    lines = [L["log_tick"], L["log_pain"], L["log_week"], back]
+    lines = [L["log_daily"], L["log_week"], back]
     return [KeepTogether([Paragraph(para(L["log_title"]), st["h2"]),
                           *[Paragraph(f"{i}. {para(t)}", st["step"]) for i, t in enumerate(lines, 1)]])]
 
@@ -431,8 +422,10 @@ def _story(plan: Plan, sessions: list[ScheduledSession], clinic: ClinicProfile |
     return story
 
 
+#: Between the footer's rule and the text above it.
+FOOTER_GAP = 3 * mm
 #: The height of an upright page's text frame (see `document`).
-PAGE_TEXT_H = PAGE_H - TOP_MARGIN - FOOTER_H - 4 * mm
+PAGE_TEXT_H = PAGE_H - TOP_MARGIN - FOOTER_H - FOOTER_GAP
 
 
 def _page_one(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowable]:
@@ -441,22 +434,55 @@ def _page_one(plan: Plan, clinic: ClinicProfile | None, st: dict) -> list[Flowab
     The exercises are listed one a row with the whole dose; when that would push the scale or the log onto
     page 2 (a long plan), grouped by how often they are done, each row saying how much. When even that does
     not fit (many exercises in larger print), safety comes first: who, the scale with the clinic's phone and
-    the log stay on page 1, and the list of exercises follows, going on over the page, the exercises after it."""
+    the log stay on page 1, the list follows as far as it fits, says that it is continued on the next page, and
+    goes on at the top of page 2 under its heading "(continued)"."""
     st = _tight(st, _scale(plan))
-    header, scale, log = _header(plan, clinic, st), _safety_scale(plan, clinic, st), _log_howto(plan, clinic, st)
+    header, scale, log = _header(plan, st), _safety_scale(plan, clinic, st), _log_howto(plan, clinic, st)
     for grouped in (False, True):
         page = [*header, *_at_a_glance(plan, st, grouped), *scale, *log]
         if _height(page) <= PAGE_TEXT_H:
             return [*page, PageBreak()]
-    return [*header, *scale, *log, *_at_a_glance(plan, st, grouped=True, last=True)]  # exercises follow it
+    return [*header, *scale, *log, *_list_over_the_page(plan, st, PAGE_TEXT_H - _height([*header, *scale, *log]))]
+
+
+def _list_over_the_page(plan: Plan, st: dict, room: float) -> list[Flowable]:
+    """The grouped list after the log: as many rows as fit in `room` on page 1 (never a line saying how often
+    alone at its foot), "continued on the next page", then the rest on page 2 under "... (continued)" (with the
+    line saying how often of a group split in two)."""
+    L = labels(plan.language)
+    rows = _glance_rows(plan, st, grouped=True)
+    heading = Paragraph(para(L["at_a_glance"]), st["h2"])
+    more = Paragraph(para(L["continued_next"]), st["cell"].clone("continued", alignment=2, spaceBefore=2))
+    room -= _height([heading, more]) + 2  # 2 pt spare: a rounding never pushes a row over
+    fits = 0
+    while fits < len(rows) and _height([_glance_table(plan, st, rows[:fits + 1], True)]) <= room:
+        fits += 1
+    while fits and rows[fits - 1][0] == "group":
+        fits -= 1
+    if room < 0 or fits == len(rows):  # page 1 is already full, or (rounding) all of it fits: it flows on
+        return [heading, _glance_table(plan, st, rows, True)]
+    rest = rows[fits:]
+    group = next((row for row in reversed(rows[:fits]) if row[0] == "group"), None)
+    if rest[0][0] != "group" and group is not None:
+        rest.insert(0, group)
+    first = [_glance_table(plan, st, rows[:fits], True)] if fits else []  # none fits: the heading says where
+    return [heading, *first, more, PageBreak(),
+            Paragraph(para(L["at_a_glance_more"]), st["h2"]), _glance_table(plan, st, rest, True)]
 
 
 def _tight(st: dict, k: float) -> dict:
-    """Page 1's styles: the same type, less space between paragraphs (a full page 1 keeps all it must)."""
-    return {**st, "h2": st["h2"].clone("h2-page1", spaceBefore=4 * k, spaceAfter=2 * k),
+    """Page 1's styles: the same type, less space between lines and paragraphs (a full page 1 keeps all it must).
+
+    Headings are 16 pt in both prints (larger print's body is 14 pt, so they still stand out); lines are 1.16
+    times their type apart (1.2 elsewhere)."""
+    def lines(style, name: str, **more):
+        return style.clone(name, leading=round(style.fontSize * 1.16, 2), **more)
+
+    return {**st, "h2": st["h2"].clone("h2-page1", fontSize=16, leading=18, spaceBefore=2 * k, spaceAfter=1.5 * k),
             "title": st["title"].clone("title-page1", fontSize=22, leading=25, spaceAfter=0),  # large in both
-            "step": st["step"].clone("step-page1", spaceAfter=1 * k),
-            "bullet": st["bullet"].clone("bullet-page1", spaceAfter=1 * k)}
+            "cell": lines(st["cell"], "cell-page1"), "zone": lines(st["zone"], "zone-page1"),
+            "step": lines(st["step"], "step-page1", spaceAfter=0.5 * k),
+            "bullet": lines(st["bullet"], "bullet-page1", spaceAfter=0.5 * k)}
 
 
 def _height(flowables: list[Flowable]) -> float:
@@ -514,7 +540,7 @@ def document(buf: io.BytesIO, plan: Plan, title: str, subject: str) -> BaseDocTe
         bottomMargin=MARGIN + FOOTER_H, title=clean(title), author=clean(plan.therapist), subject=clean(subject),
         creator="physio", producer="physio", invariant=1, initialFontName=_fonts.SANS, lang=plan.language,
     )
-    bottom = FOOTER_H + 4 * mm
+    bottom = FOOTER_H + FOOTER_GAP
     upright = Frame(MARGIN, bottom, PAGE_W - 2 * MARGIN, PAGE_H - TOP_MARGIN - bottom, id="text",
                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     lw, lh = LANDSCAPE
