@@ -65,6 +65,10 @@ def test_false_stems_do_not_match():
     assert [h.flag for h in lex.find("был жар")] == ["fever"]
     assert lex.find("Немецкий учу") == []
     assert lex.find("Had a great trip to the seaside") == []
+    # "numb" stays open for numbness, numbed, numbnes; a number is not numbness
+    assert lex.find("Called you, my new phone number is 0161 496 0000") == []
+    for text in ("numbness in my left foot", "numbed toes", "numbnes in my leg", "my foot went numb"):
+        assert [h.flag for h in lex.find(text)] == ["one-side-neuro"], text
 
 
 def test_negated_mention_still_flags_and_words_are_highlighted():
