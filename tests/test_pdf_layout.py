@@ -546,3 +546,14 @@ def test_a_calendar_too_tall_for_a_page_shares_its_rows_out():
             for p in calendar]
     assert sum(rows) == 12 and len(rows) >= 2, rows
     assert min(rows) >= 12 // len(rows) - 1, rows
+
+
+def test_a_numbered_phase_says_its_number_once():
+    """"Phase 1 — Getting used to the board (phase 1 of 3)" said the number twice; a phase whose name starts with
+    its number says "Phase 1 of 3 — Getting used to the board" (Russian: "Этап 1 из 3 — ...")."""
+    for patient_id, said in (("P001", "Phase 1 of 3 — Getting used to the board"),
+                             ("P002", "Этап 1 из 3 — Привыкание к доске")):
+        plan, pages = next(_shipped_larger_print("stretching-board", patient_id))
+        first = " ".join(pages[0].text.split())
+        assert said in first, first[:400]
+        assert "(phase 1 of 3)" not in first and "(этап 1 из 3)" not in first

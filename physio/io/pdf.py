@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -99,10 +100,20 @@ def header_rows(plan: Plan) -> list[tuple[str, str]]:
         (L["therapist"], plan.therapist),
         (L["plan"], f"{plan.id}, {version}"),
         (L["programme"], plan.protocol_title),
-        (L["phase"], L["phase_of"].format(name=plan.phase_name, n=plan.phase_index + 1, total=plan.phase_count)),
+        (L["phase"], phase_of(plan.phase_name, plan, L)),
         (L["dates"], L["date_range"].format(start=long_date(plan.start, lang), end=long_date(plan.end, lang),
                                             weeks=_labels.weeks(plan.weeks, lang))),
     ]
+
+
+def phase_of(name: str, plan: Plan, L: dict[str, str]) -> str:
+    """The phase with its place in the programme, said once: "Phase 1 of 3 — Getting used to the board" when the
+    name already starts with its number ("Phase 1 — ..."), else "Early phase (phase 1 of 3)"."""
+    n, total = plan.phase_index + 1, plan.phase_count
+    numbered = re.match(rf"(\w+ {n})(?!\d)", name)
+    if numbered:
+        return name[:numbered.end()] + L["of_total"].format(total=total) + name[numbered.end():]
+    return L["phase_of"].format(name=name, n=n, total=total)
 
 
 def _who_and_what(plan: Plan) -> list[tuple[str, str]]:
@@ -114,7 +125,7 @@ def _who_and_what(plan: Plan) -> list[tuple[str, str]]:
     dates = L["date_range"].format(start=long_date(plan.start, lang), end=long_date(plan.end, lang),
                                    weeks=_labels.weeks(plan.weeks, lang))
     version = L["version"].format(n=plan.version) if plan.version else L["draft"]
-    phase = L["phase_of"].format(name=patient_text(plan.phase_name), n=plan.phase_index + 1, total=plan.phase_count)
+    phase = phase_of(patient_text(plan.phase_name), plan, L)
     return [(L["patient"], L["born"].format(name=plan.patient.name, year=plan.patient.birth_year)),
             (L["therapist"], plan.therapist),
             (L["programme"], f"{patient_text(plan.protocol_title)}, {phase}; {version}"),
