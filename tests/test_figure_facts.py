@@ -438,3 +438,12 @@ def test_closing_the_feet_and_palms_shows_the_palms_together_on_the_chest_and_th
     for x in "lr":  # no hand or forearm drawn over the face
         for a, b in ((f"elbow_{x}", f"wrist_{x}"), (f"wrist_{x}", f"hand_{x}")):
             assert _flat_seg_dist(s.points["head"], s.points[a], s.points[b]) > HEAD_RADIUS_CM, (a, b)
+
+
+def test_marching_on_the_spot_swings_the_arm_opposite_the_raised_knee_forward():
+    """The third review found the high-knee march drawn with the knee and the arm on the same side forward: the
+    opposite of walking, a poor balance cue for an older patient."""
+    end = LIB.poses["warmup-high-knees"].end.joints
+    raised = "l" if end["hip_l"] > end["hip_r"] else "r"
+    other = "r" if raised == "l" else "l"
+    assert end[f"hip_{raised}"] >= 80 and end[f"shoulder_{other}"] > 20 and end[f"shoulder_{raised}"] < 0
