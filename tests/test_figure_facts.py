@@ -301,6 +301,11 @@ def test_the_wall_shoulder_lift_draws_one_shoulder_sloping_up_to_the_ear():
     chest = [x for x in end.shapes if x.role == "body" and len(getattr(x, "points", ())) == 2
              and x.points[0] == e.points["lumbar"]]
     assert chest and chest[0].points[1][1] < e.points["shoulder"][1] - 5
+    # the shrug is small, so the picture shows the body from the thighs up: half as large again in its frame
+    assert LIB.poses["wall-shoulder-lifts"].crop == "upper-body"
+    assert end.height < 0.7 * exercise_frames("active-self-correction", library=LIB)[1].height
+    assert not any(x.role.startswith("floor") for x in end.shapes)
+    assert min(y for x in end.shapes for _, y in getattr(x, "points", ())) > e.points["hip"][1] - 26
 
 
 def test_the_scissors_lift_both_legs_and_cross_them_seen_from_beyond_the_head():

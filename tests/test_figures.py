@@ -356,6 +356,9 @@ def test_unknown_view_and_fact_words_are_refused(tmp_path):
     folder, line = _broken(tmp_path / "c", "    helper: true", "    helper: maybe", "    helper: maybe")
     assert f"poses.yaml:{line} exercises.hang-inverted.helper: helper must be true or false (given: 'maybe')" in _problems(folder)
 
+    folder, line = _broken(tmp_path / "d", "    crop: upper-body", "    crop: head", "    crop: head")
+    assert f"poses.yaml:{line} exercises.wall-shoulder-lifts.crop: crop may only be 'upper-body' (given: 'head')" in _problems(folder)
+
 
 def test_unknown_posture_is_refused(tmp_path):
     folder, line = _broken(tmp_path, "    start: {from: prone, joints: {neck: 0, neck_turn: 75}}\n    end: {from: prone, joints",

@@ -86,6 +86,7 @@ def draw_exercise(
     if not sc.same:
         shapes += _motion_arrow(sc.start, sc.end, ep)
     shapes += [s for m in ep.marks for s in _mark(m, sc.end)]
+    shapes = _crop(ep, sc, shapes)
     if sc.angle is not None:
         shapes += _angle_sign(sc.surfaces["board"], sc.angle, TEXT_SIZE * 1.15)
     note = _dose_text(hold_s, duration_s, language)
@@ -118,6 +119,7 @@ def draw_frames(
     if not sc.same:
         start_shapes += _motion_arrow(sc.start, sc.end, ep)
     start_shapes += [s for m in ep.marks for s in _mark(m, sc.start)]
+    start_shapes, end_shapes = _crop(ep, sc, start_shapes), _crop(ep, sc, end_shapes)
     content = _union(_bbox(start_shapes), _bbox(end_shapes))
     note = _dose_text(hold_s, duration_s, language) or (HOLD_WORD.get(language, "hold") if _held(ep) else "")
     size = TEXT_SIZE
@@ -208,6 +210,70 @@ def _stopwatch(centre: Point, r: float) -> list[Shape]:
         Line(((x, y), (x, y + r * 0.68)), r * 0.2, ink, role="dose-timer"),
         Line(((x, y), (x + r * 0.55, y)), r * 0.2, ink, role="dose-timer"),
     ]
+
+
+UPPER_BODY_CUT_CM = 25.0
+"""A picture cropped to the upper body ends this far below the hip joints (and what is behind it, a wall, 10 cm
+above the head): the buttocks and the tops of the thighs show, so the figure still reads as standing, drawn about
+half as large again as the whole body would be."""
+
+
+def _crop(ep: ExercisePoses, sc: _Scene, shapes: list[Shape]) -> list[Shape]:
+    """The shapes above the cut of an upper-body picture (lines and outlines cut where they cross it); all of them
+    for a whole-body picture."""
+    if ep.crop != "upper-body":
+        return shapes
+    cut = min(sc.start.points["hip"][1], sc.end.points["hip"][1]) - UPPER_BODY_CUT_CM
+    top = max(sc.start.points["head"][1], sc.end.points["head"][1]) + HEAD_RADIUS_CM + 10.0
+    out: list[Shape] = []
+    for s in shapes:
+        if isinstance(s, Line):
+            out += [Line(tuple(run), s.width, s.color, s.role, s.dash) for run in _runs_above(s.points, cut)]
+        elif isinstance(s, Polygon):  # the wall behind, too, ends a little above the head
+            pts = _polygon_above(s.points, cut)
+            pts = [(x, -y) for x, y in _polygon_above(tuple((x, -y) for x, y in pts), -top)] if pts else pts
+            if len(pts) >= 3:
+                out.append(Polygon(tuple(pts), s.fill, s.stroke, s.width, s.role))
+        elif isinstance(s, Circle):
+            if s.center[1] >= cut:
+                out.append(s)
+        else:
+            out.append(s)
+    return out
+
+
+def _cross(a: Point, b: Point, y: float) -> Point:
+    t = (y - a[1]) / (b[1] - a[1])
+    return (a[0] + (b[0] - a[0]) * t, y)
+
+
+def _runs_above(points: tuple[Point, ...], y: float) -> list[list[Point]]:
+    """The parts of a polyline above the height y."""
+    runs: list[list[Point]] = []
+    run: list[Point] = []
+    for i, p in enumerate(points):
+        if i and (points[i - 1][1] >= y) != (p[1] >= y):
+            run.append(_cross(points[i - 1], p, y))
+            if p[1] < y:
+                runs.append(run)
+                run = []
+        if p[1] >= y:
+            run.append(p)
+    if run:
+        runs.append(run)
+    return [r for r in runs if len(r) >= 2]
+
+
+def _polygon_above(points: tuple[Point, ...], y: float) -> list[Point]:
+    """A polygon cut to the part above the height y (one clipping edge of Sutherland-Hodgman)."""
+    out: list[Point] = []
+    for i, p in enumerate(points):
+        q = points[i - 1]
+        if (q[1] >= y) != (p[1] >= y):
+            out.append(_cross(q, p, y))
+        if p[1] >= y:
+            out.append(p)
+    return out
 
 
 def _union(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

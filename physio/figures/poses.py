@@ -60,7 +60,7 @@ FACT_FIELDS = {"moves", "touches", "hands"}
 
 EXERCISE_FIELDS = {
     "props", "support", "anchor", "facing", "board_angle", "default_angle", "marks", "start", "end", "note", "view",
-    "arrow", "floor", "helper", *FACT_FIELDS,
+    "arrow", "floor", "helper", "crop", *FACT_FIELDS,
 }
 POSE_FIELDS = {"from", "tilt", "roll", "joints"}
 POSTURE_FIELDS = {"tilt", "roll", "joints"}
@@ -114,6 +114,9 @@ class ExercisePoses:
     facts: Facts = field(default_factory=Facts)
     #: True when the text asks for a helper nearby: a second person is drawn standing beside the equipment.
     helper: bool = False
+    #: "upper-body": the picture shows the body from the thighs up, drawn larger (a small movement of the
+    #: shoulders or head); "" the whole body.
+    crop: str = ""
 
     def angle(self, dose_angle: float | None) -> float:
         """The board angle to draw: the dose's when this pose follows it, else the pose's own."""
@@ -282,6 +285,9 @@ def _exercise(
     helper = raw.get("helper", False)
     if not isinstance(helper, bool):
         problems.append(f"{doc.where(path + ('helper',))}: helper must be true or false (given: {helper!r})")
+    crop = raw.get("crop", "")
+    if crop not in ("", "upper-body"):
+        problems.append(f"{doc.where(path + ('crop',))}: crop may only be 'upper-body' (given: {crop!r})")
     facing = raw.get("facing", "right")
     if facing not in ("right", "left"):
         problems.append(f"{doc.where(path + ('facing',))}: facing must be right or left (given: {facing!r})")
@@ -342,7 +348,7 @@ def _exercise(
         return None  # a pose from a broken posture is reported where that posture is defined
     return ExercisePoses(
         ex_id, tuple(props), support, anchor, facing, board_angle, from_dose, default_angle, tuple(marks),
-        poses["start"], poses["end"], view, arrow, floor == "start", facts, helper is True,
+        poses["start"], poses["end"], view, arrow, floor == "start", facts, helper is True, crop,
     )
 
 
