@@ -84,8 +84,8 @@ def test_the_pictures_once_judged_wrong_now_show_their_text():
     sideways = {ex: LIB.poses[ex].view for ex in ("supine-leg-rotation", "prone-side-bends", "pilyuiko-knee-drop")}
     assert "side" not in sideways.values(), sideways
     # the elbows open out to the sides: seen from beyond the feet and above (from straight above, the elbows raised
-    # in front of the face read as crossed arms)
-    assert LIB.poses["supine-elbow-opening"].view == "feet-above"
+    # in front of the face read as crossed arms; later from lower and a little to the side, where the face shows)
+    assert LIB.poses["supine-elbow-opening"].view in ("feet-above", "oblique")
     assert LIB.poses["reverse-prayer-scapula"].view == "back"  # the palms on the back, seen from behind
     assert set(LIB.poses["reverse-prayer-scapula"].facts.hands["start"]) == {"behind-back"}
     assert set(LIB.poses["warmup-arms-back"].facts.hands["start"]) == {"on-waist"}
@@ -95,8 +95,8 @@ def test_the_pictures_once_judged_wrong_now_show_their_text():
 def test_the_pictures_once_judged_fair_now_show_their_text():
     # knees bent up and dropped to one side, legs raised and dropped: seen from the feet and above, where the
     # bend of the knees shows (from straight above, bent knees looked like straight legs)
-    # (Pilyuiko: later seen from the side and above, where the knees' fall and the face's turn both show)
-    assert LIB.poses["supine-leg-rotation"].view == "oblique" and LIB.poses["pilyuiko-knee-drop"].view == "side-above"
+    # (Pilyuiko: later seen from the side and above, then from beyond the feet: the knees' fall and the face's turn)
+    assert LIB.poses["supine-leg-rotation"].view == "oblique" and LIB.poses["pilyuiko-knee-drop"].view == "oblique"
     start = exercise_frames("pilyuiko-knee-drop", library=LIB)[0].skeletons["start"].points
     assert start["knee_l"][1] > start["hip_l"][1] + 5 and start["knee_l"][1] > start["ankle_l"][1] + 5  # a peak
     assert LIB.poses["pilyuiko-knee-drop"].start.joints["knee_l"] >= 120  # steep: not read as straight legs end-on
@@ -322,11 +322,10 @@ def test_the_scissors_lift_both_legs_and_cross_them_seen_from_beyond_the_head():
 def test_pilyuiko_shows_the_bent_knees_falling_to_one_side_and_the_face_turning_the_other_way():
     start, end, s, e = _frames("pilyuiko-knee-drop")
     ep = LIB.poses["pilyuiko-knee-drop"]
-    assert ep.view == "side-above"
     p = s.points  # the bent knees stand up as a peak in the drawing
     assert p["knee_l"][1] > p["hip_l"][1] + 15 and p["knee_l"][1] > p["ankle_l"][1] + 15
     assert "knees" in contacts(end, ep, "end")  # the knees down on the floor at the end
-    # the knees go one way (away from the viewer), the face the other (towards the viewer: its eyes drawn)
+    # the knees go one way, the face the other (its eyes drawn)
     assert ep.end.roll * ep.end.joints["neck_turn"] < 0
     assert e.world["knee_l"][2] < e.world["hip"][2] - 20
     assert any(x.role == "body-eye" for x in end.shapes)
@@ -335,14 +334,14 @@ def test_pilyuiko_shows_the_bent_knees_falling_to_one_side_and_the_face_turning_
 
 def test_the_elbows_meet_in_front_of_the_face_then_open_onto_the_floor_seen_from_beyond_the_feet():
     start, end, s, e = _frames("supine-elbow-opening")
-    assert LIB.poses["supine-elbow-opening"].view == "feet-above"
     floor = _floor(start)
     assert math.dist(s.world["elbow_l"], s.world["elbow_r"]) < 13 and s.world["elbow_l"][1] > floor + 25
     assert math.dist(e.world["elbow_l"], e.world["elbow_r"]) > 60 and e.world["elbow_l"][1] < floor + 8
-    # the raised elbows are drawn over the face, not hidden behind the head
+    # the raised elbows are not hidden behind the head (drawn over it, or, seen a little from the side, beside it)
     head = max(i for i, x in enumerate(start.shapes) if x.role == "body-head")
     elbow = s.points["elbow_l"]
-    assert any(i > head and elbow in getattr(x, "points", ()) for i, x in enumerate(start.shapes))
+    assert any(i > head and elbow in getattr(x, "points", ()) for i, x in enumerate(start.shapes)) or all(
+        math.dist(s.points[f"elbow_{x}"], s.points["head"]) > 15 for x in "lr")
 
 
 def test_the_bar_hang_has_the_feet_clearly_off_the_floor():
@@ -452,3 +451,122 @@ def test_marching_on_the_spot_swings_the_arm_opposite_the_raised_knee_forward():
     raised = "l" if end["hip_l"] > end["hip_r"] else "r"
     other = "r" if raised == "l" else "l"
     assert end[f"hip_{raised}"] >= 80 and end[f"shoulder_{other}"] > 20 and end[f"shoulder_{raised}"] < 0
+
+
+# The third independent review (/work/helpers/pictures-verdict-3.md, docs/pictures-review.md) judged these fair:
+# each test checks, in the drawing, the fact a patient could not see.
+
+def _drawn_lift(sk, side):
+    """How far a raised leg is drawn from where it would lie flat on the mat (same hip, same way out to the side),
+    as a share of its length, and the angle between the two on the page."""
+    from physio.figures.body import project
+
+    hip, ankle = sk.world[f"hip_{side}"], sk.world[f"ankle_{side}"]
+    d = [ankle[i] - hip[i] for i in range(3)]
+    length, level = math.sqrt(sum(c * c for c in d)), math.hypot(d[0], d[2])
+    flat = (hip[0] + length * d[0] / level, hip[1], hip[2] + length * d[2] / level)
+    h, a, f = (project(q, sk.view) for q in (hip, ankle, flat))
+    u, v = (a[0] - h[0], a[1] - h[1]), (f[0] - h[0], f[1] - h[1])
+    cos = (u[0] * v[0] + u[1] * v[1]) / (math.hypot(*u) * math.hypot(*v))
+    return math.dist(a, f) / length, math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def _segments_cross(p, q, a, b):
+    def side(u, v, w):
+        return (v[0] - u[0]) * (w[1] - u[1]) - (v[1] - u[1]) * (w[0] - u[0])
+    return side(p, q, a) * side(p, q, b) < 0 and side(a, b, p) * side(a, b, q) < 0
+
+
+def test_the_scissors_draw_both_raised_legs_clearly_off_the_mat_apart_then_crossed_in_an_x():
+    """Seen straight from beyond the head, one raised leg was drawn where it would lie on the mat (1° off it) and
+    the other upright: the lift could not be judged."""
+    start, end, s, e = _frames("supine-scissors")
+    for sk in (s, e):
+        for x in "lr":
+            share, angle = _drawn_lift(sk, x)
+            assert share >= 0.35 and angle >= 12, (sk.view, x, share, angle)
+    apart, crossed = ([(sk.points[f"hip_{x}"], sk.points[f"ankle_{x}"]) for x in "lr"] for sk in (s, e))
+    assert not _segments_cross(*apart[0], *apart[1])  # apart: a V
+    assert _segments_cross(*crossed[0], *crossed[1])  # crossed: an X
+
+
+def test_pilyuiko_draws_the_knees_moving_well_across_the_page_onto_the_mat_and_the_face_the_other_way():
+    """From the side and above, the knees' fall away from the viewer showed only as a change in the thighs'
+    angle; from beyond the feet they move across the page by most of a thigh's length and lie on the mat."""
+    start, end, s, e = _frames("pilyuiko-knee-drop")
+    ep = LIB.poses["pilyuiko-knee-drop"]
+    thigh = math.dist(s.world["hip_l"], s.world["knee_l"])
+    moved = [e.points[f"knee_{x}"][0] - s.points[f"knee_{x}"][0] for x in "lr"]
+    assert all(abs(m) >= 0.6 * thigh for m in moved) and moved[0] * moved[1] > 0, (moved, thigh)
+    assert "knees" in contacts(end, ep, "end")
+    eyes = [x.center[0] for x in end.shapes if x.role == "body-eye"]
+    assert eyes and (sum(eyes) / len(eyes) - e.points["head"][0]) * moved[0] < 0  # the face turned the other way
+
+
+def test_elbow_opening_shows_the_face_under_the_meeting_elbows_and_the_near_arm_dark_when_open():
+    """The elbows meeting above the face hid the whole head, and the opened arms were both drawn pale."""
+    from physio.figures.body import HEAD_RADIUS_CM
+    from physio.figures.draw import STYLE
+    from physio.figures.facts import _flat_seg_dist
+
+    start, end, s, e = _frames("supine-elbow-opening")
+    w = s.world
+    assert math.dist(w["elbow_l"], w["elbow_r"]) < 13 and w["elbow_l"][1] > _floor(start) + 25  # meeting, raised
+    # the face shows: no arm drawn over the head, and the meeting elbows stand clear of it, above the face
+    head = max(i for i, x in enumerate(start.shapes) if x.role == "body-head")
+    assert any(x.role == "body-eye" for x in start.shapes[head:])
+    for x in "lr":
+        for a, b in ((f"shoulder_{x}", f"elbow_{x}"), (f"elbow_{x}", f"wrist_{x}")):
+            seg = (s.points[a], s.points[b])
+            assert not any(i > head and getattr(y, "points", ()) == seg for i, y in enumerate(start.shapes)) or (
+                _flat_seg_dist(s.points["head"], *seg) > HEAD_RADIUS_CM + 4), (a, b)
+        assert math.dist(s.points[f"elbow_{x}"], s.points["head"]) > HEAD_RADIUS_CM + 4, x
+    assert set(LIB.poses["supine-elbow-opening"].facts.hands["start"]) == {"behind-head"}
+    assert all(math.dist(w[f"hand_{x}"], w["head"]) < HEAD_RADIUS_CM + 10 for x in "lr")  # hands behind the head
+
+    def fill(fig, sk, a, b):
+        (line,) = [x for x in fig.shapes if x.role == "body" and getattr(x, "points", ()) == (sk.points[a], sk.points[b])]
+        return line.color
+
+    near = [x for x in "lr" if fill(end, e, f"elbow_{x}", f"wrist_{x}") == STYLE["near"][0]]
+    assert near and fill(end, e, f"shoulder_{near[0]}", f"elbow_{near[0]}") == STYLE["near"][0]
+
+
+def test_the_cobra_leans_on_the_hands_with_the_elbows_slightly_bent_and_the_pelvis_down():
+    """The end had the elbows bent about 100° with the forearms almost on the mat: the elbow prop, not a cobra."""
+    start, end, s, e = _frames("cobra")
+    ep = LIB.poses["cobra"]
+    assert all(20 <= ep.end.joints[f"elbow_{x}"] <= 30 for x in "lr")
+    p, floor = e.points, _floor(end)
+    for x in "lr":
+        assert p[f"elbow_{x}"][1] > floor + 15  # the forearm stands up, not along the mat
+        assert 0 < p[f"wrist_{x}"][0] - p["shoulder"][0] < 35  # the hands under, just ahead of, the shoulders
+    assert {"front", "hands"} <= contacts(end, ep, "end") and abs(p["hip"][1] - s.points["hip"][1]) < 3
+
+
+def test_the_head_lift_is_small_from_a_start_with_the_shoulders_off_the_floor():
+    """The end looked straight ahead (about 40° of neck extension) for 'lift your head up a little', and the start
+    lay flat although the text says 'shoulders off the floor, forehead near the floor'."""
+    start, end, s, e = _frames("prone-head-lift")
+    ep = LIB.poses["prone-head-lift"]
+    assert 12 <= ep.start.joints["neck"] - ep.end.joints["neck"] <= 20  # a little
+    assert ep.end.joints["neck"] + ep.end.joints["lumbar"] > -25  # the eyes still down, not looking ahead
+    floor = _floor(start)
+    assert s.world["shoulder"][1] > floor + THICK_CHEST_CM / 2 + 3  # the shoulders off the floor
+    from physio.figures.body import HEAD_RADIUS_CM
+
+    assert s.world["head"][1] - HEAD_RADIUS_CM < floor + 8  # the forehead near the floor
+
+
+THICK_CHEST_CM = 22.0  # a rough chest depth: lying flat, the shoulder line sits about half of it above the floor
+
+
+def test_the_bar_hang_hangs_straight_with_the_feet_clear():
+    """The end had the knees bent about 60° with the shins kicked back; the text says 'hang straight, legs
+    relaxed'. The feet stay clearly off the floor (test_the_bar_hang_has_the_feet_clearly_off_the_floor)."""
+    start, end, s, e = _frames("hang-bar")
+    j = LIB.poses["hang-bar"].end.joints
+    assert all(j[f"knee_{x}"] <= 15 and j[f"hip_{x}"] <= 10 for x in "lr")
+    w = e.world
+    for x in "lr":  # the ankle hangs under the hip, not behind it
+        assert abs(w[f"ankle_{x}"][0] - w[f"hip_{x}"][0]) < 12, x

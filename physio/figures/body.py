@@ -251,14 +251,14 @@ OBLIQUE_RIGHT: Vec = (-math.sin(_A), 0.0, math.cos(_A))
 OBLIQUE_TOWARDS: Vec = (math.cos(_E) * math.cos(_A), math.sin(_E), math.cos(_E) * math.sin(_A))
 """Up and right on the page, and towards the viewer, in 3-D for the 'oblique' view."""
 
-ANGLED_VIEWS: dict[str, tuple[float, float]] = {"side-above": (40.0, 20.0), "head-above": (50.0, -65.0),
+ANGLED_VIEWS: dict[str, tuple[float, float]] = {"side-above": (40.0, 20.0), "head-above": (35.0, -45.0),
                                                "feet-above": (50.0, 90.0), "front-side": (8.0, 55.0)}
 """Views from above at an angle, as (elevation above the floor, turn from the figure's left side towards where its
 feet point lying down, or where it faces standing; negative: towards its head), in degrees:
   side-above  from its left, a little towards the feet: the height of bent-up knees and where they fall sideways
               both show (the mat a slanting floor); sitting, a lean with a straight back and the legs wide apart;
-  head-above  from beyond the head of a figure lying on its back: raised legs rise away from the viewer, so both
-              their height and how far apart they are (or crossed) show;
+  head-above  from above, diagonally beyond the head of a figure lying on its back: raised legs are drawn at their
+              full length, so both their height and how far apart they are (or crossed) show;
   feet-above  from beyond its feet, high up: elbows or palms held in front of the body and the soles together
               with the knees out, none of them hidden by the legs;
   front-side  from the front, a little to its left and nearly level: arms raised in a V and the heels lifted.

@@ -95,7 +95,7 @@ def _seen_from(ep) -> str:
         return "seen from the feet" + (" and above" if ep.view == "oblique" else "")
     return {"side": "seen from the side", "front": "seen from the front", "back": "seen from behind",
             "top": "seen from above", "oblique": "seen from the front and above",
-            "side-above": "seen from the side and above", "head-above": "seen from beyond the head and above",
+            "side-above": "seen from the side and above", "head-above": "seen from above, diagonally beyond the head",
             "feet-above": "seen from beyond the feet and above",
             "front-side": "seen from the front, a little to the side"}[ep.view]
 
