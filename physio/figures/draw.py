@@ -119,6 +119,7 @@ def draw_frames(
     if not sc.same:
         start_shapes += _motion_arrow(sc.start, sc.end, ep)
     start_shapes += [s for m in ep.marks for s in _mark(m, sc.start)]
+    end_shapes += [s for m in ep.marks if m.frame == "both" for s in _mark(m, sc.end)]
     start_shapes, end_shapes = _crop(ep, sc, start_shapes), _crop(ep, sc, end_shapes)
     content = _union(_bbox(start_shapes), _bbox(end_shapes))
     note = _dose_text(hold_s, duration_s, language) or (HOLD_WORD.get(language, "hold") if _held(ep) else "")

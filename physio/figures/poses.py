@@ -88,6 +88,9 @@ class Facts:
 class Mark:
     kind: str
     at: str
+    #: Which frame carries the sign: start (where the movement begins), or both (a turn that the end's
+    #: posture alone cannot show).
+    frame: str = "start"
 
 
 @dataclass(frozen=True)
@@ -312,14 +315,16 @@ def _exercise(
         raw_marks = []
     for i, m in enumerate(raw_marks):
         mpath = path + ("marks", i)
-        if not isinstance(m, dict) or set(m) != {"kind", "at"}:
+        if not isinstance(m, dict) or not {"kind", "at"} <= set(m) <= {"kind", "at", "frame"}:
             problems.append(f"{doc.where(mpath)}: a mark is {{kind: <{'|'.join(MARK_KINDS)}>, at: <point>}}")
             continue
+        if m.get("frame", "start") not in ("start", "both"):
+            problems.append(f"{doc.where(mpath + ('frame',))}: unknown frame '{m['frame']}'; allowed: start, both")
         if not _known(m["kind"], MARK_KINDS):
             problems.append(f"{doc.where(mpath + ('kind',))}: unknown mark '{m['kind']}'; allowed: {', '.join(MARK_KINDS)}")
         if not _known(m["at"], POINTS):
             problems.append(f"{doc.where(mpath + ('at',))}: unknown point '{m['at']}'; allowed: {', '.join(POINTS)}")
-        marks.append(Mark(m["kind"], m["at"]))
+        marks.append(Mark(m["kind"], m["at"], str(m.get("frame", "start"))))
 
     poses: dict[str, Pose] = {}
     for which in ("start", "end"):
