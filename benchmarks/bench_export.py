@@ -49,9 +49,11 @@ def clear_figure_caches() -> None:
     pays for its own pictures."""
     import physio.figures as figures
     import physio.figures.backends as backends
+    import physio.figures.draw as draw
 
     figures._CACHE.clear()
     backends._PNG_CACHE.clear()
+    draw._SCENES.clear()
 
 
 def openpyxl_bytes(plan) -> bytes:

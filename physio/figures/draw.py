@@ -281,7 +281,25 @@ def _union(a: tuple[float, float, float, float], b: tuple[float, float, float, f
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
+#: Scenes already posed, by (the exercise's poses, the board angle): one exercise's thumbnail (the workbook) and
+#: its two frames (the handout) share one. The poses are kept alive with their scene, so an id is not reused.
+_SCENES: dict[tuple[int, float | None], tuple[ExercisePoses, _Scene]] = {}
+_SCENES_SIZE = 256
+
+
 def _scene(ep: ExercisePoses, angle_deg: float | None) -> _Scene:
+    """The posed scene of an exercise (read-only: every drawing copies the shapes it takes from it)."""
+    hit = _SCENES.get((id(ep), angle_deg))
+    if hit is not None and hit[0] is ep:
+        return hit[1]
+    scene = _posed_scene(ep, angle_deg)
+    if len(_SCENES) >= _SCENES_SIZE:
+        _SCENES.clear()
+    _SCENES[(id(ep), angle_deg)] = (ep, scene)
+    return scene
+
+
+def _posed_scene(ep: ExercisePoses, angle_deg: float | None) -> _Scene:
     """Pose both figures, set them onto their support and build the props around them."""
     angle = ep.angle(angle_deg) if "board" in ep.props else None
     start = _placed(ep.start, ep, angle)
