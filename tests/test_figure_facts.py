@@ -377,8 +377,11 @@ def test_the_wide_legged_twist_turns_the_chest_to_face_the_bent_knee():
             return (v[0] - u[0]) * (w[1] - u[1]) - (v[1] - u[1]) * (w[0] - u[0])
         return side(p, q, a) * side(p, q, b) < 0 and side(a, b, p) * side(a, b, q) < 0
 
-    forearms = [(e.points[f"elbow_{x}"], e.points[f"wrist_{x}"]) for x in "lr"]
-    assert not crossing(*forearms[0], *forearms[1])  # both hands on the knee, the arms not crossed over the chest
+    # both hands on the knee, the arms side by side: no part of one arm crosses the other (the fourth review saw
+    # an X of the upper arms over the chest)
+    arms = {x: [(e.points[f"shoulder_{x}"], e.points[f"elbow_{x}"]), (e.points[f"elbow_{x}"], e.points[f"wrist_{x}"])]
+            for x in "lr"}
+    assert not any(crossing(*a, *b) for a in arms["l"] for b in arms["r"])
 
 
 def test_the_basket_curls_up_with_the_knees_at_the_chest_and_the_hands_on_them():
@@ -598,10 +601,14 @@ def test_the_wide_legged_twist_shows_the_turn_at_the_trunk_and_a_clearly_bent_kn
     centre_y = sum(p[1] for p in ring) / len(ring)
     # round the trunk, well under the shoulders: not a ring at the neck that reads as "turn your head"
     assert s.points["hip"][1] < centre_y < s.points["shoulder"][1] - 15
-    # the bent knee is raised clearly above the hip (a peak), not a kink in a leg lying on the mat
+    # the bent knee shows bent as drawn (the fourth review saw a straight, foreshortened leg): thigh and shin meet
+    # at a clear angle, the knee standing above the ankle
     for sk in (s, e):
-        assert sk.world["knee_l"][1] > sk.world["hip"][1] + 25
-        assert sk.world["knee_l"][1] > sk.world["ankle_l"][1] + 25
+        p = sk.points
+        thigh, shin = (p["hip_l"][0] - p["knee_l"][0], p["hip_l"][1] - p["knee_l"][1]), \
+            (p["ankle_l"][0] - p["knee_l"][0], p["ankle_l"][1] - p["knee_l"][1])
+        angle = math.degrees(math.acos((thigh[0] * shin[0] + thigh[1] * shin[1]) / math.hypot(*thigh) / math.hypot(*shin)))
+        assert angle <= 150 and p["knee_l"][1] > p["ankle_l"][1] + 15, angle
 
 
 def test_the_hanging_pelvis_turn_shows_the_turn_sign_in_the_end_frame_too():
