@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-import io
+import struct
+import zlib
 from xml.sax.saxutils import escape
 
 from .shapes import Circle, Figure, Line, Polygon, Text
@@ -253,9 +254,24 @@ def _render_png(fig: Figure, width_px: int) -> bytes:
             anchor = {"start": "ls", "middle": "ms", "end": "rs"}[s.anchor]
             d.text((x, y), s.text, fill=s.color, font=_font(round(s.size * scale), s.bold), anchor=anchor)
     img = img.reduce(k)  # the mean of each k×k block: as smooth as a LANCZOS resize here, many times faster
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", compress_level=1)  # a flat drawing compresses well even at the fastest level
-    return buf.getvalue()
+    return _png_bytes(img)
+
+
+def _png_bytes(img) -> bytes:
+    """An RGB image as PNG bytes: each row unfiltered, deflated at the fastest level.
+
+    Pillow's encoder tries every PNG filter on every row to pick one: for a flat drawing of a few dozen colours
+    that took two thirds of a picture's time, and no filter at all gives a smaller file. The pixels are the same."""
+    width, height = img.size
+    raw = img.tobytes()
+    stride = 3 * width
+    rows = b"".join(b"\x00" + raw[i:i + stride] for i in range(0, len(raw), stride))  # filter type 0 before each row
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits a channel, RGB, deflate, no interlace
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b"")
 
 
 def _dashed(d, pts: list[tuple[float, float]], width: int, color: str, dash: tuple[float, float]) -> None:

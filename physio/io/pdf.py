@@ -27,7 +27,6 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -53,6 +52,7 @@ from ._pdfkit import (
     TEXT_W,
     TOP_MARGIN,
     EmptyFrame,
+    Paragraph,
     canvas_maker,
     issue_moment,
     styles,
