@@ -37,7 +37,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from physio.adherence import summarise  # noqa: E402
-from physio.io.logs import read_log  # noqa: E402
+from physio.importing import JudgedLog  # noqa: E402
+from physio.importing_batch import PlanBook, judge_many  # noqa: E402
+from physio.io.logs import read_bytes, read_log  # noqa: E402
 from physio.models import (  # noqa: E402
     LOG_COLUMNS, META_SHEET, WORKBOOK_SCHEMA_VERSION, Dose, Exercise, Limit, PatientRef, Plan, PlannedExercise,
 )
@@ -195,6 +197,29 @@ def day_corpus(n: int, baseline_files: int) -> None:
     print(f"  read: {read_s / len(files) * 1000:.1f} ms per file; read + validate_days: "
           f"{(read_s + validate_s) / len(files) * 1000:.1f} ms per file, {rows / (read_s + validate_s):,.0f} rows/s")
     compare(ours, base)
+    every_core(files, [make_plan(k) for k in range(len(files))], base, entries)
+
+
+def every_core(files: list[Path], plans: list[Plan], base: dict[int, tuple[float, float, int]], accepted: int) -> None:
+    """The same files imported as a clinic imports a folder of returned logs (physio.importing_batch): the bytes
+    read here, each file read, validated and searched for red flags (judge_log) in a pool of one worker process
+    per core, and its accepted entries rebuilt here. Timed from the pool's start to the last file's entries."""
+    workers = os.cpu_count() or 1
+    book = PlanBook({p.id: [p] for p in plans})
+    t = time.perf_counter()
+    jobs = [(k, f.name, read_bytes(f), p.patient.id) for k, (f, p) in enumerate(zip(files, plans))]
+    got = sum(outcome.checked.rows_accepted for _, outcome in judge_many(jobs, book, None, workers)
+              if isinstance(outcome, JudgedLog) and len(outcome.checked.entries) == outcome.checked.rows_accepted)
+    wall = time.perf_counter() - t
+    if got != accepted:
+        raise SystemExit(f"the batch on every core accepted {got:,} entries, one at a time {accepted:,}")
+    per_file = wall / len(files)
+    base_wall = sum(v[0] for v in base.values()) / len(base)
+    ratio = base_wall / per_file
+    print(f"  a folder import on every core ({workers} worker processes, judge_log: read + validate + red-flag "
+          f"search): {wall:.1f} s for {len(files)} files, {per_file * 1000:.1f} ms per file; against pandas' "
+          f"{base_wall * 1000:.0f} ms per file on one core: {ratio:.1f}× (target ≥ {READ_VALIDATE_TARGET:g}×: "
+          f"{'MET' if ratio >= READ_VALIDATE_TARGET else 'NOT MET'})")
 
 
 def pandas_baseline(f: Path, sheet: str = "Log") -> tuple[float, float, int]:
@@ -251,6 +276,7 @@ def main() -> None:
             ours[k] = (t2 - t0, c1 - c0, len(raw.rows))
             base[k] = pandas_baseline(f)
     report(files, rows, accepted, read_s, validate_s, ours, base)
+    every_core(files, plans, base, accepted)
     scaled = summarise_s * (1_500_000 / max(rows, 1))  # per 1.5 M log rows (the clinic-year's rows)
     print(f"summarise {len(plans)} plans ({rows:,} log rows, {accepted:,} reported entries): {summarise_s:.2f} s "
           f"(≈ {scaled:.2f} s per 1.5 M rows; target ≤ {SUMMARISE_TARGET_S:g} s: "

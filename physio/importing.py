@@ -9,16 +9,17 @@ Nothing is stored unless the whole file could be read; storing is one transactio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, NoReturn
 
 import pandas as pd
 
 from .errors import LimitExceeded, LogImportError, PhysioError, UnknownId, WorkspaceError
-from .io.logs import MAX_LOG_BYTES, RawLog, read_bytes, read_every_text, read_log_bytes
-from .models import CheckAnswer, Plan, RedFlagNote, Rejection
+from .io.logs import MAX_LOG_BYTES, RawLog, TextRow, read_bytes, read_every_text, read_log_bytes
+from .models import CheckAnswer, ClinicProfile, Plan, RedFlagNote, Rejection
 from .planning import schedule
 from .store import clean_filename
 from .io.columns import corrected_fields
@@ -233,30 +234,113 @@ def import_bytes(
         workspace.refuse_if_archived(patient_id, f"{name} cannot be imported")
     except WorkspaceError as refusal:  # no session is read, but a red flag written in it is never missed
         _refuse_keeping_red_flags(refusal, texts=None, plan=_plan_or_none(workspace, patient_id, plan_id), **keep)
+    outcome = judge_log(content, name, patient_id, workspace, mapping=mapping, plan_id=plan_id,
+                        clinic=workspace.clinic_profile())
+    return store_judged(workspace, outcome, content, plan_id=plan_id, imported_at=imported_at, by=by)
+
+
+@dataclass(frozen=True)
+class JudgedLog:
+    """A returned file read and judged against its plan, its red flags found; nothing stored yet.
+
+    What judge_log gives and store_judged records: a batch import (physio.importing_batch) judges files in
+    worker processes and stores them in its own."""
+
+    file: str
+    patient_id: str
+    plan: Plan
+    #: The file as read; sent between processes without its rows and texts (what storing needs is kept).
+    raw: RawLog
+    checked: Validated
+    days: DayLog | None
+    answers: list[CheckAnswer]
+    #: Every rejection: session rows, pain and activity scores, weekly-check answers.
+    rejections: list[Rejection]
+    red_flags: list[RedFlagNote]
+
+    def to_send(self) -> "JudgedLog":
+        """Light enough to send to another process: without the file's rows and texts (judged already), and with
+        the entries as their table (pickling thousands of entry objects costs more than judging them)."""
+        checked = self.checked.without_entries()
+        return replace(self, raw=replace(self.raw, rows=[], texts=(), check_rows=(), psfs_rows=()), checked=checked,
+                       days=replace(self.days, checked=checked) if self.days else None)
+
+    def received(self) -> "JudgedLog":
+        """After to_send, in the receiving process: the entries rebuilt."""
+        checked = self.checked.with_entries(self.plan, self.patient_id)
+        return replace(self, checked=checked, days=replace(self.days, checked=checked) if self.days else None)
+
+
+@dataclass(frozen=True)
+class RefusedLog:
+    """A returned file refused as a log, with what is needed to still read it for red flags before refusing."""
+
+    file: str
+    #: None when nobody knows whose file it is (not our workbook, and no patient was named).
+    patient_id: str | None
+    error: PhysioError
+    #: Read its words for red flags (a diary refused as a log still says "wet myself"); False for a file of
+    #: another patient or plan: its words belong to that patient.
+    keep_red_flags: bool = True
+    #: The plan its words are read against (None: the patient's current plan).
+    plan: Plan | None = None
+    #: Its text rows when already read (None: read again from the file's bytes).
+    texts: tuple[TextRow, ...] | None = None
+
+
+def judge_log(content: bytes, name: str, patient_id: str | None, plans, *, mapping: Mapping[str, str] | None = None,
+              plan_id: str | None = None, clinic: ClinicProfile | None = None) -> JudgedLog | RefusedLog:
+    """Read and judge one returned file, and find its red flags: pure (no database; nothing is stored).
+
+    `plans` answers plan(id, version) and current_plan(patient): the workspace, or a PlanBook in a worker process.
+    `patient_id` None: the patient our workbook names (any other file is refused: nobody knows whose it is)."""
     try:
         raw = read_log_bytes(content, name, mapping=mapping)
     except LogImportError as refusal:
-        _refuse_keeping_red_flags(refusal, texts=None, plan=_plan_or_none(workspace, patient_id, plan_id), **keep)
-    # a file of another patient or plan is refused as it is: its words belong to that patient
-    plan = _plan_for(workspace, patient_id, raw, plan_id)
+        return RefusedLog(name, patient_id, refusal)
+    if patient_id is None:
+        if raw.meta is None:
+            return RefusedLog(name, None, LogImportError(
+                f"{name}: cannot tell whose log this is (it is not our workbook, which names its patient); name the "
+                "file after the patient ('P001--week 3.csv'), or import it with: physio import PATIENT_ID FILE"))
+        patient_id = raw.patient_id
+    try:  # a file of another patient or plan is refused as it is: its words belong to that patient
+        plan = _plan_for(plans, patient_id, raw, plan_id)
+    except PhysioError as refusal:
+        return RefusedLog(name, patient_id, refusal, keep_red_flags=False)
     try:
         _ensure_plan_safe(plan)
         raw, checked, days = _judge(raw, plan, patient_id, mapping)
     except (LogImportError, LimitExceeded) as refusal:
-        _refuse_keeping_red_flags(refusal, texts=raw.texts, plan=plan, **keep)
+        return RefusedLog(name, patient_id, refusal, plan=plan, texts=raw.texts)
     answers, check_rejections = _weekly_check(raw, plan, patient_id)
     rejections = checked.rejections + (days.value_rejections if days else []) + check_rejections
     flags = find_red_flag_notes(raw, plan, checked, patient_id=patient_id, answers=answers,
-                                printed=printed_texts(plan, raw.psfs_activities, workspace.clinic_profile())
+                                printed=functools.partial(printed_texts, plan, raw.psfs_activities, clinic)
                                 if raw.kind == "workbook" else set())
+    return JudgedLog(name, patient_id, plan, raw, checked, days, answers, rejections, flags)
+
+
+def store_judged(workspace, outcome: JudgedLog | RefusedLog, content: bytes, *, plan_id: str | None = None,
+                 imported_at: dt.datetime | None = None, by: str | None = None) -> ImportReport:
+    """Record a judged file in the workspace (one transaction), or refuse it keeping any red flag written in it.
+    The caller has checked the patient exists and is not archived."""
+    if isinstance(outcome, RefusedLog):
+        if not outcome.keep_red_flags or outcome.patient_id is None:
+            raise outcome.error
+        plan = outcome.plan or _plan_or_none(workspace, outcome.patient_id, plan_id)
+        _refuse_keeping_red_flags(outcome.error, workspace=workspace, patient_id=outcome.patient_id, content=content,
+                                  name=outcome.file, texts=outcome.texts, plan=plan, imported_at=imported_at, by=by)
+    patient_id, plan, checked, days = outcome.patient_id, outcome.plan, outcome.checked, outcome.days
     result = workspace.record_import(
-        patient_id, plan.id, plan.version, name, content, checked.entries, rejections, imported_at, by=by,
-        red_flags=flags, answers=answers,
+        patient_id, plan.id, plan.version, outcome.file, content, checked.entries, outcome.rejections, imported_at,
+        by=by, red_flags=outcome.red_flags, answers=outcome.answers,
     )
     # after the import, and on every re-import: a result already recorded is never recorded twice
     recorded = record_readings(workspace, patient_id, days.readings, by=by, at=imported_at) if days else 0
+    raw = outcome.raw
     return ImportReport(
-        file=name,
+        file=outcome.file,
         patient_id=patient_id,
         plan_id=plan.id,
         plan_version=plan.version,
@@ -269,15 +353,15 @@ def import_bytes(
         rows_rejected=checked.rows_rejected,
         blank_rows=checked.blank_rows,
         extra_sessions=checked.extra_sessions,
-        rejections=rejections,
+        rejections=outcome.rejections,
         duplicate=result.duplicate,
         added=result.added,
         replaced=result.replaced,
         import_id=result.import_id,
         original_path=result.original_path,
         encoding=raw.encoding,
-        red_flags=flags,
-        check_answers=answers,
+        red_flags=outcome.red_flags,
+        check_answers=outcome.answers,
         layout=raw.layout,
         values_read=days.values_read if days else 0,
         values_accepted=days.values_accepted if days else 0,

@@ -31,7 +31,7 @@ from .models import (
     Protocol,
     ScheduledSession,
 )
-from .models._base import Frozen
+from .models._base import Frozen, built_without_checks, fields_set_of
 from .safety import board_session_problems, dose_cap_problems
 from .translations import Translation, exercise_in
 
@@ -682,7 +682,7 @@ def schedule(plan: Plan) -> list[ScheduledSession]:
     """Every dated session of every exercise, sorted by (date, session, exercise order).
 
     Weeks start on the plan's start date, whatever the weekday."""
-    out: list[tuple[tuple, ScheduledSession]] = []
+    out: list[tuple[tuple, dict]] = []
     for order, pe in enumerate(plan.exercises):
         days = _days_of_week(pe.dose.days_per_week or DAYS_PER_WEEK_DEFAULT)
         per_day = pe.dose.sessions_per_day or SESSIONS_PER_DAY_DEFAULT
@@ -690,11 +690,14 @@ def schedule(plan: Plan) -> list[ScheduledSession]:
             for d in days:
                 date = plan.start + dt.timedelta(days=7 * w + d)
                 for s in range(1, per_day + 1):
-                    out.append(
-                        ((date, s, order), ScheduledSession(date=date, week=w + 1, session=s, exercise_id=pe.exercise.id))
-                    )
+                    out.append(((date, s, order), {"date": date, "week": w + 1, "session": s,
+                                                   "exercise_id": pe.exercise.id}))
     out.sort(key=lambda t: t[0])
-    return [s for _, s in out]
+    # a date, a week and a session from 1, an exercise id of the plan: valid as built, so not checked one by one
+    return [built_without_checks(ScheduledSession, values, _SESSION_FIELDS) for _, values in out]
+
+
+_SESSION_FIELDS = fields_set_of(ScheduledSession)
 
 
 # ---------------------------------------------------------------- moving between phases

@@ -10,13 +10,15 @@ the weekly red-flag check is a red flag too. One RedFlagNote per row that mentio
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from typing import Callable
 
 from openpyxl.utils import get_column_letter
 
 from . import daylog
 from .io.logs import RawLog, TextRow
 from .models import CheckAnswer, Plan, RedFlagNote
-from .redflags import Lexicon, clean_text, default_lexicon
+from .redflags import Lexicon, clean_text, default_lexicon, fold
 from .validate import Validated, parse_date, parse_done, parse_number
 from .vocabulary import LEVEL_ORDER, default_vocabulary
 from .weekly_check import WeeklyCheck, default_weekly_check, week_dates
@@ -48,24 +50,31 @@ def _row_date(raw: RawLog, row: TextRow, by_row: dict[int, tuple]) -> dt.date | 
     return None
 
 
-def find_red_flag_notes(raw: RawLog, plan: Plan, checked: Validated, *, patient_id: str, printed: set[str] = frozenset(),
-                        answers: list[CheckAnswer] = (), lexicon: Lexicon | None = None,
-                        check: WeeklyCheck | None = None) -> list[RedFlagNote]:
-    """Every row of the file that mentions a red flag, and every "yes" of the weekly check, most urgent first."""
+def find_red_flag_notes(raw: RawLog, plan: Plan, checked: Validated, *, patient_id: str,
+                        printed: set[str] | Callable[[], set[str]] = frozenset(), answers: list[CheckAnswer] = (),
+                        lexicon: Lexicon | None = None, check: WeeklyCheck | None = None) -> list[RedFlagNote]:
+    """Every row of the file that mentions a red flag, and every "yes" of the weekly check, most urgent first.
+
+    `printed`: the texts our workbook prints (physio.io.xlsx.printed_texts), or a function giving them, called only
+    when some row could mention a red flag at all (building them costs as much as reading the file)."""
     lexicon = lexicon or default_lexicon()
     check_sheet = (raw.meta or {}).get("check_sheet")
     accepted = {e.source_row for e in checked.entries}
     by_row = dict(raw.rows)
     is_data = _DataCells(raw, plan)
+    is_printed = _Printed(printed)
+    may_flag = _MayFlag(lexicon)
     check_weeks = {r: _week_of(values) for r, values in raw.check_rows}
     check_ids = {r: values[4] for r, values in raw.check_rows if len(values) > 4}
     notes: list[RedFlagNote] = []
     for row in raw.texts:
         if row.sheet == raw.sheet and row.row == raw.header_row:
             continue
-        kept = [(c, clean_text(t)) for c, t in row.cells
-                if " ".join(t.split()) not in printed and not is_data(row, c, t)
-                and not _printed_question(row, c, check_sheet, check_ids)]
+        read = tuple((c, t) for c, t in row.cells
+                     if not is_data(row, c, t) and not _printed_question(row, c, check_sheet, check_ids))
+        if not is_printed.known and not may_flag(tuple(t for _, t in read)):
+            continue  # no red flag in these cells, whichever of them we printed: no need to know which we did
+        kept = [(c, clean_text(t)) for c, t in read if not is_printed(t)]
         kept = [(c, t) for c, t in kept if t]
         if not kept:
             continue
@@ -86,6 +95,55 @@ def find_red_flag_notes(raw: RawLog, plan: Plan, checked: Validated, *, patient_
         ))
     notes += _yes_answers(answers, raw, plan, patient_id, check or default_weekly_check())
     return sorted(notes, key=lambda n: (LEVEL_ORDER.index(n.level), n.date or dt.date.max, n.row or 0))
+
+
+class _Printed:
+    """Whether a cell's text is one our workbook printed; the printed texts are worked out when first asked."""
+
+    def __init__(self, printed: set[str] | Callable[[], set[str]]):
+        self._printed = printed
+        self._known: set[str] | frozenset[str] | None = None if callable(printed) else printed
+
+    @property
+    def known(self) -> bool:
+        """Whether the printed texts are worked out (after that, knowing them costs nothing more)."""
+        return self._known is not None
+
+    def __call__(self, text: str) -> bool:
+        if self._known is None:
+            self._known = self._printed()  # type: ignore[operator]
+        return " ".join(text.split()) in self._known
+
+
+#: Most cells of one row that _MayFlag looks at one combination at a time; a row with more is always read whole.
+_MAX_CELLS_COMBINED = 5
+
+
+class _MayFlag:
+    """Whether any choice of a row's cells, joined as they would be read, mentions a red flag.
+
+    Why: which cells of a row we printed decides which are read, and a term may span two cells ("weak | legs"),
+    so a row is passed over only when no combination of its cells mentions anything; then it flags nothing, whatever
+    we printed. A log repeats the same cells row after row, so each combination is looked at once per file."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.seen: dict[tuple[str, ...], bool] = {}
+        self.folded: dict[str, str] = {}
+
+    def __call__(self, texts: tuple[str, ...]) -> bool:
+        if texts not in self.seen:
+            self.seen[texts] = self._any_mention(texts)
+        return self.seen[texts]
+
+    def _any_mention(self, texts: tuple[str, ...]) -> bool:
+        cleaned = [t for t in map(clean_text, texts) if t]
+        if len(cleaned) > _MAX_CELLS_COMBINED:
+            return True
+        # fold() works within words and " | " holds none, so cells folded one by one and joined are the folded join
+        folded = [self.folded[t] if t in self.folded else self.folded.setdefault(t, fold(t)) for t in cleaned]
+        return any(self.lexicon.mentions(JOIN.join(chosen))  # all of them first: a row that mentions one is common
+                   for k in range(len(folded), 0, -1) for chosen in itertools.combinations(folded, k))
 
 
 def find_red_flags_in_refused_file(texts: tuple[TextRow, ...], plan: Plan, *, patient_id: str, file: str,
@@ -125,10 +183,17 @@ class _DataCells:
         self.raw = raw
         self.exercises = _ExerciseIndex(plan)
         self.field_at = {i: f for f, i in _columns(raw).items()}
+        self.seen: dict[tuple[int, str], bool] = {}  # a log repeats its cells: each (column, text) judged once
 
     def __call__(self, row: TextRow, col: int, text: str) -> bool:
         if row.sheet != self.raw.sheet or self.raw.header_row is None or row.row <= self.raw.header_row:
             return False
+        key = (col, text)
+        if key not in self.seen:
+            self.seen[key] = self._is_data(col, text)
+        return self.seen[key]
+
+    def _is_data(self, col: int, text: str) -> bool:
         field = self.field_at.get(col)
         if field is None or field == "notes":
             return False

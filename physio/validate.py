@@ -32,6 +32,7 @@ from .io.columns import FIELD_HEADER, PATIENT_FIELDS
 from .errors import LogImportError
 from .io.logs import _MAPPING_HINT, RawLog
 from .models import LogEntry, Plan, Rejection, ScheduledSession
+from .models._base import built_without_checks, fields_set_of
 from .models.log import ReasonCode
 from .redflags import clean_text
 
@@ -77,6 +78,20 @@ class Validated:
     #: Rows (blank schedule rows included) whose date lies in the plan and whose exercise is one of the plan's:
     #: rows that are sessions of this plan at all. None of them means the file is not a log of this plan.
     sessions_found: int = 0
+    #: The accepted rows as one list per LogEntry field that changes from row to row (_ROW_FIELDS), in the order
+    #: of `entries`: what a batch import's worker process sends back instead of the entry objects.
+    table: dict[str, list] | None = None
+
+    def without_entries(self) -> "Validated":
+        """This outcome without its entry objects, to be sent to another process: pickling thousands of entries
+        costs more than judging them, so the receiver rebuilds them from `table` (with_entries)."""
+        return replace(self, entries=[])
+
+    def with_entries(self, plan: Plan, patient_id: str) -> "Validated":
+        """The outcome with its entries rebuilt from `table` (after without_entries)."""
+        if self.table is None:
+            raise ValueError("this outcome has no table of accepted rows to rebuild its entries from")
+        return replace(self, entries=_trusted_entries(self.table, plan, patient_id))
 
 
 #: The LogEntry fields that differ from row to row, in the order validate() collects them for the frame.
@@ -234,6 +249,7 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
         rejected_rows=rejected_rows,
         frame=_accepted_frame_of_columns(table, plan, patient_id),
         sessions_found=sessions_found,
+        table=table,
     )
 
 
@@ -466,20 +482,12 @@ def _trusted_entries(table: dict[str, list], plan: Plan, patient_id: str) -> lis
     return [_entry_without_checks(dict(zip(names, r))) for r in rows]
 
 
-#: Every field of a LogEntry is set. One set shared by the entries a log makes: pydantic copies it before any
-#: change (model_copy), and a frozen model never adds to it.
-_ALL_SET = set(LogEntry.model_fields)
-_new, _set = object.__new__, object.__setattr__
+_ALL_SET = fields_set_of(LogEntry)
 
 
 def _entry_without_checks(values: dict) -> LogEntry:
-    """A LogEntry holding `values` (every field, already judged), as pydantic's model_construct makes it."""
-    entry = _new(LogEntry)
-    _set(entry, "__dict__", values)
-    _set(entry, "__pydantic_fields_set__", _ALL_SET)
-    _set(entry, "__pydantic_extra__", None)
-    _set(entry, "__pydantic_private__", None)
-    return entry
+    """A LogEntry holding `values` (every field, already judged against the model's own bounds)."""
+    return built_without_checks(LogEntry, values, _ALL_SET)
 
 
 _Problem = tuple[str | None, object, ReasonCode, str]

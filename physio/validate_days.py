@@ -209,7 +209,7 @@ def _day_log(out: _Collector, plan: Plan, patient_id: str, blank: int, sessions_
         entries=_trusted_entries(table, plan, patient_id), rejections=out.rejections,
         rows_read=accepted + out.rejected_reports, rows_accepted=accepted, rows_rejected=out.rejected_reports,
         blank_rows=blank, extra_sessions=table["scheduled"].count(False), rejected_rows=out.rejected_rows,
-        frame=_accepted_frame_of_columns(table, plan, patient_id), sessions_found=sessions_found,
+        frame=_accepted_frame_of_columns(table, plan, patient_id), sessions_found=sessions_found, table=table,
     )
     return DayLog(checked=checked, readings=out.readings, value_rejections=out.value_rejections,
                   values_read=out.values_read, values_accepted=out.values_accepted)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import io
 import json
 import re
@@ -17,7 +18,6 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from itertools import compress
 from typing import Mapping, NamedTuple
 
 import python_calamine as pc
@@ -307,17 +307,28 @@ def _psfs(wb: pc.CalamineWorkbook, filename: str, meta: dict[str, str]) -> dict:
 
 
 def _text_rows(grid: list[list], sheet: str | None) -> list[TextRow]:
-    """Every row with text in it: (column, text) of its cells holding text that is not only blanks."""
-    distinct = set()
-    for row in grid:
-        distinct.update(row)
-    texts = {v for v in distinct if isinstance(v, str) and v.strip()}
-    if not texts:
+    """Every row with text in it: (column, text) of its cells holding text that is not only blanks.
+
+    Worked out column by column (a log repeats the same few words down each column): each column's distinct texts
+    are found once, and only the columns holding any text are gathered row by row."""
+    if len(set(map(len, grid))) > 1:
+        return _text_rows_ragged(grid, sheet)
+    picked = []
+    for c, column in enumerate(zip(*grid)):
+        cell_of = {v: (c, v) for v in set(column) if isinstance(v, str) and v.strip()}
+        if cell_of:
+            picked.append(list(map(cell_of.get, column)))
+    if not picked:
         return []
-    is_text = texts.__contains__
+    found = map(tuple, map(functools.partial(filter, None), zip(*picked)))
+    return [TextRow(sheet, r, cells) for r, cells in enumerate(found, 1) if cells]
+
+
+def _text_rows_ragged(grid: list[list], sheet: str | None) -> list[TextRow]:
+    """_text_rows for a grid whose rows differ in length (a reader may give them so), one row at a time."""
     out = []
     for r, row in enumerate(grid, 1):
-        cells = tuple(compress(enumerate(row), map(is_text, row)))
+        cells = tuple((c, v) for c, v in enumerate(row) if isinstance(v, str) and v.strip())
         if cells:
             out.append(TextRow(sheet, r, cells))
     return out

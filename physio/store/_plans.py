@@ -105,10 +105,7 @@ class Plans:
 
     def current_plan(self, patient_id: str) -> Plan | None:
         """The plan a returned log belongs to by default: the latest-starting of the patient's plans."""
-        plans = self.plans_for(patient_id)
-        if not plans:
-            return None
-        return max(plans, key=lambda p: (p.start, p.issued_at or dt.datetime.min, p.id))
+        return current_of(self.plans_for(patient_id))
 
     def plan_ids(self) -> list[str]:
         with self._read() as con:  # type: ignore[attr-defined]
@@ -120,3 +117,11 @@ class Plans:
             f"there is no issued plan '{plan_id}' in the workspace {self.where}; "  # type: ignore[attr-defined]
             + (f"the plans are: {', '.join(known)}" if known else "no plan has been issued yet")
         )
+
+
+def current_of(plans: list[Plan]) -> Plan | None:
+    """Of the latest versions of a patient's plans, the one a returned log belongs to by default: the
+    latest-starting (then the latest issued)."""
+    if not plans:
+        return None
+    return max(plans, key=lambda p: (p.start, p.issued_at or dt.datetime.min, p.id))

@@ -1,0 +1,233 @@
+"""Import every returned log in a folder at once, on every core: read and judged in worker processes, stored here.
+
+Why: after a week of home exercise a clinic gets dozens of logs back. Reading and judging a file is the slow part
+and needs no database, so it runs in a process pool (one worker per core); storing stays in this process, one
+transaction per file, in file-name order (a corrected re-send after the first). Whose log a file is: the patient
+our workbook names in its hidden sheet, else the patient id the file name starts with ("P001--week 3.csv").
+A file that cannot be imported is listed with its reason and the others go on; red flags come first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LogImportError, PhysioError, UnknownId, WorkspaceError
+from .importing import ImportReport, JudgedLog, RefusedLog, judge_log, store_judged
+from .io.logs import MAX_LOG_BYTES, read_bytes
+from .models import ClinicProfile, Plan
+from .store._plans import current_of
+
+#: The files a folder import reads (anything else in the folder is listed as skipped, never silently passed by).
+LOG_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
+
+
+@dataclass(frozen=True)
+class PlanBook:
+    """Every issued version of the workspace's plans, read once: what judging a log asks of the workspace, for
+    worker processes, which open no database."""
+
+    #: plan id → its versions, oldest first
+    versions: dict[str, list[Plan]]
+
+    @classmethod
+    def of(cls, workspace) -> "PlanBook":
+        return cls({plan_id: workspace.plan_versions(plan_id) for plan_id in workspace.plan_ids()})
+
+    def plan(self, plan_id: str, version: int | None = None) -> Plan:
+        versions = self.versions.get(plan_id)
+        if not versions:
+            raise UnknownId(f"there is no issued plan '{plan_id}'")
+        if version is None:
+            return versions[-1]
+        for p in versions:
+            if p.version == version:
+                return p
+        raise UnknownId(f"plan '{plan_id}' has no version {version}; its versions are: "
+                        f"{', '.join(str(p.version) for p in versions)}")
+
+    def current_plan(self, patient_id: str) -> Plan | None:
+        return current_of([v[-1] for v in self.versions.values() if v[-1].patient.id == patient_id])
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """One file of a folder import: what was imported, or why not, or why it was skipped."""
+
+    file: str
+    patient_id: str | None = None
+    report: ImportReport | None = None
+    error: str | None = None
+    skipped: str | None = None
+
+    def line(self) -> str:
+        who = f" → {self.patient_id}" if self.patient_id else ""
+        if self.report is not None:
+            r = self.report
+            done = ("already imported, nothing added" if r.duplicate else
+                    f"{r.rows_read} read = {r.rows_accepted} accepted + {r.rows_rejected} rejected")
+            flags = f"; {len(r.red_flags)} RED FLAG(S)" if r.red_flags else ""
+            return f"- {self.file}{who}, plan {r.plan_id} v{r.plan_version}: {done}{flags}"
+        if self.error is not None:
+            return f"- {self.file}{who}: NOT IMPORTED: {self.error}"
+        return f"- {self.file}: skipped, {self.skipped}"
+
+
+@dataclass(frozen=True)
+class FolderImport:
+    """Every file of the folder, in name order; a file that fails never stops the others."""
+
+    folder: Path
+    items: list[FileImport] = field(default_factory=list)
+
+    @property
+    def imported(self) -> list[FileImport]:
+        return [i for i in self.items if i.report is not None]
+
+    @property
+    def failed(self) -> list[FileImport]:
+        return [i for i in self.items if i.error is not None]
+
+    @property
+    def skipped(self) -> list[FileImport]:
+        return [i for i in self.items if i.skipped is not None]
+
+    def red_flag_lines(self) -> list[str]:
+        """Every red flag found, imported file or refused one, before anything else."""
+        lines = [f"{i.file} ({i.patient_id}): {line}" for i in self.imported for line in i.report.red_flag_lines()]
+        return lines + [f"{i.file}: {i.error}" for i in self.failed if i.error.startswith("RED FLAG")]
+
+    def __str__(self) -> str:
+        flags = self.red_flag_lines()
+        lines = [f"RED FLAGS ({len(flags)}): see physio redflags PATIENT_ID for each patient:", *flags] if flags else []
+        lines.append(f"Imported {len(self.imported)} of {len(self.items)} file(s) from {self.folder}; "
+                     f"{len(self.failed)} could not be imported, {len(self.skipped)} skipped.")
+        return "\n".join(lines + [i.line() for i in self.items])
+
+
+def import_folder(workspace, folder: str | Path, *, workers: int | None = None, progress: bool = True,
+                  imported_at: dt.datetime | None = None, by: str | None = None) -> FolderImport:
+    """Import every returned log in `folder` (not its sub-folders), each for the patient it belongs to.
+
+    `workers` files are read and judged at the same time, each in its own process (default: one per core).
+    Returns every file's outcome; a file already imported adds nothing (as with import_log)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise LogImportError(f"{folder} is not a folder; give the folder the returned logs were saved in")
+    workers = _worker_count(workers)
+    known = {p.id for p in workspace.patients()}
+    items: dict[int, FileImport] = {}
+    jobs: list[_Job] = []
+    for index, path in enumerate(sorted(p for p in folder.iterdir() if not p.name.startswith("."))):
+        if not path.is_file() or path.suffix.lower() not in LOG_SUFFIXES:
+            items[index] = FileImport(path.name, skipped=f"not a log file (a log is {', '.join(LOG_SUFFIXES)})")
+            continue
+        try:
+            content = read_bytes(path, max_bytes=MAX_LOG_BYTES)
+        except LogImportError as e:
+            items[index] = FileImport(path.name, error=str(e))
+            continue
+        jobs.append((index, path.name, content, named_patient(path.name, known)))
+    from tqdm.auto import tqdm
+
+    book, clinic = PlanBook.of(workspace), workspace.clinic_profile()
+    contents = {index: content for index, _, content, _ in jobs}
+    with tqdm(total=len(jobs), desc="Importing logs", unit="file", disable=not progress) as bar:
+        for index, outcome in judge_many(jobs, book, clinic, min(workers, len(jobs))):
+            items[index] = _store(workspace, outcome, contents.pop(index), imported_at=imported_at, by=by)
+            bar.update()
+    return FolderImport(folder, [items[i] for i in sorted(items)])
+
+
+def named_patient(filename: str, known: Iterable[str]) -> str | None:
+    """The patient id a file name starts with, followed by a separator ("P001--week 3.csv", "P001_plan_v1.xlsx");
+    the longest such id when several fit. None when the name starts with no known id."""
+    fits = [pid for pid in known if filename.startswith(pid) and filename[len(pid):len(pid) + 1] in ("-", "_", " ", ".")]
+    return max(fits, key=len, default=None)
+
+
+#: One file to judge: its place in the folder's list, its name, its bytes, the patient its name gives (or None).
+_Job = tuple[int, str, bytes, str | None]
+
+
+def judge_many(jobs: list[_Job], book: PlanBook, clinic: ClinicProfile | None,
+               workers: int) -> Iterator[tuple[int, JudgedLog | RefusedLog]]:
+    """Each job's outcome, in the jobs' order: judged in this process for one worker, else in a pool of
+    `workers` processes (each outcome comes back as it is needed, while the next files are being judged)."""
+    if workers <= 1:
+        for job in jobs:
+            yield job[0], _judge(job, book, clinic)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start_worker,
+                             initargs=(book, clinic)) as pool:
+        futures: list[tuple[_Job, Future]] = [(job, pool.submit(_judge_in_worker, job)) for job in jobs]
+        for job, future in futures:
+            try:
+                yield job[0], future.result().received()
+            except BrokenProcessPool:
+                yield job[0], RefusedLog(job[1], job[3], LogImportError(
+                    f"{job[1]}: the import process stopped unexpectedly (out of memory, or ended by the system); "
+                    "nothing of it was imported; import the folder again (files already imported add nothing)"),
+                    keep_red_flags=False)
+
+
+def _judge(job: _Job, book: PlanBook, clinic: ClinicProfile | None) -> JudgedLog | RefusedLog:
+    _, name, content, patient_id = job
+    try:
+        return judge_log(content, name, patient_id, book, clinic=clinic)
+    except PhysioError as e:
+        return RefusedLog(name, patient_id, e, keep_red_flags=False)
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(book: PlanBook, clinic: ClinicProfile | None) -> None:
+    _WORKER.update(book=book, clinic=clinic)
+
+
+def _judge_in_worker(job: _Job) -> JudgedLog | RefusedLog:
+    """In a worker process: the outcome, made light to send back (JudgedLog.to_send)."""
+    outcome = _judge(job, _WORKER["book"], _WORKER["clinic"])  # type: ignore[arg-type]
+    return outcome.to_send() if isinstance(outcome, JudgedLog) else outcome
+
+
+def _store(workspace, outcome: JudgedLog | RefusedLog, content: bytes, *, imported_at, by) -> FileImport:
+    """Record one judged file (its own transaction), or the plain reason it was not imported; the same checks, in
+    the same order, as import_log."""
+    patient_id = outcome.patient_id
+    try:
+        if patient_id is not None:
+            workspace.patient(patient_id)
+            try:
+                workspace.refuse_if_archived(patient_id, f"{outcome.file} cannot be imported")
+            except WorkspaceError as refusal:  # no session is read, but a red flag written in it is never missed
+                outcome = RefusedLog(outcome.file, patient_id, refusal)
+        report = store_judged(workspace, outcome, content, imported_at=imported_at, by=by)
+        return FileImport(outcome.file, patient_id, report=report)
+    except PhysioError as e:
+        return FileImport(outcome.file, patient_id, error=str(e))
+
+
+def _worker_count(workers: int | None) -> int:
+    if workers is None:
+        return os.cpu_count() or 1
+    if workers < 1:
+        raise LogImportError(f"the number of workers must be at least 1 (got {workers}); "
+                             f"this computer has {os.cpu_count() or 1} core(s)")
+    return workers
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Linux: workers forked from this process, so they start at once with the readers already loaded (they only
+    read bytes handed to them; they touch no lock, thread or database connection of ours). Elsewhere: spawn."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
