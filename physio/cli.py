@@ -307,6 +307,14 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_folder(args: argparse.Namespace) -> int:
+    from .importing_batch import import_folder
+
+    batch = import_folder(_workspace(args), args.folder, workers=args.workers, progress=not args.quiet)
+    _out(str(batch))
+    return EXIT_ERROR if batch.failed else 0
+
+
 def _review(args: argparse.Namespace) -> None:
     from .clinic import review_plan
 
@@ -496,6 +504,14 @@ def _add_exports(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--map", action="append", default=[], metavar="FIELD=HEADER",
                    help="correct the guessed column mapping, e.g. --map pain_after='Боль после'")
     i.set_defaults(func=_import)
+
+    f = sub.add_parser("import-folder", help="read every log patients sent back that is saved in one folder, on "
+                                            "every core (each for the patient its workbook or file name names)")
+    f.add_argument("folder", metavar="FOLDER")
+    f.add_argument("--workers", type=int, default=None, metavar="N", help="files read at the same time "
+                                                                         "(default: one per core)")
+    f.add_argument("--quiet", action="store_true", help="no progress bar")
+    f.set_defaults(func=_import_folder)
 
     r = sub.add_parser("review", help="adherence, pain and the recommended next step for a plan")
     r.add_argument("plan_id", metavar="PLAN_ID")

@@ -297,12 +297,14 @@ def judge_log(content: bytes, name: str, patient_id: str | None, plans, *, mappi
     try:
         raw = read_log_bytes(content, name, mapping=mapping)
     except LogImportError as refusal:
+        if patient_id is None:
+            refusal = LogImportError(f"{refusal}. {_WHOSE.format(name=name)}")
         return RefusedLog(name, patient_id, refusal)
     if patient_id is None:
         if raw.meta is None:
             return RefusedLog(name, None, LogImportError(
-                f"{name}: cannot tell whose log this is (it is not our workbook, which names its patient); name the "
-                "file after the patient ('P001--week 3.csv'), or import it with: physio import PATIENT_ID FILE"))
+                f"{name}: cannot tell whose log this is (it is not our workbook, which names its patient). "
+                + _WHOSE.format(name=name)))
         patient_id = raw.patient_id
     try:  # a file of another patient or plan is refused as it is: its words belong to that patient
         plan = _plan_for(plans, patient_id, raw, plan_id)
@@ -319,6 +321,11 @@ def judge_log(content: bytes, name: str, patient_id: str | None, plans, *, mappi
                                 printed=functools.partial(printed_texts, plan, raw.psfs_activities, clinic)
                                 if raw.kind == "workbook" else set())
     return JudgedLog(name, patient_id, plan, raw, checked, days, answers, rejections, flags)
+
+
+#: What a file nobody can tell the patient of needs: its words are read for red flags only against a patient's plan.
+_WHOSE = ("Its words were not read for red flags, as nobody knows whose file it is: name it after the patient "
+          "('P001--{name}') and import the folder again, or import it with: physio import PATIENT_ID FILE")
 
 
 def store_judged(workspace, outcome: JudgedLog | RefusedLog, content: bytes, *, plan_id: str | None = None,

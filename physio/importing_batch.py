@@ -107,8 +107,9 @@ class FolderImport:
     def __str__(self) -> str:
         flags = self.red_flag_lines()
         lines = [f"RED FLAGS ({len(flags)}): see physio redflags PATIENT_ID for each patient:", *flags] if flags else []
-        lines.append(f"Imported {len(self.imported)} of {len(self.items)} file(s) from {self.folder}; "
-                     f"{len(self.failed)} could not be imported, {len(self.skipped)} skipped.")
+        before = sum(i.report.duplicate for i in self.imported)
+        lines.append(f"{len(self.items)} file(s) in {self.folder}: {len(self.imported) - before} imported, {before} "
+                     f"imported before (nothing added), {len(self.failed)} not imported, {len(self.skipped)} skipped.")
         return "\n".join(lines + [i.line() for i in self.items])
 
 
@@ -170,7 +171,8 @@ def judge_many(jobs: list[_Job], book: PlanBook, clinic: ClinicProfile | None,
         futures: list[tuple[_Job, Future]] = [(job, pool.submit(_judge_in_worker, job)) for job in jobs]
         for job, future in futures:
             try:
-                yield job[0], future.result().received()
+                outcome = future.result()
+                yield job[0], outcome.received() if isinstance(outcome, JudgedLog) else outcome
             except BrokenProcessPool:
                 yield job[0], RefusedLog(job[1], job[3], LogImportError(
                     f"{job[1]}: the import process stopped unexpectedly (out of memory, or ended by the system); "
@@ -184,6 +186,10 @@ def _judge(job: _Job, book: PlanBook, clinic: ClinicProfile | None) -> JudgedLog
         return judge_log(content, name, patient_id, book, clinic=clinic)
     except PhysioError as e:
         return RefusedLog(name, patient_id, e, keep_red_flags=False)
+    except Exception as e:  # a fault with one file must not cost the therapist the others
+        return RefusedLog(name, patient_id, LogImportError(
+            f"{name}: could not be read (unexpected problem: {type(e).__name__}: {e}); import it alone with "
+            "physio import PATIENT_ID FILE, and report the problem"), keep_red_flags=False)
 
 
 _WORKER: dict[str, object] = {}
