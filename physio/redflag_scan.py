@@ -66,12 +66,23 @@ def find_red_flag_notes(raw: RawLog, plan: Plan, checked: Validated, *, patient_
     may_flag = _MayFlag(lexicon)
     check_weeks = {r: _week_of(values) for r, values in raw.check_rows}
     check_ids = {r: values[4] for r, values in raw.check_rows if len(values) > 4}
+    read_of: dict[tuple, tuple] = {}  # a log repeats its rows: the cells read of each distinct row, worked out once
+
+    def read_cells(row: TextRow) -> tuple[tuple[int, str], ...]:
+        """The cells of a row holding words to read: not plainly data, not a question of the weekly check."""
+        if row.sheet == check_sheet:
+            return tuple((c, t) for c, t in row.cells
+                         if not is_data(row, c, t) and not _printed_question(row, c, check_sheet, check_ids))
+        key = (is_data.in_table(row), row.cells)
+        if key not in read_of:
+            read_of[key] = tuple((c, t) for c, t in row.cells if not is_data(row, c, t))
+        return read_of[key]
+
     notes: list[RedFlagNote] = []
     for row in raw.texts:
         if row.sheet == raw.sheet and row.row == raw.header_row:
             continue
-        read = tuple((c, t) for c, t in row.cells
-                     if not is_data(row, c, t) and not _printed_question(row, c, check_sheet, check_ids))
+        read = read_cells(row)
         if not is_printed.known and not may_flag(tuple(t for _, t in read)):
             continue  # no red flag in these cells, whichever of them we printed: no need to know which we did
         kept = [(c, clean_text(t)) for c, t in read if not is_printed(t)]
@@ -185,8 +196,12 @@ class _DataCells:
         self.field_at = {i: f for f, i in _columns(raw).items()}
         self.seen: dict[tuple[int, str], bool] = {}  # a log repeats its cells: each (column, text) judged once
 
+    def in_table(self, row: TextRow) -> bool:
+        """Whether the row is one of the log table's (below its header): only there can a cell be plainly data."""
+        return row.sheet == self.raw.sheet and self.raw.header_row is not None and row.row > self.raw.header_row
+
     def __call__(self, row: TextRow, col: int, text: str) -> bool:
-        if row.sheet != self.raw.sheet or self.raw.header_row is None or row.row <= self.raw.header_row:
+        if not self.in_table(row):
             return False
         key = (col, text)
         if key not in self.seen:
