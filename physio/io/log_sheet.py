@@ -244,8 +244,10 @@ def print_setup(ws: Sheet, *, title_rows: tuple[int, int], footer: str, page: st
 
 
 def fill_day_log(ws: Sheet, plan: Plan, rows: list[DayRow], words: dict[str, str], *, howto_sheet: str,
-                 footer: str) -> tuple[int, list[str]]:
+                 footer: str, days: bool = True) -> tuple[int, list[str]]:
     """Title, a one-line hint, header and one row per day (or session); returns (header row, column keys).
+    days=False: without the rows of the days, which hold dates, session numbers and empty cells but no text (for
+    physio.io.xlsx.printed_texts, which needs only the words the sheet prints).
 
     Only the title, the hint and the header stay in view (frozen) with the date: a few lines, so on a phone most
     of the screen is left for the days. The full instructions are on the how-to sheet (fill_howto_sheet)."""
@@ -267,7 +269,7 @@ def fill_day_log(ws: Sheet, plan: Plan, rows: list[DayRow], words: dict[str, str
     _header_row(ws, head, texts, col_widths, rotate)
     board = daylog.board_exercises(plan)
     fmt = date_format(plan.language)
-    for r, day in enumerate(rows, head + 1):
+    for r, day in enumerate(rows if days else [], head + 1):
         end = day.last_of_week
         for c, key in enumerate(keys, 1):
             if key == daylog.DATE:

@@ -297,7 +297,7 @@ def _footer(plan: Plan) -> str:
     return _header_footer_safe(f"{plan.patient.name}, {plan.label}")
 
 
-def _fill_log_sheets(plan: Plan, psfs_activities: Sequence[str]
+def _fill_log_sheets(plan: Plan, psfs_activities: Sequence[str], days: bool = True
                      ) -> tuple[list[Sheet], Sheet, list[tuple[str, object]]]:
     """The Log sheet (and the activities sheet when the patient named activities), the how-to sheet, and what the
     hidden sheet must say for the importer to find the log again."""
@@ -305,7 +305,7 @@ def _fill_log_sheets(plan: Plan, psfs_activities: Sequence[str]
     words = workbook_words(plan.language)
     rows = day_rows(plan, schedule(plan))
     log = Sheet(names["log"])
-    head, keys = fill_day_log(log, plan, rows, words, howto_sheet=names["howto"], footer=_footer(plan))
+    head, keys = fill_day_log(log, plan, rows, words, howto_sheet=names["howto"], footer=_footer(plan), days=days)
     howto = Sheet(names["howto"])
     ticks = [log.cells[(head, c)][0] for c, key in enumerate(keys, 1) if key.startswith(TICK)]
     fill_howto_sheet(howto, plan, words, log_headers=ticks, check_sheet=names["check"], psfs_sheet=names["psfs"],
@@ -412,11 +412,12 @@ def _fill_meta_sheet(ws: Sheet, plan: Plan, layout: list[tuple[str, object]]) ->
 
 
 def _sheets(plan: Plan, psfs_activities: Sequence[str], pictures: bool = True,
-            clinic: ClinicProfile | None = None) -> list[Sheet]:
-    """Every sheet of the workbook in order: plan, log (and activities), weekly check, the hidden sheet."""
+            clinic: ClinicProfile | None = None, days: bool = True) -> list[Sheet]:
+    """Every sheet of the workbook in order: plan, log (and activities), weekly check, the hidden sheet.
+    pictures=False, days=False: only the words they print (the log without its rows of days)."""
     plan_ws = Sheet(sheet_names(plan)["plan"])
     _fill_plan_sheet(plan_ws, plan, pictures, clinic)
-    log_sheets, howto, layout = _fill_log_sheets(plan, psfs_activities)
+    log_sheets, howto, layout = _fill_log_sheets(plan, psfs_activities, days)
     check = Sheet(check_sheet_name(plan))
     _fill_check_sheet(check, plan)
     meta = Sheet(META_SHEET)
@@ -446,7 +447,7 @@ def printed_texts(plan: Plan, psfs_activities: Sequence[str] = (), clinic: Clini
     The red-flag search skips these cells of a returned workbook (our own red-flag advice would match). Whom to
     call is listed both ways, with the clinic's words and without a clinic profile; the stop rules and red flags
     also as workbooks made before the scale printed them, one a cell without a bullet (they are with patients)."""
-    sheets = _sheets(plan, psfs_activities, pictures=False, clinic=clinic)[:-1]
+    sheets = _sheets(plan, psfs_activities, pictures=False, clinic=clinic, days=False)[:-1]
     if clinic is not None:
         sheets.append(plan_sheet := Sheet(sheet_names(plan)["plan"]))
         _fill_plan_sheet(plan_sheet, plan, pictures=False)
