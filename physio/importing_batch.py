@@ -123,7 +123,7 @@ def import_folder(workspace, folder: str | Path, *, workers: int | None = None, 
     if not folder.is_dir():
         raise LogImportError(f"{folder} is not a folder; give the folder the returned logs were saved in")
     workers = _worker_count(workers)
-    known = {p.id for p in workspace.patients()}
+    known = {p.id for p in workspace.patients(include_archived=True)}  # an archived patient's file is refused by name
     items: dict[int, FileImport] = {}
     jobs: list[_Job] = []
     for index, path in enumerate(sorted(p for p in folder.iterdir() if not p.name.startswith("."))):

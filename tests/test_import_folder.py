@@ -125,6 +125,21 @@ def test_one_worker_and_a_pool_record_the_same(env, tmp_path):
     assert stored(ws, "P001") == stored(tmp_path / "ws1", "P001")
 
 
+def test_an_archived_patients_files_are_refused_by_name_and_their_red_flags_kept(env, tmp_path):
+    ws, back = env
+    w = Workspace(ws)
+    w.archive_patient("P001", by="Anna Berg", reason="treatment finished")
+    w.archive_patient("P002", by="Anna Berg", reason="moved away")
+    batch = import_folder(w, back, workers=2, progress=False)
+    lines = {i.file: i for i in batch.items}
+    p001 = next(n for n in lines if n.startswith("P001_"))
+    assert lines[p001].error.startswith("RED FLAG (EMERGENCY)") and "archived" in lines[p001].error
+    assert any("wet myself" in n.text for n in w.red_flag_notes("P001"))  # the file is kept for its red flag
+    for name in ("scan from phone.xlsx", "P002--diary.csv"):  # by the workbook, and by the file name
+        assert lines[name].patient_id == "P002" and "patient 'P002' is archived" in lines[name].error
+    assert "P004" in lines["P004--board.xlsx"].line() and lines["P004--board.xlsx"].report is not None
+
+
 def test_a_judged_log_sent_between_processes_arrives_whole(env):
     ws, back = env
     w = Workspace(ws)
