@@ -10,15 +10,13 @@ A file that cannot be imported is listed with its reason and the others go on; r
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
-import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._pool import pool_context, worker_count
 from .errors import LogImportError, PhysioError, UnknownId, WorkspaceError
 from .importing import ImportReport, JudgedLog, RefusedLog, judge_log, store_judged
 from .io.logs import MAX_LOG_BYTES, read_bytes
@@ -122,7 +120,7 @@ def import_folder(workspace, folder: str | Path, *, workers: int | None = None, 
     folder = Path(folder)
     if not folder.is_dir():
         raise LogImportError(f"{folder} is not a folder; give the folder the returned logs were saved in")
-    workers = _worker_count(workers)
+    workers = worker_count(workers, LogImportError)
     known = {p.id for p in workspace.patients(include_archived=True)}  # an archived patient's file is refused by name
     items: dict[int, FileImport] = {}
     jobs: list[_Job] = []
@@ -166,7 +164,7 @@ def judge_many(jobs: list[_Job], book: PlanBook, clinic: ClinicProfile | None,
         for job in jobs:
             yield job[0], _judge(job, book, clinic)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start_worker,
+    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_start_worker,
                              initargs=(book, clinic)) as pool:
         futures: list[tuple[_Job, Future]] = [(job, pool.submit(_judge_in_worker, job)) for job in jobs]
         for job, future in futures:
@@ -220,20 +218,3 @@ def _store(workspace, outcome: JudgedLog | RefusedLog, content: bytes, *, import
         return FileImport(outcome.file, patient_id, report=report)
     except PhysioError as e:
         return FileImport(outcome.file, patient_id, error=str(e))
-
-
-def _worker_count(workers: int | None) -> int:
-    if workers is None:
-        return os.cpu_count() or 1
-    if workers < 1:
-        raise LogImportError(f"the number of workers must be at least 1 (got {workers}); "
-                             f"this computer has {os.cpu_count() or 1} core(s)")
-    return workers
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Linux: workers forked from this process, so they start at once with the readers already loaded (they only
-    read bytes handed to them; they touch no lock, thread or database connection of ours). Elsewhere: spawn."""
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")

@@ -6,9 +6,6 @@ The workspace is read here, in the calling process; each plan's files are built 
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -16,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._atomic import check_writable_folder, recover_folder
+from .._pool import pool_context, worker_count
 from ..errors import ExportError, PhysioError
 from ..models import ClinicProfile, Plan
 from .export import BatchExport, PatientExport, export_plan, psfs_activities
@@ -35,7 +33,7 @@ def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True
     A patient whose plan cannot be exported is reported with the reason and the batch goes on; a patient with
     no issued plan is reported too, so nobody is silently left out. `progress` shows a bar on stderr."""
     folder = Path(folder)
-    workers = _worker_count(workers)
+    workers = worker_count(workers, ExportError)
     check_writable_folder(folder, error=ExportError)
     recover_folder(folder)  # leftovers of an interrupted batch: finished or removed before anything new
     clinic = workspace.clinic_profile()
@@ -47,15 +45,6 @@ def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True
             items[index] = item
             bar.update()
     return BatchExport(folder=folder, items=[i for i in items if i is not None])
-
-
-def _worker_count(workers: int | None) -> int:
-    if workers is None:
-        return os.cpu_count() or 1
-    if workers < 1:
-        raise ExportError(f"the number of workers must be at least 1 (got {workers}); "
-                          f"this computer has {os.cpu_count() or 1} core(s)")
-    return workers
 
 
 def _gather(workspace: "Workspace") -> tuple[list[PatientExport | None], list[_Job]]:
@@ -95,7 +84,7 @@ def _run(jobs: list[_Job], folder: Path, clinic: ClinicProfile | None,
         for index, patient_id, plan, activities in jobs:
             yield index, _export_one(patient_id, plan, activities, folder, clinic)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
         futures: dict[Future, tuple[int, str, Plan]] = {
             pool.submit(_export_one, patient_id, plan, activities, folder, clinic): (index, patient_id, plan)
             for index, patient_id, plan, activities in jobs}
@@ -107,12 +96,3 @@ def _run(jobs: list[_Job], folder: Path, clinic: ClinicProfile | None,
                 yield index, PatientExport(patient_id, plan.id, error=(
                     "the export process stopped unexpectedly (out of memory, or ended by the system); "
                     "export this plan again"))
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Linux: workers forked from this process, so they start at once with the PDF and spreadsheet code already
-    loaded (they only build files; they touch no lock, thread or database connection of ours). Elsewhere: spawn,
-    as Python advises there (a script calling export_all then needs the `if __name__ == "__main__":` guard)."""
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
