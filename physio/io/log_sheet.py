@@ -186,6 +186,23 @@ def _cell_style(entry: bool, week_end: bool, font: Style = _FONT, align: tuple[s
                     locked=not entry, number_format=number_format).framed(edge, _WEEK_END if week_end else edge)
 
 
+def _day_styles(date_fmt: str) -> dict[tuple[str, bool, bool], Style]:
+    """The log's cell styles by (kind of cell, last row of a week, first row of a day), looked up once per log
+    rather than once per cell (a log has a thousand cells). The date is bold on a day's first row; what the
+    patient types in the notes stays text; a tick box is larger."""
+    looks = {}
+    for end in (False, True):
+        for first in (False, True):
+            date_font = _BOLD if first else _FONT
+            looks["date", end, first] = _cell_style(False, end, date_font, _LEFT, number_format=date_fmt)
+        looks["session", end, False] = _cell_style(False, end, _FONT, _CENTER)
+        looks["notes", end, False] = _cell_style(True, end, _FONT, _LEFT, number_format="@")
+        looks["tick", end, False] = _cell_style(True, end, _TICK_FONT)
+        looks["entry", end, False] = _cell_style(True, end, _FONT)
+        looks["none", end, False] = _cell_style(False, end, _FONT, _LEFT, fill=_NONE_FILL)
+    return looks
+
+
 def _is_entry(key: str, r: DayRow, board: tuple[str, ...]) -> bool:
     if key.startswith(daylog.TICK):
         return key[len(daylog.TICK):] in r.exercises
@@ -268,22 +285,19 @@ def fill_day_log(ws: Sheet, plan: Plan, rows: list[DayRow], words: dict[str, str
     head = 3
     _header_row(ws, head, texts, col_widths, rotate)
     board = daylog.board_exercises(plan)
-    fmt = date_format(plan.language)
+    looks = _day_styles(date_format(plan.language))
     for r, day in enumerate(rows if days else [], head + 1):
         end = day.last_of_week
         for c, key in enumerate(keys, 1):
             if key == daylog.DATE:
-                ws.put(r, c, day.date, _cell_style(False, end, _BOLD if day.first_of_day else _FONT, _LEFT,
-                                                    number_format=fmt))
+                ws.put(r, c, day.date, looks["date", end, day.first_of_day])
             elif key == daylog.SESSION:
-                ws.put(r, c, day.session, _cell_style(False, end, _FONT, _CENTER))
+                ws.put(r, c, day.session, looks["session", end, False])
             elif _is_entry(key, day, board):
-                if key == daylog.NOTES:  # what the patient types stays text
-                    ws.put(r, c, None, _cell_style(True, end, _FONT, _LEFT, number_format="@"))
-                else:
-                    ws.put(r, c, None, _cell_style(True, end, _TICK_FONT if key.startswith(daylog.TICK) else _FONT))
+                kind = "notes" if key == daylog.NOTES else "tick" if key.startswith(daylog.TICK) else "entry"
+                ws.put(r, c, None, looks[kind, end, False])
             else:
-                ws.put(r, c, None, _cell_style(False, end, _FONT, _LEFT, fill=_NONE_FILL))
+                ws.put(r, c, None, looks["none", end, False])
         ws.heights[r] = _DATA_ROW_PT
     last = head + len(rows)
     _validations(ws, keys, words, head + 1, last)

@@ -126,9 +126,9 @@ def page_breaks(ws: Sheet, keep: list[tuple[int, int]], page_pt: float) -> list[
     so no exercise's title is left at the foot of a page: a block starts a new page when it does not fit in what
     is left of the current one. A block taller than a page starts a page and runs on over the next."""
     starts = {first: last for first, last in keep}
-    heights = printed_heights(ws)
+    heights = printed_heights(ws)  # rows 1 to the sheet's last (Sheet.max_row looks through every cell)
     breaks, used, row = [], 0.0, 1
-    while row <= ws.max_row:
+    while row in heights:
         last = starts.get(row, row)
         height = sum(heights[r] for r in range(row, last + 1))
         if used and used + height > page_pt:
