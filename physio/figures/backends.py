@@ -261,7 +261,7 @@ def _png_bytes(img) -> bytes:
     """An RGB image as PNG bytes: each row unfiltered, deflated at the fastest level.
 
     Pillow's encoder tries every PNG filter on every row to pick one: for a flat drawing of a few dozen colours
-    that took two thirds of a picture's time, and no filter at all gives a smaller file. The pixels are the same."""
+    that took half of a picture's time, and no filter at all gives a file 8 % smaller. The pixels are the same."""
     width, height = img.size
     raw = img.tobytes()
     stride = 3 * width
