@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 from .errors import PhysioError
 
@@ -27,3 +30,18 @@ def pool_context() -> multiprocessing.context.BaseContext:
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def objects_kept_out_of_workers_collections() -> Iterator[None]:
+    """Start forked workers inside this: the objects this process holds then are left out of the workers' cycle
+    collections (gc.freeze, as Python's documentation advises before a fork).
+
+    Why: a worker inherits every object of the app or command that started it (libraries, plans, the workspace's
+    caches); each full collection in a worker would walk them all again, and touching them copies their memory
+    pages. The workers' own objects are collected as usual; this process's objects are unfrozen at once."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

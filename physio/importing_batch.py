@@ -16,7 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._pool import pool_context, worker_count
+from ._pool import objects_kept_out_of_workers_collections, pool_context, worker_count
 from .errors import LogImportError, PhysioError, UnknownId, WorkspaceError
 from .importing import ImportReport, JudgedLog, RefusedLog, judge_log, store_judged
 from .io.logs import MAX_LOG_BYTES, read_bytes
@@ -166,7 +166,9 @@ def judge_many(jobs: list[_Job], book: PlanBook, clinic: ClinicProfile | None,
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_start_worker,
                              initargs=(book, clinic)) as pool:
-        futures: list[tuple[_Job, Future]] = [(job, pool.submit(_judge_in_worker, job)) for job in jobs]
+        with objects_kept_out_of_workers_collections():  # the workers start at the first job
+            futures: list[tuple[_Job, Future]] = [(job, pool.submit(_judge_in_worker, job)) for job in jobs[:1]]
+        futures += [(job, pool.submit(_judge_in_worker, job)) for job in jobs[1:]]
         for job, future in futures:
             try:
                 outcome = future.result()

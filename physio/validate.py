@@ -91,7 +91,8 @@ class Validated:
         """The outcome with its entries rebuilt from `table` (after without_entries)."""
         if self.table is None:
             raise ValueError("this outcome has no table of accepted rows to rebuild its entries from")
-        return replace(self, entries=_trusted_entries(self.table, plan, patient_id))
+        with cells.collector_paused():  # thousands of small objects, none in a cycle (see collector_paused)
+            return replace(self, entries=_trusted_entries(self.table, plan, patient_id))
 
 
 #: The LogEntry fields that differ from row to row, in the order validate() collects them for the frame.
