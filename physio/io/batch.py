@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._atomic import check_writable_folder, recover_folder
-from .._pool import pool_context, worker_count
+from .._pool import objects_kept_out_of_workers_collections, pool_context, worker_count
 from ..errors import ExportError, PhysioError
 from ..models import ClinicProfile, Plan
 from .export import BatchExport, PatientExport, export_plan, psfs_activities
@@ -85,9 +85,13 @@ def _run(jobs: list[_Job], folder: Path, clinic: ClinicProfile | None,
             yield index, _export_one(patient_id, plan, activities, folder, clinic)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
-        futures: dict[Future, tuple[int, str, Plan]] = {
-            pool.submit(_export_one, patient_id, plan, activities, folder, clinic): (index, patient_id, plan)
-            for index, patient_id, plan, activities in jobs}
+        def submit(job: _Job) -> tuple[Future, tuple[int, str, Plan]]:
+            index, patient_id, plan, activities = job
+            return pool.submit(_export_one, patient_id, plan, activities, folder, clinic), (index, patient_id, plan)
+
+        with objects_kept_out_of_workers_collections():  # the workers start at the first job
+            futures: dict[Future, tuple[int, str, Plan]] = dict([submit(jobs[0])])
+        futures.update(map(submit, jobs[1:]))
         for future in as_completed(futures):
             index, patient_id, plan = futures[future]
             try:
