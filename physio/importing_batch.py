@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._pool import objects_kept_out_of_workers_collections, pool_context, worker_count
+from .cells import collector_paused
 from .errors import LogImportError, PhysioError, UnknownId, WorkspaceError
 from .importing import ImportReport, JudgedLog, RefusedLog, judge_log, store_judged
 from .io.logs import MAX_LOG_BYTES, read_bytes
@@ -200,8 +201,15 @@ def _start_worker(book: PlanBook, clinic: ClinicProfile | None) -> None:
 
 
 def _judge_in_worker(job: _Job) -> JudgedLog | RefusedLog:
-    """In a worker process: the outcome, made light to send back (JudgedLog.to_send)."""
-    outcome = _judge(job, _WORKER["book"], _WORKER["clinic"])  # type: ignore[arg-type]
+    """In a worker process: the outcome, made light to send back (JudgedLog.to_send).
+
+    The cycle collector waits until the file's rows, texts and entries are gone (see cells.collector_paused): it
+    then has only the light outcome to look at, instead of walking the whole file's objects several times."""
+    with collector_paused():
+        return _to_send(_judge(job, _WORKER["book"], _WORKER["clinic"]))  # type: ignore[arg-type]
+
+
+def _to_send(outcome: JudgedLog | RefusedLog) -> JudgedLog | RefusedLog:
     return outcome.to_send() if isinstance(outcome, JudgedLog) else outcome
 
 
