@@ -15,6 +15,11 @@ a tick per exercise, back and leg pain once a day; physio.daylog) exported for e
 openpyxl as a patient's spreadsheet program would save it (read + validate_days). A day-by-day year is 364 rows,
 so a file's fixed costs (the zip-bomb check, the other sheets read for red flags) weigh more per row there.
 
+Both corpora are also imported the way a clinic imports a folder of returned logs (physio.importing_batch, as
+`physio import-folder` does, without storing): each file read, validated and searched for red flags in a pool of
+one worker process per core, its entries rebuilt in this process; the CPU time of the workers and of this process
+is printed too, and what it would come to on idle cores.
+
 Run: .venv/bin/python benchmarks/bench_import.py [--patients N] [--baseline-files N] [--day-patients N]
 """
 
