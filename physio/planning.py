@@ -682,19 +682,20 @@ def schedule(plan: Plan) -> list[ScheduledSession]:
     """Every dated session of every exercise, sorted by (date, session, exercise order).
 
     Weeks start on the plan's start date, whatever the weekday."""
-    out: list[tuple[tuple, dict]] = []
-    for order, pe in enumerate(plan.exercises):
-        days = _days_of_week(pe.dose.days_per_week or DAYS_PER_WEEK_DEFAULT)
-        per_day = pe.dose.sessions_per_day or SESSIONS_PER_DAY_DEFAULT
-        for w in range(plan.weeks):
-            for d in days:
-                date = plan.start + dt.timedelta(days=7 * w + d)
-                for s in range(1, per_day + 1):
-                    out.append(((date, s, order), {"date": date, "week": w + 1, "session": s,
-                                                   "exercise_id": pe.exercise.id}))
-    out.sort(key=lambda t: t[0])
-    # a date, a week and a session from 1, an exercise id of the plan: valid as built, so not checked one by one
-    return [built_without_checks(ScheduledSession, values, _SESSION_FIELDS) for _, values in out]
+    exercises = [(pe.exercise.id, set(_days_of_week(pe.dose.days_per_week or DAYS_PER_WEEK_DEFAULT)),
+                  pe.dose.sessions_per_day or SESSIONS_PER_DAY_DEFAULT) for pe in plan.exercises]
+    most = max((per_day for _, _, per_day in exercises), default=0)
+    out: list[ScheduledSession] = []
+    for w in range(plan.weeks):
+        for d in range(7):
+            date = plan.start + dt.timedelta(days=7 * w + d)
+            for s in range(1, most + 1):
+                for exercise_id, days, per_day in exercises:  # in the plan's order
+                    if d in days and s <= per_day:
+                        # a date, a week and a session from 1, an exercise id of the plan: valid as built
+                        out.append(built_without_checks(ScheduledSession, {"date": date, "week": w + 1, "session": s,
+                                                                           "exercise_id": exercise_id}, _SESSION_FIELDS))
+    return out
 
 
 _SESSION_FIELDS = fields_set_of(ScheduledSession)
