@@ -289,11 +289,13 @@ class RefusedLog:
 
 
 def judge_log(content: bytes, name: str, patient_id: str | None, plans, *, mapping: Mapping[str, str] | None = None,
-              plan_id: str | None = None, clinic: ClinicProfile | None = None) -> JudgedLog | RefusedLog:
+              plan_id: str | None = None, clinic: ClinicProfile | None = None,
+              to_send: bool = False) -> JudgedLog | RefusedLog:
     """Read and judge one returned file, and find its red flags: pure (no database; nothing is stored).
 
     `plans` answers plan(id, version) and current_plan(patient): the workspace, or a PlanBook in a worker process.
-    `patient_id` None: the patient our workbook names (any other file is refused: nobody knows whose it is)."""
+    `patient_id` None: the patient our workbook names (any other file is refused: nobody knows whose it is).
+    to_send: the outcome light to send to another process, its entry objects never made here (JudgedLog.to_send)."""
     try:
         raw = read_log_bytes(content, name, mapping=mapping)
     except LogImportError as refusal:
@@ -312,7 +314,7 @@ def judge_log(content: bytes, name: str, patient_id: str | None, plans, *, mappi
         return RefusedLog(name, patient_id, refusal, keep_red_flags=False)
     try:
         _ensure_plan_safe(plan)
-        raw, checked, days = _judge(raw, plan, patient_id, mapping)
+        raw, checked, days = _judge(raw, plan, patient_id, mapping, objects=not to_send)
     except (LogImportError, LimitExceeded) as refusal:
         return RefusedLog(name, patient_id, refusal, plan=plan, texts=raw.texts)
     answers, check_rejections = _weekly_check(raw, plan, patient_id)
@@ -320,7 +322,8 @@ def judge_log(content: bytes, name: str, patient_id: str | None, plans, *, mappi
     flags = find_red_flag_notes(raw, plan, checked, patient_id=patient_id, answers=answers,
                                 printed=functools.partial(printed_texts, plan, raw.psfs_activities, clinic)
                                 if raw.kind == "workbook" else set())
-    return JudgedLog(name, patient_id, plan, raw, checked, days, answers, rejections, flags)
+    judged = JudgedLog(name, patient_id, plan, raw, checked, days, answers, rejections, flags)
+    return judged.to_send() if to_send else judged
 
 
 #: What a file nobody can tell the patient of needs: its words are read for red flags only against a patient's plan.
@@ -377,12 +380,13 @@ def store_judged(workspace, outcome: JudgedLog | RefusedLog, content: bytes, *, 
     )
 
 
-def _judge(raw: RawLog, plan: Plan, patient_id: str, mapping: Mapping[str, str] | None
+def _judge(raw: RawLog, plan: Plan, patient_id: str, mapping: Mapping[str, str] | None, objects: bool = True
            ) -> tuple[RawLog, Validated, DayLog | None]:
     """Every row judged: a day-by-day workbook by physio.validate_days, any other log by physio.validate (after
-    its columns are confirmed by their values). Raises LogImportError when the file holds no session of this plan."""
+    its columns are confirmed by their values). Raises LogImportError when the file holds no session of this plan.
+    objects=False: the accepted rows as their table only (see physio.validate.validate)."""
     if raw.layout == "days":
-        days = validate_days(raw, plan, schedule(plan), patient_id=patient_id)
+        days = validate_days(raw, plan, schedule(plan), patient_id=patient_id, objects=objects)
         if days.checked.sessions_found == 0:
             raise LogImportError(f"{raw.file}: no row of sheet '{raw.sheet}' is a day of plan {plan.label} "
                                  f"({plan.start:%d.%m.%Y} to {plan.end:%d.%m.%Y}); nothing was imported")
@@ -390,7 +394,7 @@ def _judge(raw: RawLog, plan: Plan, patient_id: str, mapping: Mapping[str, str] 
     if not raw.rows:
         raise LogImportError(no_sessions_message(raw, plan))
     raw = confirm_columns(raw, plan, trusted=corrected_fields(mapping))
-    checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
+    checked = validate(raw, plan, schedule(plan), patient_id=patient_id, objects=objects)
     if checked.sessions_found == 0:  # not a log of this plan: never "imported" with nothing read
         raise LogImportError(no_sessions_message(raw, plan))
     return raw, checked, None

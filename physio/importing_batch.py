@@ -181,10 +181,10 @@ def judge_many(jobs: list[_Job], book: PlanBook, clinic: ClinicProfile | None,
                     keep_red_flags=False)
 
 
-def _judge(job: _Job, book: PlanBook, clinic: ClinicProfile | None) -> JudgedLog | RefusedLog:
+def _judge(job: _Job, book: PlanBook, clinic: ClinicProfile | None, to_send: bool = False) -> JudgedLog | RefusedLog:
     _, name, content, patient_id = job
     try:
-        return judge_log(content, name, patient_id, book, clinic=clinic)
+        return judge_log(content, name, patient_id, book, clinic=clinic, to_send=to_send)
     except PhysioError as e:
         return RefusedLog(name, patient_id, e, keep_red_flags=False)
     except Exception as e:  # a fault with one file must not cost the therapist the others
@@ -206,11 +206,7 @@ def _judge_in_worker(job: _Job) -> JudgedLog | RefusedLog:
     The cycle collector waits until the file's rows, texts and entries are gone (see cells.collector_paused): it
     then has only the light outcome to look at, instead of walking the whole file's objects several times."""
     with collector_paused():
-        return _to_send(_judge(job, _WORKER["book"], _WORKER["clinic"]))  # type: ignore[arg-type]
-
-
-def _to_send(outcome: JudgedLog | RefusedLog) -> JudgedLog | RefusedLog:
-    return outcome.to_send() if isinstance(outcome, JudgedLog) else outcome
+        return _judge(job, _WORKER["book"], _WORKER["clinic"], to_send=True)  # type: ignore[arg-type]
 
 
 def _store(workspace, outcome: JudgedLog | RefusedLog, content: bytes, *, imported_at, by) -> FileImport:

@@ -59,7 +59,8 @@ def find_red_flag_notes(raw: RawLog, plan: Plan, checked: Validated, *, patient_
     when some row could mention a red flag at all (building them costs as much as reading the file)."""
     lexicon = lexicon or default_lexicon()
     check_sheet = (raw.meta or {}).get("check_sheet")
-    accepted = {e.source_row for e in checked.entries}
+    # the accepted rows, from the table when the outcome has one (a worker's outcome has no entry objects)
+    accepted = set(checked.table["source_row"]) if checked.table is not None else {e.source_row for e in checked.entries}
     by_row = dict(raw.rows)
     is_data = _DataCells(raw, plan)
     is_printed = _Printed(printed)

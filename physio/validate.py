@@ -83,9 +83,10 @@ class Validated:
     table: dict[str, list] | None = None
 
     def without_entries(self) -> "Validated":
-        """This outcome without its entry objects, to be sent to another process: pickling thousands of entries
-        costs more than judging them, so the receiver rebuilds them from `table` (with_entries)."""
-        return replace(self, entries=[])
+        """This outcome without its entry objects and its frame, to be sent to another process: pickling
+        thousands of entries costs more than judging them, so the receiver rebuilds them from `table`
+        (with_entries); the frame is for summarise, which reads the stored entries."""
+        return replace(self, entries=[], frame=None)
 
     def with_entries(self, plan: Plan, patient_id: str) -> "Validated":
         """The outcome with its entries rebuilt from `table` (after without_entries)."""
@@ -219,11 +220,13 @@ class _ExerciseIndex:
 
 
 @cells.with_collector_paused
-def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str) -> Validated:
+def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str,
+             objects: bool = True) -> Validated:
     """Accept or reject every row of `raw` against `plan` and its schedule `sessions`, collecting every problem.
 
     Each rule is applied to a whole column (physio.cells); only the sessions of a day are worked out row by row,
-    as they depend on the rows above."""
+    as they depend on the rows above. objects=False: the accepted rows as their table only, without the entry
+    objects and the frame (Validated.without_entries), for a worker process that sends its outcome on."""
     rules = _Rules(plan, sessions)
     log = _Columns(raw)
     dates = cells.judge_column(log.column("date"), rules.judge_date)
@@ -238,17 +241,17 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
     notes = cells.judge_column(log.column("notes"), _note) if "notes" in log.fields else None
     rejections, rejected_rows = _rejections(raw, log, problems, notes)
     table = _accepted_table(accepted, raw.rows, dates, exercises, values, notes, day.slots)
-    entries = _trusted_entries(table, plan, patient_id)
+    n = len(table["date"])
     return Validated(
-        entries=entries,
+        entries=_trusted_entries(table, plan, patient_id) if objects else [],
         rejections=rejections,
-        rows_read=len(entries) + len(rejected_rows),
-        rows_accepted=len(entries),
+        rows_read=n + len(rejected_rows),
+        rows_accepted=n,
         rows_rejected=len(rejected_rows),
         blank_rows=len(reported) - sum(reported),
         extra_sessions=table["scheduled"].count(False),
         rejected_rows=rejected_rows,
-        frame=_accepted_frame_of_columns(table, plan, patient_id),
+        frame=_accepted_frame_of_columns(table, plan, patient_id) if objects else None,
         sessions_found=sessions_found,
         table=table,
     )

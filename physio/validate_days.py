@@ -140,13 +140,14 @@ class _Judged:
 
 
 @cells.with_collector_paused
-def validate_days(raw, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str) -> DayLog:
+def validate_days(raw, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str,
+                  objects: bool = True) -> DayLog:
     """Accept or reject every session report and every score of a day-by-day log (see the module docstring).
 
     Each cell rule is applied to a whole column at once (_Judged); only the spreading of a row's ticks into
     session reports goes row by row. The accepted values are the LogEntry's own bounds, so the entries are made
     from them without checking each field again (pydantic at the boundary: tests/test_golden_imports.py checks
-    every entry validates)."""
+    every entry validates). objects=False: as physio.validate.validate."""
     judged = _Judged(raw, plan)
     scheduled = scheduled_slots(sessions)
     board = set(daylog.board_exercises(plan))
@@ -173,7 +174,7 @@ def validate_days(raw, plan: Plan, sessions: list[ScheduledSession], *, patient_
         for key in (daylog.BACK_PAIN, daylog.LEG_PAIN):
             _pain(out, judged, key, i, date, row, raw.mapping.get(key), notes)
     _psfs(out, raw, plan, default_measures().get(PSFS))
-    return _day_log(out, plan, patient_id, blank, sessions_found)
+    return _day_log(out, plan, patient_id, blank, sessions_found, objects)
 
 
 def _reports_of_the_row(out: _Collector, raw, judged: _Judged, i: int, row: int, date: dt.date, session: int,
@@ -202,14 +203,16 @@ def _reports_of_the_row(out: _Collector, raw, judged: _Judged, i: int, row: int,
         first = False
 
 
-def _day_log(out: _Collector, plan: Plan, patient_id: str, blank: int, sessions_found: int) -> DayLog:
+def _day_log(out: _Collector, plan: Plan, patient_id: str, blank: int, sessions_found: int,
+             objects: bool = True) -> DayLog:
     table = out.table()
     accepted = len(table["date"])
     checked = Validated(
-        entries=_trusted_entries(table, plan, patient_id), rejections=out.rejections,
+        entries=_trusted_entries(table, plan, patient_id) if objects else [], rejections=out.rejections,
         rows_read=accepted + out.rejected_reports, rows_accepted=accepted, rows_rejected=out.rejected_reports,
         blank_rows=blank, extra_sessions=table["scheduled"].count(False), rejected_rows=out.rejected_rows,
-        frame=_accepted_frame_of_columns(table, plan, patient_id), sessions_found=sessions_found, table=table,
+        frame=_accepted_frame_of_columns(table, plan, patient_id) if objects else None, sessions_found=sessions_found,
+        table=table,
     )
     return DayLog(checked=checked, readings=out.readings, value_rejections=out.value_rejections,
                   values_read=out.values_read, values_accepted=out.values_accepted)
