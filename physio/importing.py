@@ -259,16 +259,14 @@ class JudgedLog:
     red_flags: list[RedFlagNote]
 
     def to_send(self) -> "JudgedLog":
-        """Light enough to send to another process: without the file's rows and texts (judged already), and with
-        the entries as their table (pickling thousands of entry objects costs more than judging them)."""
-        checked = self.checked.without_entries()
-        return replace(self, raw=replace(self.raw, rows=[], texts=(), check_rows=(), psfs_rows=()), checked=checked,
-                       days=replace(self.days, checked=checked) if self.days else None)
+        """Light enough to send to another process: without the file's rows and texts (judged already); the
+        accepted rows go as their table (Validated pickles no entry object)."""
+        return replace(self, raw=replace(self.raw, rows=[], read_texts=tuple, check_rows=(), psfs_rows=()))
 
     def received(self) -> "JudgedLog":
-        """After to_send, in the receiving process: the entries rebuilt."""
-        checked = self.checked.with_entries(self.plan, self.patient_id)
-        return replace(self, checked=checked, days=replace(self.days, checked=checked) if self.days else None)
+        """After to_send, in the receiving process: as it is (the entries are made from the table when storing
+        asks for them)."""
+        return self
 
 
 @dataclass(frozen=True)
@@ -314,7 +312,7 @@ def judge_log(content: bytes, name: str, patient_id: str | None, plans, *, mappi
         return RefusedLog(name, patient_id, refusal, keep_red_flags=False)
     try:
         _ensure_plan_safe(plan)
-        raw, checked, days = _judge(raw, plan, patient_id, mapping, objects=not to_send)
+        raw, checked, days = _judge(raw, plan, patient_id, mapping)
     except (LogImportError, LimitExceeded) as refusal:
         return RefusedLog(name, patient_id, refusal, plan=plan, texts=raw.texts)
     answers, check_rejections = _weekly_check(raw, plan, patient_id)
@@ -380,13 +378,12 @@ def store_judged(workspace, outcome: JudgedLog | RefusedLog, content: bytes, *, 
     )
 
 
-def _judge(raw: RawLog, plan: Plan, patient_id: str, mapping: Mapping[str, str] | None, objects: bool = True
+def _judge(raw: RawLog, plan: Plan, patient_id: str, mapping: Mapping[str, str] | None
            ) -> tuple[RawLog, Validated, DayLog | None]:
     """Every row judged: a day-by-day workbook by physio.validate_days, any other log by physio.validate (after
-    its columns are confirmed by their values). Raises LogImportError when the file holds no session of this plan.
-    objects=False: the accepted rows as their table only (see physio.validate.validate)."""
+    its columns are confirmed by their values). Raises LogImportError when the file holds no session of this plan."""
     if raw.layout == "days":
-        days = validate_days(raw, plan, schedule(plan), patient_id=patient_id, objects=objects)
+        days = validate_days(raw, plan, schedule(plan), patient_id=patient_id)
         if days.checked.sessions_found == 0:
             raise LogImportError(f"{raw.file}: no row of sheet '{raw.sheet}' is a day of plan {plan.label} "
                                  f"({plan.start:%d.%m.%Y} to {plan.end:%d.%m.%Y}); nothing was imported")
@@ -394,7 +391,7 @@ def _judge(raw: RawLog, plan: Plan, patient_id: str, mapping: Mapping[str, str] 
     if not raw.rows:
         raise LogImportError(no_sessions_message(raw, plan))
     raw = confirm_columns(raw, plan, trusted=corrected_fields(mapping))
-    checked = validate(raw, plan, schedule(plan), patient_id=patient_id, objects=objects)
+    checked = validate(raw, plan, schedule(plan), patient_id=patient_id)
     if checked.sessions_found == 0:  # not a log of this plan: never "imported" with nothing read
         raise LogImportError(no_sessions_message(raw, plan))
     return raw, checked, None

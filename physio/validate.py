@@ -18,10 +18,12 @@ day, session and exercise is an extra session the patient added (scheduled=False
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import operator
 import re
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -60,9 +62,11 @@ ANGLE_RANGE = (0, 90)
 
 @dataclass(frozen=True)
 class Validated:
-    """The outcome of judging a log's rows; see the module docstring for how rows are counted."""
+    """The outcome of judging a log's rows; see the module docstring for how rows are counted.
 
-    entries: list[LogEntry]
+    The accepted rows are kept as a table (one list per LogEntry field); the entry objects and the frame are made
+    from it when first asked for (storing, the review, summarise): judging a file makes no object per row."""
+
     rejections: list[Rejection]
     rows_read: int
     rows_accepted: int
@@ -72,28 +76,33 @@ class Validated:
     extra_sessions: int = 0
     #: Distinct rows with at least one rejection, in file order.
     rejected_rows: list[int] = field(default_factory=list)
-    #: The accepted entries as a table (adherence.entries_frame's columns, same order as `entries`): summarise
-    #: reads it without going through every entry object again.
-    frame: pd.DataFrame | None = None
     #: Rows (blank schedule rows included) whose date lies in the plan and whose exercise is one of the plan's:
     #: rows that are sessions of this plan at all. None of them means the file is not a log of this plan.
     sessions_found: int = 0
-    #: The accepted rows as one list per LogEntry field that changes from row to row (_ROW_FIELDS), in the order
-    #: of `entries`: what a batch import's worker process sends back instead of the entry objects.
+    #: The accepted rows as one list per LogEntry field that changes from row to row (_ROW_FIELDS), in file order.
     table: dict[str, list] | None = None
+    #: Whose rows they are: (patient id, plan id, plan version), what every entry carries besides its row.
+    owner: tuple[str, str, int] | None = None
 
-    def without_entries(self) -> "Validated":
-        """This outcome without its entry objects and its frame, to be sent to another process: pickling
-        thousands of entries costs more than judging them, so the receiver rebuilds them from `table`
-        (with_entries); the frame is for summarise, which reads the stored entries."""
-        return replace(self, entries=[], frame=None)
-
-    def with_entries(self, plan: Plan, patient_id: str) -> "Validated":
-        """The outcome with its entries rebuilt from `table` (after without_entries)."""
-        if self.table is None:
-            raise ValueError("this outcome has no table of accepted rows to rebuild its entries from")
+    @functools.cached_property
+    def entries(self) -> list[LogEntry]:
+        """The accepted rows as LogEntry objects, in file order."""
+        if not self.table or self.owner is None:
+            return []
         with cells.collector_paused():  # thousands of small objects, none in a cycle (see collector_paused)
-            return replace(self, entries=_trusted_entries(self.table, plan, patient_id))
+            return _trusted_entries(self.table, *self.owner)
+
+    @functools.cached_property
+    def frame(self) -> pd.DataFrame:
+        """The accepted rows as adherence.entries_frame's table (same order as `entries`): summarise reads it
+        without going through every entry object."""
+        table = self.table or {f: [] for f in _ROW_FIELDS}
+        return _accepted_frame_of_columns(table, *(self.owner or ("", "", 0)))
+
+    def __getstate__(self) -> dict:
+        """Pickled (sent to another process) without the entry objects or frame already made: pickling thousands
+        of entries costs more than making them again from the table where they are needed."""
+        return {k: v for k, v in vars(self).items() if k not in ("entries", "frame")}
 
 
 #: The LogEntry fields that differ from row to row, in the order validate() collects them for the frame.
@@ -220,13 +229,11 @@ class _ExerciseIndex:
 
 
 @cells.with_collector_paused
-def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str,
-             objects: bool = True) -> Validated:
+def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str) -> Validated:
     """Accept or reject every row of `raw` against `plan` and its schedule `sessions`, collecting every problem.
 
     Each rule is applied to a whole column (physio.cells); only the sessions of a day are worked out row by row,
-    as they depend on the rows above. objects=False: the accepted rows as their table only, without the entry
-    objects and the frame (Validated.without_entries), for a worker process that sends its outcome on."""
+    as they depend on the rows above. The accepted rows are kept as a table (Validated.entries makes the objects)."""
     rules = _Rules(plan, sessions)
     log = _Columns(raw)
     dates = cells.judge_column(log.column("date"), rules.judge_date)
@@ -243,7 +250,6 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
     table = _accepted_table(accepted, raw.rows, dates, exercises, values, notes, day.slots)
     n = len(table["date"])
     return Validated(
-        entries=_trusted_entries(table, plan, patient_id) if objects else [],
         rejections=rejections,
         rows_read=n + len(rejected_rows),
         rows_accepted=n,
@@ -251,9 +257,9 @@ def validate(raw: RawLog, plan: Plan, sessions: list[ScheduledSession], *, patie
         blank_rows=len(reported) - sum(reported),
         extra_sessions=table["scheduled"].count(False),
         rejected_rows=rejected_rows,
-        frame=_accepted_frame_of_columns(table, plan, patient_id) if objects else None,
         sessions_found=sessions_found,
         table=table,
+        owner=(patient_id, plan.id, plan.version),
     )
 
 
@@ -370,7 +376,7 @@ def _row_problems(reported: list[bool], dates: list, exercises: list, values: di
     counts, minutes, angle, pain)."""
     problems: dict[int, list] = {}
     for judged in (dates, exercises, *values.values()):
-        for i in cells.where([p is not None for _, p in judged]):
+        for i in compress(range(len(judged)), map(_PROBLEM, judged)):
             if reported[i]:
                 problems.setdefault(i, []).append(judged[i][1])
     return problems
@@ -395,8 +401,8 @@ class _SessionsOfTheDay:
                   problems: dict[int, list]) -> list[int]:
         """Place every row (in file order); a duplicate row gets its problem in `problems`. Returns the rows
         accepted. When every row has its own session number there is nothing to work out row by row."""
-        numbered = [sessions[i][0] for i in rows] if sessions is not None else [None] * len(rows)
-        keys = [(dates[i][0], s, exercises[i][0]) for i, s in zip(rows, numbered)]
+        numbered = _picked(sessions, rows) if sessions is not None else [None] * len(rows)
+        keys = list(zip(_picked(dates, rows), numbered, _picked(exercises, rows)))
         if None not in numbered and len(set(keys)) == len(keys):
             self.slots = dict(zip(rows, zip(numbered, map(self.rules.scheduled.__contains__, keys))))
             return rows
@@ -456,11 +462,20 @@ def _rejections(raw: RawLog, log: _Columns, problems: dict[int, list], notes: li
     return out, [raw.rows[i][0] for i in sorted(problems)]
 
 
+def _picked(judged: list[tuple], rows: list[int]) -> list:
+    """The judged values (without their problems) of a column's rows `rows`, in that order."""
+    return list(map(_VALUE, map(judged.__getitem__, rows)))
+
+
+#: A judged cell is (value, problem or None).
+_VALUE, _PROBLEM = operator.itemgetter(0), operator.itemgetter(1)
+
+
 def _accepted_table(accepted: list[int], rows: list, dates: list, exercises: list, values: dict[str, list],
                     notes: list | None, slots: dict[int, tuple[int, bool]]) -> dict[str, list]:
     """The accepted rows as one list per LogEntry field (_ROW_FIELDS)."""
     def pick(judged: list | None) -> list:
-        return [judged[i][0] for i in accepted] if judged is not None else [None] * len(accepted)
+        return _picked(judged, accepted) if judged is not None else [None] * len(accepted)
 
     return {
         "date": pick(dates),
@@ -475,11 +490,11 @@ def _accepted_table(accepted: list[int], rows: list, dates: list, exercises: lis
     }
 
 
-def _trusted_entries(table: dict[str, list], plan: Plan, patient_id: str) -> list[LogEntry]:
+def _trusted_entries(table: dict[str, list], patient_id: str, plan_id: str, plan_version: int) -> list[LogEntry]:
     """The accepted rows as LogEntry objects. Every value has passed the rules above, which are the model's own
     bounds (a date, a session from 1, counts and minutes from 0, angle 0-90, pain 0-10), so the models are filled
     without checking each field a second time; tests/test_golden_imports.py checks every one validates."""
-    fixed = {"patient_id": patient_id, "plan_id": plan.id, "plan_version": plan.version}
+    fixed = {"patient_id": patient_id, "plan_id": plan_id, "plan_version": plan_version}
     names = tuple(fixed) + _ROW_FIELDS
     n = len(table["date"])
     rows = zip(*([v] * n for v in fixed.values()), *(table[f] for f in _ROW_FIELDS))
@@ -542,14 +557,10 @@ def _judge_exercise(given_id: object, given_name: object, exercises: "_ExerciseI
                   f"'{_shown(given)}' is not an exercise of plan {plan.label}; its exercises are: {exercises.names}")
 
 
-def _accepted_frame(accepted: list[tuple], plan: Plan, patient_id: str) -> pd.DataFrame:
-    columns = zip(*accepted) if accepted else ([] for _ in _ROW_FIELDS)
-    return _accepted_frame_of_columns(dict(zip(_ROW_FIELDS, map(list, columns))), plan, patient_id)
-
-
-def _accepted_frame_of_columns(table: dict[str, list], plan: Plan, patient_id: str) -> pd.DataFrame:
+def _accepted_frame_of_columns(table: dict[str, list], patient_id: str, plan_id: str, plan_version: int
+                               ) -> pd.DataFrame:
     n = len(table["date"])
-    return _frame({**table, "patient_id": [patient_id] * n, "plan_id": [plan.id] * n, "plan_version": [plan.version] * n})
+    return _frame({**table, "patient_id": [patient_id] * n, "plan_id": [plan_id] * n, "plan_version": [plan_version] * n})
 
 
 # ---------------------------------------------------------------- does the file hold sessions of this plan at all?

@@ -22,8 +22,8 @@ from .measures import Answers, MeasureError, check_answers, default_measures
 from .models import Plan, Rejection, ScheduledSession
 from .models.log import ReasonCode
 from .redflags import clean_text
-from .validate import (_ROW_FIELDS, ANGLE_RANGE, PAIN_RANGE, Validated, _accepted_frame_of_columns, _Columns,
-                       _shown, _trusted_entries, parse_date, parse_done, parse_number, scheduled_slots)
+from .validate import (_ROW_FIELDS, ANGLE_RANGE, PAIN_RANGE, Validated, _Columns, _shown,
+                       parse_date, parse_done, parse_number, scheduled_slots)
 
 PSFS = "psfs"
 
@@ -140,14 +140,13 @@ class _Judged:
 
 
 @cells.with_collector_paused
-def validate_days(raw, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str,
-                  objects: bool = True) -> DayLog:
+def validate_days(raw, plan: Plan, sessions: list[ScheduledSession], *, patient_id: str) -> DayLog:
     """Accept or reject every session report and every score of a day-by-day log (see the module docstring).
 
     Each cell rule is applied to a whole column at once (_Judged); only the spreading of a row's ticks into
     session reports goes row by row. The accepted values are the LogEntry's own bounds, so the entries are made
     from them without checking each field again (pydantic at the boundary: tests/test_golden_imports.py checks
-    every entry validates). objects=False: as physio.validate.validate."""
+    every entry validates), when first asked for (physio.validate.Validated)."""
     judged = _Judged(raw, plan)
     scheduled = scheduled_slots(sessions)
     board = set(daylog.board_exercises(plan))
@@ -174,7 +173,7 @@ def validate_days(raw, plan: Plan, sessions: list[ScheduledSession], *, patient_
         for key in (daylog.BACK_PAIN, daylog.LEG_PAIN):
             _pain(out, judged, key, i, date, row, raw.mapping.get(key), notes)
     _psfs(out, raw, plan, default_measures().get(PSFS))
-    return _day_log(out, plan, patient_id, blank, sessions_found, objects)
+    return _day_log(out, plan, patient_id, blank, sessions_found)
 
 
 def _reports_of_the_row(out: _Collector, raw, judged: _Judged, i: int, row: int, date: dt.date, session: int,
@@ -203,16 +202,14 @@ def _reports_of_the_row(out: _Collector, raw, judged: _Judged, i: int, row: int,
         first = False
 
 
-def _day_log(out: _Collector, plan: Plan, patient_id: str, blank: int, sessions_found: int,
-             objects: bool = True) -> DayLog:
+def _day_log(out: _Collector, plan: Plan, patient_id: str, blank: int, sessions_found: int) -> DayLog:
     table = out.table()
     accepted = len(table["date"])
     checked = Validated(
-        entries=_trusted_entries(table, plan, patient_id) if objects else [], rejections=out.rejections,
+        rejections=out.rejections,
         rows_read=accepted + out.rejected_reports, rows_accepted=accepted, rows_rejected=out.rejected_reports,
         blank_rows=blank, extra_sessions=table["scheduled"].count(False), rejected_rows=out.rejected_rows,
-        frame=_accepted_frame_of_columns(table, plan, patient_id) if objects else None, sessions_found=sessions_found,
-        table=table,
+        sessions_found=sessions_found, table=table, owner=(patient_id, plan.id, plan.version),
     )
     return DayLog(checked=checked, readings=out.readings, value_rejections=out.value_rejections,
                   values_read=out.values_read, values_accepted=out.values_accepted)

@@ -24,12 +24,12 @@ PRINTED = "do it slowly and calmly"
 def _raw(*rows: tuple[str, ...]) -> RawLog:
     texts = tuple(TextRow("Notes", r, tuple(enumerate(cells))) for r, cells in enumerate(rows, 1))
     return RawLog(file="back.xlsx", kind="workbook", sheet="Log", headers=(), fields=(), rows=[], mapping={},
-                  texts=texts)
+                  read_texts=lambda: texts)
 
 
 def _notes(raw: RawLog, printed) -> list[tuple]:
     plan = make_plan()
-    checked = Validated(entries=[], rejections=[], rows_read=0, rows_accepted=0, rows_rejected=0, blank_rows=0)
+    checked = Validated(rejections=[], rows_read=0, rows_accepted=0, rows_rejected=0, blank_rows=0)
     return [(n.row, n.text, n.flags, n.column) for n in
             find_red_flag_notes(raw, plan, checked, patient_id=plan.patient.id, printed=printed)]
 

@@ -130,12 +130,11 @@ def _check_part(z: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> boo
 def has_formula_tag(xml: bytes) -> bool:
     """Whether the XML has a cell formula tag (<f>, <f t=...>, <f/>). A sheet's list rules (<formula1>, which
     our log's tick and pain cells have) are not cell formulas and need no look for uncalculated results."""
-    at = xml.find(b"<f")
-    while at >= 0:
-        if xml[at + 2:at + 3] in (b">", b" ", b"/"):
-            return True
-        at = xml.find(b"<f", at + 2)
-    return False
+    return _FORMULA_TAG.search(xml) is not None
+
+
+#: A cell formula's tag: "<f" and then the end of the tag name (XML white space, ">" or "/").
+_FORMULA_TAG = re.compile(rb"<f[ \t\r\n>/]")
 
 
 def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo):

@@ -18,13 +18,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, NamedTuple
+from typing import Callable, Mapping, NamedTuple
 
 import python_calamine as pc
 
 from ..cells import with_collector_paused
 from ..errors import LogImportError
-from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION
+from ..models import META_SHEET
 from ..models.log import READABLE_SCHEMA_VERSIONS
 from .columns import FIELD_HEADER, guess_mapping, resolve_mapping
 from .limits import (MAX_COLUMNS, MAX_LOG_BYTES, MAX_ROWS, check_extent, check_old_workbook, check_size,
@@ -82,9 +82,8 @@ class RawLog:
     delimiter: str | None = None
     #: Headers that were not mapped to any field (shown to the therapist, never silently used).
     unmapped: tuple[str, ...] = field(default=())
-    #: Every row with text in it, of every sheet (hidden ones too, but not our hidden plan sheet) or of the CSV:
-    #: everything the patient may have written, for the red-flag search (physio.redflag_scan).
-    texts: tuple[TextRow, ...] = ()
+    #: Reads `texts` when they are first asked for: the red-flag search asks, showing or judging the log does not.
+    read_texts: Callable[[], tuple[TextRow, ...]] = field(default=tuple, repr=False, compare=False)
     #: Row number (1-based) of the header row of the log table.
     header_row: int | None = None
     #: Rows of the weekly red-flag check sheet of our workbook (physio.io.xlsx), as (row number, values).
@@ -97,6 +96,12 @@ class RawLog:
     psfs_sheet: str | None = None
     psfs_activities: tuple[str, ...] = ()
     psfs_rows: tuple[tuple[int, tuple], ...] = ()
+
+    @functools.cached_property
+    def texts(self) -> tuple[TextRow, ...]:
+        """Every row with text in it, of every sheet (hidden ones too, but not our hidden plan sheet) or of the
+        CSV: everything the patient may have written, for the red-flag search (physio.redflag_scan)."""
+        return self.read_texts()
 
     @property
     def plan_id(self) -> str | None:
@@ -205,8 +210,10 @@ def _read_workbook(content: bytes, filename: str, mapping: Mapping[str, str] | N
     else:
         where = f"{filename}, sheet '{sheet_name}'"
         raw = _mapped(grid, filename, "workbook" if meta else "xlsx", sheet_name, where, mapping, meta=meta)
-    texts, check_rows = _every_text(wb, sheet_name, grid, (meta or {}).get("check_sheet"))
-    return dataclasses.replace(raw, texts=texts, check_rows=check_rows)
+    grids = {sheet_name: grid}  # the sheets read so far, for the red-flag search to read no sheet twice
+    check_sheet = (meta or {}).get("check_sheet")
+    check_rows = _check_rows(_grid(wb, check_sheet, grids)) if check_sheet else ()
+    return dataclasses.replace(raw, check_rows=check_rows, read_texts=functools.partial(_every_text, wb, grids))
 
 
 def _meta_int(meta: dict[str, str], key: str, filename: str) -> int:
@@ -334,23 +341,33 @@ def _text_rows_ragged(grid: list[list], sheet: str | None) -> list[TextRow]:
     return out
 
 
-def _every_text(wb: pc.CalamineWorkbook, log_sheet: str, log_grid: list[list], check_sheet: str | None
-                ) -> tuple[tuple[TextRow, ...], tuple[tuple[int, tuple], ...]]:
-    """The text rows of every sheet but our hidden plan sheet, and the rows of the weekly check sheet."""
+def _grid(wb: pc.CalamineWorkbook, name: str, grids: dict[str, list[list]]) -> list[list] | None:
+    """The cells of sheet `name` (read once, kept in `grids`); None when there is no such sheet or it cannot be
+    read (a damaged extra sheet must not stop the log from being read)."""
+    if name not in grids:
+        try:
+            grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001 - missing or damaged: calamine says so with several exception types
+            return None
+    return grids[name]
+
+
+def _check_rows(grid: list[list] | None) -> tuple[tuple[int, tuple], ...]:
+    """(row number, values) of every row with something in it: the weekly red-flag check sheet's rows."""
+    return tuple((r + 1, tuple(None if _blank(v) else v for v in row)) for r, row in enumerate(grid or ())
+                 if any(not _blank(v) for v in row))
+
+
+def _every_text(wb: pc.CalamineWorkbook, grids: dict[str, list[list]]) -> tuple[TextRow, ...]:
+    """The text rows of every sheet but our hidden plan sheet (`grids`: the sheets already read)."""
     texts: list[TextRow] = []
-    check_rows: tuple[tuple[int, tuple], ...] = ()
     for md in wb.sheets_metadata:
         if md.name == META_SHEET or md.typ != pc.SheetTypeEnum.WorkSheet:
             continue
-        try:
-            grid = log_grid if md.name == log_sheet else wb.get_sheet_by_name(md.name).to_python(skip_empty_area=False)
-        except Exception:  # noqa: BLE001 - a damaged extra sheet must not stop the log from being read
-            continue
-        texts += _text_rows(grid, md.name)
-        if md.name == check_sheet:
-            check_rows = tuple((r + 1, tuple(None if _blank(v) else v for v in row)) for r, row in enumerate(grid)
-                               if any(not _blank(v) for v in row))
-    return tuple(texts), check_rows
+        grid = _grid(wb, md.name, grids)
+        if grid is not None:
+            texts += _text_rows(grid, md.name)
+    return tuple(texts)
 
 
 def _read_meta(wb: pc.CalamineWorkbook, filename: str) -> dict[str, str] | None:
@@ -530,7 +547,7 @@ def read_every_text(content: bytes, filename: str) -> tuple[TextRow, ...]:
             wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(content))
         except Exception:  # noqa: BLE001 - damaged or password-protected: nothing can be read
             raise LogImportError(f"{filename} cannot be opened to read its text") from None
-        return _every_text(wb, "", [], None)[0]
+        return _every_text(wb, {})
     grid, _, _ = _csv_grid(content, filename)
     return tuple(_text_rows(grid, None))
 
@@ -563,7 +580,11 @@ def _csv_grid(content: bytes, filename: str) -> tuple[list[list[str]], str, str]
 def _read_csv(content: bytes, filename: str, mapping: Mapping[str, str] | None) -> RawLog:
     grid, encoding, delim = _csv_grid(content, filename)
     raw = _mapped(grid, filename, "csv", None, filename, mapping, encoding=encoding, delimiter=delim)
-    return dataclasses.replace(raw, texts=tuple(_text_rows(grid, None)))
+    return dataclasses.replace(raw, read_texts=functools.partial(_csv_texts, grid))
+
+
+def _csv_texts(grid: list[list[str]]) -> tuple[TextRow, ...]:
+    return tuple(_text_rows(grid, None))
 
 
 # ---------------------------------------------------------------- shared: header row and mapping
