@@ -204,13 +204,13 @@ def _read_workbook(content: bytes, filename: str, mapping: Mapping[str, str] | N
     except Exception as e:
         raise LogImportError(f"{filename}: a sheet could not be read; the file may be damaged. Detail: {e}") from None
     _refuse_uncalculated_formulas(content, sheet_name, filename, formula_parts)
+    grids = {sheet_name: grid}  # the sheets read so far, for the red-flag search to read no sheet twice
     if meta is not None and meta.get("log_layout") == "days":
         raw = _day_log(grid, filename, sheet_name, meta)
-        raw = dataclasses.replace(raw, **_psfs(wb, filename, meta))
+        raw = dataclasses.replace(raw, **_psfs(wb, filename, meta, grids))
     else:
         where = f"{filename}, sheet '{sheet_name}'"
         raw = _mapped(grid, filename, "workbook" if meta else "xlsx", sheet_name, where, mapping, meta=meta)
-    grids = {sheet_name: grid}  # the sheets read so far, for the red-flag search to read no sheet twice
     check_sheet = (meta or {}).get("check_sheet")
     check_rows = _check_rows(_grid(wb, check_sheet, grids)) if check_sheet else ()
     return dataclasses.replace(raw, check_rows=check_rows, read_texts=functools.partial(_every_text, wb, grids))
@@ -296,7 +296,7 @@ def _day_log(grid: list[list], filename: str, sheet: str, meta: dict[str, str]) 
                   mapping=dict(zip(keys, headers)), meta=meta, header_row=head, layout="days")
 
 
-def _psfs(wb: pc.CalamineWorkbook, filename: str, meta: dict[str, str]) -> dict:
+def _psfs(wb: pc.CalamineWorkbook, filename: str, meta: dict[str, str], grids: dict[str, list[list]]) -> dict:
     """The activities sheet (PSFS) of a day-by-day workbook, when it has one."""
     sheet = meta.get("psfs_sheet")
     if not sheet:
@@ -308,7 +308,7 @@ def _psfs(wb: pc.CalamineWorkbook, filename: str, meta: dict[str, str]) -> dict:
             f"{filename}: the sheet '{sheet}' with the patient's weekly activity scores is missing (deleted or "
             "renamed); ask the patient for the whole workbook"
         )
-    grid = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    grid = grids[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     rows = tuple(_filled_rows(grid, head, 2 + len(activities)))
     return {"psfs_sheet": sheet, "psfs_activities": tuple(activities), "psfs_rows": rows}
 
