@@ -25,7 +25,7 @@ _PUBLIC: dict[str, tuple[str, ...]] = {
     ".store": ("Workspace",),
     ".example": ("build_example_workspace",),
     ".importing": ("ImportReport", "import_log"),
-    ".importing_batch": ("FolderImport", "import_folder"),
+    ".importing_batch": ("FolderImport", "import_files", "import_folder"),
     ".adherence": ("AdherenceSummary", "summarise"),
     ".progression": ("Recommendation", "recommend"),
     ".io.pdf": ("handout_bytes", "write_handout"),
@@ -45,7 +45,7 @@ __all__ = [
     "Overrides", "Patient", "Phase", "Plan", "PlannedExercise", "Protocol", "Rejection", "ScheduledSession",
     "Screening", "advance", "change_phase", "personalise", "schedule", "screen", "step_back",
     "Workspace", "build_example_workspace",
-    "ImportReport", "import_log", "FolderImport", "import_folder", "AdherenceSummary", "summarise", "Recommendation", "recommend",
+    "ImportReport", "import_log", "FolderImport", "import_files", "import_folder", "AdherenceSummary", "summarise", "Recommendation", "recommend",
     "handout_bytes", "write_handout", "summary_bytes", "write_summary", "workbook_bytes", "write_workbook", "export_all", "export_plan",
     "Review", "clinic_overview", "review_plan",
 ]
@@ -72,7 +72,7 @@ if TYPE_CHECKING:  # editors and type checkers see the names as if imported eage
                          ProtocolError, UnknownId, WorkspaceError)
     from .example import build_example_workspace
     from .importing import ImportReport, import_log
-    from .importing_batch import FolderImport, import_folder
+    from .importing_batch import FolderImport, import_files, import_folder
     from .io.batch import export_all
     from .io.export import export_plan
     from .io.pdf import handout_bytes, write_handout

@@ -1,10 +1,13 @@
-"""Import every returned log in a folder at once, on every core: read and judged in worker processes, stored here.
+"""Import every returned log in a folder (or uploaded at once in the app) on every core: read and judged in worker
+processes, stored here.
 
 Why: after a week of home exercise a clinic gets dozens of logs back. Reading and judging a file is the slow part
 and needs no database, so it runs in a process pool (one worker per core); storing stays in this process, one
 transaction per file, in file-name order (a corrected re-send after the first). Whose log a file is: the patient
 our workbook names in its hidden sheet, else the patient id the file name starts with ("P001--week 3.csv").
 A file that cannot be imported is listed with its reason and the others go on; red flags come first.
+import_folder gathers a folder's files and hands them to import_files, which takes (file name, bytes) pairs, as an
+upload gives them: one path for both.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from ._pool import objects_kept_out_of_workers_collections, pool_context, worker
 from .cells import collector_paused
 from .errors import LogImportError, PhysioError, UnknownId, WorkspaceError
 from .importing import ImportReport, JudgedLog, RefusedLog, judge_log, store_judged
+from .io.limits import check_size
 from .io.logs import MAX_LOG_BYTES, read_bytes
 from .models import ClinicProfile, Plan
+from .store import clean_filename
 from .store._plans import current_of
 
 #: The files a folder import reads (anything else in the folder is listed as skipped, never silently passed by).
@@ -81,10 +86,17 @@ class FileImport:
 
 @dataclass(frozen=True)
 class FolderImport:
-    """Every file of the folder, in name order; a file that fails never stops the others."""
+    """Every file of the folder (or of the upload), in name order; a file that fails never stops the others."""
 
-    folder: Path
+    #: The folder the files were read from (None for files uploaded in the app).
+    folder: Path | None
     items: list[FileImport] = field(default_factory=list)
+    #: Where the files came from, as the summary says it: "in FOLDER" (the default for a folder), "uploaded".
+    source: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.source or (f"in {self.folder}" if self.folder is not None else "uploaded")
 
     @property
     def imported(self) -> list[FileImport]:
@@ -103,13 +115,19 @@ class FolderImport:
         lines = [f"{i.file} ({i.patient_id}): {line}" for i in self.imported for line in i.report.red_flag_lines()]
         return lines + [f"{i.file}: {i.error}" for i in self.failed if i.error.startswith("RED FLAG")]
 
+    def summary(self) -> str:
+        """One sentence: how many files, and what became of them (or that there was none)."""
+        if not self.items:
+            kinds = f"{', '.join(LOG_SUFFIXES[:-1])} or {LOG_SUFFIXES[-1]}"
+            return f"No file {self.where}: nothing was imported (a returned log is a {kinds} file)."
+        before = sum(i.report.duplicate for i in self.imported)
+        return (f"{len(self.items)} file(s) {self.where}: {len(self.imported) - before} imported, {before} imported "
+                f"before (nothing added), {len(self.failed)} not imported, {len(self.skipped)} skipped.")
+
     def __str__(self) -> str:
         flags = self.red_flag_lines()
         lines = [f"RED FLAGS ({len(flags)}): see physio redflags PATIENT_ID for each patient:", *flags] if flags else []
-        before = sum(i.report.duplicate for i in self.imported)
-        lines.append(f"{len(self.items)} file(s) in {self.folder}: {len(self.imported) - before} imported, {before} "
-                     f"imported before (nothing added), {len(self.failed)} not imported, {len(self.skipped)} skipped.")
-        return "\n".join(lines + [i.line() for i in self.items])
+        return "\n".join([*lines, self.summary(), *(i.line() for i in self.items)])
 
 
 def import_folder(workspace, folder: str | Path, *, workers: int | None = None, progress: bool = True,
@@ -122,28 +140,77 @@ def import_folder(workspace, folder: str | Path, *, workers: int | None = None, 
     if not folder.is_dir():
         raise LogImportError(f"{folder} is not a folder; give the folder the returned logs were saved in")
     workers = worker_count(workers, LogImportError)
+    arrived: list[_Arrived] = []
+    for path in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+        settled = _not_a_log(path.name, path)
+        if settled is None:
+            try:  # its size is checked before anything is read
+                arrived.append((path.name, read_bytes(path, max_bytes=MAX_LOG_BYTES)))
+                continue
+            except LogImportError as e:
+                settled = FileImport(path.name, error=str(e))
+        arrived.append((path.name, settled))
+    return _import(workspace, arrived, workers=workers, progress=progress, imported_at=imported_at, by=by,
+                   folder=folder, source=f"in {folder}")
+
+
+def import_files(workspace, files: Iterable[tuple[str, bytes]], *, workers: int | None = None,
+                 progress: bool = False, imported_at: dt.datetime | None = None, by: str | None = None,
+                 source: str = "uploaded") -> FolderImport:
+    """Import returned logs given as (file name, bytes) pairs, as an upload gives them, each for the patient it
+    belongs to, exactly as import_folder imports a folder's files. A name is only a label (cleaned, never a path).
+
+    `source` says where the files came from in the summary ("3 file(s) uploaded: ...")."""
+    workers = worker_count(workers, LogImportError)
+    arrived: list[_Arrived] = []
+    for name, content in files:
+        settled = _not_a_log(name)
+        if settled is None:
+            try:
+                check_size(len(content), clean_filename(name), MAX_LOG_BYTES)
+            except LogImportError as e:
+                settled = FileImport(clean_filename(name), error=str(e))
+        arrived.append((name, bytes(content) if settled is None else settled))
+    return _import(workspace, arrived, workers=workers, progress=progress, imported_at=imported_at, by=by,
+                   folder=None, source=source)
+
+
+#: A file as it arrived: its name, and its bytes, or its outcome when it was settled without being read (not a log,
+#: too large, unreadable).
+_Arrived = tuple[str, bytes | FileImport]
+
+
+def _not_a_log(name: str, path: Path | None = None) -> FileImport | None:
+    """The outcome of what is no log by its name (or, in a folder, is no file): listed as skipped, never silently
+    passed by. None for a log."""
+    if path is not None and path.is_dir():
+        return FileImport(clean_filename(name), skipped="a folder (files in folders inside it are not read)")
+    if (path is None or path.is_file()) and Path(name).suffix.lower() in LOG_SUFFIXES:
+        return None
+    return FileImport(clean_filename(name), skipped=f"not a log file (a log is {', '.join(LOG_SUFFIXES)})")
+
+
+def _import(workspace, arrived: list[_Arrived], *, workers: int, progress: bool, imported_at: dt.datetime | None,
+            by: str | None, folder: Path | None, source: str) -> FolderImport:
+    """Judge the files that arrived as logs (in `workers` processes) and store each in name order."""
     known = {p.id for p in workspace.patients(include_archived=True)}  # an archived patient's file is refused by name
     items: dict[int, FileImport] = {}
     jobs: list[_Job] = []
-    for index, path in enumerate(sorted(p for p in folder.iterdir() if not p.name.startswith("."))):
-        if not path.is_file() or path.suffix.lower() not in LOG_SUFFIXES:
-            items[index] = FileImport(path.name, skipped=f"not a log file (a log is {', '.join(LOG_SUFFIXES)})")
-            continue
-        try:
-            content = read_bytes(path, max_bytes=MAX_LOG_BYTES)
-        except LogImportError as e:
-            items[index] = FileImport(path.name, error=str(e))
-            continue
-        jobs.append((index, path.name, content, named_patient(path.name, known)))
+    named = sorted(((clean_filename(name), got) for name, got in arrived), key=lambda a: a[0])
+    for index, (name, got) in enumerate(named):
+        if isinstance(got, FileImport):
+            items[index] = got
+        else:
+            jobs.append((index, name, got, named_patient(name, known)))
     from tqdm.auto import tqdm
 
     book, clinic = PlanBook.of(workspace), workspace.clinic_profile()
     contents = {index: content for index, _, content, _ in jobs}
-    with tqdm(total=len(jobs), desc="Importing logs", unit="file", disable=not progress) as bar:
+    with tqdm(total=len(jobs), desc="Importing logs", unit="file", disable=not progress or not jobs) as bar:
         for index, outcome in judge_many(jobs, book, clinic, min(workers, len(jobs))):
             items[index] = _store(workspace, outcome, contents.pop(index), imported_at=imported_at, by=by)
             bar.update()
-    return FolderImport(folder, [items[i] for i in sorted(items)])
+    return FolderImport(folder, [items[i] for i in sorted(items)], source)
 
 
 def named_patient(filename: str, known: Iterable[str]) -> str | None:

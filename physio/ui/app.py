@@ -101,7 +101,8 @@ class PhysioApp:
         from .clinic import ClinicOverview
 
         if self.overview is None:
-            self.overview = ClinicOverview(self.workspace, self.library, on_open=self.open_patient)
+            self.overview = ClinicOverview(self.workspace, self.library, on_open=self.open_patient,
+                                           on_changed=self.patients.refresh)
             self.overview_box.children = (self.overview.widget,)
         else:
             self.overview.refresh()

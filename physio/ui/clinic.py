@@ -1,5 +1,6 @@
 """ClinicOverview: every patient on one table (plan, adherence, pain trend, recommendation), sortable; a patient's
-name opens their page (in the app: the app's page; on its own, e.g. in notebook 04: under the table).
+name opens their page (in the app: the app's page; on its own, e.g. in notebook 04: under the table). Above the
+table, "Import returned logs" imports several files at once (physio.ui._log_upload), and the figures follow.
 
 Every figure comes from physio.clinic.clinic_overview; this widget only sorts and shows it, and lists the
 patients who have no plan yet so nobody drops off the table.
@@ -20,6 +21,7 @@ from ..progression import ACTION_LABELS
 from ..redflags import LEVEL_ACTION
 from ..store import Workspace
 from . import _base as b
+from ._log_upload import LogUpload
 
 #: Sort keys offered to the therapist: label → (column of clinic_overview, ascending).
 SORTS: dict[str, tuple[str, bool]] = {
@@ -55,11 +57,13 @@ class ClinicOverview:
     """All patients at a glance. `.widget` is what a notebook displays."""
 
     def __init__(self, workspace: Workspace | str | Path | None = None, library: Library | None = None, *,
-                 on_open: Callable[[str], None] | None = None) -> None:
+                 on_open: Callable[[str], None] | None = None, on_changed: Callable[[], None] | None = None) -> None:
         self.workspace = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
         self.library = library or default_library()
         #: What a patient's name does: the app's page (`on_open`), else this widget's own page under the table.
         self.on_open = on_open
+        #: Called after logs were imported here (the app's patient list follows).
+        self.on_changed = on_changed
         self.page = None  # the patient's page under the table (made on the first click, without `on_open`)
         self.page_box = w.VBox(layout=w.Layout(width="100%", display="none"))
         #: The name button of each patient shown, by patient id.
@@ -74,10 +78,12 @@ class ClinicOverview:
         self.table = w.VBox(layout=w.Layout(width="100%"))
         self.sort.observe(lambda _: self.render(), names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
+        self.upload = LogUpload(self.workspace, self.library, on_imported=self._imported, on_open=self.open)
         self.widget = w.VBox([
             b.style(),
             w.HBox([self.sort, self.refresh_button]),
             self.messages.widget,
+            self.upload.widget,
             self.table,
             self.page_box,
             self.log,
@@ -97,6 +103,12 @@ class ClinicOverview:
         if self.frame.empty:
             self.messages.show("warn", f"There are no patients in the workspace {b.workspace_name(self.workspace)}.")
         self.render()
+
+    def _imported(self) -> None:
+        """After returned logs were imported: adherence, pain and the next step from the new logs."""
+        self.refresh()
+        if self.on_changed is not None:
+            self.on_changed()
 
     @property
     def shown(self) -> pd.DataFrame:
