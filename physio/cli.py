@@ -340,7 +340,7 @@ def _review(args: argparse.Namespace) -> None:
         _out(line)
     rec = r.recommendation
     _out(f"Recommendation: {rec.action.replace('_', ' ').upper()}" + (f" ({rec.level.upper()})" if rec.level else ""))
-    if rec.level:
+    if rec.level or rec.action == "no_log":
         _out(f"  {rec.label}")
     for reason in rec.reasons:
         _out(f"  - {reason}")

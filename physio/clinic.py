@@ -22,8 +22,9 @@ COLUMNS = ["patient_id", "patient", "plan", "phase", "as_of", "adherence", "dura
            "pain_trend", "flags", "recommendation", "level", "red_flags", "reasons", "last_log", "note",
            "protocol", "version"]
 
-#: The order of urgency, used by the `priority` column: refer first (by its level: emergency, urgent, review).
-PRIORITY = {"refer": 0, "review": 1, "step_back": 2, "hold": 3, "advance": 4}
+#: The order of urgency, used by the `priority` column: refer first (by its level: emergency, urgent, review);
+#: a version with nothing logged yet last (nothing to judge, nothing to act on until its log comes).
+PRIORITY = {"refer": 0, "review": 1, "step_back": 2, "hold": 3, "advance": 4, "no_log": 5}
 _LEVEL_PRIORITY = {"emergency": 0, "urgent": 1, "review": 2}
 
 
@@ -65,7 +66,7 @@ def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = 
     """Summarise a plan's entries in the workspace and recommend the next step (the one path every view uses)."""
     from .importing import daily_pain
 
-    entries = workspace.log_entries(plan.patient.id, plan.id)
+    entries = version_entries(workspace, plan)
     summary = summarise(plan, schedule(plan), entries, as_of=as_of, daily_pain=daily_pain(workspace, plan))
     # The red flags are the workspace's open ones: every note of every import (rejected rows, other cells, the
     # weekly check), kept until a therapist acknowledges it; a later import never clears one.
@@ -76,6 +77,12 @@ def review_plan(workspace, plan: Plan, *, library=None, as_of: dt.date | None = 
     rec = recommend(plan, summary, adherence_cutoff=adherence_cutoff, max_weeks=_max_weeks(library, plan),
                     phase_start=_phase_began(workspace, plan), outcomes=outcomes)
     return Review(plan, summary, rec, flags, outcomes)
+
+
+def version_entries(workspace, plan: Plan) -> list:
+    """The entries `plan`'s version is judged on: its plan's, leaving out those logged on an older version's
+    workbook (a version started before the older one ended shares some of its dates, but not what was done)."""
+    return [e for e in workspace.log_entries(plan.patient.id, plan.id) if e.plan_version >= plan.version]
 
 
 def patient_outcomes(workspace, patient_id: str, *, as_of: dt.date | None = None) -> list[Result]:

@@ -20,7 +20,7 @@ from .measures import Measure, Result, Signal, measure_signals
 from .models import Plan
 from .models._base import Frozen
 
-Action = Literal["advance", "hold", "step_back", "review", "refer"]
+Action = Literal["advance", "hold", "step_back", "review", "refer", "no_log"]
 
 ACTION_LABELS: dict[str, str] = {
     "advance": "Advance to the next phase",
@@ -28,6 +28,7 @@ ACTION_LABELS: dict[str, str] = {
     "step_back": "Step back to the previous phase (or a lighter dose)",
     "review": "Review: the therapist reviews the programme with the patient before going on",
     "refer": "Refer: the therapist or a doctor must review before going on",
+    "no_log": "No log yet for this plan version: nothing to judge; wait for the patient's first log",
 }
 
 MIN_NOTICEABLE_PAIN_RISE = 1.0
@@ -123,7 +124,8 @@ def recommend(
       3. review: too long in the phase (the phase's max_weeks), or function (ODI, RMDQ, PSFS) or leg pain (NPRS leg)
          worse than the baseline by at least the instrument's meaningful change (the baseline week's mean against
          the latest week's: physio.measures.series.trend): do not advance;
-      4. hold: no sessions logged yet;
+      4. no_log: nothing reported for this plan version yet (nothing_reported): no clinical step is made from no
+         data, it says so and waits for the patient's first log;
       5. step back: any step-back rule of the phase (pain, a rise in pain, low adherence);
       6. advance when every advance rule is met, else hold saying what is missing.
     STarT Back high risk never changes the action: it adds "psychologically informed care" as a flag to any
@@ -180,12 +182,13 @@ def recommend(
     # 3. review (too long in the phase; function or leg pain worse by the change that matters)
     review = _review_reasons(plan, signals, weeks_in_phase, max_weeks, began)
     if review:
-        step = _step_back_reasons(plan, summary) if summary.adherence is not None else []
+        step = [] if nothing_reported(summary) else _step_back_reasons(plan, summary)
         return decide("review", review + step)
 
-    if as_of is None or summary.adherence is None:
-        return decide("hold", ["No sessions are logged yet, so there is nothing to judge: keep the plan and ask for "
-                               "the log."])
+    # 4. nothing reported for this version: no step is judged from no data
+    if nothing_reported(summary):
+        return decide("no_log", ["No session is logged for this plan version yet, so there is nothing to judge: "
+                                 "wait for the patient's first log (or ask for it)."])
 
     # 5. step back (any one rule)
     step = _step_back_reasons(plan, summary)
@@ -195,6 +198,18 @@ def recommend(
     # 6. advance (all rules); hold says what is missing
     rec = _advance_or_hold(plan, summary, cutoff, weeks_in_phase, numbers)
     return decide(rec.action, rec.reasons)
+
+
+def nothing_reported(summary: AdherenceSummary) -> bool:
+    """True when the patient reported nothing for the summarised plan version: no session done, not done or
+    extra, and no pain score (also when a review date is given and only the calendar has moved on).
+
+    Why: sessions merely scheduled are not evidence; an adherence of 0% made of unreported sessions would step
+    a patient back on no data."""
+    if summary.as_of is None or summary.adherence is None:
+        return True
+    reported = summary.sessions_done + summary.sessions_not_done + summary.extra_sessions
+    return reported == 0 and summary.last_week_pain is None and summary.highest_pain is None
 
 
 def _signal_sentence(g: Signal) -> str:

@@ -4,6 +4,7 @@ and what the app then shows and stores. The browser drives the same app in tests
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from html.parser import HTMLParser
 
@@ -106,9 +107,16 @@ def test_after_a_next_version_the_overview_says_no_log_since_instead_of_nan(app,
     assert f"No log since version 2 issued on {plan.issued_at:%d.%m.%Y}." in review_text
     assert "version 2 — " in review_text and "version 1 — " not in review_text
     assert review.export_next_button.layout.display == "" and review.next_button.disabled
+    # nothing logged for version 2: said plainly, no clinical step made from no data
+    assert review.recommendation.action == "no_log" and row.recommendation == "no_log"
+    assert ("No log yet for this plan version: nothing to judge; wait for the patient's first log"
+            in html.unescape(review_text))
+    assert "Hold: stay in this phase" not in review_text
     app.page.back_button.click()
     listed = next(r for r in app.patients.rows if r.id == "P001")
-    assert listed.note == row.note
+    assert listed.note == row.note and listed.next_step.startswith("No log yet for this plan version")
+    # listed after every patient with something to judge, before the patient without a plan
+    assert [r.id for r in app.patients.shown][-2:] == ["P001", "P003"]
     text = shown_text(app.widget)
     assert row.note in text and "nan" not in text.lower().replace("nancy", "")
     overview = __import__("physio.ui", fromlist=["ClinicOverview"]).ClinicOverview(workspace, library)

@@ -85,6 +85,24 @@ def test_review_shows_the_red_flag_and_refers_and_writes_the_report(ws_folder, c
     assert "Сергей Петров" in text or "P005" in text
 
 
+def test_a_new_version_with_no_log_says_there_is_nothing_to_judge_not_hold(ws_folder, capsys, tmp_path):
+    assert run(ws_folder, "plan", "advance", "P001-lumbar-disc-hernia") == 0  # v1's log was imported
+    capsys.readouterr()
+    report = tmp_path / "report.pdf"
+    assert run(ws_folder, "review", "P001-lumbar-disc-hernia", "--report", str(report)) == 0
+    out = capsys.readouterr().out
+    assert "version 2" in out or "v2" in out
+    assert "Recommendation: NO LOG" in out and "HOLD" not in out and "Hold" not in out
+    assert "No log yet for this plan version: nothing to judge; wait for the patient's first log" in out
+    text = subprocess.run(["pdftotext", str(report), "-"], capture_output=True, text=True, check=True).stdout
+    assert "No log yet for this plan version" in " ".join(text.split()) and "Hold" not in text
+    assert run(ws_folder, "clinic") == 0
+    lines = capsys.readouterr().out.splitlines()
+    # after every patient with something to judge, never hidden, never as if urgent
+    assert lines[-1].startswith("P001") and lines[-1].endswith("no log")
+    assert "no log since version 2 issued on" in lines[-1]
+
+
 def test_clinic_lists_every_patient_with_a_plan(ws_folder, capsys):
     assert run(ws_folder, "clinic") == 0
     out = capsys.readouterr().out

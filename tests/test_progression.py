@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from adherence_helpers import START, entry, make_plan
-from physio.adherence import summarise
+from physio.adherence import Flag, summarise
 from physio.errors import PlanError
 from physio.planning import schedule
-from physio.progression import recommend
+from physio.progression import nothing_reported, recommend
 
 D = dt.timedelta
 
@@ -64,10 +65,34 @@ def test_hold_when_no_pain_was_scored():
     assert r.action == "hold" and "no pain scores were logged" in r.reasons[0]
 
 
-def test_hold_when_nothing_is_logged():
+def test_nothing_logged_for_the_version_says_so_instead_of_a_step():
     plan = make_plan()
     r = decide(plan, [])
-    assert r.action == "hold" and "No sessions are logged yet" in r.reasons[0]
+    assert r.action == "no_log" and r.label.startswith("No log yet for this plan version: nothing to judge")
+    assert "Hold" not in r.label and "nothing to judge" in r.reasons[0] and "first log" in r.reasons[0]
+
+
+def test_a_review_date_with_nothing_reported_is_still_no_log_not_a_step_back():
+    # the calendar moved on (scheduled sessions, none reported): 0% of nothing is no evidence
+    plan = make_plan()
+    s = summarise(plan, schedule(plan), [], as_of=START + D(days=16))
+    assert s.as_of is not None and s.adherence == 0.0
+    r = recommend(plan, s)
+    assert r.action == "no_log" and not any("Only 0%" in x for x in r.reasons)
+    assert nothing_reported(s)
+    # one session reported as not done is a log: it is judged
+    not_done = [entry(plan, START, "glute-bridge", done=False)]
+    judged = summarise(plan, schedule(plan), not_done, as_of=START + D(days=16))
+    assert not nothing_reported(judged) and recommend(plan, judged).action == "step_back"
+
+
+def test_an_open_red_flag_refers_even_with_no_log():
+    plan = make_plan()
+    s = summarise(plan, schedule(plan), [])
+    flag = Flag(kind="red-flag", date=START, row=None, message="Numb in the saddle area (weekly check).",
+                red_flag="saddle-anaesthesia", level="emergency")
+    r = recommend(plan, replace(s, flags=[flag]))
+    assert r.action == "refer" and r.level == "emergency" and "saddle" in r.reasons[0]
 
 
 def test_step_back_on_high_pain():

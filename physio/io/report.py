@@ -40,6 +40,7 @@ _ACTION_COLOURS = {
     "step_back": ("#b26a00", "#fff4e0"),
     "hold": ("#0b4f8a", "#eef4fb"),
     "advance": ("#2e7d32", "#edf7ee"),
+    "no_log": ("#5f6368", "#f1f3f4"),
 }
 _RULE = colors.HexColor("#b0b0b0")
 _HEAD_BG = colors.HexColor("#eef0f3")

@@ -56,6 +56,7 @@ CSS = """
 .physio-action-step_back { color: #9a6700; font-weight: 600; }
 .physio-action-hold { color: #2f6db5; font-weight: 600; }
 .physio-action-advance { color: #2e7d32; font-weight: 600; }
+.physio-action-no_log { color: #5f6368; font-style: italic; }
 </style>
 """
 

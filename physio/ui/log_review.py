@@ -22,7 +22,7 @@ from ..io.report import write_adherence_report
 from ..library import Library, default_library
 from ..models import Plan
 from ..planning import advance, change_phase, schedule, step_back
-from ..clinic import _phase_began, patient_outcomes
+from ..clinic import _phase_began, patient_outcomes, version_entries
 from ..progression import Recommendation, recommend
 from ..redflag_view import with_open_flags
 from ..store import Workspace, clean_filename
@@ -357,7 +357,7 @@ class LogReview:
         open_flags = self.red_flags.show(pid, plan)
         from ..importing import daily_pain
 
-        summary = with_open_flags(summarise(plan, schedule(plan), self.workspace.log_entries(pid, plan.id),
+        summary = with_open_flags(summarise(plan, schedule(plan), version_entries(self.workspace, plan),
                                             daily_pain=daily_pain(self.workspace, plan)), open_flags)
         self.summary = summary
         self._chart_key = (plan.id, plan.version, tuple((i.id, i.sha256) for i in imports))
@@ -417,7 +417,7 @@ class LogReview:
             + f"<div class='physio-source'>Judged with an adherence cut-off of {used:.0%} ({whose}).</div>"
             + b.citations_html(self.library, *rec.reasons, plan.progression.advance.source)
         )
-        self.next_button.disabled = rec.action in ("refer", "review") or summary.as_of is None or bool(
+        self.next_button.disabled = rec.action in ("refer", "review", "no_log") or summary.as_of is None or bool(
             self.red_flags.flags)
         self.report_button.disabled = False
         self.report_links.value = ""
@@ -528,6 +528,9 @@ class LogReview:
             self.messages.show("info", "Import a log first; the next version follows from its recommendation.")
             return None
         rec = self.recommendation
+        if rec.action == "no_log":
+            raise PlanError(f"nothing is logged for version {self.plan.version} yet, so there is nothing to judge "
+                            "and no next version follows from it; import the patient's log first")
         if rec.action in ("refer", "review"):
             raise PlanError(f"the recommendation is to {rec.action} the patient; no plan version is made "
                             "automatically. After the review, build the plan in the plan builder.")
