@@ -85,3 +85,16 @@ if TYPE_CHECKING:  # editors and type checkers see the names as if imported eage
     from .planning import Screening, advance, change_phase, personalise, schedule, screen, step_back
     from .progression import Recommendation, recommend
     from .store import Workspace
+
+
+def _show_in_notebooks() -> None:
+    """Inside a notebook, patients, plans, protocols and drawings show as tables and pictures (physio.notebook_display)."""
+    import sys
+
+    if "IPython" in sys.modules:  # a notebook kernel has IPython loaded before it runs `import physio`
+        from .notebook_display import register_in_running_notebook
+
+        register_in_running_notebook()
+
+
+_show_in_notebooks()

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from .measures.models import Change, Measure, Result
 from .measures.series import scored, trend
-from .measures.signals import format_value
+from .measures.models import format_value
 
 __all__ = ["measure_over_time", "band_limits", "chart_title"]
 

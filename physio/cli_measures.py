@@ -12,7 +12,7 @@ import sys
 
 from .measures import MeasureError, default_measures, load_measures, parse_tokens, score
 from .measures.models import ACTION_WORDS, Measure, Score
-from .measures.signals import format_value
+from .measures.models import format_value
 
 __all__ = ["add_measures"]
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .cli_specs import CLEARANCE_KEYS, CONDITION_KEYS, spec_fields
 from .errors import WorkspaceError
 from .models import Patient
 from .patient_record import PatientInputError, patient_from_fields, patient_lines
@@ -23,13 +24,6 @@ _SCALARS = {"id": "id", "name": "name", "birth_year": "birth_year", "sex": "sex"
 #: The list fields an option fills (repeat the option for each item): option name → field.
 _LISTS = {"condition": "conditions", "contraindication": "contraindications", "red_flag": "red_flags",
           "clearance": "clearances", "psfs": "psfs_activities"}
-#: The details a --condition may carry after its name, and a --clearance after its contraindication.
-_CONDITION_KEYS = {"disc-level": "disc_level", "level": "disc_level", "side": "side",
-                   "preference": "directional_preference", "directional-preference": "directional_preference",
-                   "cobb": "cobb_deg", "risser": "risser", "curve": "curve_type", "curve-type": "curve_type",
-                   "details": "details"}
-_CLEARANCE_KEYS = {"by": "by", "doctor": "by", "on": "on", "protocol": "protocol", "exercise": "exercise",
-                   "valid-until": "valid_until", "note": "note"}
 
 
 def _out(text: str) -> None:
@@ -41,22 +35,6 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 
 
 # ---------------------------------------------------------------- options and files → fields
-
-
-def _spec(text: str, flag: str, keys: dict[str, str], head: str, example: str) -> dict[str, Any]:
-    """'lumbar-disc-hernia,disc-level=L4-L5,side=left' → {head: 'lumbar-disc-hernia', 'disc_level': 'L4-L5', ...}."""
-    first, *rest = [part.strip() for part in text.split(",")]
-    if not first or "=" in first:
-        raise WorkspaceError(f"{flag} {text!r} must start with the {head.replace('_', ' ')}, e.g. {flag} {example}")
-    out: dict[str, Any] = {head: first}
-    for part in rest:
-        key, sep, value = part.partition("=")
-        field = keys.get(key.strip().lower().replace("_", "-"))
-        if not sep or field is None:
-            raise WorkspaceError(f"{flag} {text!r}: '{part}' is not understood; after the {head.replace('_', ' ')} "
-                                 f"write KEY=VALUE with KEY one of {', '.join(sorted(set(keys)))}, e.g. {example}")
-        out[field] = value.strip()
-    return out
 
 
 def fields_from_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -74,10 +52,10 @@ def fields_from_options(args: argparse.Namespace) -> dict[str, Any]:
             data[field] = []
             continue
         if opt == "condition":
-            values = [_spec(v, "--condition", _CONDITION_KEYS, "kind",
+            values = [spec_fields(v, "--condition", CONDITION_KEYS, "kind",
                             "lumbar-disc-hernia,disc-level=L4-L5,side=left,preference=extension") for v in values]
         elif opt == "clearance":
-            values = [_spec(v, "--clearance", _CLEARANCE_KEYS, "contraindication",
+            values = [spec_fields(v, "--clearance", CLEARANCE_KEYS, "contraindication",
                             "hypertension,by=Dr Weber,on=2026-08-20,protocol=stretching-board") for v in values]
         data[field] = values
     return data

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
+from .cli_specs import CLEARANCE_KEYS, spec_fields
 from .errors import PhysioError
 from .models import Patient
 from .patient_record import (
@@ -116,15 +117,13 @@ def _ask_conditions(a: _Asker) -> None:
 
 
 def _ask_clearances(a: _Asker) -> None:
-    from .cli_patients import _CLEARANCE_KEYS, _spec
-
     example = "hypertension,by=Dr Weber,on=2026-08-20,protocol=stretching-board"
     while a.data.get("contraindications"):
         text = a.line(f"Doctor's clearance (e.g. {example}; empty: none or no more): ", "clearance")
         if not text:
             return
         try:
-            clearance = _spec(text, "clearance", _CLEARANCE_KEYS, "contraindication", example)
+            clearance = spec_fields(text, "clearance", CLEARANCE_KEYS, "contraindication", example)
         except PhysioError as e:
             a.stdout.write(f"  Not accepted: {e}\n")
             continue

@@ -48,6 +48,7 @@ __all__ = [
     "advance",
     "step_back",
     "lighter_plan",
+    "weekly_sessions",
     "lighter_dose",
     "check_plan",
     "ensure_safe",
@@ -870,6 +871,13 @@ def lighter_plan(
                                                    "amount, the same days a week."]})
 
 
+def weekly_sessions(plan: Plan) -> int:
+    """Exercise sessions a week the plan asks for (one exercise done once is one session): the weekly load
+    that a step back must never raise. Doses without days or sessions count as the planning defaults."""
+    return sum((pe.dose.days_per_week or DAYS_PER_WEEK_DEFAULT) * (pe.dose.sessions_per_day or SESSIONS_PER_DAY_DEFAULT)
+               for pe in plan.exercises)
+
+
 def step_back(
     plan: Plan, protocol: Protocol, patient: Patient, start: dt.date | str | None = None, *, library: "Library"
 ) -> Plan:
@@ -879,8 +887,6 @@ def step_back(
     plan's; in the first phase, or when the previous phase asks for more sessions (phase 1 of a McKenzie
     programme is done many times a day), the answer is a lighter dose of this phase. A step back never
     raises the weekly load; when nothing can be lighter, it is refused with a request for a review."""
-    from .progression import weekly_sessions
-
     i = protocol.phase_index(plan.phase_id)
     if i > 0:
         draft = change_phase(plan, protocol, patient, protocol.phases[i - 1].id, start, library=library)

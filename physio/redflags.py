@@ -202,7 +202,7 @@ def _compile(text: str, macros: dict[str, str]) -> re.Pattern:
 
 def load_lexicon(folder: Path, vocabulary: Vocabulary, sources: dict[str, str]) -> Lexicon:
     """Read every <language>.yaml of the lexicon folder; every problem is reported with file:line, all at once."""
-    from .library import _read, source_keys, TEAM_DEFAULT
+    from .protocol_files import TEAM_DEFAULT, _read, source_keys
 
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not files:
@@ -264,9 +264,9 @@ def load_lexicon(folder: Path, vocabulary: Vocabulary, sources: dict[str, str]) 
 
 @functools.lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    from .library import DEFAULT_PROTOCOLS_DIR, default_library
+    from .protocol_files import DEFAULT_PROTOCOLS_DIR, default_sources
 
-    return load_lexicon(DEFAULT_PROTOCOLS_DIR / "red-flag-lexicon", default_vocabulary(), default_library().sources)
+    return load_lexicon(DEFAULT_PROTOCOLS_DIR / "red-flag-lexicon", default_vocabulary(), default_sources())
 
 
 def scan(text: object, lexicon: Lexicon | None = None) -> tuple[str, list[Hit]]:

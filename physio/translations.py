@@ -18,7 +18,7 @@ from .models.exercise import SHORT_NAME_MAX
 from .models._base import Frozen
 
 if TYPE_CHECKING:
-    from .library import _Doc
+    from .protocol_files import _Doc
 
 #: The languages a patient's handout can be written in (Patient.language).
 LANGUAGES: tuple[str, ...] = ("en", "ru")
@@ -137,19 +137,16 @@ def _check_workbook_words(tr: Translation, where) -> list[str]:
     return problems
 
 
-def workbook_words(language: str) -> dict[str, str]:
-    """The log workbook's fixed words in `language` (English for a language without a translation file)."""
-    if language == "en":
-        return WORKBOOK_WORDS
-    from .library import default_library
-
-    tr = default_library().translations.get(language)
-    return {**WORKBOOK_WORDS, **(tr.workbook if tr is not None else {})}
+def workbook_words(language: str, translations: dict[str, Translation]) -> dict[str, str]:
+    """The log workbook's fixed words in `language`, from the library's `translations` (English for a language
+    without a translation file)."""
+    tr = translations.get(language) if language != "en" else None
+    return {**WORKBOOK_WORDS, **tr.workbook} if tr is not None else WORKBOOK_WORDS
 
 
-def every_workbook_word(key: str) -> set[str]:
+def every_workbook_word(key: str, translations: dict[str, Translation]) -> set[str]:
     """`key`'s word in every language we have (the importer reads an old English or a Russian sheet alike)."""
-    return {workbook_words(lang)[key] for lang in LANGUAGES}
+    return {workbook_words(lang, translations)[key] for lang in LANGUAGES}
 
 
 def check_translation(
@@ -258,7 +255,7 @@ def load_translations(
 ) -> dict[str, Translation]:
     """Every translations/<language>.yaml, checked; problems are added to `problems`."""
     from .errors import ProtocolError
-    from .library import _read, _validate
+    from .protocol_files import _read, _validate
 
     out: dict[str, Translation] = {}
     if not folder.is_dir():

@@ -136,6 +136,6 @@ def load_vocabulary(path: Path) -> Vocabulary:
 
 @functools.lru_cache(maxsize=1)
 def default_vocabulary() -> Vocabulary:
-    from .library import DEFAULT_PROTOCOLS_DIR
+    from .protocol_files import DEFAULT_PROTOCOLS_DIR
 
     return load_vocabulary(DEFAULT_PROTOCOLS_DIR / "vocabulary.yaml")

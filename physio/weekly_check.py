@@ -43,7 +43,7 @@ class WeeklyCheck(Frozen):
 
 def load_weekly_check(path: Path, vocabulary, sources: dict[str, str]) -> WeeklyCheck:
     """Read and check the questions: every red flag in the vocabulary, every source key known, both languages."""
-    from .library import TEAM_DEFAULT, _read, source_keys
+    from .protocol_files import TEAM_DEFAULT, _read, source_keys
 
     doc = _read(path)
     problems: list[str] = []
@@ -75,11 +75,11 @@ def load_weekly_check(path: Path, vocabulary, sources: dict[str, str]) -> Weekly
 
 @functools.lru_cache(maxsize=1)
 def default_weekly_check() -> WeeklyCheck:
-    from .library import DEFAULT_PROTOCOLS_DIR, default_library
+    from .protocol_files import DEFAULT_PROTOCOLS_DIR, default_sources
     from .vocabulary import default_vocabulary
 
     return load_weekly_check(DEFAULT_PROTOCOLS_DIR / "weekly-check" / "red-flags.yaml", default_vocabulary(),
-                             default_library().sources)
+                             default_sources())
 
 
 def week_dates(plan: Plan, week: int) -> tuple[dt.date, dt.date]:

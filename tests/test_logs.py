@@ -51,7 +51,9 @@ def test_our_log_sheet_names_in_every_language_are_recognised():
     from physio.io.logs import LOG_SHEET_NAMES
     from physio.translations import every_workbook_word
 
-    assert every_workbook_word("sheet_log") <= set(LOG_SHEET_NAMES)
+    from physio.library import default_library
+
+    assert every_workbook_word("sheet_log", default_library().translations) <= set(LOG_SHEET_NAMES)
 
 
 def test_filled_workbook_keeps_the_row_numbers_the_spreadsheet_shows():

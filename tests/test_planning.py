@@ -14,6 +14,7 @@ from physio.models import DOSE_PARAMS, AddedExercise, Dose, ExerciseChange, Over
 from physio.planning import advance, change_phase, check_plan, personalise, schedule, step_back
 
 from planning_helpers import START, library, patient, protocol
+from display_helpers import shown
 
 LIB = library()
 PROTO = protocol()
@@ -339,14 +340,14 @@ def test_plan_html_shows_doses_reasons_warnings_and_escapes_text():
                                             protocol="test-back")])
     ov = Overrides(change={"glute-bridge": ExerciseChange(set={"reps": 18}, reasons={"reps": "athlete & keen"})},
                    notes=["Walk daily."])
-    html = personalise(PROTO, pat, "one", START, ov, library=LIB)._repr_html_()
+    html = shown(personalise(PROTO, pat, "one", START, ov, library=LIB))["text/html"]
     assert "Anna &lt;Test&gt;" in html and "<Test>" not in html
     assert "2 × 18, 3 days a week" in html and "athlete &amp; keen" in html
     assert "Young child: supervise" in html and "cleared by Dr Gray" in html
     assert "Walk daily." in html and "Stop if pain reaches 6" in html and "draft, not issued" in html
-    ph = pat._repr_html_()
+    ph = shown(pat)["text/html"]
     assert "Anna &lt;Test&gt;" in ph and "hypertension: cleared by Dr Gray" in ph
-    proto_html = PROTO._repr_html_()
+    proto_html = shown(PROTO)["text/html"]
     assert "Phase 2" in proto_html and "1–20" in proto_html and "twist" in proto_html
 
 

@@ -10,6 +10,7 @@ import pytest
 
 import physio
 from physio.cli import main
+from display_helpers import shown
 
 SHIPPED = Path(physio.library.DEFAULT_PROTOCOLS_DIR)
 
@@ -100,15 +101,15 @@ def _text(html: str) -> str:
 
 def test_exercise_phase_and_protocol_render_as_readable_html(lib):
     ex = lib.exercise("cat-camel")
-    text = _text(ex._repr_html_())
+    text = _text(shown(ex)["text/html"])
     assert ex.name in text and ex.steps[0] in text and ex.breathing in text and ex.source in text
     proto = lib.protocol("scoliosis")
     phase = proto.phases[1]
-    ptext = _text(phase._repr_html_())
+    ptext = _text(shown(phase)["text/html"])
     assert phase.name in ptext
     assert all(rx.dose.summary() in ptext for rx in phase.exercises)
     assert f"adherence ≥ {phase.progression.advance.min_adherence:.0%}" in ptext
-    full = _text(proto._repr_html_())
+    full = _text(shown(proto)["text/html"])
     assert all(ph.name in full for ph in proto.phases)
     assert all(c.text in full for c in proto.contraindications)
 

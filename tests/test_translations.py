@@ -292,7 +292,7 @@ def test_every_word_of_a_russian_workbook_is_russian(ru_plan):
 
     content = workbook_bytes(ru_plan, psfs_activities=["Надевать носки", "Ходить в магазин", "Сидеть"])
     wb = openpyxl.load_workbook(io.BytesIO(content))
-    ru = workbook_words("ru")
+    ru = workbook_words("ru", default_library().translations)
     assert wb.sheetnames == [ru["sheet_plan"], ru["sheet_log"], ru["sheet_psfs"], "Тревожные признаки",
                              ru["sheet_howto"], "physio_meta"]
     english = {w for text in WORKBOOK_WORDS.values() for w in re.findall(r"[A-Za-z]{3,}", text)}

@@ -413,3 +413,11 @@ def part_radius(sk: Skeleton, name: str, thick: str) -> float:
     if thick in ("pelvis", "thorax") and name in sk.axes:
         r = max(r, SIDE_HALF_CM[thick] * abs(sk.axes[name][1][1]))
     return r
+
+
+def grip_point(sk: Skeleton, support: str) -> Point:
+    """Where the bar is held: in the near hand's palm, or behind the near knee."""
+    if support == "bar-knees":
+        return sk.points[f"knee_{NEAR_SIDE}"]
+    (wx, wy), (hx, hy) = sk.points[f"wrist_{NEAR_SIDE}"], sk.points[f"hand_{NEAR_SIDE}"]
+    return (wx + (hx - wx) * 0.55, wy + (hy - wy) * 0.55)

@@ -14,9 +14,9 @@ from ..models.exercise import format_seconds
 from . import props as P
 from .body import (
     ANGLED, OBLIQUE_TOWARDS, HEAD_RADIUS_CM, NEAR_SIDE, PARTS, SIDES, THICKNESS_CM, WIDTH_CM, Point, Skeleton, Vec,
-    outline_points, project, solve,
+    grip_point, outline_points, project, solve,
 )
-from .poses import ExercisePoses, Mark, Pose
+from .poses import ExercisePoses, Mark, Pose, joint_changes
 from .shapes import Circle, Figure, Line, Polygon, Shape, Text, text_width
 
 OUTLINE_CM = 1.3
@@ -178,8 +178,6 @@ ISOMETRIC_DEG = 6.0
 def _held(ep: ExercisePoses) -> bool:
     """A position held still for a time, or pressed without moving (not shaken, not breathed through): its end
     frame gets the stopwatch."""
-    from .facts import joint_changes
-
     if any(m.kind in ("wiggle", "breath") for m in ep.marks):
         return False
     return ep.facts.held or max(joint_changes(ep).values()) <= ISOMETRIC_DEG
@@ -320,7 +318,7 @@ def _posed_scene(ep: ExercisePoses, angle_deg: float | None) -> _Scene:
     if ep.support == "inversion-table":
         return _table_scene(ep, start, end, x0, x1)
     if ep.support in ("bar", "bar-knees"):
-        grip = _grip(end, ep.support)
+        grip = grip_point(end, ep.support)
         floor_y = _bar_floor(ep, start, all_pts)
         bar = P.bar(grip, floor_y)
         behind += [s for s in bar if s.role != "bar"]
@@ -434,7 +432,7 @@ def _placed(pose: Pose, ep: ExercisePoses, angle: float | None) -> Skeleton:
         base = P.MAT_THICKNESS_CM if "mat" in ep.props else 0.0
         return sk.moved(0.0, base - min(p[1] - r for p, r in outline_points(sk)))
     if ep.support in ("bar", "bar-knees"):
-        gx, gy = _grip(sk, ep.support)
+        gx, gy = grip_point(sk, ep.support)
         return sk.moved(-gx, -gy)
     if ep.support == "inversion-table":  # the table's pivot, which stays still while the table turns, at the origin
         px, py = _table_at(sk)(P.PIVOT_ABOVE_HIP_CM, P.TABLE_SHAFT_CM)
@@ -449,14 +447,6 @@ def _placed(pose: Pose, ep: ExercisePoses, angle: float | None) -> Skeleton:
     nx, ny = -dy, dx
     lift = -min(p[0] * nx + p[1] * ny - r for p, r in outline_points(sk))
     return sk.moved(lift * nx, lift * ny)
-
-
-def _grip(sk: Skeleton, support: str) -> Point:
-    """Where the bar is held: in the near hand's palm, or behind the near knee."""
-    if support == "bar-knees":
-        return sk.points[f"knee_{NEAR_SIDE}"]
-    (wx, wy), (hx, hy) = sk.points[f"wrist_{NEAR_SIDE}"], sk.points[f"hand_{NEAR_SIDE}"]
-    return (wx + (hx - wx) * 0.55, wy + (hy - wy) * 0.55)
 
 
 def _align(start: Skeleton, end: Skeleton, ep: ExercisePoses, angle: float | None) -> tuple[Skeleton, Skeleton]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 
-from .body import HEAD_RADIUS_CM, JOINT_RANGES, PARTS, SIDES, THICKNESS_CM, Skeleton, Vec, part_radius
-from .poses import ExercisePoses
+from .body import HEAD_RADIUS_CM, PARTS, SIDES, THICKNESS_CM, Skeleton, Vec, part_radius
+from .body import grip_point
+from .poses import ExercisePoses, joint_changes  # noqa: F401 (joint_changes: tests find it here too)
 from .props import BAR_RADIUS_CM, MAT_THICKNESS_CM
 from .shapes import Figure
 
@@ -21,16 +22,6 @@ flat on the floor at once)."""
 #: Part names → the touch word they count for (knees and toes are found separately).
 _REGION = {"head": "head", "upper_arm": "arms", "forearm": "arms", "hand": "hands", "thigh": "legs", "shank": "legs",
            "foot": "feet"}
-
-
-def joint_changes(ep: ExercisePoses) -> dict[str, float]:
-    """How far each joint (both sides together: the larger), the body's tilt and its roll move between start
-    and end, in degrees."""
-    out = {"tilt": abs(ep.end.tilt - ep.start.tilt), "roll": abs(ep.end.roll - ep.start.roll)}
-    for family in JOINT_RANGES:
-        names = [f"{family}_{s}" for s in SIDES] if f"{family}_l" in ep.start.joints else [family]
-        out[family] = max(abs(ep.end.joints[n] - ep.start.joints[n]) for n in names)
-    return out
 
 
 def _sub(a: Vec, b: Vec) -> Vec:
@@ -81,9 +72,7 @@ def support_gaps(fig: Figure, ep: ExercisePoses, which: str = ""):
 
 def _bar_centre(fig: Figure, ep: ExercisePoses) -> tuple[float, float]:
     """The bar in side-view coordinates: in the near hand's grip (or behind the knee) of the end pose."""
-    from .draw import _grip
-
-    return _grip(fig.skeletons["end"].seen_from("side"), ep.support)
+    return grip_point(fig.skeletons["end"].seen_from("side"), ep.support)
 
 
 def contacts(fig: Figure, ep: ExercisePoses, which: str) -> set[str]:

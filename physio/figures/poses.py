@@ -131,7 +131,7 @@ class ExercisePoses:
 def load_poses(file: Path, exercises: dict[str, Any], problems: list[str]) -> dict[str, ExercisePoses]:
     """Read and check poses.yaml; append every problem (file:line field: what is wrong) to `problems`."""
     from ..errors import ProtocolError
-    from ..library import _read
+    from ..protocol_files import _read
 
     try:
         doc = _read(Path(file))
@@ -383,3 +383,13 @@ def _facts(raw: dict, doc: Any, path: tuple, problems: list[str]) -> Facts:
         if isinstance(value, dict) and set(value) - {"start", "end"}:
             problems.append(f"{doc.where(path + (key,))}: expected start and end, or one list for both frames")
     return Facts(tuple(moves), held, per_frame["touches"], per_frame["hands"])
+
+
+def joint_changes(ep: ExercisePoses) -> dict[str, float]:
+    """How far each joint (both sides together: the larger), the body's tilt and its roll move between start
+    and end, in degrees."""
+    out = {"tilt": abs(ep.end.tilt - ep.start.tilt), "roll": abs(ep.end.roll - ep.start.roll)}
+    for family in JOINT_RANGES:
+        names = [f"{family}_{s}" for s in SIDES] if f"{family}_l" in ep.start.joints else [family]
+        out[family] = max(abs(ep.end.joints[n] - ep.start.joints[n]) for n in names)
+    return out

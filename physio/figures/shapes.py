@@ -75,11 +75,6 @@ class Figure:
     def height(self) -> float:
         return self.bbox[3] - self.bbox[1]
 
-    def _repr_svg_(self) -> str:  # notebooks show the picture
-        from .backends import to_svg
-
-        return to_svg(self)
-
 
 def text_width(t: Text) -> float:
     """A fair estimate of a text's width, enough to keep it inside the picture."""

@@ -49,7 +49,7 @@ def is_emergency(flag: RedFlag) -> bool:
 
 
 def _keys(source: str) -> frozenset[str]:
-    from ..library import source_keys
+    from ..protocol_files import source_keys
 
     return frozenset(source_keys(source))
 

@@ -15,6 +15,7 @@ from typing import Sequence
 from .._atomic import write_atomic
 from ..errors import ExportError
 from ..daylog import TICK, day_rows
+from ..library import default_library
 from ..models import META_SHEET, WORKBOOK_SCHEMA_VERSION, ClinicProfile, Plan, PlannedExercise
 from ..planning import ensure_safe, schedule
 from ..translations import workbook_words
@@ -285,10 +286,15 @@ def _exercise_block(ws: Sheet, w: _PlanWriter, n: int, pe: PlannedExercise, lang
 # ------------------------------------------------------------------ the Log sheet and the activities sheet
 
 
+def _words(plan: Plan) -> dict[str, str]:
+    """The workbook's fixed words in the plan's language (translations/ of the library in use)."""
+    return workbook_words(plan.language, default_library().translations)
+
+
 def sheet_names(plan: Plan, psfs_activities: Sequence[str] = ()) -> dict[str, str | None]:
     """The sheets' names in the patient's language: plan, log, weekly check, how to fill in the log, activities
     (None without any)."""
-    words = workbook_words(plan.language)
+    words = _words(plan)
     return {"plan": words["sheet_plan"], "log": words["sheet_log"], "check": check_sheet_name(plan),
             "howto": words["sheet_howto"], "psfs": words["sheet_psfs"] if psfs_activities else None}
 
@@ -302,7 +308,7 @@ def _fill_log_sheets(plan: Plan, psfs_activities: Sequence[str], days: bool = Tr
     """The Log sheet (and the activities sheet when the patient named activities), the how-to sheet, and what the
     hidden sheet must say for the importer to find the log again."""
     names = sheet_names(plan, psfs_activities)
-    words = workbook_words(plan.language)
+    words = _words(plan)
     rows = day_rows(plan, schedule(plan))
     log = Sheet(names["log"])
     head, keys = fill_day_log(log, plan, rows, words, howto_sheet=names["howto"], footer=_footer(plan), days=days)
@@ -367,7 +373,7 @@ def _fill_check_sheet(ws: Sheet, plan: Plan) -> None:
     last = len(rows) + 3
     # The patient answers in their own words: Russian patients pick да / нет (the importer reads both languages).
     L = labels(plan.language)
-    words = workbook_words(plan.language)
+    words = _words(plan)
     ws.validations.append(Validation((f"D4:D{last}",), {
         "validate": "list", "source": [words["yes"], words["no"]], "ignore_blank": True, "show_input": True,
         "show_error": True, "error_type": "stop", "input_title": L["answer_title"], "input_message": L["answer_prompt"],

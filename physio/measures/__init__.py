@@ -11,11 +11,11 @@ its row; rows read = accepted + rejected.
 
 from .answers import check_answers, parse_tokens
 from .loader import default_measures, load_measures
-from .models import Answers, Measure, MeasureError, Result, Score
+from .models import Answers, Measure, MeasureError, Result, Score, format_value
 from .rows import AcceptedRow, MeasureRow, MeasureRowsReport, RejectedRow, score_answers, score_rows
 from .rules import RULES, score
 from .series import PartChange, Trend, part_changes, record, trend, trends
-from .signals import Signal, format_value, measure_signals
+from .signals import Signal, measure_signals
 
 __all__ = [
     "AcceptedRow", "MeasureRow", "MeasureRowsReport", "RejectedRow", "score_answers", "score_rows",

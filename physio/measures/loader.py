@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import ProtocolError
-from ..library import DEFAULT_PROTOCOLS_DIR, TEAM_DEFAULT, _check_sources, _Doc, _read, _validate, source_keys
+from ..protocol_files import DEFAULT_PROTOCOLS_DIR, TEAM_DEFAULT, _check_sources, _Doc, _read, _validate, source_keys
 from .models import Measure
 from .rules import RULES
 

@@ -241,3 +241,10 @@ class Result(Frozen):
     measure_id: str
     on: dt.date
     score: Score
+
+
+def format_value(m: Measure, value: float) -> str:
+    """A score as the therapist reads it: '35.6%', '3.4', '8°' (one decimal on wide scales, two on 1–5 scales)."""
+    digits = 1 if m.scoring.range[1] - m.scoring.range[0] >= 10 else 2
+    unit = m.scoring.unit if m.scoring.unit in ("%", "°") else ""
+    return f"{round(value, digits):g}{unit}"

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Mapping, Sequence
 
 from ..models._base import Frozen
-from .models import Answers, Measure, MeasureError, Result
+from .models import Answers, Measure, MeasureError, Result, format_value
 from .rules import score
 
 
@@ -45,8 +45,6 @@ class Window(Frozen):
 
     def words(self, m: Measure) -> str:
         """'3 on 07.09.2026' or '3.4 (mean of 7 results, 07.09.2026–13.09.2026)'."""
-        from .signals import format_value
-
         if self.count == 1:
             return f"{format_value(m, self.value)} on {self.first:%d.%m.%Y}"
         return (f"{format_value(m, self.value)} (mean of {self.count} results, {self.first:%d.%m.%Y}–"
@@ -55,8 +53,6 @@ class Window(Frozen):
 
     def short(self, m: Measure) -> str:
         """'3 (07.09.2026)' or '3.4 (mean of 7, 07.09–13.09.2026)': for a table cell."""
-        from .signals import format_value
-
         if self.count == 1:
             return f"{format_value(m, self.value)} ({self.first:%d.%m.%Y})"
         return f"{format_value(m, self.value)} (mean of {self.count}, {self.first:%d.%m}–{self.last:%d.%m.%Y})"

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Mapping, Sequence
 
 from ..models._base import Frozen
-from .models import ACTION_WORDS, Action, Change, Measure, MeasureError, Result, SignalRule
+from .models import ACTION_WORDS, Action, Change, Measure, MeasureError, Result, SignalRule, format_value
 from .series import Trend, scored, trend
 
 
@@ -26,13 +26,6 @@ class Signal(Frozen):
     reason: str
     source: str
     on: dt.date
-
-
-def format_value(m: Measure, value: float) -> str:
-    """A score as the therapist reads it: '35.6%', '3.4', '8°' (one decimal on wide scales, two on 1–5 scales)."""
-    digits = 1 if m.scoring.range[1] - m.scoring.range[0] >= 10 else 2
-    unit = m.scoring.unit if m.scoring.unit in ("%", "°") else ""
-    return f"{round(value, digits):g}{unit}"
 
 
 def _change_words(m: Measure, change: Change, base: float) -> str:

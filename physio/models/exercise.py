@@ -71,11 +71,6 @@ class Exercise(Frozen):
     #: Where the exercise comes from: a source key and the place in it, e.g. "article: Cat, no. 5".
     source: str = Field(min_length=1)
 
-    def _repr_html_(self) -> str:
-        from ..render import exercise_html
-
-        return exercise_html(self)
-
 
 def format_seconds(s: int, language: str = "en") -> str:
     """"45 s", "2 min", "1 min 30 s": how every output writes a time, so a dose reads the same everywhere."""

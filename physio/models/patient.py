@@ -229,8 +229,3 @@ class Patient(Frozen):
     def cobb_deg(self) -> float | None:
         angles = [c.cobb_deg for c in self.conditions if c.cobb_deg is not None]
         return max(angles) if angles else None
-
-    def _repr_html_(self) -> str:
-        from ..render import patient_html
-
-        return patient_html(self)

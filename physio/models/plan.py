@@ -171,8 +171,3 @@ class Plan(Frozen):
             if w not in self.warnings:
                 out.append(f"New warning: {w}")
         return out
-
-    def _repr_html_(self) -> str:
-        from ..render import plan_html
-
-        return plan_html(self)

@@ -108,11 +108,6 @@ class Phase(Frozen):
             raise ValueError(f"min_weeks {self.min_weeks} is above max_weeks {self.max_weeks}")
         return self
 
-    def _repr_html_(self) -> str:
-        from ..render import phase_html
-
-        return phase_html(self)
-
 
 class Contraindication(Frozen):
     """A condition that rules the protocol out, unless a clearance covers it (when `clearable`)."""
@@ -207,8 +202,3 @@ class Protocol(Frozen):
         if prescription is not None and param in prescription.limits:
             return prescription.limits[param]  # type: ignore[index]
         return self.limits.get(param)  # type: ignore[arg-type]
-
-    def _repr_html_(self) -> str:
-        from ..render import protocol_html
-
-        return protocol_html(self)

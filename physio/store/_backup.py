@@ -8,15 +8,14 @@ renamed into place, so an interrupted backup leaves no folder that looks complet
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import WorkspaceError
 from ._schema import DB_NAME, ORIGINALS, SCHEMA_VERSION
+from ._target import _empty_target, _move_into_place, _staging
 
 
 def schema_version(con: sqlite3.Connection) -> int | None:
@@ -29,17 +28,6 @@ def schema_version(con: sqlite3.Connection) -> int | None:
 
 def _ro_uri(db: Path) -> str:
     return "file:" + quote(str(db.resolve())) + "?mode=ro"
-
-
-def _empty_target(folder: Path, what: str) -> None:
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise WorkspaceError(f"{folder} already exists and is not an empty folder; choose a new or empty folder "
-                             f"for the {what}")
-    parent = folder.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise WorkspaceError(f"cannot create {parent} for the {what}: {e.strerror or e}") from None
 
 
 def _sha256(path: Path) -> str:
@@ -67,16 +55,6 @@ def _copy_originals(db: Path, src: Path, dest: Path, where: str) -> None:
             raise WorkspaceError(f"{where}: the kept original {ORIGINALS}/{name} is missing or damaged; "
                                  "nothing was copied")
         shutil.copy2(f, dest / ORIGINALS / name)
-
-
-def _move_into_place(tmp: Path, folder: Path) -> None:
-    if folder.exists():
-        folder.rmdir()  # checked empty before
-    os.replace(tmp, folder)
-
-
-def _staging(folder: Path) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=folder.parent))
 
 
 class Backup:

@@ -20,6 +20,7 @@ from .._atomic import write_atomic
 from ..errors import WorkspaceError
 from ..models._base import Frozen
 from ._schema import ORIGINALS, RECORD_TABLES, imports, meta, original_files
+from ._target import _empty_target, _move_into_place, _staging
 
 #: Tables whose rows are copied as they are (the kept originals go their own way: files or the blob table).
 _ROW_TABLES = tuple(t for t in RECORD_TABLES if t is not original_files)
@@ -117,12 +118,10 @@ def _refuse_non_empty(con: Connection, where: str) -> None:
 
 def migrate(source, target_url: str) -> CopyProof:
     """Copy the workspace `source` (SQLite) into the empty server database at `target_url`; returns the proof."""
-    from .workspace import Workspace
-
     if source.server is not None:
         raise WorkspaceError(f"the workspace {source.where} is already in a server database; `physio workspace "
                              "migrate` copies a workspace folder (SQLite) to the clinic's server")
-    target = Workspace(source.folder, database_url=target_url)  # the folder: where the target's exports go
+    target = type(source)(source.folder, database_url=target_url)  # the folder: where the target's exports go
     if target.server is None:
         raise WorkspaceError("give the clinic's server database as postgresql://user:password@host:port/database")
     with source._read() as src, target._write() as dst:
@@ -152,13 +151,10 @@ def _proof_of(ws, con: Connection) -> list[TableProof]:
 
 def backup_server(ws, dest: Path) -> Path:
     """A server workspace copied into `dest` (a new or empty folder) as a SQLite workspace, originals as files."""
-    from ._backup import _empty_target, _move_into_place, _staging
-    from .workspace import Workspace
-
     _empty_target(dest, "backup")
     tmp = _staging(dest)
     try:
-        copy = Workspace(tmp, database_url="")
+        copy = type(ws)(tmp, database_url="")  # a workspace of the same kind, as a SQLite folder
         with ws._read() as src, copy._write() as dst:
             src.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one consistent snapshot
             _copy_rows(src, dst)
