@@ -268,7 +268,8 @@ def _export_folder(args: argparse.Namespace, ws: Workspace) -> Path:
 
 def _export(args: argparse.Namespace) -> int:
     from .cli_interop import interop_export
-    from .io.export import export_all, export_plan, psfs_activities
+    from .io.batch import export_all
+    from .io.export import export_plan, psfs_activities
 
     done = interop_export(args, _workspace, _export_folder)  # --fhir, --ics, --format (physio/cli_interop.py)
     if done is not None:

@@ -12,7 +12,7 @@ from typing import Any
 from .cli_specs import CLEARANCE_KEYS, CONDITION_KEYS, spec_fields
 from .errors import WorkspaceError
 from .models import Patient
-from .patient_record import PatientInputError, patient_from_fields, patient_lines
+from .patient_record import PatientInputError, patient_changes, patient_from_fields, patient_lines
 from .store import Workspace
 from .workspace_info import workspace_line
 
@@ -126,7 +126,7 @@ def _patients_edit(args: argparse.Namespace) -> None:
     else:
         raise WorkspaceError("say what to change: --file patient.yaml (the whole record), or options such as "
                              "--therapist NAME, --contraindication ID (see physio patients edit --help)")
-    changes = before.changes(after)
+    changes = patient_changes(before, after)
     if not changes:
         _out(f"Nothing changed for {before.name} ({before.id}); nothing was stored.")
         return
@@ -202,7 +202,7 @@ def _patients_history(args: argparse.Namespace) -> None:
     ws = _workspace(args)
     p = ws.patient(args.patient_id)
     records = [*ws.patient_history(p.id), p]
-    diffs = iter([records[i].changes(records[i + 1]) for i in range(len(records) - 1)])
+    diffs = iter([patient_changes(records[i], records[i + 1]) for i in range(len(records) - 1)])
     _out(f"Record history of {p.name} ({p.id}), oldest first:")
     for e in ws.history(p.id):
         if e.action not in _RECORD_ACTIONS:

@@ -94,15 +94,6 @@ def phase_began(versions: list[Plan], plan: Plan) -> dt.date:
     return began
 
 
-def weekly_sessions(plan: Plan) -> int:
-    """Exercise sessions a week the plan asks for (one exercise done once is one session): the weekly load
-    that a step back must never raise. Doses without days or sessions count as the planning defaults."""
-    from .planning import DAYS_PER_WEEK_DEFAULT, SESSIONS_PER_DAY_DEFAULT
-
-    return sum((pe.dose.days_per_week or DAYS_PER_WEEK_DEFAULT) * (pe.dose.sessions_per_day or SESSIONS_PER_DAY_DEFAULT)
-               for pe in plan.exercises)
-
-
 def recommend(
     plan: Plan,
     summary: AdherenceSummary,

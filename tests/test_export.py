@@ -14,7 +14,8 @@ from export_helpers import make_plan
 from pypdf import PdfReader
 
 from physio.errors import ExportError
-from physio.io.export import export_all, export_plan
+from physio.io.batch import export_all
+from physio.io.export import export_plan
 from physio.io.pdf import handout_bytes
 from physio.io.xlsx import workbook_bytes
 from physio.models import Patient

@@ -160,20 +160,7 @@ def test_the_graph_sees_deferred_imports_and_skips_annotation_only_ones(tmp_path
     assert cycles(graph) == []
 
 
-#: Circles left for now, each with why; the test fails when one of them changes or is gone, so it is struck
-#: off here the moment it is fixed. Each needs a file another engineer is changing this evening.
-KNOWN: dict[frozenset[str], str] = {
-    frozenset({"physio.models", "physio.models.patient", "physio.patient_record"}):
-        "Patient.changes() calls patient_record.patient_changes; its callers (physio/ui/intake.py among them) "
-        "are to call patient_changes themselves",
-    frozenset({"physio.io.batch", "physio.io.export"}):
-        "io.export.export_all forwards to io.batch; physio/cli.py still imports it from io.export",
-}
-
-
 def test_no_import_cycles_among_physio_modules():
     graph, modules = import_graph()
-    found = [c for c in cycles(graph) if frozenset(c) not in KNOWN]
+    found = cycles(graph)
     assert not found, "imports go in circles:\n" + "\n".join(describe(c, graph, modules) for c in found)
-    gone = set(KNOWN) - {frozenset(c) for c in cycles(graph)}
-    assert not gone, f"no longer a circle, strike it off KNOWN: {[sorted(c) for c in gone]}"

@@ -245,7 +245,7 @@ def test_reasoned_override_carries_with_its_reason():
 
 
 def test_step_back_and_ends_of_the_protocol():
-    from physio.progression import weekly_sessions
+    from physio.planning import weekly_sessions
 
     p2 = make("two")
     # phase one asks for 17 exercise sessions a week, phase two for 12: going back would raise the load,

@@ -13,8 +13,8 @@ from adherence_helpers import START, entry, make_plan
 from physio.adherence import summarise
 from physio.errors import PlanError
 from physio.models.protocol import AdvanceWhen, Progression, StepBackWhen
-from physio.planning import personalise, schedule, step_back
-from physio.progression import phase_began, recommend, weekly_sessions
+from physio.planning import personalise, schedule, step_back, weekly_sessions
+from physio.progression import phase_began, recommend
 
 from planning_helpers import library, patient, protocol
 

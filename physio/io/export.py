@@ -1,11 +1,11 @@
-"""Export a plan as its files (handout, log workbook, therapist's summary), for one patient or a workspace."""
+"""Export a plan as its files (handout, log workbook, therapist's summary); a whole workspace: physio.io.batch."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from .._atomic import check_writable_folder, recover_folder, write_all_or_nothing
 from ..errors import ExportError
@@ -13,9 +13,6 @@ from ..models import ClinicProfile, Plan
 from .pdf import handout_bytes
 from .therapist_summary import summary_bytes
 from .xlsx import workbook_bytes
-
-if TYPE_CHECKING:
-    from ..store import Workspace
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -101,11 +98,3 @@ def export_plan(plan: Plan, folder: str | Path, clinic: ClinicProfile | None = N
     summary = folder / f"{stem}_therapist-summary.pdf"
     write_all_or_nothing({handout: pdf, workbook: xlsx, summary: summary_pdf}, error=ExportError)
     return ExportResult(handout=handout, workbook=workbook, summary=summary)
-
-
-def export_all(workspace: "Workspace", folder: str | Path, progress: bool = True,
-               workers: int | None = None) -> BatchExport:
-    """Every patient's latest plans into `folder`, on every core: see physio.io.batch.export_all."""
-    from .batch import export_all as export_on_every_core
-
-    return export_on_every_core(workspace, folder, progress=progress, workers=workers)

@@ -210,13 +210,6 @@ class Patient(Frozen):
         except KeyError as e:  # UnknownId: says which id and lists the allowed ones
             raise ValueError(str(e)) from None
 
-    def changes(self, other: "Patient") -> list[str]:
-        """What differs from `other` (a later record of the same patient), one line per field in words:
-        "therapist: Anna Berg → Jonas Meier"."""
-        from ..patient_record import patient_changes
-
-        return patient_changes(self, other)
-
     def age(self, on: dt.date) -> int:
         """Age in whole years on a date; birth day unknown, so it is the age reached that year."""
         return on.year - self.birth_year

@@ -12,6 +12,7 @@ from sqlalchemy import update as sql_update
 
 from ..errors import UnknownId, WorkspaceError
 from ..models import Patient
+from ..patient_record import patient_changes
 from ._audit import AuditEvent, insert_event, now
 from ._schema import audit, patient_history, patients
 
@@ -45,7 +46,7 @@ class Patients:
         """Change an existing patient's record; the earlier record is kept in patient_history() and the audit
         trail says what changed (and why, when a reason is given). Nothing changed: nothing is written."""
         before = self.patient(patient.id)
-        changes = before.changes(patient)
+        changes = patient_changes(before, patient)
         if not changes:
             return before
         detail = "; ".join(changes) + (f" (reason: {reason.strip()})" if reason and reason.strip() else "")

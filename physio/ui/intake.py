@@ -519,7 +519,7 @@ class IntakeForm:
             self.messages.show("ok", f"Saved: {patient.name} (patient no. {patient.id}) is a new patient.")
         else:
             before = self.workspace.patient(self.patient_id)
-            changes = before.changes(patient)
+            changes = patient_changes(before, patient)
             if not changes:  # a second click on Save, or a save with nothing changed
                 self.messages.show("ok", f"{patient.name}'s record is stored as shown; nothing changed since it was "
                                          "last saved.")
