@@ -33,6 +33,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from .adherence_counts import (
+    EPOCH_ORDINAL, DailyPain, Logged, Pain, Period, Sessions, counting_period, daily_pain_days, exercise_records,
+    logged_entries, match_sessions, pain_scores, ratio, tally, weekly_records,
+)
 from .models import LogEntry, Plan, ScheduledSession
 
 PAIN_FLAG_AT = 6
@@ -199,11 +203,8 @@ def is_important_change(first: float, last: float) -> bool:
 
 #: The columns of an entries frame: LogEntry's field names, in the model's order.
 ENTRY_COLUMNS: tuple[str, ...] = tuple(LogEntry.model_fields)
-_SESSION_VALUES = tuple(operator.itemgetter(n) for n in ("date", "session", "exercise_id"))
 #: Done as a small integer: 1 yes, 0 no, -1 left blank (decided later from what the patient wrote).
 _DONE_CODE = {True: 1, False: 0, None: -1}
-#: Day 0 of numpy's datetime64 as a proleptic ordinal (1970-01-01).
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 def entries_frame(entries: Iterable[LogEntry]) -> pd.DataFrame:
@@ -232,7 +233,7 @@ def _frame(cols: dict[str, list]) -> pd.DataFrame:
         "plan_id": np.array(cols["plan_id"], dtype=object),
         "plan_version": np.array(cols["plan_version"], dtype=np.int64),
         "date": (np.fromiter(map(dt.date.toordinal, cols["date"]), dtype=np.int64, count=n)
-                 - _EPOCH_ORDINAL).astype("datetime64[D]"),
+                 - EPOCH_ORDINAL).astype("datetime64[D]"),
         "session": np.array(cols["session"], dtype=np.int64),
         "exercise_id": np.array(cols["exercise_id"], dtype=object),
         "done": pd.arrays.BooleanArray(done == 1, done < 0),
@@ -247,30 +248,6 @@ def _frame(cols: dict[str, list]) -> pd.DataFrame:
         "source_row": _whole_or_blank(cols["source_row"]),
     }
     return pd.DataFrame({name: typed[name] for name in ENTRY_COLUMNS}, copy=False)
-
-
-def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A column as floats, blanks as NaN (whatever the column's dtype: float, nullable integer or objects)."""
-    column = frame[name]
-    if column.dtype == np.float64:
-        return column.to_numpy()
-    return column.to_numpy(dtype=float, na_value=np.nan)
-
-
-def _day_numbers(dates: pd.Series) -> np.ndarray:
-    """Dates as day numbers since 1970-01-01 (datetime64 of any unit, or date objects)."""
-    values = dates.to_numpy()
-    if values.dtype.kind != "M":
-        values = np.array(values, dtype="datetime64[D]")
-    return values.astype("datetime64[D]").astype(np.int64)
-
-
-def _codes(ids: tuple, index: dict[str, int]) -> np.ndarray:
-    """Position of each exercise id in the plan; -1 for an id the plan does not have."""
-    codes = list(map(index.get, ids))
-    if None in codes:
-        codes = [-1 if x is None else x for x in codes]
-    return np.array(codes, dtype=np.int64)
 
 
 def note_flags(text: str, day: dt.date | None, row: int | None) -> list[Flag]:
@@ -295,14 +272,6 @@ def _flag_order(fl: Flag) -> tuple:
 
     rank = LEVEL_ORDER.index(fl.level) if fl.level in LEVEL_ORDER else len(LEVEL_ORDER)
     return (rank, fl.date or dt.date.max, fl.row or 0)
-
-
-def _ratio(a: float, b: float) -> float | None:
-    return None if b == 0 else a / b
-
-
-def _mean(a: np.ndarray) -> float | None:
-    return None if a.size == 0 else float(a.mean())
 
 
 def _longest(mask: np.ndarray, days: np.ndarray, start: dt.date) -> Run:
@@ -348,253 +317,143 @@ def summarise(
     daily_pain: (day, pain 0–10) of the day-by-day log (daily_pain_scores(); physio.importing.daily_pain reads
     them from the workspace); they join the session pain scores in the weekly pain, its change and the flags.
     """
-    start, end = plan.start, plan.end
-    base = start.toordinal()
-    ex_ids = [pe.exercise.id for pe in plan.exercises]
-    ex_index = {x: i for i, x in enumerate(ex_ids)}
-    n_ex = len(ex_ids)
-    presc_min = np.array(
-        [(pe.dose.duration_s * (pe.dose.sets or 1) / 60.0) if pe.dose.duration_s else 0.0 for pe in plan.exercises]
-    )
+    exercise_at = {pe.exercise.id: i for i, pe in enumerate(plan.exercises)}
+    # a list is turned into the table first: one code path below
+    logged = logged_entries(entries if isinstance(entries, pd.DataFrame) else entries_frame(entries), plan, exercise_at)
+    period = counting_period(plan, as_of, logged)
+    daily = daily_pain_days(daily_pain, plan)
+    sessions = match_sessions(plan, schedule, exercise_at, logged, period.limit)
+    pain = pain_scores(logged, daily, period.limit)
+    weekly, week_pain = weekly_records(sessions, pain, period)
+    change, rising = _pain_change(week_pain, pain, logged, plan.start)
+    flags = [*_high_pain_flags(logged, daily, plan.start), *_red_flag_notes(logged, plan.start), *rising]
+    flags.sort(key=_flag_order)
+    return _summary(plan, period, sessions, pain, weekly=weekly, week_pain=week_pain, change=change, flags=flags)
 
-    # ---- entries as columns (a list is turned into the table first: one code path below)
-    frame = entries if isinstance(entries, pd.DataFrame) else entries_frame(entries)
-    e_day = _day_numbers(frame["date"]) - (base - _EPOCH_ORDINAL)
-    plan_ids = frame["plan_id"].to_numpy(dtype=object)
-    keep = (e_day >= 0) & (e_day <= (end - start).days) & (plan_ids == plan.id)
-    done_code = frame["done"].to_numpy(dtype=np.int8, na_value=-1)
-    c = {
-        "exercise_id": frame["exercise_id"].to_numpy(dtype=object),
-        "notes": frame["notes"].to_numpy(dtype=object),
-        "session": frame["session"].to_numpy(dtype=np.int64),
-        "scheduled": frame["scheduled"].to_numpy(dtype=bool),
-        "done": done_code,
-        "source_row": _numbers(frame, "source_row"),
-        **{name: _numbers(frame, name) for name in ("minutes", "pain_before", "pain_after")},
-    }
-    # Done left blank: done if the patient wrote what they did (sets, repetitions or minutes above zero)
-    c["wrote"] = c["minutes"] > 0
-    if (done_code < 0).any():
-        c["wrote"] |= (_numbers(frame, "sets_done") > 0) | (_numbers(frame, "reps_done") > 0)
-    if not keep.all():  # entries of other plans or outside the plan's dates are left out
-        c = {name: values[keep] for name, values in c.items()}
-        e_day = e_day[keep]
-    m = int(e_day.size)
-    if as_of is None and m:
-        as_of = start + dt.timedelta(days=int(e_day.max()))
-    if as_of is not None:
-        as_of = min(as_of, end)
-    limit = -1 if as_of is None or as_of < start else (as_of - start).days
 
-    def row_of(j: int) -> int | None:
-        if j < 0:
-            return None  # a daily pain score: kept as a result, not on a row of this summary's entries
-        r = c["source_row"][j]
-        return None if r != r else int(r)  # NaN (no row) is the only value not equal to itself
+def _pain_change(week_pain: np.ndarray, pain: Pain, logged: Logged,
+                 start: dt.date) -> tuple[PainChange | None, list[Flag]]:
+    """The last week with pain scores against the first [O1], and a flag for every later week whose pain rose by an
+    important amount over the first (None and no flags while fewer than two weeks have pain scores)."""
+    pain_weeks = [w for w, x in enumerate(week_pain.tolist()) if x == x]
+    if len(pain_weeks) < 2:
+        return None, []
+    f, l = pain_weeks[0], pain_weeks[-1]
+    first, last = float(week_pain[f]), float(week_pain[l])
+    points = last - first
+    important = is_important_change(first, last)
+    if not important:
+        verdict = (f"no important change: mean pain {first:.1f} in week {f + 1}, {last:.1f} in week {l + 1} "
+                   f"({points:+.1f} points; important is 2 points or 30% [O1])")
+    else:
+        word = "better" if points < 0 else "worse"
+        rel = f", {100 * points / first:+.0f}%" if first > 0 else ""
+        verdict = (f"importantly {word}: mean pain {first:.1f} in week {f + 1}, {last:.1f} in week {l + 1} "
+                   f"({points:+.1f} points{rel}; important is 2 points or 30% [O1])")
+    change = PainChange(f + 1, first, l + 1, last, round(points, 2),
+                        round(points / first, 3) if first > 0 else None, important, verdict)
+    return change, _rising_flags(week_pain, pain_weeks, pain, logged, start)
 
-    dp = sorted((d, float(v)) for d, v in daily_pain if start <= d <= end and v == v)
-    dp_day = np.array([(d - start).days for d, _ in dp], dtype=np.int64)
-    dp_val = np.array([v for _, v in dp], dtype=float)
 
-    pb, pa = c["pain_before"], c["pain_after"]
-    e_pain = np.fmax(pb, pa)  # the higher of the two; NaN only when both are blank
-    done_code = c["done"]
-    e_did = (done_code == 1) | ((done_code < 0) & c["wrote"])
-    e_minutes = c["minutes"]
-    e_ex = _codes(c["exercise_id"], ex_index)
-    e_session = c["session"]
-    e_sched = c["scheduled"]
+def _rising_flags(week_pain: np.ndarray, pain_weeks: list[int], pain: Pain, logged: Logged,
+                  start: dt.date) -> list[Flag]:
+    """A pain-rising flag for each week after the first with pain scores whose mean rose by an important amount,
+    on the day and row of its worst score [O1]."""
+    f = pain_weeks[0]
+    first = float(week_pain[f])
+    flags = []
+    for w in pain_weeks[1:]:
+        mean_w = float(week_pain[w])
+        if mean_w > first and is_important_change(first, mean_w):
+            in_week = np.nonzero(pain.day // 7 == w)[0]
+            worst = in_week[np.argmax(pain.value[in_week])]
+            day = start + dt.timedelta(days=int(pain.day[worst]))
+            flags.append(Flag("pain-rising", day, logged.row(int(pain.entry[worst])),
+                              f"Pain is rising: week {w + 1} averaged {mean_w:.1f}, up {mean_w - first:.1f} points "
+                              f"from {first:.1f} in week {f + 1} (important is 2 points or 30% [O1])"))
+    return flags
 
-    # ---- flags are looked for in every entry of the plan, even after as_of
-    flags: list[Flag] = []
-    for j in np.nonzero(e_pain >= PAIN_FLAG_AT)[0].tolist():
-        day = start + dt.timedelta(days=int(e_day[j]))
-        ex = c["exercise_id"][j]
-        flags.append(Flag("pain-high", day, row_of(j),
-                          f"Pain {e_pain[j]:g}/10 on {day:%d.%m.%Y} ({ex}): 6 or more means stop or regress [T1]"))
-    for d, v in zip(dp_day.tolist(), dp_val.tolist()):
+
+def _high_pain_flags(logged: Logged, daily: DailyPain, start: dt.date) -> list[Flag]:
+    """A pain-high flag for every session or daily pain score of 6 or more, even after as_of [T1]."""
+    flags = []
+    for j in np.nonzero(logged.pain >= PAIN_FLAG_AT)[0].tolist():
+        day = start + dt.timedelta(days=int(logged.day[j]))
+        ex = logged.exercise_id[j]
+        flags.append(Flag("pain-high", day, logged.row(j),
+                          f"Pain {logged.pain[j]:g}/10 on {day:%d.%m.%Y} ({ex}): 6 or more means stop or regress [T1]"))
+    for d, v in zip(daily.day.tolist(), daily.value.tolist()):
         if v >= PAIN_FLAG_AT:
             day = start + dt.timedelta(days=d)
             flags.append(Flag("pain-high", day, None, f"Pain {v:g}/10 on {day:%d.%m.%Y} (back or leg pain of the "
                                                       "day): 6 or more means stop or regress [T1]"))
-    notes = c["notes"]
+    return flags
+
+
+def _red_flag_notes(logged: Logged, start: dt.date) -> list[Flag]:
+    """The red flags named in the entries' notes, even after as_of (physio.redflags)."""
+    flags = []
+    notes = logged.notes
     for j in np.flatnonzero(pd.notna(notes)).tolist():
         text = notes[j]
         if isinstance(text, str):
-            day = start + dt.timedelta(days=int(e_day[j]))
-            flags += note_flags(text, day, row_of(j))
+            day = start + dt.timedelta(days=int(logged.day[j]))
+            flags += note_flags(text, day, logged.row(j))
+    return flags
 
-    # ---- the schedule up to as_of, as arrays
-    s_fields = list(map(vars, schedule))
-    s_cols = [list(map(get, s_fields)) for get in _SESSION_VALUES]
-    s_day_all = np.fromiter(map(dt.date.toordinal, s_cols[0]), dtype=np.int64, count=len(s_cols[0])) - base
-    s_ses_all = np.array(s_cols[1], dtype=np.int64)
-    s_ex_all = _codes(s_cols[2], ex_index)
-    in_range = (s_day_all >= 0) & (s_day_all <= limit) & (s_ex_all >= 0)
-    sday, sex, sses = s_day_all[in_range], s_ex_all[in_range], s_ses_all[in_range]
-    n = int(sday.size)
-    sweek = sday // 7
 
-    # ---- match counted entries to scheduled sessions by one integer key
-    def key(day: np.ndarray, ses: np.ndarray, ex: np.ndarray) -> np.ndarray:
-        return (day * 4096 + ses) * (n_ex + 1) + ex
-
-    counted = (e_day <= limit) & (e_ex >= 0)
-    s_key = key(sday, sses, sex)
-    # the schedule comes sorted by date, session and exercise, so its keys are usually in order already
-    in_order = bool((s_key[1:] >= s_key[:-1]).all())
-    order = np.arange(n) if in_order else np.argsort(s_key, kind="stable")
-    sorted_keys = s_key if in_order else s_key[order]
-    ek = key(e_day, e_session, e_ex)
-    pos = np.searchsorted(sorted_keys, ek) if n else np.zeros(ek.size, dtype=np.int64)
-    pos_c = np.minimum(pos, max(n - 1, 0))
-    hit = counted & e_sched & (n > 0) & (sorted_keys[pos_c] == ek if n else False)
-    target = order[pos_c[hit]] if n else np.zeros(0, dtype=np.int64)
-    s_reported = np.zeros(n, dtype=bool)
-    s_done = np.zeros(n, dtype=bool)
-    s_minutes = np.full(n, np.nan)
-    s_reported[target] = True
-    did_hit = e_did[hit]
-    s_done[target[did_hit]] = True
-    s_minutes[target[did_hit]] = e_minutes[hit][did_hit]
-    extra_days = e_day[counted & ~hit & e_did]
-
-    pain_ok = counted & ~np.isnan(e_pain)
-    dp_ok = dp_day <= limit
-    pain_day = np.concatenate((e_day[pain_ok], dp_day[dp_ok]))
-    pain_val = np.concatenate((e_pain[pain_ok], dp_val[dp_ok]))
-    # entry index of each pain score; -1 for a daily pain score (no entry row)
-    pain_at = np.concatenate((np.nonzero(pain_ok)[0], np.full(int(dp_ok.sum()), -1, dtype=np.int64)))
-    pb_ok, pa_ok = counted & ~np.isnan(pb), counted & ~np.isnan(pa)
-    pb_day, pb_val = e_day[pb_ok], pb[pb_ok]
-    pa_day, pa_val = e_day[pa_ok], pa[pa_ok]
-
-    # ---- totals
-    done_n = int(s_done.sum())
-    timed = presc_min[sex] > 0 if n else np.zeros(0, dtype=bool)
-    with_minutes = s_done & timed & ~np.isnan(s_minutes)
-    minutes_done = float(np.nansum(np.where(with_minutes, s_minutes, 0.0)))
-    minutes_presc = float(presc_min[sex][with_minutes].sum()) if n else 0.0
-
-    # ---- per week
-    n_weeks = 0 if limit < 0 else limit // 7 + 1
-    w_sched = np.bincount(sweek, minlength=n_weeks)[:n_weeks] if n else np.zeros(n_weeks, dtype=int)
-    w_done = np.bincount(sweek, weights=s_done, minlength=n_weeks)[:n_weeks] if n else np.zeros(n_weeks)
-    w_min = np.bincount(sweek, weights=np.where(with_minutes, s_minutes, 0.0), minlength=n_weeks)[:n_weeks] \
-        if n else np.zeros(n_weeks)
-    w_presc = np.bincount(sweek, weights=np.where(with_minutes, presc_min[sex], 0.0), minlength=n_weeks)[:n_weeks] \
-        if n else np.zeros(n_weeks)
-
-    def weekly_mean(days: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        if days.size == 0:
-            return np.full(n_weeks, np.nan)
-        wk = np.asarray(days) // 7
-        tot = np.bincount(wk, weights=np.asarray(vals, dtype=float), minlength=n_weeks)[:n_weeks]
-        cnt = np.bincount(wk, minlength=n_weeks)[:n_weeks]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
-
-    w_pain = weekly_mean(pain_day, pain_val)
-    w_pb = weekly_mean(pb_day, pb_val)
-    w_pa = weekly_mean(pa_day, pa_val)
-
-    def num(x: float) -> float | None:
-        return None if x != x else round(x, 2)  # NaN is the only value not equal to itself
-
-    days7 = [start + dt.timedelta(days=7 * w) for w in range(n_weeks)]
-    weekly = [
-        {
-            "week": w + 1, "start": ws, "end": min(ws + dt.timedelta(days=6), end),
-            "scheduled": int(sc), "done": int(dn), "adherence": _ratio(dn, sc),
-            "pain_before": num(b), "pain_after": num(a), "pain": num(pn),
-            "minutes_done": mn, "minutes_prescribed": mp, "duration_adherence": _ratio(mn, mp),
-        }
-        for w, (ws, sc, dn, b, a, pn, mn, mp) in enumerate(zip(
-            days7, w_sched.tolist(), w_done.tolist(), w_pb.tolist(), w_pa.tolist(), w_pain.tolist(),
-            w_min.tolist(), w_presc.tolist()))
-    ]
-
-    # ---- per exercise
-    e_sched = np.bincount(sex, minlength=n_ex) if n else np.zeros(n_ex, dtype=int)
-    e_done = np.bincount(sex, weights=s_done, minlength=n_ex) if n else np.zeros(n_ex)
-    e_min = np.bincount(sex, weights=np.where(with_minutes, s_minutes, 0.0), minlength=n_ex) if n else np.zeros(n_ex)
-    e_presc = np.bincount(sex, weights=np.where(with_minutes, presc_min[sex], 0.0), minlength=n_ex) \
-        if n else np.zeros(n_ex)
-    exercises = [
-        {"exercise_id": pe.exercise.id, "exercise": pe.exercise.name, "scheduled": int(e_sched[i]),
-         "done": int(e_done[i]), "adherence": _ratio(float(e_done[i]), float(e_sched[i])),
-         "minutes_done": float(e_min[i]), "minutes_prescribed": float(e_presc[i]),
-         "duration_adherence": _ratio(float(e_min[i]), float(e_presc[i])) if presc_min[i] > 0 else None}
-        for i, pe in enumerate(plan.exercises)
-    ]
-
-    # ---- per day, streaks and gaps (over scheduled days only)
-    n_days = limit + 1 if limit >= 0 else 0
-    d_sched = np.bincount(sday, minlength=n_days)[:n_days] if n else np.zeros(n_days, dtype=int)
-    d_done = np.bincount(sday, weights=s_done, minlength=n_days)[:n_days] if n else np.zeros(n_days)
-    d_extra = np.bincount(extra_days, minlength=n_days)[:n_days] if extra_days.size else np.zeros(n_days, dtype=int)
-    day_counts = (tuple(d_sched.tolist()), tuple(d_done.astype(np.int64).tolist()), tuple(d_extra.tolist()))
-    sched_days = np.nonzero(d_sched > 0)[0]
-    streak = _longest(d_done[sched_days] >= d_sched[sched_days], sched_days, start)
-    gap = _longest(d_done[sched_days] == 0, sched_days, start)
-
-    # ---- pain change and rising-pain flags
-    pain_weeks = [w for w, x in enumerate(w_pain.tolist()) if x == x]
-    # exact, not rounded: the progression rules compare it with their thresholds (a mean of 3.004 is above 3)
-    last_week_pain = float(w_pain[pain_weeks[-1]]) if pain_weeks else None
-    change = None
-    if len(pain_weeks) >= 2:
-        f, l = pain_weeks[0], pain_weeks[-1]
-        first, last = float(w_pain[f]), float(w_pain[l])
-        points = last - first
-        important = is_important_change(first, last)
-        if not important:
-            verdict = (f"no important change: mean pain {first:.1f} in week {f + 1}, {last:.1f} in week {l + 1} "
-                       f"({points:+.1f} points; important is 2 points or 30% [O1])")
-        else:
-            word = "better" if points < 0 else "worse"
-            rel = f", {100 * points / first:+.0f}%" if first > 0 else ""
-            verdict = (f"importantly {word}: mean pain {first:.1f} in week {f + 1}, {last:.1f} in week {l + 1} "
-                       f"({points:+.1f} points{rel}; important is 2 points or 30% [O1])")
-        change = PainChange(f + 1, first, l + 1, last, round(points, 2),
-                            round(points / first, 3) if first > 0 else None, important, verdict)
-        pd_arr, pv_arr = pain_day, pain_val
-        for w in pain_weeks[1:]:
-            mean_w = float(w_pain[w])
-            if mean_w > first and is_important_change(first, mean_w):
-                in_week = np.nonzero(pd_arr // 7 == w)[0]
-                worst = in_week[np.argmax(pv_arr[in_week])]
-                day = start + dt.timedelta(days=int(pd_arr[worst]))
-                row = row_of(int(pain_at[worst]))
-                flags.append(Flag("pain-rising", day, row,
-                                  f"Pain is rising: week {w + 1} averaged {mean_w:.1f}, up {mean_w - first:.1f} points "
-                                  f"from {first:.1f} in week {f + 1} (important is 2 points or 30% [O1])"))
-    flags.sort(key=_flag_order)
-
+def _summary(plan: Plan, period: Period, sessions: Sessions, pain: Pain, *, weekly: list[dict],
+             week_pain: np.ndarray, change: PainChange | None, flags: list[Flag]) -> AdherenceSummary:
+    """The summary from the steps' results, with the totals, the per-exercise and per-day tables."""
+    n = int(sessions.day.size)
+    done_n = int(sessions.done.sum())
+    minutes_done = float(np.nansum(np.where(sessions.with_minutes, sessions.minutes, 0.0)))
+    minutes_presc = float(sessions.prescribed[sessions.with_minutes].sum())
+    day_counts, streak, gap = _per_day(sessions, period.limit, period.start)
     return AdherenceSummary(
         plan_id=plan.id,
         plan_version=plan.version,
         patient_id=plan.patient.id,
-        start=start,
-        end=end,
-        as_of=as_of,
+        start=period.start,
+        end=period.end,
+        as_of=period.as_of,
         sessions_scheduled=n,
         sessions_done=done_n,
-        sessions_not_done=int((s_reported & ~s_done).sum()),
-        sessions_not_reported=int((~s_reported).sum()),
-        extra_sessions=int(extra_days.size),
-        adherence=_ratio(done_n, n),
+        sessions_not_done=int((sessions.reported & ~sessions.done).sum()),
+        sessions_not_reported=int((~sessions.reported).sum()),
+        extra_sessions=int(sessions.extra_days.size),
+        adherence=ratio(done_n, n),
         minutes_done=round(minutes_done, 2),
         minutes_prescribed=round(minutes_presc, 2),
-        duration_adherence=_ratio(minutes_done, minutes_presc),
-        weeks_elapsed=0 if limit < 0 else (limit + 1) // 7,
-        last_week_pain=last_week_pain,
+        duration_adherence=ratio(minutes_done, minutes_presc),
+        weeks_elapsed=0 if period.limit < 0 else (period.limit + 1) // 7,
+        last_week_pain=_last_week_pain(week_pain),
         pain_change=change,
         streak=streak,
         gap=gap,
         weekly=weekly,
-        exercises=exercises,
+        exercises=exercise_records(plan, sessions),
         day_counts=day_counts,
         flags=flags,
-        highest_pain=float(pain_val.max()) if pain_val.size else None,
+        highest_pain=float(pain.value.max()) if pain.value.size else None,
     )
+
+
+def _per_day(sessions: Sessions, limit: int, start: dt.date) -> tuple[tuple[tuple[int, ...], ...], Run, Run]:
+    """Sessions scheduled, done and extra per day up to the last counted day; the longest streak and gap."""
+    n_days = limit + 1 if limit >= 0 else 0
+    d_sched = tally(sessions.day, n_days)
+    d_done = tally(sessions.day, n_days, sessions.done)
+    d_extra = tally(sessions.extra_days, n_days)
+    day_counts = (tuple(d_sched.tolist()), tuple(d_done.astype(np.int64).tolist()), tuple(d_extra.tolist()))
+    sched_days = np.nonzero(d_sched > 0)[0]
+    streak = _longest(d_done[sched_days] >= d_sched[sched_days], sched_days, start)
+    gap = _longest(d_done[sched_days] == 0, sched_days, start)
+    return day_counts, streak, gap
+
+
+def _last_week_pain(week_pain: np.ndarray) -> float | None:
+    """Mean pain of the last week with pain scores. Exact, not rounded: the progression rules compare it with their
+    thresholds (a mean of 3.004 is above 3)."""
+    scored = week_pain[~np.isnan(week_pain)]
+    return float(scored[-1]) if scored.size else None
