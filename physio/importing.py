@@ -263,11 +263,6 @@ class JudgedLog:
         accepted rows go as their table (Validated pickles no entry object)."""
         return replace(self, raw=replace(self.raw, rows=[], read_texts=tuple, check_rows=(), psfs_rows=()))
 
-    def received(self) -> "JudgedLog":
-        """After to_send, in the receiving process: as it is (the entries are made from the table when storing
-        asks for them)."""
-        return self
-
 
 @dataclass(frozen=True)
 class RefusedLog:
@@ -293,7 +288,7 @@ def judge_log(content: bytes, name: str, patient_id: str | None, plans, *, mappi
 
     `plans` answers plan(id, version) and current_plan(patient): the workspace, or a PlanBook in a worker process.
     `patient_id` None: the patient our workbook names (any other file is refused: nobody knows whose it is).
-    to_send: the outcome light to send to another process, its entry objects never made here (JudgedLog.to_send)."""
+    to_send: the outcome made light to send to another process (JudgedLog.to_send)."""
     try:
         raw = read_log_bytes(content, name, mapping=mapping)
     except LogImportError as refusal:

@@ -239,8 +239,7 @@ def judge_many(jobs: list[_Job], book: PlanBook, clinic: ClinicProfile | None,
         futures += [(job, pool.submit(_judge_in_worker, job)) for job in jobs[1:]]
         for job, future in futures:
             try:
-                outcome = future.result()
-                yield job[0], outcome.received() if isinstance(outcome, JudgedLog) else outcome
+                yield job[0], future.result()
             except BrokenProcessPool:
                 yield job[0], RefusedLog(job[1], job[3], LogImportError(
                     f"{job[1]}: the import process stopped unexpectedly (out of memory, or ended by the system); "
