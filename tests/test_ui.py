@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import subprocess
 from pathlib import Path
 
@@ -267,6 +269,45 @@ def test_empty_workspace_says_how_to_fill_it(tmp_path, library):
     b = PlanBuilder(Workspace(tmp_path / "empty"), library, today=START)
     assert b.messages.kind == "warn" and "no patients" in b.messages.text and "New patient" in b.messages.text
 
+
+def test_a_russian_speaking_patients_warnings_are_in_english_on_screen_and_in_russian_in_the_summary(workspace,
+                                                                                                     library):
+    """The builder's warnings are in the therapist's language; the label says where they are printed (the
+    therapist's summary, in the plan's language) and that the patient's handout does not carry them."""
+    from physio.io._labels import labels
+    from physio.io.pdf import handout_bytes
+    from physio.io.therapist_summary import summary_bytes
+
+    def pdf_text(data: bytes) -> str:
+        out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
+        return " ".join(out.decode().split())
+
+    cyrillic = re.compile("[А-Яа-яЁё]")
+    where = "(printed in the therapist's summary in Russian, the patient's language; not on the handout):"
+    b = PlanBuilder(workspace, library, today=START)
+    b.patient.value = "P002"  # Дарья Иванова: handout in Russian; still growing, Cobb 22°
+    assert workspace.patient("P002").language == "ru"
+    b.protocol.value = "scoliosis"
+    screening, preview = html.unescape(b.screening.value), html.unescape(b.preview.value)
+    assert f"Keep in mind {where}" in screening and f"Warnings on this plan {where}" in preview
+    growing = "Still growing (Risser 0–3) with a curve of 20° or more: a scoliosis specialist must review the plan"
+    assert growing in screening and growing in preview
+    assert not cyrillic.search(screening) and not cyrillic.search(preview.replace("Дарья Иванова", ""))
+    # what the label says is where they go, in the patient's language
+    [stored] = b.plan.warnings
+    assert stored.startswith("Рост продолжается (Риссер 0–3)")
+    assert "Рост продолжается (Риссер 0–3)" in pdf_text(summary_bytes(b.plan))
+    assert "Рост продолжается" not in pdf_text(handout_bytes(b.plan))
+    # a warning only the draft makes (no directional preference recorded) is in English on screen too
+    b.protocol.value = "lumbar-disc-hernia"
+    preview = html.unescape(b.preview.value)
+    assert labels("en")["no_preference"] in preview and not cyrillic.search(preview.replace("Дарья Иванова", ""))
+    assert b.plan.warnings == [labels("ru")["no_preference"]]
+    # an English-speaking patient's screen says only where the lines go
+    b.patient.value = "P006"
+    b.protocol.value = "scoliosis"
+    assert "Keep in mind (printed in the therapist's summary, not on the handout):" in html.unescape(
+        b.screening.value)
 
 # ---------------------------------------------------------------- LogReview
 

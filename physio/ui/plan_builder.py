@@ -16,6 +16,7 @@ import ipywidgets as w
 from ..errors import LimitExceeded, PhysioError, PlanError
 from ..library import Library, default_library
 from ..models import PARAM_LABELS, AddedExercise, Dose, ExerciseChange, Overrides, Patient, Plan, PlannedExercise, Protocol
+from ..patient_record import LANGUAGES
 from ..planning import personalise, screen
 from ..store import Workspace
 from . import _base as b
@@ -29,6 +30,15 @@ download_link = b.download_link
 
 def _default_start(today: dt.date) -> dt.date:
     return today
+
+
+def _where_printed(language: str) -> str:
+    """Where the screening's lines go: the therapist's summary beside the handout (physio.io.therapist_summary),
+    never the patient's handout; there in the plan's language, which a Russian-speaking patient's plan keeps."""
+    if language == "en":
+        return "printed in the therapist's summary, not on the handout"
+    return (f"printed in the therapist's summary in {LANGUAGES.get(language, language)}, the patient's language; "
+            "not on the handout")
 
 
 class PlanBuilder:
@@ -269,8 +279,9 @@ class PlanBuilder:
         notes = []
         if result.cleared:
             notes.append(b.message_html("info", "Allowed because of a recorded clearance:", result.cleared))
-        if result.warnings:
-            notes.append(b.message_html("warn", "Keep in mind (printed on the handout):", result.warnings))
+        if result.warnings:  # screened without a translation: the therapist's words
+            notes.append(b.message_html("warn", f"Keep in mind ({_where_printed(patient.language)}):",
+                                        result.warnings))
         self.screening.value = "".join(notes)
         base = personalise(proto, patient, self.phase.value, start, library=self.library, weeks=self.weeks.value, **self._when())
         self.rows = [self._row(proto.id, self.phase.value, pe) for pe in base.exercises]
@@ -429,8 +440,21 @@ class PlanBuilder:
         )
         out = head + b.table_html(["Exercise", "Dose", "Reason for an unusual value"], rows)
         if plan.warnings:
-            out += b.message_html("warn", "Warnings on this plan:", plan.warnings)
+            out += b.message_html("warn", f"Warnings on this plan ({_where_printed(plan.language)}):",
+                                  self._warnings_in_english(plan))
         return out
+
+    def _warnings_in_english(self, plan: Plan) -> list[str]:
+        """The plan's warnings as the therapist reads them: the same draft made in English, line for line (the
+        plan keeps them in the patient's language, as the therapist's summary prints them)."""
+        if plan.language == "en":
+            return list(plan.warnings)
+        try:
+            twin = personalise(self._protocol(), self._patient(), self.phase.value, plan.start, self.overrides(),
+                               library=self.library, weeks=plan.weeks, language="en", **self._when())
+        except PhysioError:  # cannot happen for a draft just made from the same choices; show them as stored
+            return list(plan.warnings)
+        return list(twin.warnings)
 
     # ------------------------------------------------------------ buttons
 
