@@ -166,3 +166,44 @@ def test_panel_lists_srs_domains_with_their_own_change_that_matters(ws):
     assert "SRS-22r pain 3 4 -1 (matters from 0.6)" in " ".join(table.split())
     assert "SRS-22r satisfaction 3 4 -1" in " ".join(table.split())
     assert "(matters from" not in " ".join(table.split()).split("SRS-22r satisfaction")[1]
+
+
+def _words(widget) -> list[str]:
+    """The widget's own words: HTML, descriptions, placeholders, dropdown labels (typed values aside)."""
+    import ipywidgets as w
+
+    out = [shown(widget)] if isinstance(widget, w.HTML) else []
+    out += [str(getattr(widget, a, "") or "") for a in ("description", "placeholder")]
+    if isinstance(widget, w.Dropdown):
+        out += [str(label) for label in widget._options_labels]
+    for child in getattr(widget, "children", ()):
+        out += _words(child)
+    return [t for t in out if t.strip()]
+
+
+def test_a_russian_speaking_patients_full_psfs_entry_is_in_the_apps_language_with_the_patients_words(ws):
+    """The app's screens are in the therapist's language (English) for every patient; the instrument files hold
+    English texts only. A Russian-speaking patient's activities stay in the patient's words."""
+    p = ws.patient("P005")
+    assert p.language == "ru"
+    named = ["надевать носки", "ходить 1 км", "поднимать ящики"]
+    ws.update_patient(p.model_copy(update={"psfs_activities": named}), by="test")
+    before = len(ws.results("P005", "psfs"))  # the example's own PSFS sheets
+    e = entry(ws, "P005")
+    e.instrument.value = "psfs"
+    assert [a.name.value for a in e.activities[:3]] == named
+    e.set_activities([(named[0], "4"), (named[1], "11"), (named[2], "5")])
+    e.save_button.click()
+    refusal = shown(e.activities[1].error)  # names the activity in the patient's words, the rule in English
+    assert "'ходить 1 км': '11' is outside the allowed answers; allowed: whole numbers 0–10" in refusal
+    assert len(ws.results("P005", "psfs")) == before
+    e.set_activities([(named[0], "4"), (named[1], "6"), (named[2], "5")])
+    e.save_button.click()
+    [kept] = [r for r in ws.results("P005", "psfs") if r.on == DAY]
+    assert len(ws.results("P005", "psfs")) == before + 1
+    assert kept.score.value == pytest.approx(5.0) and kept.score.parts[named[1]] == 6
+    words = _words(e.widget)
+    assert "Saved PSFS of 07.09.2026: 5" in " ".join(words)
+    assert {"Instrument", "Date", "Save"} <= set(words)
+    cyrillic = [t for t in words if re.search("[А-Яа-яЁё]", re.sub("|".join(map(re.escape, named)), "", t))]
+    assert cyrillic == [], f"the widget's own words are not in the app's language: {cyrillic}"
