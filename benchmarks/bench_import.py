@@ -341,21 +341,21 @@ def main() -> None:
         checked = validate(raw, plan, sessions, patient_id=plan.patient.id)
         t2 = time.perf_counter()
         frame = checked.frame  # the accepted rows' table as a pandas frame, made when first asked for
-        frame_s += time.perf_counter() - t2
-        t2 = time.perf_counter()
-        c1 = time.process_time()
+        t3 = time.perf_counter()
+        c3 = time.process_time()
         summary = summarise(plan, sessions, frame)
-        summarise_cpu += time.process_time() - c1
-        t3 = time.perf_counter()
-        entries = checked.entries  # made from the table when first asked for, timed apart
-        entries_s += time.perf_counter() - t3
-        t3 = time.perf_counter()
+        summarise_cpu += time.process_time() - c3
+        t4 = time.perf_counter()
+        entries = checked.entries  # made from the table when first asked for
+        t5 = time.perf_counter()
         if summarise(plan, sessions, entries) != summary:
             raise SystemExit(f"summaries from the table and from the LogEntry list differ for {plan.id}")
-        from_list_s += time.perf_counter() - t3
+        from_list_s += time.perf_counter() - t5
         read_s += t1 - t0
         validate_s += t2 - t1
-        summarise_s += t3 - t2
+        frame_s += t3 - t2
+        summarise_s += t4 - t3
+        entries_s += t5 - t4
         rows += len(raw.rows)
         accepted += checked.rows_accepted
         tables.append((plan, sessions, frame))
