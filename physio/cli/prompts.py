@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, TextIO
 
-from .cli_specs import CLEARANCE_KEYS, spec_fields
-from .errors import PhysioError
-from .models import Patient
-from .patient_record import (
+from ..errors import PhysioError
+from ..models import Patient
+from ..patient_record import (
     CONDITION_DETAILS, FIELD_LABELS, PatientInputError, cap, patient_from_fields, vocabulary_terms,
 )
+from .specs import CLEARANCE_KEYS, spec_fields
 
 __all__ = ["ask_patient"]
 
@@ -107,7 +107,7 @@ def _ask_conditions(a: _Asker) -> None:
                   parse=lambda t: [{"kind": k} for k in _items(t) or []] or None)
     if not kinds:
         return
-    from .vocabulary import default_vocabulary
+    from ..vocabulary import default_vocabulary
 
     a.data["conditions"] = []
     for kind in kinds:

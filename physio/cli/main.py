@@ -17,12 +17,12 @@ from typing import Callable
 
 from pydantic import ValidationError
 
-from .errors import PhysioError, PlanError
-from .library import Library, default_library, load_library
-from .models import DOSE_PARAMS, AddedExercise, Dose, ExerciseChange, Overrides, Plan
-from .planning import advance, personalise, step_back
-from .render import plan_text
-from .store import Workspace
+from ..errors import PhysioError, PlanError
+from ..library import Library, default_library, load_library
+from ..models import DOSE_PARAMS, AddedExercise, Dose, ExerciseChange, Overrides, Plan
+from ..planning import advance, personalise, step_back
+from ..render import plan_text
+from ..store import Workspace
 
 __all__ = ["main", "COMMANDS"]
 
@@ -119,7 +119,7 @@ def _history(args: argparse.Namespace) -> None:
 
 
 def _add_patients(sub: argparse._SubParsersAction) -> None:
-    from .cli_patients import add_patients_commands  # add, edit, archive, list, show, history
+    from .patients import add_patients_commands  # add, edit, archive, list, show, history
 
     add_patients_commands(sub)
     h = sub.add_parser("history", help="who did what for one patient, and when (the audit trail); without a "
@@ -209,7 +209,7 @@ def _add_plans(sub: argparse._SubParsersAction) -> None:
 
 def _protocols_validate(args: argparse.Namespace) -> int:
     """Check each folder (a file stands for the folder it is in) and print every problem, not just the first."""
-    from .errors import ProtocolError
+    from ..errors import ProtocolError
 
     targets = [Path(p) for p in args.paths] or [None]
     failed = False
@@ -237,7 +237,7 @@ def _protocols_list(args: argparse.Namespace) -> None:
 
 
 def _protocols_show(args: argparse.Namespace) -> None:
-    from .render import protocol_text
+    from ..render import protocol_text
 
     _out(protocol_text(_library(args).protocol(args.protocol_id)))
 
@@ -267,11 +267,11 @@ def _export_folder(args: argparse.Namespace, ws: Workspace) -> Path:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .cli_interop import interop_export
-    from .io.batch import export_all
-    from .io.export import export_plan, psfs_activities
+    from .interop import interop_export
+    from ..io.batch import export_all
+    from ..io.export import export_plan, psfs_activities
 
-    done = interop_export(args, _workspace, _export_folder)  # --fhir, --ics, --format (physio/cli_interop.py)
+    done = interop_export(args, _workspace, _export_folder)  # --fhir, --ics, --format (physio/cli/interop.py)
     if done is not None:
         return done
     if args.all and args.plan_id:
@@ -295,7 +295,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importing import import_log
+    from ..importing import import_log
 
     mapping: dict[str, str] = {}
     for item in args.map:
@@ -309,7 +309,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _import_folder(args: argparse.Namespace) -> int:
-    from .importing_batch import import_folder
+    from ..importing_batch import import_folder
 
     batch = import_folder(_workspace(args), args.folder, workers=args.workers, progress=not args.quiet)
     _out(str(batch))
@@ -317,7 +317,7 @@ def _import_folder(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> None:
-    from .clinic import review_plan
+    from ..clinic import review_plan
 
     ws = _workspace(args)
     plan = ws.plan(args.plan_id)
@@ -346,7 +346,7 @@ def _review(args: argparse.Namespace) -> None:
     for reason in rec.reasons:
         _out(f"  - {reason}")
     if args.report:
-        from .io.report import write_adherence_report
+        from ..io.report import write_adherence_report
 
         path = write_adherence_report(plan, s, r.recommendation, args.report, outcomes=r.outcomes)
         _out(f"Adherence report: {path}")
@@ -354,7 +354,7 @@ def _review(args: argparse.Namespace) -> None:
 
 def _outcome_lines(outcomes) -> list[str]:
     """'Outcome measures:' and one line per instrument: latest, baseline and the change that matters."""
-    from .measures import default_measures, format_value, part_changes, trends
+    from ..measures import default_measures, format_value, part_changes, trends
 
     if not outcomes:
         return []
@@ -383,7 +383,7 @@ def _outcome_lines(outcomes) -> list[str]:
 
 def _print_red_flags(flags, patient_id: str) -> None:
     """Open red flags, most urgent first, each with what to do, what the patient wrote and when."""
-    from .redflag_view import note_line
+    from ..redflag_view import note_line
 
     if not flags:
         return
@@ -394,8 +394,8 @@ def _print_red_flags(flags, patient_id: str) -> None:
 
 
 def _redflags(args: argparse.Namespace) -> None:
-    from .models.redflag import OUTCOME_LABELS
-    from .redflag_view import ack_line, open_flags
+    from ..models.redflag import OUTCOME_LABELS
+    from ..redflag_view import ack_line, open_flags
 
     ws = _workspace(args)
     words = list(args.words)
@@ -434,7 +434,7 @@ def _flag_numbers(ws: Workspace, patient_id: str, which: str) -> list[int]:
     """A red-flag number, or a vocabulary id (every open note naming it)."""
     if which.isdigit():
         return [int(which)]
-    from .vocabulary import default_vocabulary
+    from ..vocabulary import default_vocabulary
 
     fid = default_vocabulary().red_flag(which).id
     numbers = [n.id for n in ws.open_red_flags(patient_id) if fid in n.flags]
@@ -444,7 +444,7 @@ def _flag_numbers(ws: Workspace, patient_id: str, which: str) -> list[int]:
 
 
 def _add_redflags(sub: argparse._SubParsersAction) -> None:
-    from .models.redflag import OUTCOME_LABELS
+    from ..models.redflag import OUTCOME_LABELS
 
     p = sub.add_parser("redflags", help="a patient's open red flags; 'ack' records what a therapist did about them",
                        usage="physio redflags PATIENT\n"
@@ -463,7 +463,7 @@ def _add_redflags(sub: argparse._SubParsersAction) -> None:
 
 
 def _clinic(args: argparse.Namespace) -> None:
-    from .clinic import clinic_overview
+    from ..clinic import clinic_overview
 
     df = clinic_overview(_workspace(args), library=_library(args))
     if df.empty:
@@ -478,7 +478,7 @@ def _clinic(args: argparse.Namespace) -> None:
 
 
 def _contact_sheet(args: argparse.Namespace) -> None:
-    from .figures import write_contact_sheet
+    from ..figures import write_contact_sheet
 
     _out(f"Contact sheet: {write_contact_sheet(args.out, _library(args))}")
 
@@ -493,7 +493,7 @@ def _add_exports(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     e.add_argument("--workers", type=int, default=None, metavar="N",
                    help="with --all: plans built at the same time (default: one per core)")
-    from .cli_interop import add_interop_options
+    from .interop import add_interop_options
 
     add_interop_options(e)
     e.set_defaults(func=_export)
@@ -534,7 +534,7 @@ def _add_exports(sub: argparse._SubParsersAction) -> None:
 
 
 def _workspace_example(args: argparse.Namespace) -> None:
-    from .example import build_example_workspace
+    from ..example import build_example_workspace
 
     folder = args.folder or args.workspace
     existed = folder is not None and (Path(folder) / "workspace.sqlite").exists()
@@ -548,7 +548,7 @@ def _workspace_example(args: argparse.Namespace) -> None:
 
 
 def _workspace_new(args: argparse.Namespace) -> None:
-    from .workspace_info import workspace_line
+    from ..workspace_info import workspace_line
 
     folder = Path(args.folder)
     if (folder / "workspace.sqlite").exists():
@@ -565,7 +565,7 @@ def _workspace_new(args: argparse.Namespace) -> None:
 
 
 def _workspace_show(args: argparse.Namespace) -> None:
-    from .workspace_info import workspace_line
+    from ..workspace_info import workspace_line
 
     _out(workspace_line(_workspace(args), folder=True))
 
@@ -585,8 +585,8 @@ def _workspace_restore(args: argparse.Namespace) -> None:
 def _workspace_profile(args: argparse.Namespace) -> None:
     from pydantic import ValidationError
 
-    from .errors import WorkspaceError
-    from .models import ClinicProfile
+    from ..errors import WorkspaceError
+    from ..models import ClinicProfile
 
     ws = _workspace(args)
     given = {k: getattr(args, k) for k in ("name", "phone", "address", "email", "emergency_number")
@@ -625,8 +625,8 @@ def _workspace_migrate(args: argparse.Namespace) -> None:
 
 
 def _workspace_staff(args: argparse.Namespace) -> None:
-    from .errors import WorkspaceError
-    from .store import ROLES
+    from ..errors import WorkspaceError
+    from ..store import ROLES
 
     ws = _workspace(args)
     if args.login:
@@ -687,8 +687,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
 ]
 
 
-# ---------------------------------------------------------------- outcome measures (physio/cli_measures.py)
-from .cli_measures import add_measures  # noqa: E402  (its own module: other command groups change apart from it)
+# ---------------------------------------------------------------- outcome measures (physio/cli/measures.py)
+from .measures import add_measures  # noqa: E402  (its own module: other command groups change apart from it)
 
 COMMANDS.append(add_measures)
 
@@ -763,6 +763,3 @@ def _silence_stdout() -> None:
     except (OSError, ValueError):
         pass
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import WorkspaceError
+from ..errors import WorkspaceError
 
 #: The details a --condition may carry after its name, and a --clearance after its contraindication.
 CONDITION_KEYS = {"disc-level": "disc_level", "level": "disc_level", "side": "side",

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cli_specs import CLEARANCE_KEYS, CONDITION_KEYS, spec_fields
-from .errors import WorkspaceError
-from .models import Patient
-from .patient_record import PatientInputError, patient_changes, patient_from_fields, patient_lines
-from .store import Workspace
-from .workspace_info import workspace_line
+from ..errors import WorkspaceError
+from ..models import Patient
+from ..patient_record import PatientInputError, patient_changes, patient_from_fields, patient_lines
+from ..store import Workspace
+from ..workspace_info import workspace_line
+from .specs import CLEARANCE_KEYS, CONDITION_KEYS, spec_fields
 
 __all__ = ["add_patients_commands"]
 
@@ -62,7 +62,7 @@ def fields_from_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _from_file(path: str) -> dict[str, Any]:
-    from .store.patient_files import read_patient_fields
+    from ..store.patient_files import read_patient_fields
 
     return read_patient_fields(Path(path))
 
@@ -95,7 +95,7 @@ def _patients_add(args: argparse.Namespace) -> None:
     elif given:
         patient = _checked(given)
     else:
-        from .cli_prompts import ask_patient
+        from .prompts import ask_patient
 
         patient = ask_patient(ws, sys.stdin, sys.stdout)
     _refuse_taken_id(ws, patient.id)
@@ -144,7 +144,7 @@ def _patients_archive(args: argparse.Namespace) -> None:
         _bring_back(args)
         return
     if not args.reason or not args.reason.strip():
-        raise WorkspaceError(f"give the reason for archiving with --reason, e.g. --reason \"treatment finished\"")
+        raise WorkspaceError("give the reason for archiving with --reason, e.g. --reason \"treatment finished\"")
     ws = _workspace(args)
     ws.archive_patient(args.patient_id, by=args.by, reason=args.reason)
     p = ws.patient(args.patient_id)

@@ -10,9 +10,9 @@ import argparse
 import datetime as dt
 import sys
 
-from .measures import MeasureError, default_measures, load_measures, parse_tokens, score
-from .measures.models import ACTION_WORDS, Measure, Score
-from .measures.models import format_value
+from ..measures import MeasureError, default_measures, load_measures, parse_tokens, score
+from ..measures.models import ACTION_WORDS, Measure, Score
+from ..measures.models import format_value
 
 __all__ = ["add_measures"]
 
@@ -127,7 +127,7 @@ def _score(args: argparse.Namespace) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     """Check the instrument files of a protocols folder and print every problem (exit 1 if any)."""
-    from .errors import ProtocolError
+    from ..errors import ProtocolError
 
     folder = args.folder or args.protocols
     shown = folder or "the shipped outcome measures"
@@ -144,7 +144,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _date(text: str | None) -> dt.date:
     """The date a form was filled: YYYY-MM-DD (or DD.MM.YYYY); today when not given."""
-    from .clock import today
+    from ..clock import today
 
     if text is None:
         return today()
@@ -158,9 +158,9 @@ def _date(text: str | None) -> dt.date:
 
 def _record(args: argparse.Namespace) -> None:
     """Score a patient's answers and keep them in the workspace (refused, nothing kept, when they cannot be scored)."""
-    from .clock import today
-    from .measures import record
-    from .store import Workspace
+    from ..clock import today
+    from ..measures import record
+    from ..store import Workspace
 
     ws = Workspace(args.workspace)
     patient = ws.patient(args.patient_id)
@@ -176,7 +176,7 @@ def _record(args: argparse.Namespace) -> None:
 
 
 def _history(args: argparse.Namespace) -> None:
-    from .store import Workspace
+    from ..store import Workspace
 
     ws = Workspace(args.workspace)
     patient = ws.patient(args.patient_id)

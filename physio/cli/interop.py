@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable
 
-from .errors import ExportError
+from ..errors import ExportError
 
 __all__ = ["add_interop_options", "interop_export"]
 
@@ -43,7 +43,7 @@ def _times(text: str | None) -> list[dt.time]:
 
 
 def _tables(args: argparse.Namespace, ws, folder: Path) -> int:
-    from .interop.writers import write_tables
+    from ..interop.writers import write_tables
 
     if args.plan_id or args.fhir or args.ics:
         raise ExportError("--format exports tables of patients, not one plan; give --patient ID or --all without a "
@@ -67,7 +67,7 @@ def interop_export(args: argparse.Namespace, workspace: Callable, folder_of: Cal
         return _tables(args, ws, folder)
     if args.all or not args.plan_id:
         raise ExportError("--fhir and --ics export one plan: give its id (see `physio patients list`)")
-    from .interop.writers import write_plan_files
+    from ..interop.writers import write_plan_files
 
     plan = ws.plan(args.plan_id, args.version)
     paths = write_plan_files(ws, plan, folder, fhir=args.fhir, ics=args.ics, time_zone=args.time_zone,
