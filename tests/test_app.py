@@ -105,6 +105,7 @@ def test_after_a_next_version_the_overview_says_no_log_since_instead_of_nan(app,
     assert review.plan.version == 2 and review.next_plan.version == 2
     review_text = shown_text(review.widget)
     assert f"No log since version 2 issued on {plan.issued_at:%d.%m.%Y}." in review_text
+    assert "Longest streak" not in review_text  # nothing reported: no streak or gap to tell
     assert "version 2 — " in review_text and "version 1 — " not in review_text
     assert review.export_next_button.layout.display == "" and review.next_button.disabled
     # nothing logged for version 2: said plainly, no clinical step made from no data

@@ -94,6 +94,7 @@ def test_a_new_version_with_no_log_says_there_is_nothing_to_judge_not_hold(ws_fo
     assert "version 2" in out or "v2" in out
     assert "Recommendation: NO LOG" in out and "HOLD" not in out and "Hold" not in out
     assert "No log yet for this plan version: nothing to judge; wait for the patient's first log" in out
+    assert "Longest streak" not in out  # nothing reported: no streak or gap to tell
     text = subprocess.run(["pdftotext", str(report), "-"], capture_output=True, text=True, check=True).stdout
     assert "No log yet for this plan version" in " ".join(text.split()) and "Hold" not in text
     assert run(ws_folder, "clinic") == 0

@@ -318,6 +318,7 @@ def _import_folder(args: argparse.Namespace) -> int:
 
 def _review(args: argparse.Namespace) -> None:
     from ..clinic import review_plan
+    from ..progression import nothing_reported
 
     ws = _workspace(args)
     plan = ws.plan(args.plan_id)
@@ -333,7 +334,9 @@ def _review(args: argparse.Namespace) -> None:
     def days(n: int) -> str:
         return f"{n} day" if n == 1 else f"{n} days"
 
-    _out(f"Longest streak (every session done): {days(s.streak.days)}; longest gap (nothing done): {days(s.gap.days)}.")
+    if not nothing_reported(s):  # a streak or a gap of nothing reported says nothing
+        _out(f"Longest streak (every session done): {days(s.streak.days)}; longest gap (nothing done): "
+             f"{days(s.gap.days)}.")
     for f in s.flags:
         if f.kind != "red-flag":
             _out(f"FLAG {f.date:%d.%m.%Y}" + (f" (row {f.row})" if f.row else "") + f": {f.message}")

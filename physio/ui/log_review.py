@@ -23,7 +23,7 @@ from ..library import Library, default_library
 from ..models import Plan
 from ..planning import advance, change_phase, schedule, step_back
 from ..clinic import _phase_began, patient_outcomes, version_entries
-from ..progression import Recommendation, recommend
+from ..progression import Recommendation, nothing_reported, recommend
 from ..redflag_view import with_open_flags
 from ..store import Workspace, clean_filename
 from . import _base as b
@@ -367,7 +367,8 @@ class LogReview:
             items.append(f"Minutes: {pct(summary.duration_adherence)} of the prescribed time.")
         if summary.pain_change is not None:
             items.append(f"Pain: {summary.pain_change.verdict}")
-        items.append(f"Longest streak {_days(summary.streak.days)}; longest gap {_days(summary.gap.days)}.")
+        if not nothing_reported(summary):  # a streak or a gap of nothing reported says nothing
+            items.append(f"Longest streak {_days(summary.streak.days)}; longest gap {_days(summary.gap.days)}.")
         items += [f"⚠ {f.message}" for f in summary.flags if f.kind != "red-flag"]
         self.summary_view.value = (
             f"<div class='physio-title' style='font-size:1.1em'>{b.esc(title)}, version {plan.version}"
